@@ -1,0 +1,143 @@
+//! Who is calling. In `auth.mode = "any"` every Graph request must carry a bearer token;
+//! the token is not validated yet, but when it is a JWT its user claim names the actor
+//! recorded in `createdBy`/`modifiedBy`.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderMap, AUTHORIZATION};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+use serde::Deserialize;
+
+use crate::configuration::{AuthMode, AuthSettings};
+use crate::Error;
+
+/// Paths that never need a token: the emulator's own control surface.
+const ADMIN_PREFIX: &str = "/_emulator/";
+
+/// The authenticated caller of a Graph request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user principal name to record as createdBy/modifiedBy.
+    pub actor: String,
+}
+
+impl Caller {
+    fn from_headers(headers: &HeaderMap, settings: &AuthSettings) -> Result<Self, Error> {
+        let token = bearer_token(headers);
+        if settings.mode == AuthMode::Any && token.is_none() {
+            return Err(Error::MissingAccessToken);
+        }
+        let actor = token
+            .and_then(actor_claim)
+            .unwrap_or_else(|| settings.default_actor.clone());
+        Ok(Self { actor })
+    }
+}
+
+/// Middleware: establishes the `Caller` of every Graph request, or answers 401.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !req.path().starts_with(ADMIN_PREFIX) {
+        let caller = match req.app_data::<web::Data<AuthSettings>>() {
+            Some(settings) => Caller::from_headers(req.headers(), settings),
+            None => Err(Error::internal("auth settings are not registered")),
+        };
+        match caller {
+            Ok(caller) => {
+                req.extensions_mut().insert(caller);
+            }
+            // A response, not `Err`, so the outer request context renders it like any other.
+            Err(error) => return Ok(req.error_response(error).map_into_right_body()),
+        }
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+impl FromRequest for Caller {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(req.extensions().get::<Caller>().cloned().ok_or_else(|| {
+            Error::internal("no Caller: the authenticate middleware is not installed")
+        }))
+    }
+}
+
+/// The token of `Authorization: Bearer <token>`, if there is a non-empty one.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[derive(Deserialize)]
+struct UserClaims {
+    upn: Option<String>,
+    preferred_username: Option<String>,
+    unique_name: Option<String>,
+}
+
+/// JWT payloads are base64url; some issuers pad them, so padding is optional.
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The user named by a JWT's `upn`, `preferred_username` or `unique_name` claim, in that
+/// order. The signature is not checked: this only decides what createdBy says.
+fn actor_claim(token: &str) -> Option<String> {
+    let mut parts = token.split('.');
+    let (_header, payload) = (parts.next()?, parts.next()?);
+    let claims: UserClaims = serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()?;
+    [claims.upn, claims.preferred_username, claims.unique_name]
+        .into_iter()
+        .flatten()
+        .find(|name| !name.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upn_wins_over_the_other_user_claims() {
+        let payload = BASE64URL.encode(br#"{"preferred_username":"p@x","upn":"u@x"}"#);
+        assert_eq!(
+            actor_claim(&format!("e30.{payload}.sig")).as_deref(),
+            Some("u@x")
+        );
+    }
+
+    #[test]
+    fn opaque_tokens_have_no_actor() {
+        assert_eq!(actor_claim("not-a-jwt"), None);
+        assert_eq!(actor_claim("a.%%%.c"), None);
+    }
+
+    #[test]
+    fn only_non_empty_bearer_tokens_count() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        for (value, expected) in [
+            ("Bearer abc", Some("abc")),
+            ("bearer  abc ", Some("abc")),
+            ("Bearer ", None),
+            ("Basic abc", None),
+        ] {
+            headers.insert(AUTHORIZATION, value.parse().unwrap());
+            assert_eq!(bearer_token(&headers), expected, "{value}");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Settings, layered: the compiled-in `config/default.toml`, an optional `--config` file,
+//! `EMULATOR__SECTION__KEY` environment variables, then command-line flags.
+//!
+//! Every problem is reported as one line naming the key, so `main` can print it and exit 2.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+use sqlx::sqlite::SqliteSynchronous;
+
+/// The defaults ship inside the binary so that a container or a copied binary needs no files.
+pub const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub limits: LimitSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub public_url: String,
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub busy_timeout_ms: u64,
+    pub synchronous: Synchronous,
+    pub max_read_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    Normal,
+    Full,
+}
+
+impl From<Synchronous> for SqliteSynchronous {
+    fn from(value: Synchronous) -> Self {
+        match value {
+            Synchronous::Normal => SqliteSynchronous::Normal,
+            Synchronous::Full => SqliteSynchronous::Full,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub mode: AuthMode,
+    pub default_actor: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// No `Authorization` header needed.
+    None,
+    /// A non-empty bearer token must be present; it is not validated.
+    Any,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub level: String,
+}
+
+/// What the command line may set on top of files and environment.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigurationError(String);
+
+impl ConfigurationError {
+    fn key(key: &str, problem: impl std::fmt::Display) -> Self {
+        Self(format!("invalid value for `{key}`: {problem}"))
+    }
+}
+
+impl From<config::ConfigError> for ConfigurationError {
+    fn from(error: config::ConfigError) -> Self {
+        // The config crate already names the key and source; keep it to one line.
+        Self(error.to_string().replace('\n', " "))
+    }
+}
+
+impl Settings {
+    /// All layers: defaults, `--config` file, `EMULATOR__…` environment, flags.
+    pub fn load(overrides: &Overrides) -> Result<Self, ConfigurationError> {
+        Self::build(overrides, true)
+    }
+
+    /// The compiled-in defaults alone, ignoring the environment: what tests start from.
+    pub fn defaults() -> Result<Self, ConfigurationError> {
+        Self::build(&Overrides::default(), false)
+    }
+
+    fn build(overrides: &Overrides, with_environment: bool) -> Result<Self, ConfigurationError> {
+        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
+        if let Some(path) = &overrides.config_file {
+            if !path.is_file() {
+                return Err(ConfigurationError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            builder = builder.add_source(File::from(path.clone()).format(FileFormat::Toml));
+        }
+        if with_environment {
+            builder = builder.add_source(
+                Environment::with_prefix("EMULATOR")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            );
+        }
+        if let Some(host) = &overrides.host {
+            builder = builder.set_override("server.host", host.as_str())?;
+        }
+        if let Some(port) = overrides.port {
+            builder = builder.set_override("server.port", u64::from(port))?;
+        }
+        if let Some(database) = &overrides.database {
+            builder = builder.set_override("database.url", database.as_str())?;
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigurationError> {
+        let url = &self.public_url_base();
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigurationError::key(
+                "server.public_url",
+                "must be empty or an absolute http:// or https:// URL",
+            ));
+        }
+        if self.server.host.trim().is_empty() {
+            return Err(ConfigurationError::key("server.host", "must not be empty"));
+        }
+        self.database.connect_options()?;
+        if self.database.max_read_connections == 0 {
+            return Err(ConfigurationError::key(
+                "database.max_read_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.limits.max_body_bytes == 0 {
+            return Err(ConfigurationError::key(
+                "limits.max_body_bytes",
+                "must be at least 1",
+            ));
+        }
+        if self.auth.default_actor.trim().is_empty() {
+            return Err(ConfigurationError::key(
+                "auth.default_actor",
+                "must not be empty",
+            ));
+        }
+        tracing_subscriber::EnvFilter::from_str(&self.log.level)
+            .map_err(|e| ConfigurationError::key("log.level", e))?;
+        Ok(())
+    }
+
+    /// `server.public_url` without a trailing slash; empty when unset.
+    pub fn public_url_base(&self) -> String {
+        self.server
+            .public_url
+            .trim()
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+impl DatabaseSettings {
+    /// The sqlx options for the database file, with the pragmas every connection needs.
+    pub fn connect_options(
+        &self,
+    ) -> Result<sqlx::sqlite::SqliteConnectOptions, ConfigurationError> {
+        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+
+        let url = self.url.trim();
+        if !url.starts_with("sqlite:") {
+            return Err(ConfigurationError::key(
+                "database.url",
+                format!("`{url}` is not a SQLite URL such as sqlite://data/emulator.db"),
+            ));
+        }
+        // Reads and writes use separate connections, and each in-memory connection would
+        // be a database of its own; a file (on a tmpfs if speed matters) is always shared.
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return Err(ConfigurationError::key(
+                "database.url",
+                "in-memory databases are not supported; use a file, e.g. in a temporary directory",
+            ));
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| ConfigurationError::key("database.url", e))?;
+        Ok(options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .synchronous(self.synchronous.into())
+            .busy_timeout(std::time::Duration::from_millis(self.busy_timeout_ms)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_match_the_documented_values() {
+        let settings = Settings::defaults().expect("defaults are valid");
+        assert_eq!(settings.server.host, "127.0.0.1");
+        assert_eq!(settings.server.port, 8080);
+        assert_eq!(settings.database.url, "sqlite://emulator.db");
+        assert_eq!(settings.auth.mode, AuthMode::Any);
+        assert_eq!(settings.limits.max_body_bytes, 4 * 1024 * 1024);
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let overrides = Overrides {
+            host: Some("0.0.0.0".into()),
+            port: Some(0),
+            database: Some("sqlite://elsewhere.db".into()),
+            config_file: None,
+        };
+        let settings = Settings::build(&overrides, false).expect("valid");
+        assert_eq!(settings.server.host, "0.0.0.0");
+        assert_eq!(settings.server.port, 0);
+        assert_eq!(settings.database.url, "sqlite://elsewhere.db");
+    }
+
+    #[test]
+    fn in_memory_databases_are_refused_naming_the_key() {
+        let overrides = Overrides {
+            database: Some("sqlite::memory:".into()),
+            ..Overrides::default()
+        };
+        let error = Settings::build(&overrides, false).unwrap_err().to_string();
+        assert!(error.contains("database.url"), "{error}");
+        assert!(!error.contains('\n'));
+    }
+}

@@ -1,0 +1,163 @@
+//! The one error type. Every failure a request can meet is a variant here, and each variant
+//! knows its HTTP status and Graph error code; `graph::error_body` turns it into Graph's
+//! `{"error":{…}}` body.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+/// One entry of Graph's `error.details`: which property was wrong and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub code: &'static str,
+    pub message: String,
+    pub target: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Access token is empty.")]
+    MissingAccessToken,
+
+    #[error("The request body must be sent with Content-Type: application/json.")]
+    UnsupportedMediaType,
+
+    #[error("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")]
+    MalformedJson,
+
+    /// The body is JSON but does not fit the type: unknown property, wrong JSON type.
+    #[error("{0}")]
+    RequestBodyRead(String),
+
+    #[error("Model is not valid.")]
+    InvalidModel(Vec<Detail>),
+
+    #[error("The resource was not found.")]
+    ResourceNotFound,
+
+    /// The catalog a new access package should go into does not exist.
+    #[error("The resource was not found.")]
+    CatalogNotFound(String),
+
+    #[error("There's an existing access package with name \"{0}\" in the catalog.")]
+    DuplicateAccessPackage(String),
+
+    #[error(
+        "The request body is larger than the emulator accepts (setting limits.max_body_bytes)."
+    )]
+    RequestEntityTooLarge,
+
+    #[error("Resource not found for the segment '{0}'.")]
+    UnknownSegment(String),
+
+    #[error("Specified HTTP method is not allowed for the request target.")]
+    MethodNotAllowed,
+
+    /// The database stayed locked (by another process) past the busy timeout.
+    #[error("The service is temporarily unavailable. Retry the request.")]
+    ServiceUnavailable,
+
+    /// Any other 4xx that actix produced on its own; carries the status it chose.
+    #[error("{1}")]
+    BadRequest(StatusCode, String),
+
+    /// Everything unexpected. The cause is logged, never sent.
+    #[error("An unexpected error occurred.")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MissingAccessToken => StatusCode::UNAUTHORIZED,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MalformedJson
+            | Self::RequestBodyRead(_)
+            | Self::InvalidModel(_)
+            | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
+            Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
+            Self::DuplicateAccessPackage(_) => StatusCode::CONFLICT,
+            Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BadRequest(status, _) => *status,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Graph's `error.code`. Entitlement Management uses PascalCase codes
+    /// (reference §4.2); the gateway's own ones keep their spelling.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingAccessToken => "InvalidAuthenticationToken",
+            Self::UnsupportedMediaType => "UnsupportedMediaType",
+            Self::MalformedJson | Self::UnknownSegment(_) | Self::BadRequest(..) => "BadRequest",
+            Self::RequestBodyRead(_) => "RequestBodyRead",
+            Self::InvalidModel(_) => "InvalidModel",
+            Self::ResourceNotFound | Self::CatalogNotFound(_) => "ResourceNotFound",
+            Self::DuplicateAccessPackage(_) => "DuplicateAccessPackage",
+            Self::RequestEntityTooLarge => "RequestEntityTooLarge",
+            Self::MethodNotAllowed => "Request_BadRequest",
+            Self::ServiceUnavailable => "serviceNotAvailable",
+            Self::Internal(_) => "generalException",
+        }
+    }
+
+    pub fn details(&self) -> Vec<Detail> {
+        match self {
+            Self::InvalidModel(details) => details.clone(),
+            Self::CatalogNotFound(id) => vec![Detail {
+                code: "ResourceNotFound",
+                message: format!("No accessPackageCatalog with id '{id}' exists."),
+                target: "catalog".to_owned(),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Classifies an error that actix raised itself (an extractor, the router) by its status.
+    pub fn from_foreign(status: StatusCode, message: String) -> Self {
+        match status {
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::NOT_FOUND => Self::ResourceNotFound,
+            s if s.is_client_error() => Self::BadRequest(s, message),
+            _ => Self::Internal(message),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included, and a pool that
+        // could not hand out a connection in time: the request may succeed if retried.
+        let busy = match &error {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(e) => e
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+            _ => false,
+        };
+        if busy {
+            tracing::warn!(%error, "database busy");
+            Self::ServiceUnavailable
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    /// The body is written by `graph::request_context`, which knows the request ids;
+    /// here only the status is set and the error stays attached to the response.
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::new(self.status())
+    }
+}

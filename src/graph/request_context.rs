@@ -1,0 +1,130 @@
+//! The outermost middleware. It gives every request its ids, writes every error as Graph's
+//! error body (whichever layer raised it), adds the headers Graph always sends, and logs
+//! one line per request.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::HttpMessage;
+use uuid::Uuid;
+
+use super::error_body;
+use crate::Error;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
+/// The ids Graph reports in headers and in `innerError`.
+#[derive(Debug, Clone)]
+pub struct RequestIds {
+    pub request_id: String,
+    /// The caller's `client-request-id` header, or the request id when it sent none.
+    pub client_request_id: String,
+}
+
+impl RequestIds {
+    fn for_request(req: &ServiceRequest) -> Self {
+        let request_id = Uuid::new_v4().to_string();
+        let client_request_id = req
+            .headers()
+            .get(&CLIENT_REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map_or_else(|| request_id.clone(), str::to_owned);
+        Self {
+            request_id,
+            client_request_id,
+        }
+    }
+}
+
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let ids = RequestIds::for_request(&req);
+    req.extensions_mut().insert(ids.clone());
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+
+    // Handlers' and extractors' errors arrive as error responses; inner middleware answers
+    // with responses too, so `Err` here would be a bug in this crate.
+    let response = next.call(req).await?.map_into_boxed_body();
+    let mut response = if response.status().is_client_error() || response.status().is_server_error()
+    {
+        with_graph_error_body(response, &ids)
+    } else {
+        response
+    };
+
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (REQUEST_ID, &ids.request_id),
+        (CLIENT_REQUEST_ID, &ids.client_request_id),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+
+    let status = response.status();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status.is_server_error() {
+        let cause = response
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<Error>())
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_default();
+        tracing::error!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, cause, "request failed");
+    } else {
+        tracing::info!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, "request");
+    }
+    Ok(response)
+}
+
+/// Replaces whatever body an error response had with Graph's error body. Errors of our own
+/// type carry their code; anything actix produced by itself is classified by status.
+fn with_graph_error_body(
+    response: ServiceResponse<BoxBody>,
+    ids: &RequestIds,
+) -> ServiceResponse<BoxBody> {
+    let status = response.status();
+    let body = match response.response().error() {
+        Some(error) => match error.as_error::<Error>() {
+            Some(ours) => error_body::render(ours, ids),
+            None => error_body::render(&Error::from_foreign(status, error.to_string()), ids),
+        },
+        None => {
+            let reason = status.canonical_reason().unwrap_or("Error").to_owned();
+            error_body::render(&Error::from_foreign(status, reason), ids)
+        }
+    };
+    response.map_body(|head, _original| {
+        let headers = &mut head.headers;
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.remove(header::CONTENT_LENGTH);
+        match status {
+            // The SDKs' retry handlers read Retry-After on 503 as they do on 429.
+            StatusCode::SERVICE_UNAVAILABLE => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            StatusCode::UNAUTHORIZED => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+                    ),
+                );
+            }
+            _ => {}
+        }
+        BoxBody::new(body)
+    })
+}

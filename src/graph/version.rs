@@ -1,0 +1,79 @@
+//! The two API versions and the absolute URLs Graph writes into responses.
+
+use std::future::{ready, Ready};
+use std::marker::PhantomData;
+
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
+
+use crate::Error;
+
+/// Where every Entitlement Management path starts, below the version segment.
+pub const ENTITLEMENT_MANAGEMENT: &str = "identityGovernance/entitlementManagement";
+
+/// A Graph API version. Handlers are generic over it, so one handler serves both versions
+/// and the types decide the wire shape.
+pub trait ApiVersion: 'static {
+    /// The path segment: `beta` or `v1.0`.
+    const SEGMENT: &'static str;
+}
+
+pub struct Beta;
+
+impl ApiVersion for Beta {
+    const SEGMENT: &'static str = "beta";
+}
+
+pub struct V1;
+
+impl ApiVersion for V1 {
+    const SEGMENT: &'static str = "v1.0";
+}
+
+/// `server.public_url`, when set: the base used instead of each request's scheme and Host.
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub Option<String>);
+
+/// `{base}/{version}` as the client addressed it, for `@odata.context` and `Location`.
+pub struct ServiceRoot<V> {
+    base: String,
+    version: PhantomData<V>,
+}
+
+impl<V: ApiVersion> ServiceRoot<V> {
+    /// `…/$metadata#identityGovernance/entitlementManagement/{set}/$entity`
+    pub fn entity_context(&self, entity_set: &str) -> String {
+        format!(
+            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}/$entity",
+            self.base,
+            V::SEGMENT
+        )
+    }
+
+    /// The canonical URL of one entity, as sent in `Location`.
+    pub fn entity_url(&self, entity_set: &str, id: &str) -> String {
+        format!(
+            "{}/{}/{ENTITLEMENT_MANAGEMENT}/{entity_set}/{id}",
+            self.base,
+            V::SEGMENT
+        )
+    }
+}
+
+impl<V: ApiVersion> FromRequest for ServiceRoot<V> {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let base = match req.app_data::<PublicUrl>() {
+            Some(PublicUrl(Some(url))) => url.clone(),
+            _ => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        };
+        ready(Ok(Self {
+            base,
+            version: PhantomData,
+        }))
+    }
+}

@@ -1,0 +1,65 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use entitlement_emulator::cli::{self, Cli, Command};
+use entitlement_emulator::configuration::Settings;
+use entitlement_emulator::startup::Application;
+use entitlement_emulator::telemetry;
+
+/// Exit status for bad flags or settings, as clap uses for usage errors.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if error.use_stderr() => {
+            // One line, naming the flag; clap's own hint lines are dropped.
+            let message = error.to_string();
+            eprintln!(
+                "{}",
+                message.lines().next().unwrap_or("error: invalid arguments")
+            );
+            return ExitCode::from(USAGE);
+        }
+        // --help and --version.
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+    };
+    let settings = match Settings::load(&cli.overrides()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    match cli.command {
+        Some(Command::Healthcheck) => match cli::healthcheck(&settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("unhealthy: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Serve) | None => serve(settings),
+    }
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    telemetry::init(&settings.log.level);
+    let served = actix_web::rt::System::new().block_on(async move {
+        let application = Application::build(settings).await?;
+        println!("listening on http://{}", application.address());
+        application.run_until_stopped().await?;
+        Ok::<_, Box<dyn std::error::Error>>(())
+    });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

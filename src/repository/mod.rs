@@ -1,0 +1,91 @@
+//! The repository: all SQL, all transactions. Handlers call its methods with validated
+//! domain values and get stored rows back.
+//!
+//! SQLite has one writer at a time, so writes go through a pool of exactly one connection:
+//! concurrent writers queue in-process instead of racing for the file lock and failing
+//! with SQLITE_BUSY. Reads use their own pool and, in WAL mode, never wait for writes.
+
+mod access_packages;
+mod catalogs;
+
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::SqlitePool;
+use uuid::Uuid;
+
+use crate::configuration::{ConfigurationError, DatabaseSettings};
+use crate::Error;
+
+/// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+#[derive(Clone)]
+pub struct Repository {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Configuration(#[from] ConfigurationError),
+    #[error("cannot open the database {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("the database {url} holds migration {version}, which this version of entitlement-emulator does not know: it was written by a newer version. Refusing to start; the database is left untouched.")]
+    NewerDatabase { url: String, version: i64 },
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate { url: String, source: MigrateError },
+}
+
+impl Repository {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(settings: &DatabaseSettings) -> Result<Self, OpenError> {
+        let url = settings.url.clone();
+        let options = settings.connect_options()?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            // A queue of writers is normal; waiting long is better than failing.
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await
+            .map_err(|source| OpenError::Open {
+                url: url.clone(),
+                source,
+            })?;
+        MIGRATOR.run(&writer).await.map_err(|source| match source {
+            MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
+                url: url.clone(),
+                version,
+            },
+            source => OpenError::Migrate {
+                url: url.clone(),
+                source,
+            },
+        })?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(settings.max_read_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            // Opened on first use, which keeps start-up fast.
+            .connect_lazy_with(options.pragma("query_only", "ON"));
+        Ok(Self { writer, reader })
+    }
+
+    /// Proves the database answers.
+    pub async fn ping(&self) -> Result<(), Error> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; the last one to close checkpoints the WAL into the file.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// Ids are stored lower-case and hyphenated; a GUID in any other form still finds its row.
+fn normalize_id(id: &str) -> String {
+    Uuid::try_parse(id).map_or_else(|_| id.to_owned(), |guid| guid.hyphenated().to_string())
+}

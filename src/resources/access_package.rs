@@ -1,0 +1,179 @@
+//! `microsoft.graph.accessPackage`, beta and v1.0 (reference §1).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::validation::Validation;
+use crate::domain::{AccessPackage, NewAccessPackage};
+use crate::graph::{ApiVersion, Beta, RequestBody, UndeclaredProperties, V1};
+use crate::Error;
+
+pub const ENTITY_SET: &str = "accessPackages";
+const ENTITY_TYPE: &str = "microsoft.graph.accessPackage";
+
+/// How one API version spells an access package.
+pub trait AccessPackageDialect: ApiVersion {
+    type Create: RequestBody + 'static;
+    type Representation: Serialize + From<AccessPackage>;
+
+    fn validate(body: Self::Create) -> Result<NewAccessPackage, Error>;
+}
+
+/// Beta binds the catalog with a `catalogId` property (the seed's request).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BetaCreateAccessPackage {
+    catalog_id: Option<String>,
+    display_name: Option<String>,
+    description: Option<String>,
+    is_hidden: Option<bool>,
+    is_role_scopes_visible: Option<bool>,
+    #[serde(flatten)]
+    undeclared: UndeclaredProperties,
+}
+
+impl RequestBody for BetaCreateAccessPackage {
+    const ENTITY_TYPE: &'static str = ENTITY_TYPE;
+    const READ_ONLY: &'static [&'static str] = &[
+        "id",
+        "createdBy",
+        "createdDateTime",
+        "modifiedBy",
+        "modifiedDateTime",
+    ];
+
+    fn undeclared(&self) -> &UndeclaredProperties {
+        &self.undeclared
+    }
+}
+
+/// v1.0 binds the catalog as a nested object: `"catalog": {"id": "…"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1CreateAccessPackage {
+    display_name: Option<String>,
+    description: Option<String>,
+    is_hidden: Option<bool>,
+    catalog: Option<CatalogReference>,
+    #[serde(flatten)]
+    undeclared: UndeclaredProperties,
+}
+
+/// Only `id` is read; other catalog properties an SDK may serialise are ignored.
+#[derive(Debug, Deserialize)]
+pub struct CatalogReference {
+    id: Option<String>,
+}
+
+impl RequestBody for V1CreateAccessPackage {
+    const ENTITY_TYPE: &'static str = ENTITY_TYPE;
+    const READ_ONLY: &'static [&'static str] = &["id", "createdDateTime", "modifiedDateTime"];
+
+    fn undeclared(&self) -> &UndeclaredProperties {
+        &self.undeclared
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BetaAccessPackage {
+    id: String,
+    catalog_id: String,
+    display_name: String,
+    description: Option<String>,
+    is_hidden: bool,
+    is_role_scopes_visible: bool,
+    created_by: Option<String>,
+    created_date_time: String,
+    modified_by: Option<String>,
+    modified_date_time: String,
+}
+
+impl From<AccessPackage> for BetaAccessPackage {
+    fn from(row: AccessPackage) -> Self {
+        Self {
+            id: row.id,
+            catalog_id: row.catalog_id,
+            display_name: row.display_name,
+            description: row.description,
+            is_hidden: row.is_hidden,
+            is_role_scopes_visible: row.is_role_scopes_visible,
+            created_by: row.created_by,
+            created_date_time: row.created_date_time,
+            modified_by: row.modified_by,
+            modified_date_time: row.modified_date_time,
+        }
+    }
+}
+
+/// v1.0 has no catalogId, createdBy, modifiedBy or isRoleScopesVisible.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1AccessPackage {
+    id: String,
+    display_name: String,
+    description: Option<String>,
+    is_hidden: bool,
+    created_date_time: String,
+    modified_date_time: String,
+}
+
+impl From<AccessPackage> for V1AccessPackage {
+    fn from(row: AccessPackage) -> Self {
+        Self {
+            id: row.id,
+            display_name: row.display_name,
+            description: row.description,
+            is_hidden: row.is_hidden,
+            created_date_time: row.created_date_time,
+            modified_date_time: row.modified_date_time,
+        }
+    }
+}
+
+impl AccessPackageDialect for Beta {
+    type Create = BetaCreateAccessPackage;
+    type Representation = BetaAccessPackage;
+
+    fn validate(body: BetaCreateAccessPackage) -> Result<NewAccessPackage, Error> {
+        let mut validation = Validation::default();
+        let catalog_id = validation.required_guid("catalogId", body.catalog_id.as_deref());
+        let display_name = validation.required_text("displayName", body.display_name);
+        let new = catalog_id
+            .zip(display_name)
+            .map(|(catalog_id, display_name)| NewAccessPackage {
+                catalog_id,
+                display_name,
+                description: body.description,
+                is_hidden: body.is_hidden,
+                is_role_scopes_visible: body.is_role_scopes_visible,
+            });
+        validation.finish(new)
+    }
+}
+
+impl AccessPackageDialect for V1 {
+    type Create = V1CreateAccessPackage;
+    type Representation = V1AccessPackage;
+
+    fn validate(body: V1CreateAccessPackage) -> Result<NewAccessPackage, Error> {
+        let mut validation = Validation::default();
+        let catalog_id = match &body.catalog {
+            Some(catalog) => validation.required_guid("catalog.id", catalog.id.as_deref()),
+            None => {
+                validation.missing("catalog");
+                None
+            }
+        };
+        let display_name = validation.required_text("displayName", body.display_name);
+        let new = catalog_id
+            .zip(display_name)
+            .map(|(catalog_id, display_name)| NewAccessPackage {
+                catalog_id,
+                display_name,
+                description: body.description,
+                is_hidden: body.is_hidden,
+                is_role_scopes_visible: None,
+            });
+        validation.finish(new)
+    }
+}

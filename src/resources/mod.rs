@@ -1,0 +1,9 @@
+//! Graph's resource types as each API version writes them on the wire: the bodies clients
+//! send to create them and the JSON they get back. Beta and v1.0 differ in property names
+//! and in how an access package names its catalog; both store into the same domain types.
+
+pub mod access_package;
+pub mod catalog;
+
+pub use access_package::AccessPackageDialect;
+pub use catalog::CatalogDialect;

@@ -1,0 +1,104 @@
+//! Build the application (database, migrations, listener), then serve until stopped.
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+
+use crate::configuration::Settings;
+use crate::graph::request_context::request_context;
+use crate::graph::routing::unknown_segment;
+use crate::graph::PublicUrl;
+use crate::repository::{OpenError, Repository};
+use crate::{auth, routes};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] OpenError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+/// A server bound to its port, with migrations applied, not yet serving.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    repository: Repository,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let repository = Repository::open(&settings.database).await?;
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let bind_error = |source| StartupError::Bind {
+            address: address.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&address).map_err(bind_error)?;
+        let local_address = listener.local_addr().map_err(bind_error)?;
+        let server = serve(listener, repository.clone(), &settings).map_err(bind_error)?;
+        Ok(Self {
+            address: local_address,
+            server,
+            repository,
+        })
+    }
+
+    /// The address actually bound (port 0 resolved).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or `handle().stop`), lets in-flight requests finish,
+    /// then closes the database, which checkpoints the WAL.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        self.repository.close().await;
+        served
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    repository: Repository,
+    settings: &Settings,
+) -> std::io::Result<Server> {
+    let repository = web::Data::new(repository);
+    let auth = web::Data::new(settings.auth.clone());
+    let public_url = {
+        let base = settings.public_url_base();
+        PublicUrl((!base.is_empty()).then_some(base))
+    };
+    let payload = web::PayloadConfig::new(settings.limits.max_body_bytes);
+
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(auth::authenticate))
+            // Added last, so it runs first: every response, even a 401, gets ids and
+            // Graph-shaped errors.
+            .wrap(from_fn(request_context))
+            .app_data(repository.clone())
+            .app_data(auth.clone())
+            .app_data(public_url.clone())
+            .app_data(payload.clone())
+            .configure(routes::configure)
+            .default_service(web::to(unknown_segment))
+    })
+    .shutdown_timeout(settings.server.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(30))
+    .listen(listener)?;
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    Ok(server.run())
+}

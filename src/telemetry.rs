@@ -1,0 +1,14 @@
+//! Logs go to stderr through tracing; stdout carries only the "listening on" line, so that
+//! scripts can read it.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber once. `RUST_LOG`, when set, wins over `log.level`.
+pub fn init(level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    // A second call (as in tests) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
