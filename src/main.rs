@@ -4,7 +4,7 @@ use clap::Parser;
 
 use entitlement_emulator::cli::{self, Cli, Command};
 use entitlement_emulator::configuration::Settings;
-use entitlement_emulator::startup::Application;
+use entitlement_emulator::startup::{self, Application};
 use entitlement_emulator::telemetry;
 
 /// Exit status for bad flags or settings, as clap uses for usage errors.
@@ -51,8 +51,9 @@ fn serve(settings: Settings) -> ExitCode {
     telemetry::init(&settings.log.level);
     let served = actix_web::rt::System::new().block_on(async move {
         let application = Application::build(settings).await?;
+        let shutdown = startup::shutdown_signal()?;
         println!("listening on http://{}", application.address());
-        application.run_until_stopped().await?;
+        application.run_until(shutdown).await?;
         Ok::<_, Box<dyn std::error::Error>>(())
     });
     match served {

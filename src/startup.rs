@@ -1,5 +1,6 @@
 //! Build the application (database, migrations, listener), then serve until stopped.
 
+use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
@@ -59,10 +60,29 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM (or `handle().stop`), lets in-flight requests finish,
-    /// then closes the database, which checkpoints the WAL.
+    /// Serves until `handle().stop` is called.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        self.run_until(std::future::pending()).await
+    }
+
+    /// Serves until `shutdown` completes (or `handle().stop`), lets in-flight requests
+    /// finish within `server.shutdown_timeout_secs`, then closes the database, which
+    /// checkpoints the WAL.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let mut server = std::pin::pin!(self.server);
+        let served = tokio::select! {
+            served = &mut server => served,
+            () = shutdown => {
+                tracing::info!("shutting down: finishing in-flight requests");
+                // `stop` sends its command at once; the server future carries it out, so it
+                // must be polled (awaiting `stop` first would wait forever).
+                let stopped = handle.stop(true);
+                let served = server.await;
+                stopped.await;
+                served
+            }
+        };
         self.repository.close().await;
         served
     }
@@ -94,6 +114,9 @@ fn serve(
             .configure(routes::configure)
             .default_service(web::to(unknown_segment))
     })
+    // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
+    // a SIGTERM sent the moment that line appears is still graceful.
+    .disable_signals()
     .shutdown_timeout(settings.server.shutdown_timeout_secs)
     .client_request_timeout(Duration::from_secs(30))
     .listen(listener)?;
@@ -101,4 +124,27 @@ fn serve(
         server = server.workers(settings.server.workers);
     }
     Ok(server.run())
+}
+
+/// Completes on the first SIGTERM or SIGINT. The handlers are installed by this call, not
+/// when the future is first polled.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
