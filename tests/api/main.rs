@@ -1,0 +1,11 @@
+//! HTTP tests: one binary, one module per subject, all sharing `helpers::spawn_app`.
+
+mod catalogs;
+mod command_line;
+mod concurrency;
+mod container;
+mod create_access_package;
+mod errors;
+mod get_access_package;
+mod helpers;
+mod persistence;

@@ -1,0 +1,123 @@
+//! State lives in the SQLite file: it survives restarts, and the file's migrations are
+//! checked against the ones this version knows.
+
+use std::path::Path;
+
+use entitlement_emulator::repository::MIGRATOR;
+use entitlement_emulator::startup::Application;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn data_survives_a_restart_on_the_same_file() {
+    let app = spawn_app().await;
+    let created = app.create_beta_package("durable").await.json();
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let app = app.restart().await;
+
+    let response = app.get(&format!("{BETA}/accessPackages/{id}")).await;
+    assert_eq!(response.status.as_u16(), 200);
+    let mut read = response.json();
+    let mut expected = created;
+    // Only the host part of @odata.context may differ: the port is new.
+    read.as_object_mut().unwrap().remove("@odata.context");
+    expected.as_object_mut().unwrap().remove("@odata.context");
+    assert_eq!(read, expected);
+    // The duplicate check still sees the old row.
+    app.create_beta_package("DURABLE")
+        .await
+        .assert_graph_error(409, "DuplicateAccessPackage");
+    assert_eq!(
+        app.count_rows("catalogs").await,
+        1,
+        "General is seeded once, not per start"
+    );
+}
+
+/// What `sqlx migrate run --source migrations` does: sqlx-cli runs this same `Migrator`,
+/// read from the folder at run time rather than compiled in.
+async fn migrate_like_sqlx_cli(database: &Path) {
+    let mut connection = SqliteConnectOptions::new()
+        .filename(database)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .expect("a new database");
+    let from_folder = Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+        .await
+        .expect("the migrations folder reads");
+    assert_eq!(from_folder.iter().count(), MIGRATOR.iter().count());
+    from_folder
+        .run(&mut connection)
+        .await
+        .expect("migrations apply");
+    connection.close().await.expect("closes");
+}
+
+#[actix_web::test]
+async fn a_database_migrated_beforehand_starts_without_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("emulator.db");
+    migrate_like_sqlx_cli(&database).await;
+
+    let settings = test_settings(dir.path());
+    let application = Application::build(settings)
+        .await
+        .expect("starts on a pre-migrated file");
+    let address = format!("http://{}", application.address());
+    let handle = application.handle();
+    let served = actix_web::rt::spawn(application.run_until_stopped());
+
+    let response = send(
+        awc::Client::default()
+            .get(format!("{address}{BETA}/accessPackageCatalogs/{GENERAL}"))
+            .insert_header(("Authorization", BEARER)),
+        None,
+    )
+    .await;
+    assert_eq!(response.status.as_u16(), 200);
+    handle.stop(true).await;
+    served.await.unwrap().unwrap();
+    assert_eq!(count_rows(&database, "catalogs").await, 1);
+}
+
+#[actix_web::test]
+async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    let app = spawn_app().await;
+    app.create_beta_package("precious").await;
+    let database = app.database_path();
+
+    // A later version would have recorded a migration this one does not have.
+    {
+        let mut connection = SqliteConnectOptions::new()
+            .filename(&database)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (99990101000000, 'from the future', 1, x'00', 0)",
+        )
+        .execute(&mut connection)
+        .await
+        .unwrap();
+        connection.close().await.unwrap();
+    }
+
+    let error = match Application::build(app.settings.clone()).await {
+        Ok(_) => panic!("a newer database must be refused"),
+        Err(error) => error.to_string(),
+    };
+
+    assert!(error.contains("99990101000000"), "{error}");
+    assert!(error.contains("newer version"), "{error}");
+    assert_eq!(count_rows(&database, "access_packages").await, 1);
+    assert_eq!(
+        count_rows(&database, "_sqlx_migrations").await,
+        MIGRATOR.iter().count() as i64 + 1
+    );
+}
