@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{BETA_READ_ONLY, V1_READ_ONLY};
 use crate::domain::validation::Validation;
 use crate::domain::{AccessPackage, NewAccessPackage};
 use crate::graph::{ApiVersion, Beta, RequestBody, UndeclaredProperties, V1};
@@ -33,13 +34,7 @@ pub struct BetaCreateAccessPackage {
 
 impl RequestBody for BetaCreateAccessPackage {
     const ENTITY_TYPE: &'static str = ENTITY_TYPE;
-    const READ_ONLY: &'static [&'static str] = &[
-        "id",
-        "createdBy",
-        "createdDateTime",
-        "modifiedBy",
-        "modifiedDateTime",
-    ];
+    const READ_ONLY: &'static [&'static str] = BETA_READ_ONLY;
 
     fn undeclared(&self) -> &UndeclaredProperties {
         &self.undeclared
@@ -66,7 +61,7 @@ pub struct CatalogReference {
 
 impl RequestBody for V1CreateAccessPackage {
     const ENTITY_TYPE: &'static str = ENTITY_TYPE;
-    const READ_ONLY: &'static [&'static str] = &["id", "createdDateTime", "modifiedDateTime"];
+    const READ_ONLY: &'static [&'static str] = V1_READ_ONLY;
 
     fn undeclared(&self) -> &UndeclaredProperties {
         &self.undeclared

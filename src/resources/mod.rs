@@ -7,3 +7,14 @@ pub mod catalog;
 
 pub use access_package::AccessPackageDialect;
 pub use catalog::CatalogDialect;
+
+/// The read-only properties both entity types share: the key and the audit trail, which
+/// v1.0 reduces to timestamps.
+const BETA_READ_ONLY: &[&str] = &[
+    "id",
+    "createdBy",
+    "createdDateTime",
+    "modifiedBy",
+    "modifiedDateTime",
+];
+const V1_READ_ONLY: &[&str] = &["id", "createdDateTime", "modifiedDateTime"];
