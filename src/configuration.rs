@@ -20,7 +20,17 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
+    pub odata: ODataConfig,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ODataConfig {
+    pub max_page_size: u64,
+    pub max_filter_depth: usize,
+    pub max_filter_nodes: usize,
+    pub max_query_length: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,6 +189,16 @@ impl Settings {
                 "limits.max_body_bytes",
                 "must be at least 1",
             ));
+        }
+        for (key, value) in [
+            ("odata.max_page_size", self.odata.max_page_size as usize),
+            ("odata.max_filter_depth", self.odata.max_filter_depth),
+            ("odata.max_filter_nodes", self.odata.max_filter_nodes),
+            ("odata.max_query_length", self.odata.max_query_length),
+        ] {
+            if value == 0 {
+                return Err(ConfigurationError::key(key, "must be at least 1"));
+            }
         }
         if self.auth.default_actor.trim().is_empty() {
             return Err(ConfigurationError::key(

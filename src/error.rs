@@ -28,6 +28,10 @@ pub enum Error {
     #[error("{0}")]
     RequestBodyRead(String),
 
+    /// A query option that cannot be parsed or does not fit the resource type.
+    #[error("{0}")]
+    InvalidQuery(String),
+
     #[error("Model is not valid.")]
     InvalidModel(Vec<Detail>),
 
@@ -40,6 +44,12 @@ pub enum Error {
 
     #[error("There's an existing access package with name \"{0}\" in the catalog.")]
     DuplicateAccessPackage(String),
+
+    #[error("The catalog still holds {0} access package(s); delete or move them first.")]
+    CatalogNotEmpty(i64),
+
+    #[error("The built-in catalog cannot be deleted.")]
+    BuiltInCatalog,
 
     #[error(
         "The request body is larger than the emulator accepts (setting limits.max_body_bytes)."
@@ -77,9 +87,11 @@ impl Error {
             Self::MalformedJson
             | Self::RequestBodyRead(_)
             | Self::InvalidModel(_)
+            | Self::InvalidQuery(_)
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
-            Self::DuplicateAccessPackage(_) => StatusCode::CONFLICT,
+            Self::DuplicateAccessPackage(_) | Self::CatalogNotEmpty(_) => StatusCode::CONFLICT,
+            Self::BuiltInCatalog => StatusCode::BAD_REQUEST,
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -94,11 +106,16 @@ impl Error {
         match self {
             Self::MissingAccessToken => "InvalidAuthenticationToken",
             Self::UnsupportedMediaType => "UnsupportedMediaType",
-            Self::MalformedJson | Self::UnknownSegment(_) | Self::BadRequest(..) => "BadRequest",
+            Self::MalformedJson
+            | Self::UnknownSegment(_)
+            | Self::InvalidQuery(_)
+            | Self::BadRequest(..) => "BadRequest",
             Self::RequestBodyRead(_) => "RequestBodyRead",
             Self::InvalidModel(_) => "InvalidModel",
             Self::ResourceNotFound | Self::CatalogNotFound(_) => "ResourceNotFound",
             Self::DuplicateAccessPackage(_) => "DuplicateAccessPackage",
+            Self::CatalogNotEmpty(_) => "CatalogNotEmpty",
+            Self::BuiltInCatalog => "InvalidRequest",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
             Self::MethodNotAllowed => "Request_BadRequest",
             Self::ServiceUnavailable => "serviceNotAvailable",

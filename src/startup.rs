@@ -9,6 +9,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
 use crate::configuration::Settings;
+use crate::graph::odata::{Limits, ODataSettings};
 use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
 use crate::graph::PublicUrl;
@@ -100,6 +101,14 @@ fn serve(
         PublicUrl((!base.is_empty()).then_some(base))
     };
     let payload = web::PayloadConfig::new(settings.limits.max_body_bytes);
+    let odata = web::Data::new(ODataSettings {
+        max_page_size: settings.odata.max_page_size,
+        limits: Limits {
+            max_depth: settings.odata.max_filter_depth,
+            max_nodes: settings.odata.max_filter_nodes,
+        },
+        max_query_length: settings.odata.max_query_length,
+    });
 
     let mut server = HttpServer::new(move || {
         App::new()
@@ -111,6 +120,7 @@ fn serve(
             .app_data(auth.clone())
             .app_data(public_url.clone())
             .app_data(payload.clone())
+            .app_data(odata.clone())
             .configure(routes::configure)
             .default_service(web::to(unknown_segment))
     })

@@ -26,3 +26,22 @@ pub struct AccessPackage {
     pub modified_by: Option<String>,
     pub modified_date_time: String,
 }
+
+/// The properties a PATCH sent; `None` leaves a property as it is. `description` can be
+/// cleared, hence the inner option.
+#[derive(Debug, Clone, Default)]
+pub struct AccessPackageChanges {
+    pub display_name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub is_hidden: Option<bool>,
+    pub is_role_scopes_visible: Option<bool>,
+}
+
+impl AccessPackageChanges {
+    pub fn is_empty(&self) -> bool {
+        self.display_name.is_none()
+            && self.description.is_none()
+            && self.is_hidden.is_none()
+            && self.is_role_scopes_visible.is_none()
+    }
+}

@@ -19,6 +19,17 @@ impl CatalogType {
             .find(|kind| kind.v1_name().eq_ignore_ascii_case(text))
     }
 
+    /// Any catalog type, beta or v1.0 spelling, case-insensitively (for filters).
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::UserManaged,
+            Self::ServiceDefault,
+            Self::ServiceManaged,
+        ]
+        .into_iter()
+        .find(|kind| kind.v1_name().eq_ignore_ascii_case(text))
+    }
+
     pub fn v1_name(self) -> &'static str {
         match self {
             Self::UserManaged => "userManaged",
@@ -90,4 +101,22 @@ pub struct Catalog {
     pub created_date_time: String,
     pub modified_by: Option<String>,
     pub modified_date_time: String,
+}
+
+/// The properties a PATCH sent; `None` leaves a property as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogChanges {
+    pub display_name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub is_externally_visible: Option<bool>,
+    pub state: Option<CatalogState>,
+}
+
+impl CatalogChanges {
+    pub fn is_empty(&self) -> bool {
+        self.display_name.is_none()
+            && self.description.is_none()
+            && self.is_externally_visible.is_none()
+            && self.state.is_none()
+    }
 }

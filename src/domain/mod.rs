@@ -2,8 +2,10 @@
 
 pub mod access_package;
 pub mod catalog;
+pub mod field;
 pub mod timestamp;
 pub mod validation;
 
 pub use access_package::{AccessPackage, NewAccessPackage};
 pub use catalog::{Catalog, CatalogState, CatalogType, NewCatalog};
+pub use field::{Field, Kind, Scalar};

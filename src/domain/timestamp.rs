@@ -8,7 +8,7 @@ pub fn now() -> String {
     format(OffsetDateTime::now_utc())
 }
 
-fn format(instant: OffsetDateTime) -> String {
+pub fn format(instant: OffsetDateTime) -> String {
     instant
         .format(format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:7]Z"

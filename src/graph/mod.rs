@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod error_body;
+pub mod odata;
 pub mod request_context;
 pub mod response;
 pub mod routing;

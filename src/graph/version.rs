@@ -36,17 +36,52 @@ pub struct PublicUrl(pub Option<String>);
 /// `{base}/{version}` as the client addressed it, for `@odata.context` and `Location`.
 pub struct ServiceRoot<V> {
     base: String,
+    path: String,
     version: PhantomData<V>,
 }
 
 impl<V: ApiVersion> ServiceRoot<V> {
     /// `…/$metadata#identityGovernance/entitlementManagement/{set}/$entity`
     pub fn entity_context(&self, entity_set: &str) -> String {
+        self.selected_entity_context(entity_set, "")
+    }
+
+    /// As `entity_context`, with the `(…)` that `$select` adds: `…/{set}(id,displayName)/$entity`.
+    pub fn selected_entity_context(&self, entity_set: &str, clause: &str) -> String {
         format!(
-            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}/$entity",
+            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}{clause}/$entity",
             self.base,
             V::SEGMENT
         )
+    }
+
+    /// `…/$metadata#identityGovernance/entitlementManagement/{set}(…)`
+    pub fn collection_context(&self, entity_set: &str, clause: &str) -> String {
+        format!(
+            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}{clause}",
+            self.base,
+            V::SEGMENT
+        )
+    }
+
+    /// `…/$metadata#identityGovernance/entitlementManagement/{set}('{id}')/{navigation}(…)`
+    pub fn navigation_context(
+        &self,
+        entity_set: &str,
+        id: &str,
+        navigation: &str,
+        clause: &str,
+    ) -> String {
+        format!(
+            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}('{id}')/{navigation}{clause}",
+            self.base,
+            V::SEGMENT
+        )
+    }
+
+    /// The absolute URL of this request without its query, for `@odata.nextLink`.
+    pub fn request_url(&self) -> String {
+        format!("{}{}", self.base, self.path)
     }
 
     /// The canonical URL of one entity, as sent in `Location`.
@@ -73,6 +108,7 @@ impl<V: ApiVersion> FromRequest for ServiceRoot<V> {
         };
         ready(Ok(Self {
             base,
+            path: req.path().to_owned(),
             version: PhantomData,
         }))
     }

@@ -7,6 +7,7 @@
 
 mod access_packages;
 mod catalogs;
+pub mod query;
 
 use std::time::Duration;
 

@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BETA_READ_ONLY, V1_READ_ONLY};
+use crate::domain::access_package::AccessPackageChanges;
 use crate::domain::validation::Validation;
-use crate::domain::{AccessPackage, NewAccessPackage};
+use crate::domain::{AccessPackage, Field, NewAccessPackage};
+use crate::graph::odata::Schema;
 use crate::graph::{ApiVersion, Beta, RequestBody, UndeclaredProperties, V1};
 use crate::Error;
 
@@ -13,10 +15,106 @@ const ENTITY_TYPE: &str = "microsoft.graph.accessPackage";
 
 /// How one API version spells an access package.
 pub trait AccessPackageDialect: ApiVersion {
+    /// What `$filter`, `$select`, `$orderby` and `$expand` may name.
+    const SCHEMA: &'static Schema;
+    /// The navigation property leading to the catalog.
+    const CATALOG_NAVIGATION: &'static str;
     type Create: RequestBody + 'static;
+    type Update: RequestBody + 'static;
     type Representation: Serialize + From<AccessPackage>;
 
     fn validate(body: Self::Create) -> Result<NewAccessPackage, Error>;
+    fn validate_update(body: Self::Update) -> Result<AccessPackageChanges, Error>;
+}
+
+pub static BETA_SCHEMA: Schema = Schema {
+    entity_type: ENTITY_TYPE,
+    properties: &[
+        ("id", Field::Id),
+        ("catalogId", Field::CatalogId),
+        ("displayName", Field::DisplayName),
+        ("description", Field::Description),
+        ("isHidden", Field::IsHidden),
+        ("isRoleScopesVisible", Field::IsRoleScopesVisible),
+        ("createdBy", Field::CreatedBy),
+        ("createdDateTime", Field::CreatedDateTime),
+        ("modifiedBy", Field::ModifiedBy),
+        ("modifiedDateTime", Field::ModifiedDateTime),
+    ],
+    references: &[("accessPackageCatalog", Field::CatalogId)],
+    expandable: &[("accessPackageCatalog", &super::catalog::BETA_SCHEMA)],
+};
+
+pub static V1_SCHEMA: Schema = Schema {
+    entity_type: ENTITY_TYPE,
+    properties: &[
+        ("id", Field::Id),
+        ("displayName", Field::DisplayName),
+        ("description", Field::Description),
+        ("isHidden", Field::IsHidden),
+        ("createdDateTime", Field::CreatedDateTime),
+        ("modifiedDateTime", Field::ModifiedDateTime),
+    ],
+    references: &[("catalog", Field::CatalogId)],
+    expandable: &[("catalog", &super::catalog::V1_SCHEMA)],
+};
+
+/// PATCH, beta: displayName, description, isHidden, isRoleScopesVisible.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BetaUpdateAccessPackage {
+    #[serde(default, deserialize_with = "super::present")]
+    display_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::present")]
+    description: Option<Option<String>>,
+    is_hidden: Option<bool>,
+    is_role_scopes_visible: Option<bool>,
+    #[serde(flatten)]
+    undeclared: UndeclaredProperties,
+}
+
+impl RequestBody for BetaUpdateAccessPackage {
+    const ENTITY_TYPE: &'static str = ENTITY_TYPE;
+    /// catalogId is read-only after creation (moving is a separate action in Graph).
+    const READ_ONLY: &'static [&'static str] = &[
+        "id",
+        "catalogId",
+        "createdBy",
+        "createdDateTime",
+        "modifiedBy",
+        "modifiedDateTime",
+    ];
+
+    fn undeclared(&self) -> &UndeclaredProperties {
+        &self.undeclared
+    }
+}
+
+/// PATCH, v1.0: displayName, description, isHidden.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1UpdateAccessPackage {
+    #[serde(default, deserialize_with = "super::present")]
+    display_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::present")]
+    description: Option<Option<String>>,
+    is_hidden: Option<bool>,
+    #[serde(flatten)]
+    undeclared: UndeclaredProperties,
+}
+
+impl RequestBody for V1UpdateAccessPackage {
+    const ENTITY_TYPE: &'static str = ENTITY_TYPE;
+    const READ_ONLY: &'static [&'static str] = V1_READ_ONLY;
+
+    fn undeclared(&self) -> &UndeclaredProperties {
+        &self.undeclared
+    }
+}
+
+/// A display name that is sent must not be null or blank.
+fn new_display_name(validation: &mut Validation, sent: Option<Option<String>>) -> Option<String> {
+    sent.and_then(|name| validation.required_text("displayName", name))
 }
 
 /// Beta binds the catalog with a `catalogId` property (the seed's request).
@@ -126,8 +224,22 @@ impl From<AccessPackage> for V1AccessPackage {
 }
 
 impl AccessPackageDialect for Beta {
+    const SCHEMA: &'static Schema = &BETA_SCHEMA;
+    const CATALOG_NAVIGATION: &'static str = "accessPackageCatalog";
     type Create = BetaCreateAccessPackage;
+    type Update = BetaUpdateAccessPackage;
     type Representation = BetaAccessPackage;
+
+    fn validate_update(body: BetaUpdateAccessPackage) -> Result<AccessPackageChanges, Error> {
+        let mut validation = Validation::default();
+        let changes = AccessPackageChanges {
+            display_name: new_display_name(&mut validation, body.display_name),
+            description: body.description,
+            is_hidden: body.is_hidden,
+            is_role_scopes_visible: body.is_role_scopes_visible,
+        };
+        validation.finish(Some(changes))
+    }
 
     fn validate(body: BetaCreateAccessPackage) -> Result<NewAccessPackage, Error> {
         let mut validation = Validation::default();
@@ -147,8 +259,22 @@ impl AccessPackageDialect for Beta {
 }
 
 impl AccessPackageDialect for V1 {
+    const SCHEMA: &'static Schema = &V1_SCHEMA;
+    const CATALOG_NAVIGATION: &'static str = "catalog";
     type Create = V1CreateAccessPackage;
+    type Update = V1UpdateAccessPackage;
     type Representation = V1AccessPackage;
+
+    fn validate_update(body: V1UpdateAccessPackage) -> Result<AccessPackageChanges, Error> {
+        let mut validation = Validation::default();
+        let changes = AccessPackageChanges {
+            display_name: new_display_name(&mut validation, body.display_name),
+            description: body.description,
+            is_hidden: body.is_hidden,
+            is_role_scopes_visible: None,
+        };
+        validation.finish(Some(changes))
+    }
 
     fn validate(body: V1CreateAccessPackage) -> Result<NewAccessPackage, Error> {
         let mut validation = Validation::default();

@@ -18,3 +18,12 @@ const BETA_READ_ONLY: &[&str] = &[
     "modifiedDateTime",
 ];
 const V1_READ_ONLY: &[&str] = &["id", "createdDateTime", "modifiedDateTime"];
+
+/// `Option<Option<T>>` for PATCH: absent → `None`, `null` → `Some(None)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}

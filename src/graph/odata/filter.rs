@@ -1,0 +1,684 @@
+//! `$filter`: text → tokens → a typed syntax tree whose leaves are stored fields and
+//! normalised values. Nothing here knows SQL; the repository translates the tree and binds
+//! every value.
+//!
+//! Grammar (OData's precedence: `not` over comparisons over `and` over `or`):
+//! ```text
+//! or      := and ("or" and)*
+//! and     := unary ("and" unary)*
+//! unary   := "not" unary | compare
+//! compare := primary (op primary | "in" "(" primary ("," primary)* ")")?
+//! primary := "(" or ")" | name "(" args ")" | literal | property path
+//! ```
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::Schema;
+use crate::domain::{CatalogState, CatalogType, Field, Kind, Scalar};
+use crate::Error;
+
+/// Bounds that keep hostile filters from exhausting the stack or the CPU.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+    Not(Box<Filter>),
+    Compare(Operand, Comparison, Operand),
+    In(Operand, Vec<Operand>),
+    /// `contains`/`startswith`/`endswith` with a literal needle.
+    Text(TextMatch, Operand, String),
+    /// A Boolean property or literal standing alone.
+    IsTrue(Operand),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Field(Field),
+    Lower(Box<Operand>),
+    Upper(Box<Operand>),
+    Value(Scalar),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Comparison {
+    /// The same comparison with its operands swapped: `'x' lt a` is `a gt 'x'`.
+    fn mirrored(self) -> Self {
+        match self {
+            Self::Gt => Self::Lt,
+            Self::Ge => Self::Le,
+            Self::Lt => Self::Gt,
+            Self::Le => Self::Ge,
+            other => other,
+        }
+    }
+
+    fn odata_kind(self) -> &'static str {
+        match self {
+            Self::Eq => "Equal",
+            Self::Ne => "NotEqual",
+            Self::Gt => "GreaterThan",
+            Self::Ge => "GreaterThanOrEqual",
+            Self::Lt => "LessThan",
+            Self::Le => "LessThanOrEqual",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMatch {
+    Contains,
+    StartsWith,
+    EndsWith,
+}
+
+pub fn parse(text: &str, schema: &Schema, limits: Limits) -> Result<Filter, Error> {
+    let tokens = lex(text)?;
+    let mut parser = Parser {
+        text,
+        tokens,
+        position: 0,
+        schema,
+        limits,
+        depth: 0,
+        nodes: 0,
+    };
+    let filter = parser.or()?;
+    match parser.peek() {
+        None => Ok(filter),
+        Some(token) => Err(parser.syntax_error(token.start)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens
+
+#[derive(Debug, Clone, PartialEq)]
+enum TokenKind {
+    Open,
+    Close,
+    Comma,
+    String(String),
+    /// Anything else without spaces: keywords, names, paths, numbers, GUIDs, dates.
+    Bare(String),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: TokenKind,
+    start: usize,
+}
+
+fn lex(text: &str) -> Result<Vec<Token>, Error> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' | ')' | ',' => {
+                chars.next();
+                let kind = match c {
+                    '(' => TokenKind::Open,
+                    ')' => TokenKind::Close,
+                    _ => TokenKind::Comma,
+                };
+                tokens.push(Token { kind, start });
+            }
+            '\'' => {
+                chars.next();
+                let mut value = String::new();
+                loop {
+                    match chars.next() {
+                        Some((_, '\'')) => {
+                            // A doubled quote is a quote inside the string.
+                            if chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                                chars.next();
+                                value.push('\'');
+                            } else {
+                                break;
+                            }
+                        }
+                        Some((_, c)) => value.push(c),
+                        None => {
+                            return Err(Error::InvalidQuery(format!(
+                                "There is an unterminated string literal at position {start} in '{text}'."
+                            )))
+                        }
+                    }
+                }
+                tokens.push(Token {
+                    kind: TokenKind::String(value),
+                    start,
+                });
+            }
+            _ => {
+                let mut end = start;
+                while let Some(&(i, c)) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '(' | ')' | ',' | '\'') {
+                        break;
+                    }
+                    end = i + c.len_utf8();
+                    chars.next();
+                }
+                tokens.push(Token {
+                    kind: TokenKind::Bare(text[start..end].to_owned()),
+                    start,
+                });
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing and type checking
+
+/// What a primary turned out to be: a condition, or a value of some type.
+enum Node {
+    Condition(Filter),
+    Value(Operand, Type),
+}
+
+/// The type of a value, for checking comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Type {
+    Field(Kind),
+    String,
+    Bool,
+    Null,
+    Guid,
+    Int,
+    DateTime,
+}
+
+impl Type {
+    fn edm(self) -> &'static str {
+        match self {
+            Self::Field(Kind::Text) | Self::String => "Edm.String",
+            Self::Field(Kind::Guid) | Self::Guid => "Edm.Guid",
+            Self::Field(Kind::Bool) | Self::Bool => "Edm.Boolean",
+            Self::Field(Kind::DateTime) | Self::DateTime => "Edm.DateTimeOffset",
+            Self::Field(Kind::CatalogType) => "microsoft.graph.accessPackageCatalogType",
+            Self::Field(Kind::CatalogState) => "microsoft.graph.accessPackageCatalogState",
+            Self::Null => "null",
+            Self::Int => "Edm.Int64",
+        }
+    }
+
+    fn is_textual(self) -> bool {
+        matches!(
+            self,
+            Self::String
+                | Self::Field(Kind::Text | Kind::Guid | Kind::CatalogType | Kind::CatalogState)
+        )
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    position: usize,
+    schema: &'a Schema,
+    limits: Limits,
+    depth: usize,
+    nodes: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.position)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.position).cloned();
+        self.position += 1;
+        token
+    }
+
+    fn end_position(&self) -> usize {
+        self.text.len()
+    }
+
+    fn syntax_error(&self, position: usize) -> Error {
+        Error::InvalidQuery(format!(
+            "Syntax error at position {position} in '{}'.",
+            self.text
+        ))
+    }
+
+    fn expect(&mut self, kind: TokenKind) -> Result<(), Error> {
+        match self.next() {
+            Some(token) if token.kind == kind => Ok(()),
+            Some(token) => Err(self.syntax_error(token.start)),
+            None => Err(self.syntax_error(self.end_position())),
+        }
+    }
+
+    fn keyword(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Token { kind: TokenKind::Bare(bare), .. }) if bare == word)
+    }
+
+    fn count_node(&mut self) -> Result<(), Error> {
+        self.nodes += 1;
+        if self.nodes > self.limits.max_nodes {
+            return Err(Error::InvalidQuery(format!(
+                "The $filter expression has more than {} terms.",
+                self.limits.max_nodes
+            )));
+        }
+        Ok(())
+    }
+
+    fn descend(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            return Err(Error::InvalidQuery(format!(
+                "The $filter expression is nested more than {} levels deep.",
+                self.limits.max_depth
+            )));
+        }
+        Ok(())
+    }
+
+    fn or(&mut self) -> Result<Filter, Error> {
+        self.descend()?;
+        let mut left = self.and()?;
+        while self.keyword("or") {
+            self.next();
+            self.count_node()?;
+            let right = self.and()?;
+            left = Filter::Or(Box::new(left), Box::new(right));
+        }
+        self.depth -= 1;
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Filter, Error> {
+        let mut left = self.unary()?;
+        while self.keyword("and") {
+            self.next();
+            self.count_node()?;
+            let right = self.unary()?;
+            left = Filter::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Filter, Error> {
+        if self.keyword("not") {
+            self.next();
+            self.count_node()?;
+            self.descend()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Filter::Not(Box::new(inner)));
+        }
+        self.compare()
+    }
+
+    fn compare(&mut self) -> Result<Filter, Error> {
+        let start = self.peek().map_or(self.end_position(), |t| t.start);
+        let left = self.primary()?;
+        let operator = match self.peek() {
+            Some(Token {
+                kind: TokenKind::Bare(word),
+                ..
+            }) => match word.as_str() {
+                "eq" => Some(Comparison::Eq),
+                "ne" => Some(Comparison::Ne),
+                "gt" => Some(Comparison::Gt),
+                "ge" => Some(Comparison::Ge),
+                "lt" => Some(Comparison::Lt),
+                "le" => Some(Comparison::Le),
+                "in" => None,
+                _ => return Err(self.syntax_error(self.peek().map_or(0, |t| t.start))),
+            },
+            _ => return condition(left, start, self),
+        };
+        self.next();
+        self.count_node()?;
+        let Node::Value(left, left_type) = left else {
+            return Err(self.syntax_error(start));
+        };
+        match operator {
+            Some(operator) => {
+                let right_start = self.peek().map_or(self.end_position(), |t| t.start);
+                let Node::Value(right, right_type) = self.primary()? else {
+                    return Err(self.syntax_error(right_start));
+                };
+                compare(left, left_type, operator, right, right_type)
+            }
+            None => {
+                self.expect(TokenKind::Open)?;
+                let mut list = Vec::new();
+                loop {
+                    let item_start = self.peek().map_or(self.end_position(), |t| t.start);
+                    let Node::Value(item, item_type) = self.primary()? else {
+                        return Err(self.syntax_error(item_start));
+                    };
+                    let Operand::Value(value) = item else {
+                        return Err(Error::InvalidQuery(
+                            "The list after 'in' may hold only literal values.".to_owned(),
+                        ));
+                    };
+                    list.push(Operand::Value(coerce(
+                        value,
+                        item_type,
+                        left_type,
+                        Comparison::Eq,
+                    )?));
+                    match self.next() {
+                        Some(Token {
+                            kind: TokenKind::Comma,
+                            ..
+                        }) => continue,
+                        Some(Token {
+                            kind: TokenKind::Close,
+                            ..
+                        }) => break,
+                        Some(token) => return Err(self.syntax_error(token.start)),
+                        None => return Err(self.syntax_error(self.end_position())),
+                    }
+                }
+                Ok(Filter::In(left, list))
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Result<Node, Error> {
+        self.count_node()?;
+        let Some(token) = self.next() else {
+            return Err(self.syntax_error(self.end_position()));
+        };
+        match token.kind {
+            TokenKind::Open => {
+                let inner = self.or()?;
+                self.expect(TokenKind::Close)?;
+                Ok(Node::Condition(inner))
+            }
+            TokenKind::String(value) => Ok(Node::Value(
+                Operand::Value(Scalar::Text(value)),
+                Type::String,
+            )),
+            TokenKind::Bare(word) => {
+                if matches!(
+                    self.peek(),
+                    Some(Token {
+                        kind: TokenKind::Open,
+                        ..
+                    })
+                ) {
+                    self.next();
+                    return self.call(&word, token.start);
+                }
+                self.bare(&word, token.start)
+            }
+            TokenKind::Close | TokenKind::Comma => Err(self.syntax_error(token.start)),
+        }
+    }
+
+    fn bare(&mut self, word: &str, start: usize) -> Result<Node, Error> {
+        match word {
+            "true" => return Ok(Node::Value(Operand::Value(Scalar::Bool(true)), Type::Bool)),
+            "false" => return Ok(Node::Value(Operand::Value(Scalar::Bool(false)), Type::Bool)),
+            "null" => return Ok(Node::Value(Operand::Value(Scalar::Null), Type::Null)),
+            "and" | "or" | "not" | "eq" | "ne" | "gt" | "ge" | "lt" | "le" | "in" => {
+                return Err(self.syntax_error(start))
+            }
+            _ => {}
+        }
+        let first = word.chars().next().unwrap_or(' ');
+        if first.is_ascii_digit() || first == '-' {
+            if word.len() == 36 {
+                if let Ok(guid) = Uuid::try_parse(word) {
+                    return Ok(Node::Value(
+                        Operand::Value(Scalar::Text(guid.hyphenated().to_string())),
+                        Type::Guid,
+                    ));
+                }
+            }
+            if let Ok(number) = word.parse::<i64>() {
+                return Ok(Node::Value(Operand::Value(Scalar::Int(number)), Type::Int));
+            }
+            if let Some(instant) = date_time(word) {
+                return Ok(Node::Value(
+                    Operand::Value(Scalar::Text(instant)),
+                    Type::DateTime,
+                ));
+            }
+        }
+        if let Ok(guid) = Uuid::try_parse(word) {
+            if word.len() == 36 {
+                return Ok(Node::Value(
+                    Operand::Value(Scalar::Text(guid.hyphenated().to_string())),
+                    Type::Guid,
+                ));
+            }
+        }
+        let field = self.schema.filter_path(word)?;
+        Ok(Node::Value(
+            Operand::Field(field),
+            Type::Field(field.kind()),
+        ))
+    }
+
+    fn call(&mut self, name: &str, start: usize) -> Result<Node, Error> {
+        let mut arguments = Vec::new();
+        if matches!(
+            self.peek(),
+            Some(Token {
+                kind: TokenKind::Close,
+                ..
+            })
+        ) {
+            self.next();
+        } else {
+            loop {
+                self.descend()?;
+                let argument_start = self.peek().map_or(self.end_position(), |t| t.start);
+                match self.primary()? {
+                    Node::Value(operand, kind) => arguments.push((operand, kind)),
+                    Node::Condition(_) => return Err(self.syntax_error(argument_start)),
+                }
+                self.depth -= 1;
+                match self.next() {
+                    Some(Token {
+                        kind: TokenKind::Comma,
+                        ..
+                    }) => continue,
+                    Some(Token {
+                        kind: TokenKind::Close,
+                        ..
+                    }) => break,
+                    Some(token) => return Err(self.syntax_error(token.start)),
+                    None => return Err(self.syntax_error(self.end_position())),
+                }
+            }
+        }
+        let lowered = name.to_ascii_lowercase();
+        let arity = |n: usize| {
+            if arguments.len() == n {
+                Ok(())
+            } else {
+                Err(Error::InvalidQuery(format!(
+                    "The function '{name}' takes {n} argument(s); {} were given.",
+                    arguments.len()
+                )))
+            }
+        };
+        match lowered.as_str() {
+            "tolower" | "toupper" => {
+                arity(1)?;
+                let (operand, kind) = arguments.remove(0);
+                if !kind.is_textual() {
+                    return Err(Error::InvalidQuery(format!(
+                        "The function '{name}' needs a string argument, not {}.",
+                        kind.edm()
+                    )));
+                }
+                let upper = lowered == "toupper";
+                let operand = match operand {
+                    Operand::Value(Scalar::Text(text)) => Operand::Value(Scalar::Text(if upper {
+                        text.to_uppercase()
+                    } else {
+                        text.to_lowercase()
+                    })),
+                    other if upper => Operand::Upper(Box::new(other)),
+                    other => Operand::Lower(Box::new(other)),
+                };
+                Ok(Node::Value(operand, Type::String))
+            }
+            "contains" | "startswith" | "endswith" => {
+                arity(2)?;
+                let (needle, needle_type) = arguments.remove(1);
+                let (haystack, haystack_type) = arguments.remove(0);
+                if !haystack_type.is_textual() {
+                    return Err(Error::InvalidQuery(format!(
+                        "The function '{name}' needs a string property, not {}.",
+                        haystack_type.edm()
+                    )));
+                }
+                let Operand::Value(Scalar::Text(needle)) = needle else {
+                    return Err(Error::InvalidQuery(format!(
+                        "The second argument of '{name}' must be a string literal, not {}.",
+                        needle_type.edm()
+                    )));
+                };
+                let which = match lowered.as_str() {
+                    "contains" => TextMatch::Contains,
+                    "startswith" => TextMatch::StartsWith,
+                    _ => TextMatch::EndsWith,
+                };
+                Ok(Node::Condition(Filter::Text(which, haystack, needle)))
+            }
+            _ => {
+                let _ = start;
+                Err(Error::InvalidQuery(format!(
+                    "An unknown function with name '{name}' was found. Supported: contains, startswith, endswith, tolower, toupper."
+                )))
+            }
+        }
+    }
+}
+
+/// A primary standing alone must be a condition or a Boolean value.
+fn condition(node: Node, start: usize, parser: &Parser<'_>) -> Result<Filter, Error> {
+    match node {
+        Node::Condition(filter) => Ok(filter),
+        Node::Value(operand, Type::Bool | Type::Field(Kind::Bool)) => Ok(Filter::IsTrue(operand)),
+        Node::Value(..) => Err(Error::InvalidQuery(format!(
+            "The expression at position {start} in '{}' is not a Boolean condition.",
+            parser.text
+        ))),
+    }
+}
+
+fn compare(
+    left: Operand,
+    left_type: Type,
+    operator: Comparison,
+    right: Operand,
+    right_type: Type,
+) -> Result<Filter, Error> {
+    // A literal on the left is moved to the right: `'x' eq displayName`.
+    let (left, left_type, operator, right, right_type) =
+        if matches!(left, Operand::Value(_)) && !matches!(right, Operand::Value(_)) {
+            (right, right_type, operator.mirrored(), left, left_type)
+        } else {
+            (left, left_type, operator, right, right_type)
+        };
+    let right = match right {
+        Operand::Value(value) => Operand::Value(coerce(value, right_type, left_type, operator)?),
+        field => {
+            if !compatible(left_type, right_type) {
+                return Err(incompatible(left_type, right_type, operator));
+            }
+            field
+        }
+    };
+    if matches!(right, Operand::Value(Scalar::Null))
+        && !matches!(operator, Comparison::Eq | Comparison::Ne)
+    {
+        return Err(incompatible(left_type, Type::Null, operator));
+    }
+    Ok(Filter::Compare(left, operator, right))
+}
+
+fn compatible(a: Type, b: Type) -> bool {
+    a == b || (a.is_textual() && b.is_textual())
+}
+
+fn incompatible(left: Type, right: Type, operator: Comparison) -> Error {
+    Error::InvalidQuery(format!(
+        "A binary operator with incompatible types was detected. Found operand types '{}' and '{}' for operator kind '{}'.",
+        left.edm(),
+        right.edm(),
+        operator.odata_kind()
+    ))
+}
+
+/// Checks a literal against what it is compared with and puts it in stored form.
+fn coerce(
+    value: Scalar,
+    value_type: Type,
+    against: Type,
+    operator: Comparison,
+) -> Result<Scalar, Error> {
+    if value_type == Type::Null {
+        return Ok(Scalar::Null);
+    }
+    let mismatch = || incompatible(against, value_type, operator);
+    match (against, value) {
+        (Type::Field(Kind::Guid), Scalar::Text(text)) => match Uuid::try_parse(text.trim()) {
+            Ok(guid) => Ok(Scalar::Text(guid.hyphenated().to_string())),
+            Err(_) => Err(Error::InvalidQuery(format!(
+                "OData query is invalid: Unrecognized Guid format: '{text}'."
+            ))),
+        },
+        (Type::Field(Kind::CatalogType), Scalar::Text(text)) if value_type == Type::String => {
+            CatalogType::parse(&text)
+                .map(|kind| Scalar::Text(kind.v1_name().to_owned()))
+                .ok_or_else(|| Error::InvalidQuery(format!("'{text}' is not a catalog type.")))
+        }
+        (Type::Field(Kind::CatalogState), Scalar::Text(text)) if value_type == Type::String => {
+            CatalogState::parse(&text)
+                .map(|state| Scalar::Text(state.v1_name().to_owned()))
+                .ok_or_else(|| Error::InvalidQuery(format!("'{text}' is not a catalog state.")))
+        }
+        (Type::Field(Kind::Text) | Type::String, Scalar::Text(text)) if value_type.is_textual() => {
+            Ok(Scalar::Text(text))
+        }
+        (Type::Field(Kind::DateTime) | Type::DateTime, value) if value_type == Type::DateTime => {
+            Ok(value)
+        }
+        (Type::Field(Kind::Bool) | Type::Bool, value) if value_type == Type::Bool => Ok(value),
+        (other, value) if other == value_type => Ok(value),
+        _ => Err(mismatch()),
+    }
+}
+
+/// A DateTimeOffset literal in Graph's stored form (UTC, seven fractional digits).
+fn date_time(text: &str) -> Option<String> {
+    let instant = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+    Some(crate::domain::timestamp::format(
+        instant.to_offset(time::UtcOffset::UTC),
+    ))
+}
