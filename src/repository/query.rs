@@ -224,29 +224,52 @@ impl Sql {
                     "The $skiptoken is not valid for this request.".to_owned(),
                 ));
             }
-            // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …, each > flipped for descending keys.
-            self.push(" AND (");
-            for i in 0..keys.len() {
-                if i > 0 {
-                    self.push(" OR ");
-                }
-                self.push("(");
-                for (j, (field, _)) in keys.iter().enumerate().take(i) {
-                    self.push(&format!("{} = ", sort_expression(*field)));
-                    self.bind(&sort_value(*field, &after[j]))?;
-                    self.push(" AND ");
-                }
-                let (field, direction) = keys[i];
+            let direction = keys[0].1;
+            if keys.iter().all(|(_, d)| *d == direction) {
+                // One direction: a row-value comparison, which SQLite turns into an index
+                // range, so page n costs no more than page 1.
+                let columns: Vec<String> = keys
+                    .iter()
+                    .map(|(field, _)| sort_expression(*field))
+                    .collect();
                 let symbol = if direction == Direction::Ascending {
                     " > "
                 } else {
                     " < "
                 };
-                self.push(&format!("{}{symbol}", sort_expression(field)));
-                self.bind(&sort_value(field, &after[i]))?;
+                self.push(&format!(" AND ({}){symbol}(", columns.join(", ")));
+                for (i, (field, _)) in keys.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.bind(&sort_value(*field, &after[i]))?;
+                }
+                self.push(")");
+            } else {
+                // Mixed directions: (k1 > v1) OR (k1 = v1 AND k2 < v2) OR …
+                self.push(" AND (");
+                for i in 0..keys.len() {
+                    if i > 0 {
+                        self.push(" OR ");
+                    }
+                    self.push("(");
+                    for (j, (field, _)) in keys.iter().enumerate().take(i) {
+                        self.push(&format!("{} = ", sort_expression(*field)));
+                        self.bind(&sort_value(*field, &after[j]))?;
+                        self.push(" AND ");
+                    }
+                    let (field, direction) = keys[i];
+                    let symbol = if direction == Direction::Ascending {
+                        " > "
+                    } else {
+                        " < "
+                    };
+                    self.push(&format!("{}{symbol}", sort_expression(field)));
+                    self.bind(&sort_value(field, &after[i]))?;
+                    self.push(")");
+                }
                 self.push(")");
             }
-            self.push(")");
         }
         Ok(keys
             .iter()

@@ -9,3 +9,5 @@ mod errors;
 mod get_access_package;
 mod helpers;
 mod persistence;
+mod query;
+mod query_plans;

@@ -349,7 +349,8 @@ impl Parser<'_> {
                 "lt" => Some(Comparison::Lt),
                 "le" => Some(Comparison::Le),
                 "in" => None,
-                _ => return Err(self.syntax_error(self.peek().map_or(0, |t| t.start))),
+                // `and`, `or` or a stray word: the caller decides.
+                _ => return condition(left, start, self),
             },
             _ => return condition(left, start, self),
         };

@@ -1,0 +1,530 @@
+//! OData query options on listings: a known data set, every documented filter form, the
+//! classic emulator bugs, and paging while rows come and go.
+
+use std::collections::{BTreeSet, HashSet};
+
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+/// Five packages in two catalogs, with a null description, quotes and non-ASCII text.
+struct DataSet {
+    app: TestApp,
+    sales: String,
+    third_created: String,
+}
+
+async fn data_set() -> DataSet {
+    let app = spawn_app().await;
+    let sales = app
+        .post(
+            &format!("{BETA}/accessPackageCatalogs"),
+            &json!({"displayName": "Sales"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut third_created = String::new();
+    for (i, (name, catalog, description, hidden, scopes)) in [
+        ("Alpha Team", GENERAL, json!("first"), false, false),
+        ("Bob's Package", GENERAL, Value::Null, true, false),
+        ("Charlie team", sales.as_str(), json!("third"), false, false),
+        (
+            "Zürich Office",
+            sales.as_str(),
+            json!("Ünïcode"),
+            false,
+            true,
+        ),
+        ("delta", GENERAL, json!("O'Brien's"), false, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let created = app
+            .post(
+                &format!("{BETA}/accessPackages"),
+                &json!({"catalogId": catalog, "displayName": name, "description": description,
+                        "isHidden": hidden, "isRoleScopesVisible": scopes}),
+            )
+            .await;
+        assert_eq!(created.status.as_u16(), 201);
+        if i == 2 {
+            third_created = created.json()["createdDateTime"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        }
+    }
+    DataSet {
+        app,
+        sales,
+        third_created,
+    }
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn names(app: &TestApp, base: &str, filter: &str) -> BTreeSet<String> {
+    let response = app
+        .get(&format!(
+            "{base}/accessPackages?$select=displayName&$filter={}",
+            encode(filter)
+        ))
+        .await;
+    assert_eq!(
+        response.status.as_u16(),
+        200,
+        "{filter}: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["displayName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn filters_select_exactly_the_expected_packages() {
+    let DataSet {
+        app,
+        sales,
+        third_created,
+    } = data_set().await;
+    let all = [
+        "Alpha Team",
+        "Bob's Package",
+        "Charlie team",
+        "Zürich Office",
+        "delta",
+    ];
+    let except = |left_out: &[&str]| {
+        all.iter()
+            .filter(|n| !left_out.contains(n))
+            .copied()
+            .collect::<Vec<_>>()
+    };
+
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        ("displayName eq 'Alpha Team'".into(), vec!["Alpha Team"]),
+        ("displayName eq 'alpha TEAM'".into(), vec!["Alpha Team"]),
+        ("'Alpha Team' eq displayName".into(), vec!["Alpha Team"]),
+        ("DisplayName eq 'delta'".into(), vec!["delta"]),
+        ("contains(tolower(displayName),'team')".into(), vec!["Alpha Team", "Charlie team"]),
+        ("contains(displayName,'TEAM')".into(), vec!["Alpha Team", "Charlie team"]),
+        ("startswith(displayName,'b')".into(), vec!["Bob's Package"]),
+        ("endswith(displayName,'office')".into(), vec!["Zürich Office"]),
+        ("contains(displayName,'%')".into(), vec![]),
+        ("displayName eq 'Bob''s Package'".into(), vec!["Bob's Package"]),
+        ("description eq 'O''Brien''s'".into(), vec!["delta"]),
+        ("displayName eq 'Zürich Office'".into(), vec!["Zürich Office"]),
+        ("description eq 'Ünïcode'".into(), vec!["Zürich Office"]),
+        ("toupper(displayName) eq 'DELTA'".into(), vec!["delta"]),
+        (format!("accessPackageCatalog/Id eq '{GENERAL}'"), vec!["Alpha Team", "Bob's Package", "delta"]),
+        (format!("accessPackageCatalog/id eq {sales}"), vec!["Charlie team", "Zürich Office"]),
+        (format!("catalogId eq '{}'", sales.to_uppercase()), vec!["Charlie team", "Zürich Office"]),
+        (format!("not (catalogId eq '{GENERAL}')"), vec!["Charlie team", "Zürich Office"]),
+        // Null is a value: not(description eq 'first') keeps the package without one.
+        ("not (description eq 'first')".into(), except(&["Alpha Team"])),
+        ("description eq null".into(), vec!["Bob's Package"]),
+        ("description ne null".into(), except(&["Bob's Package"])),
+        ("description ne 'first'".into(), except(&["Alpha Team"])),
+        ("description gt 'm'".into(), vec!["Charlie team", "Zürich Office", "delta"]),
+        ("not (description gt 'm')".into(), vec!["Alpha Team", "Bob's Package"]),
+        ("isHidden eq true".into(), vec!["Bob's Package"]),
+        ("isHidden".into(), vec!["Bob's Package"]),
+        ("not isHidden".into(), except(&["Bob's Package"])),
+        ("isHidden eq false and isRoleScopesVisible eq true".into(), vec!["Zürich Office"]),
+        ("displayName eq 'Alpha Team' or displayName eq 'delta'".into(), vec!["Alpha Team", "delta"]),
+        ("(displayName eq 'Alpha Team' or displayName eq 'Bob''s Package') and isHidden eq false".into(), vec!["Alpha Team"]),
+        ("displayName eq 'Alpha Team' or displayName eq 'delta' and isHidden eq true".into(), vec!["Alpha Team"]),
+        ("displayName in ('Alpha Team', 'DELTA', 'nope')".into(), vec!["Alpha Team", "delta"]),
+        (format!("createdDateTime ge {third_created}"), vec!["Charlie team", "Zürich Office", "delta"]),
+        ("createdDateTime lt 2000-01-01T00:00:00Z".into(), vec![]),
+        ("createdDateTime gt 2000-01-01T01:00:00+01:00".into(), all.to_vec()),
+        ("createdDateTime eq modifiedDateTime".into(), all.to_vec()),
+        ("true".into(), all.to_vec()),
+    ];
+    for (filter, expected) in cases {
+        let expected: BTreeSet<String> = expected.into_iter().map(str::to_owned).collect();
+        assert_eq!(
+            names(&app, BETA, &filter).await,
+            expected,
+            "$filter={filter}"
+        );
+    }
+
+    // v1.0 names the catalog `catalog`, and has no catalogId.
+    let v1: BTreeSet<String> = ["Charlie team", "Zürich Office"].map(str::to_owned).into();
+    assert_eq!(
+        names(&app, V1, &format!("catalog/id eq '{sales}'")).await,
+        v1
+    );
+    app.get(&format!(
+        "{V1}/accessPackages?$filter={}",
+        encode(&format!("catalogId eq '{sales}'"))
+    ))
+    .await
+    .assert_graph_error(400, "BadRequest");
+}
+
+#[actix_web::test]
+async fn bad_query_options_are_400_naming_the_problem() {
+    let DataSet { app, .. } = data_set().await;
+    let deep = format!("{}displayName eq 'x'{}", "(".repeat(2000), ")".repeat(2000));
+    let wide = vec!["isHidden"; 300].join(" or ");
+
+    for (query, message) in [
+        ("$filter=".to_owned(), "must not be empty"),
+        (
+            format!("$filter={}", encode("foo eq 1")),
+            "Could not find a property named 'foo' on type 'microsoft.graph.accessPackage'.",
+        ),
+        (
+            format!("$filter={}", encode("displayName eq")),
+            "Syntax error",
+        ),
+        (
+            format!("$filter={}", encode("displayName eq 'x")),
+            "unterminated",
+        ),
+        (
+            format!("$filter={}", encode("length(displayName) eq 3")),
+            "unknown function",
+        ),
+        (
+            format!("$filter={}", encode("displayName eq true")),
+            "incompatible types",
+        ),
+        (
+            format!("$filter={}", encode("catalogId eq 'not-a-guid'")),
+            "Unrecognized Guid",
+        ),
+        (
+            format!("$filter={}", encode("displayName")),
+            "not a Boolean",
+        ),
+        (format!("$filter={}", encode(&deep)), "nested"),
+        (format!("$filter={}", encode(&wide)), "terms"),
+        (
+            "$orderby=colour".to_owned(),
+            "Could not find a property named 'colour'",
+        ),
+        ("$top=-1".to_owned(), "non-negative integer"),
+        ("$skip=many".to_owned(), "non-negative integer"),
+        (
+            "$select=nope".to_owned(),
+            "Could not find a property named 'nope'",
+        ),
+        (
+            "$expand=displayName".to_owned(),
+            "not a navigation property",
+        ),
+        (
+            "$expand=accessPackageCatalog($filter=x)".to_owned(),
+            "only $select",
+        ),
+        ("$search=team".to_owned(), "'$search' is not supported"),
+        ("$top=1&$top=2".to_owned(), "more than once"),
+        ("$skiptoken=garbage".to_owned(), "$skiptoken"),
+    ] {
+        let response = app.get(&format!("{BETA}/accessPackages?{query}")).await;
+        let error = response.assert_graph_error(400, "BadRequest");
+        let text = error["message"].as_str().unwrap();
+        assert!(text.contains(message), "{query}: {text}");
+    }
+}
+
+#[actix_web::test]
+async fn select_expand_orderby_top_skip_and_count() {
+    let DataSet { app, .. } = data_set().await;
+
+    let response = app
+        .get(&format!("{BETA}/accessPackages?$select=id,displayName&$orderby=displayName%20desc&$top=2&$count=true"))
+        .await;
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.header("content-type"), ODATA_JSON);
+    let body = response.json();
+    assert_eq!(
+        body["@odata.context"],
+        format!("{}/beta/$metadata#identityGovernance/entitlementManagement/accessPackages(id,displayName)", app.address)
+    );
+    assert_eq!(body["@odata.count"], 5);
+    let value = body["value"].as_array().unwrap();
+    assert_eq!(value.len(), 2);
+    assert_eq!(keys(&value[0]), set(&["id", "displayName"]));
+    assert_eq!(value[0]["displayName"], "Zürich Office");
+    assert_eq!(value[1]["displayName"], "delta");
+    assert!(
+        body.get("@odata.nextLink").is_none(),
+        "$top is satisfied: {body}"
+    );
+
+    // The beta `$` is optional; skip skips.
+    let body = app
+        .get(&format!(
+            "{BETA}/accessPackages?select=displayName&orderby=displayName&skip=3"
+        ))
+        .await
+        .json();
+    let names: Vec<_> = body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["displayName"].clone())
+        .collect();
+    assert_eq!(names, [json!("delta"), json!("Zürich Office")]);
+    // v1.0 ignores unprefixed names, as Graph does.
+    let body = app.get(&format!("{V1}/accessPackages?top=1")).await.json();
+    assert_eq!(body["value"].as_array().unwrap().len(), 5);
+
+    // $expand, with a nested $select.
+    let body = app
+        .get(&format!(
+            "{BETA}/accessPackages?$filter={}&$expand=accessPackageCatalog($select=displayName)",
+            encode("displayName eq 'delta'")
+        ))
+        .await
+        .json();
+    assert_eq!(
+        body["value"][0]["accessPackageCatalog"],
+        json!({"displayName": "General"})
+    );
+    let body = app
+        .get(&format!(
+            "{V1}/catalogs?$filter={}&$expand=accessPackages($select=displayName)",
+            encode("displayName eq 'Sales'")
+        ))
+        .await
+        .json();
+    assert_eq!(
+        body["value"][0]["accessPackages"],
+        json!([{"displayName": "Charlie team"}, {"displayName": "Zürich Office"}])
+    );
+    assert!(body["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/catalogs(accessPackages(displayName))"));
+
+    // $count segments honour $filter and answer plain text.
+    let count = app
+        .get(&format!(
+            "{BETA}/accessPackages/$count?$filter={}",
+            encode("isHidden eq false")
+        ))
+        .await;
+    assert_eq!(count.status.as_u16(), 200);
+    assert!(count.header("content-type").starts_with("text/plain"));
+    assert_eq!(&count.body[..], b"4");
+    assert_eq!(
+        &app.get(&format!("{V1}/catalogs/$count")).await.body[..],
+        b"2"
+    );
+
+    // $select on a single entity.
+    let one = app
+        .get(&format!("{V1}/catalogs/{GENERAL}?$select=displayName"))
+        .await
+        .json();
+    assert_eq!(
+        one,
+        json!({
+            "@odata.context": format!("{}/v1.0/$metadata#identityGovernance/entitlementManagement/catalogs(displayName)/$entity", app.address),
+            "displayName": "General"
+        })
+    );
+}
+
+#[actix_web::test]
+async fn navigation_between_packages_and_catalogs() {
+    let DataSet { app, sales, .. } = data_set().await;
+
+    let body = app
+        .get(&format!(
+            "{BETA}/accessPackageCatalogs/{sales}/accessPackages?$select=displayName"
+        ))
+        .await
+        .json();
+    assert_eq!(
+        body["@odata.context"],
+        format!("{}/beta/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs('{sales}')/accessPackages(displayName)", app.address)
+    );
+    assert_eq!(
+        body["value"],
+        json!([{"displayName": "Charlie team"}, {"displayName": "Zürich Office"}])
+    );
+    app.get(&format!(
+        "{V1}/catalogs/11111111-2222-3333-4444-555555555555/accessPackages"
+    ))
+    .await
+    .assert_graph_error(404, "ResourceNotFound");
+
+    let package = app
+        .get(&format!(
+            "{BETA}/accessPackages?$filter={}",
+            encode("displayName eq 'delta'")
+        ))
+        .await
+        .json()["value"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let beta = app
+        .get(&format!(
+            "{BETA}/accessPackages/{package}/accessPackageCatalog"
+        ))
+        .await;
+    assert_eq!(beta.status.as_u16(), 200);
+    assert_eq!(beta.json()["catalogType"], "ServiceDefault");
+    assert!(beta.json()["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/accessPackageCatalogs/$entity"));
+    let v1 = app
+        .get(&format!("{V1}/accessPackages/{package}/catalog"))
+        .await
+        .json();
+    assert_eq!(v1["catalogType"], "serviceDefault");
+}
+
+async fn ids_of(response: &TestResponse) -> Vec<String> {
+    response.json()["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn create_many(app: &TestApp, prefix: &str, count: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    let names: Vec<String> = (0..count).map(|i| format!("{prefix} {i:04}")).collect();
+    for chunk in names.chunks(50) {
+        for response in join_all(chunk.iter().map(|name| app.create_beta_package(name))).await {
+            assert_eq!(response.status.as_u16(), 201);
+            ids.push(response.json()["id"].as_str().unwrap().to_owned());
+        }
+    }
+    ids
+}
+
+/// Pages through a listing by following `@odata.nextLink` verbatim, while `between_pages`
+/// changes the data; returns every id seen, in order.
+async fn page_through(
+    app: &TestApp,
+    first: &str,
+    mut between_pages: impl AsyncFnMut(usize),
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut url = format!("{}{first}", app.address);
+    for page in 0.. {
+        let response = send(
+            awc::Client::default()
+                .get(&url)
+                .insert_header(("Authorization", BEARER)),
+            None,
+        )
+        .await;
+        assert_eq!(
+            response.status.as_u16(),
+            200,
+            "{url}: {}",
+            String::from_utf8_lossy(&response.body)
+        );
+        let ids = ids_of(&response).await;
+        assert!(
+            ids.len() <= 100,
+            "a page holds at most odata.max_page_size rows"
+        );
+        seen.extend(ids);
+        match response.json()["@odata.nextLink"].as_str() {
+            Some(next) => {
+                assert!(
+                    next.starts_with("http://127.0.0.1:") && next.contains("$skiptoken="),
+                    "{next}"
+                );
+                url = next.to_owned();
+            }
+            None => break,
+        }
+        between_pages(page).await;
+    }
+    seen
+}
+
+#[actix_web::test]
+async fn paging_through_1050_rows_while_others_come_and_go() {
+    let app = spawn_app().await;
+    let stable = create_many(&app, "stable", 1050).await;
+    let volatile = create_many(&app, "volatile", 120).await;
+
+    for order in [
+        "",
+        "&$orderby=displayName%20desc",
+        "&$orderby=isHidden,displayName%20desc",
+    ] {
+        let mut doomed = volatile.clone();
+        let mut created = 0;
+        let seen = page_through(
+            &app,
+            &format!("{BETA}/accessPackages?$select=id{order}"),
+            async |page| {
+                // Between pages: delete some rows, add others.
+                for id in doomed.drain(..doomed.len().min(10)) {
+                    let response = send(
+                        app.request(
+                            actix_web::http::Method::DELETE,
+                            &format!("{BETA}/accessPackages/{id}"),
+                        ),
+                        None,
+                    )
+                    .await;
+                    assert!(matches!(response.status.as_u16(), 204 | 404));
+                }
+                for i in 0..5 {
+                    created += 1;
+                    assert_eq!(
+                        app.create_beta_package(&format!("late {order} {page} {i} {created}"))
+                            .await
+                            .status
+                            .as_u16(),
+                        201
+                    );
+                }
+            },
+        )
+        .await;
+
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no row twice ({order})");
+        let missing = stable.iter().filter(|id| !unique.contains(id)).count();
+        assert_eq!(
+            missing, 0,
+            "every row that existed throughout was seen ({order})"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn top_caps_the_total_across_pages() {
+    let app = spawn_app().await;
+    create_many(&app, "row", 260).await;
+
+    let mut pages = Vec::new();
+    let seen = page_through(
+        &app,
+        &format!("{BETA}/accessPackages?$top=250&$count=true"),
+        async |_| {},
+    )
+    .await;
+    pages.push(seen.len());
+    assert_eq!(seen.len(), 250);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 250);
+}
