@@ -8,6 +8,8 @@ mod create_access_package;
 mod errors;
 mod get_access_package;
 mod helpers;
+mod hostile_filters;
 mod persistence;
 mod query;
 mod query_plans;
+mod update_delete;
