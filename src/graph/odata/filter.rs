@@ -272,6 +272,22 @@ impl Parser<'_> {
         }
     }
 
+    /// After an item of a parenthesised list: `,` means another follows, `)` ends it.
+    fn list_continues(&mut self) -> Result<bool, Error> {
+        match self.next() {
+            Some(Token {
+                kind: TokenKind::Comma,
+                ..
+            }) => Ok(true),
+            Some(Token {
+                kind: TokenKind::Close,
+                ..
+            }) => Ok(false),
+            Some(token) => Err(self.syntax_error(token.start)),
+            None => Err(self.syntax_error(self.end_position())),
+        }
+    }
+
     fn keyword(&self, word: &str) -> bool {
         matches!(self.peek(), Some(Token { kind: TokenKind::Bare(bare), .. }) if bare == word)
     }
@@ -386,17 +402,8 @@ impl Parser<'_> {
                         left_type,
                         Comparison::Eq,
                     )?));
-                    match self.next() {
-                        Some(Token {
-                            kind: TokenKind::Comma,
-                            ..
-                        }) => continue,
-                        Some(Token {
-                            kind: TokenKind::Close,
-                            ..
-                        }) => break,
-                        Some(token) => return Err(self.syntax_error(token.start)),
-                        None => return Err(self.syntax_error(self.end_position())),
+                    if !self.list_continues()? {
+                        break;
                     }
                 }
                 Ok(Filter::In(left, list))
@@ -428,7 +435,7 @@ impl Parser<'_> {
                     })
                 ) {
                     self.next();
-                    return self.call(&word, token.start);
+                    return self.call(&word);
                 }
                 self.bare(&word, token.start)
             }
@@ -481,7 +488,7 @@ impl Parser<'_> {
         ))
     }
 
-    fn call(&mut self, name: &str, start: usize) -> Result<Node, Error> {
+    fn call(&mut self, name: &str) -> Result<Node, Error> {
         let mut arguments = Vec::new();
         if matches!(
             self.peek(),
@@ -500,17 +507,8 @@ impl Parser<'_> {
                     Node::Condition(_) => return Err(self.syntax_error(argument_start)),
                 }
                 self.depth -= 1;
-                match self.next() {
-                    Some(Token {
-                        kind: TokenKind::Comma,
-                        ..
-                    }) => continue,
-                    Some(Token {
-                        kind: TokenKind::Close,
-                        ..
-                    }) => break,
-                    Some(token) => return Err(self.syntax_error(token.start)),
-                    None => return Err(self.syntax_error(self.end_position())),
+                if !self.list_continues()? {
+                    break;
                 }
             }
         }
@@ -570,12 +568,9 @@ impl Parser<'_> {
                 };
                 Ok(Node::Condition(Filter::Text(which, haystack, needle)))
             }
-            _ => {
-                let _ = start;
-                Err(Error::InvalidQuery(format!(
+            _ => Err(Error::InvalidQuery(format!(
                     "An unknown function with name '{name}' was found. Supported: contains, startswith, endswith, tolower, toupper."
-                )))
-            }
+            ))),
         }
     }
 }
