@@ -46,6 +46,16 @@ impl Validation {
         }
     }
 
+    /// A replacement for a required string (PATCH): absent leaves it, `null` or blank is
+    /// refused.
+    pub fn replacement_text(
+        &mut self,
+        target: &str,
+        sent: Option<Option<String>>,
+    ) -> Option<String> {
+        sent.and_then(|text| self.required_text(target, text))
+    }
+
     /// A GUID that must be present; returned in Graph's lower-case hyphenated form.
     pub fn required_guid(&mut self, target: &str, value: Option<&str>) -> Option<String> {
         let Some(text) = value else {

@@ -18,7 +18,7 @@ pub trait Table: for<'r> FromRow<'r, SqliteRow> + Send + Unpin {
     fn value(&self, field: Field) -> Scalar;
 }
 
-pub fn column(field: Field) -> &'static str {
+fn column(field: Field) -> &'static str {
     match field {
         Field::Id => "id",
         Field::CatalogId => "catalog_id",

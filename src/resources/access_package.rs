@@ -112,11 +112,6 @@ impl RequestBody for V1UpdateAccessPackage {
     }
 }
 
-/// A display name that is sent must not be null or blank.
-fn new_display_name(validation: &mut Validation, sent: Option<Option<String>>) -> Option<String> {
-    sent.and_then(|name| validation.required_text("displayName", name))
-}
-
 /// Beta binds the catalog with a `catalogId` property (the seed's request).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -233,7 +228,7 @@ impl AccessPackageDialect for Beta {
     fn validate_update(body: BetaUpdateAccessPackage) -> Result<AccessPackageChanges, Error> {
         let mut validation = Validation::default();
         let changes = AccessPackageChanges {
-            display_name: new_display_name(&mut validation, body.display_name),
+            display_name: validation.replacement_text("displayName", body.display_name),
             description: body.description,
             is_hidden: body.is_hidden,
             is_role_scopes_visible: body.is_role_scopes_visible,
@@ -268,7 +263,7 @@ impl AccessPackageDialect for V1 {
     fn validate_update(body: V1UpdateAccessPackage) -> Result<AccessPackageChanges, Error> {
         let mut validation = Validation::default();
         let changes = AccessPackageChanges {
-            display_name: new_display_name(&mut validation, body.display_name),
+            display_name: validation.replacement_text("displayName", body.display_name),
             description: body.description,
             is_hidden: body.is_hidden,
             is_role_scopes_visible: None,

@@ -123,7 +123,7 @@ fn validate_update(
     (state, state_property): (Option<String>, &str),
 ) -> Result<CatalogChanges, Error> {
     let mut validation = Validation::default();
-    let display_name = display_name.and_then(|name| validation.required_text("displayName", name));
+    let display_name = validation.replacement_text("displayName", display_name);
     let state = state.and_then(|text| parse_state(&mut validation, &text, state_property));
     validation.finish(Some(CatalogChanges {
         display_name,

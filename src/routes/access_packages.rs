@@ -9,7 +9,7 @@ use super::listing::{self, Page};
 use super::Dialect;
 use crate::auth::Caller;
 use crate::domain::{AccessPackage, Catalog, Field};
-use crate::graph::odata::{shape, Expand, ODataQuery};
+use crate::graph::odata::{shape, Expand, ListOptions, ODataQuery};
 use crate::graph::{response, GraphJson, ServiceRoot};
 use crate::repository::Repository;
 use crate::resources::access_package::ENTITY_SET;
@@ -48,8 +48,7 @@ pub async fn list<V: Dialect>(
         &query,
         &repository,
         page,
-        &options.select,
-        &options.expand,
+        &options,
         root.collection_context(ENTITY_SET, &clause),
     )
     .await
@@ -77,33 +76,26 @@ pub async fn list_in_catalog<V: Dialect>(
         ENTITY_SET,
         &clause,
     );
-    respond::<V>(
-        &root,
-        &query,
-        &repository,
-        page,
-        &options.select,
-        &options.expand,
-        context,
-    )
-    .await
+    respond::<V>(&root, &query, &repository, page, &options, context).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A page of packages in the shape `$select`/`$expand` ask for, with its links.
 async fn respond<V: Dialect>(
     root: &ServiceRoot<V>,
     query: &ODataQuery<V>,
     repository: &Repository,
     page: Page<AccessPackage>,
-    select: &Option<Vec<&'static str>>,
-    expand: &[Expand],
+    options: &ListOptions,
     context: String,
 ) -> Result<HttpResponse, Error> {
-    let returned = page.rows.len() as u64;
-    let next_link = page
-        .after
-        .map(|after| query.next_link(&root.request_url(), returned, &after));
-    let values = shape_all::<V>(repository, page.rows, select.as_deref(), expand).await?;
+    let next_link = page.next_link(query, root);
+    let values = shape_all::<V>(
+        repository,
+        page.rows,
+        options.select.as_deref(),
+        &options.expand,
+    )
+    .await?;
     response::collection(&context, values, page.count, next_link)
 }
 
@@ -159,21 +151,24 @@ pub async fn delete(
     Ok(response::no_content())
 }
 
-/// `GET /accessPackages/{id}/accessPackageCatalog` (beta) or `/catalog` (v1.0).
+/// `GET /accessPackages/{id}/accessPackageCatalog` (beta) or `/catalog` (v1.0): the
+/// catalog, with the same `$select`/`$expand` as a catalog read directly.
 pub async fn catalog<V: Dialect>(
     root: ServiceRoot<V>,
     id: web::Path<String>,
     query: ODataQuery<V>,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let (select, _) = query.entity_options(<V as CatalogDialect>::SCHEMA)?;
+    let (select, expand) = query.entity_options(<V as CatalogDialect>::SCHEMA)?;
     let package = repository.access_package(&id).await?;
     let catalog = repository.catalog(&package.catalog_id).await?;
-    let clause = shape::context_clause(select.as_deref(), &[]);
-    let value = shape::select(
-        &<V as CatalogDialect>::Representation::from(catalog),
-        select.as_deref(),
-    )?;
+    let clause = shape::context_clause(select.as_deref(), &expand);
+    let mut shaped =
+        super::catalogs::shape_all::<V>(&repository, vec![catalog], select.as_deref(), &expand)
+            .await?;
+    let value = shaped
+        .pop()
+        .ok_or_else(|| Error::internal("a shaped entity went missing"))?;
     response::shaped_entity(
         &root.selected_entity_context(<V as CatalogDialect>::ENTITY_SET, &clause),
         value,

@@ -40,10 +40,7 @@ pub async fn list<V: Dialect>(
 ) -> Result<HttpResponse, Error> {
     let options = query.list_options(<V as CatalogDialect>::SCHEMA)?;
     let page = listing::page::<Catalog>(&repository, &options, None).await?;
-    let returned = page.rows.len() as u64;
-    let next_link = page
-        .after
-        .map(|after| query.next_link(&root.request_url(), returned, &after));
+    let next_link = page.next_link(&query, &root);
     let values = shape_all::<V>(
         &repository,
         page.rows,
@@ -113,7 +110,7 @@ pub async fn delete(
 
 /// Each catalog in its version's shape, trimmed by `$select`, with its access packages
 /// embedded when `$expand=accessPackages` asks for them.
-async fn shape_all<V: Dialect>(
+pub(super) async fn shape_all<V: Dialect>(
     repository: &Repository,
     rows: Vec<Catalog>,
     select: Option<&[&str]>,

@@ -2,7 +2,8 @@
 //! page and `$count`, shared by every list endpoint.
 
 use crate::domain::{Field, Scalar};
-use crate::graph::odata::ListOptions;
+use crate::graph::odata::{ListOptions, ODataQuery};
+use crate::graph::{ApiVersion, ServiceRoot};
 use crate::repository::query::{ListQuery, Table};
 use crate::repository::Repository;
 use crate::Error;
@@ -12,6 +13,20 @@ pub struct Page<T> {
     pub count: Option<i64>,
     /// Where the next page starts, when there is one.
     pub after: Option<Vec<Scalar>>,
+}
+
+impl<T> Page<T> {
+    /// `@odata.nextLink`, when another page follows.
+    pub fn next_link<V: ApiVersion>(
+        &self,
+        query: &ODataQuery<V>,
+        root: &ServiceRoot<V>,
+    ) -> Option<String> {
+        let returned = self.rows.len() as u64;
+        self.after
+            .as_ref()
+            .map(|after| query.next_link(&root.request_url(), returned, after))
+    }
 }
 
 pub async fn page<T: Table>(
