@@ -104,7 +104,7 @@ pub async fn count<V: Dialect>(
     query: ODataQuery<V>,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let filter = query.count_filter(<V as AccessPackageDialect>::SCHEMA)?;
+    let filter = query.filter(<V as AccessPackageDialect>::SCHEMA)?;
     let total = repository
         .count::<AccessPackage>(filter.as_ref(), None)
         .await?;

@@ -62,7 +62,7 @@ pub async fn count<V: Dialect>(
     query: ODataQuery<V>,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let filter = query.count_filter(<V as CatalogDialect>::SCHEMA)?;
+    let filter = query.filter(<V as CatalogDialect>::SCHEMA)?;
     let total = repository.count::<Catalog>(filter.as_ref(), None).await?;
     Ok(response::count(total))
 }

@@ -155,11 +155,6 @@ impl<V: ApiVersion> ODataQuery<V> {
         Ok((self.select(schema)?, self.expand(schema)?))
     }
 
-    /// `$filter` alone, as the `/$count` segment honours it.
-    pub fn count_filter(&self, schema: &Schema) -> Result<Option<Filter>, Error> {
-        self.filter(schema)
-    }
-
     pub fn list_options(&self, schema: &Schema) -> Result<ListOptions, Error> {
         let order = match self.get("$orderby") {
             // Creation order unless asked otherwise: what users expect of a listing.
@@ -204,7 +199,8 @@ impl<V: ApiVersion> ODataQuery<V> {
         })
     }
 
-    fn filter(&self, schema: &Schema) -> Result<Option<Filter>, Error> {
+    /// `$filter` alone, as the `/$count` segment honours it.
+    pub fn filter(&self, schema: &Schema) -> Result<Option<Filter>, Error> {
         match self.get("$filter") {
             None => Ok(None),
             Some(text) if text.trim().is_empty() => Err(Error::InvalidQuery(
@@ -237,7 +233,12 @@ impl<V: ApiVersion> ODataQuery<V> {
             };
             let (name, target) = schema.expandable(name)?;
             let mut select_list = None;
-            for option in nested.map(split_nested).transpose()?.unwrap_or_default() {
+            // Options inside an `$expand` item are separated by `;`.
+            let nested_options = nested
+                .into_iter()
+                .flat_map(|text| text.split(';'))
+                .map(str::trim);
+            for option in nested_options.filter(|option| !option.is_empty()) {
                 let (key, value) = option.split_once('=').ok_or_else(|| {
                     Error::InvalidQuery(format!("Syntax error in $expand item '{item}'."))
                 })?;
@@ -383,15 +384,6 @@ fn split_top_level(text: &str) -> Result<Vec<&str>, Error> {
     Ok(items
         .into_iter()
         .filter(|item| !item.trim().is_empty())
-        .collect())
-}
-
-/// Options inside an `$expand` item are separated by `;`.
-fn split_nested(text: &str) -> Result<Vec<&str>, Error> {
-    Ok(text
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
         .collect())
 }
 
