@@ -324,18 +324,23 @@ fn sort_value(field: Field, value: &Scalar) -> Scalar {
     }
 }
 
+/// The listing statement, after `prefix` (empty, or `EXPLAIN QUERY PLAN `).
+fn list_sql<T: Table>(prefix: &str, query: &ListQuery<'_>) -> Result<Sql, Error> {
+    let mut sql = Sql::default();
+    sql.push(&format!("{prefix}SELECT {} FROM {}", T::COLUMNS, T::NAME));
+    sql.conditions(query.filter, query.scope)?;
+    let order = sql.order(query.order, query.after)?;
+    sql.push(&format!(" ORDER BY {order} LIMIT "));
+    sql.bind(&Scalar::Int(i64::try_from(query.limit).unwrap_or(i64::MAX)))?;
+    sql.push(" OFFSET ");
+    sql.bind(&Scalar::Int(i64::try_from(query.skip).unwrap_or(i64::MAX)))?;
+    Ok(sql)
+}
+
 impl Repository {
     /// One page of rows (at most `limit`), in order, after the token's position.
     pub async fn list<T: Table>(&self, query: &ListQuery<'_>) -> Result<Vec<T>, Error> {
-        let mut sql = Sql::default();
-        sql.push(&format!("SELECT {} FROM {}", T::COLUMNS, T::NAME));
-        sql.conditions(query.filter, query.scope)?;
-        let order = sql.order(query.order, query.after)?;
-        sql.push(&format!(" ORDER BY {order} LIMIT "));
-        sql.bind(&Scalar::Int(i64::try_from(query.limit).unwrap_or(i64::MAX)))?;
-        sql.push(" OFFSET ");
-        sql.bind(&Scalar::Int(i64::try_from(query.skip).unwrap_or(i64::MAX)))?;
-        let Sql { text, arguments } = sql;
+        let Sql { text, arguments } = list_sql::<T>("", query)?;
         Ok(sqlx::query_as_with::<_, T, _>(&text, arguments)
             .fetch_all(&self.reader)
             .await?)
@@ -361,24 +366,13 @@ impl Repository {
         &self,
         query: &ListQuery<'_>,
     ) -> Result<Vec<String>, Error> {
-        let mut sql = Sql::default();
-        sql.push(&format!(
-            "EXPLAIN QUERY PLAN SELECT {} FROM {}",
-            T::COLUMNS,
-            T::NAME
-        ));
-        sql.conditions(query.filter, query.scope)?;
-        let order = sql.order(query.order, query.after)?;
-        sql.push(&format!(" ORDER BY {order} LIMIT 100"));
-        let Sql { text, arguments } = sql;
+        let Sql { text, arguments } = list_sql::<T>("EXPLAIN QUERY PLAN ", query)?;
         let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as_with(&text, arguments)
             .fetch_all(&self.reader)
             .await?;
         Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())
     }
-}
 
-impl Repository {
     /// Rows whose `field` is one of `values`, in creation order: what `$expand` embeds.
     pub async fn related<T: Table>(
         &self,
