@@ -1,6 +1,8 @@
 //! Logs go to stderr through tracing; stdout carries only the "listening on" line, so that
 //! scripts can read it.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber once. `RUST_LOG`, when set, wins over `log.level`.
@@ -10,5 +12,7 @@ pub fn init(level: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not in log files and `docker logs`.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

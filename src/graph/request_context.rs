@@ -1,6 +1,7 @@
 //! The outermost middleware. It gives every request its ids, writes every error as Graph's
 //! error body (whichever layer raised it), adds the headers Graph always sends, and logs
-//! one line per request.
+//! one line per request: at `debug`, since a line per request costs a sixth of the
+//! throughput; 5xx at `error`.
 
 use std::time::Instant;
 
@@ -84,7 +85,7 @@ pub async fn request_context(
             .unwrap_or_default();
         tracing::error!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, cause, "request failed");
     } else {
-        tracing::info!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, "request");
+        tracing::debug!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, "request");
     }
     Ok(response)
 }
