@@ -13,7 +13,7 @@ pub struct Detail {
     pub target: String,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("Access token is empty.")]
     MissingAccessToken,

@@ -1,5 +1,6 @@
 use uuid::Uuid;
 
+use super::group_commit::Row;
 use super::query::Table;
 use super::{normalize_id, Repository};
 use crate::domain::access_package::AccessPackageChanges;
@@ -41,54 +42,28 @@ fn duplicate_name(error: sqlx::Error, display_name: &str) -> Error {
 }
 
 impl Repository {
-    /// Creates an access package in one transaction: the catalog must exist, the name must be
-    /// free in it, unset flags default to false, and the stored row is returned.
+    /// Creates an access package: the catalog must exist, the name must be free in it, unset
+    /// flags default to false, and the stored row is returned once its transaction has
+    /// committed. The write itself is batched with concurrent creates (`group_commit`).
     #[tracing::instrument(skip_all)]
     pub async fn create_access_package(
         &self,
         new: NewAccessPackage,
         actor: &str,
     ) -> Result<AccessPackage, Error> {
-        let id = Uuid::new_v4().to_string();
         let now = timestamp::now();
-        // IMMEDIATE takes the write lock up front, so the busy timeout covers waiting for it.
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-
-        let catalog = sqlx::query_scalar::<_, i64>("SELECT 1 FROM catalogs WHERE id = ?1")
-            .bind(&new.catalog_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if catalog.is_none() {
-            return Err(Error::CatalogNotFound(new.catalog_id));
-        }
-
-        let stored = sqlx::query_as::<_, AccessPackage>(&format!(
-            "INSERT INTO access_packages ({columns})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?8)
-             RETURNING {columns}",
-            columns = AccessPackage::COLUMNS
-        ))
-        .bind(&id)
-        .bind(&new.catalog_id)
-        .bind(&new.display_name)
-        .bind(&new.description)
-        .bind(new.is_hidden.unwrap_or(false))
-        .bind(new.is_role_scopes_visible.unwrap_or(false))
-        .bind(actor)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|error| match error.as_database_error() {
-            // Unreachable while the check above runs in this transaction; kept as the
-            // schema's own guarantee.
-            Some(e) if e.is_foreign_key_violation() => {
-                Error::CatalogNotFound(new.catalog_id.clone())
-            }
-            _ => duplicate_name(error, &new.display_name),
-        })?;
-
-        tx.commit().await?;
-        Ok(stored)
+        self.creates
+            .create(Row {
+                id: Uuid::new_v4().to_string(),
+                catalog_id: new.catalog_id,
+                display_name: new.display_name,
+                description: new.description,
+                is_hidden: new.is_hidden.unwrap_or(false),
+                is_role_scopes_visible: new.is_role_scopes_visible.unwrap_or(false),
+                actor: actor.to_owned(),
+                now,
+            })
+            .await
     }
 
     pub async fn access_package(&self, id: &str) -> Result<AccessPackage, Error> {

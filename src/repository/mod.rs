@@ -3,10 +3,15 @@
 //!
 //! SQLite has one writer at a time, so writes go through a pool of exactly one connection:
 //! concurrent writers queue in-process instead of racing for the file lock and failing
-//! with SQLITE_BUSY. Reads use their own pool and, in WAL mode, never wait for writes.
+//! with SQLITE_BUSY. Creates of access packages queue for that connection in batches
+//! (`group_commit`). Reads use their own pool and, in WAL mode, never wait for writes.
+//!
+//! Commits never copy the WAL back into the database file: automatic checkpoints are off
+//! on the writer, and a background task checkpoints instead, so no request pays for it.
 
 mod access_packages;
 mod catalogs;
+mod group_commit;
 pub mod query;
 
 use std::time::Duration;
@@ -16,8 +21,13 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
+use self::group_commit::CreateQueue;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
 use crate::Error;
+
+/// How often the background checkpoint runs. Short enough to keep the WAL to a few MB under
+/// the heaviest load; an idle checkpoint finds nothing to copy and costs microseconds.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -26,6 +36,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 pub struct Repository {
     writer: SqlitePool,
     reader: SqlitePool,
+    creates: CreateQueue,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +60,10 @@ impl Repository {
             .max_connections(1)
             // A queue of writers is normal; waiting long is better than failing.
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
+            // The default pings every connection handed out: a worker-thread round trip per
+            // request, for a local file that cannot have gone away.
+            .test_before_acquire(false)
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await
             .map_err(|source| OpenError::Open {
                 url: url.clone(),
@@ -68,9 +82,16 @@ impl Repository {
         let reader = SqlitePoolOptions::new()
             .max_connections(settings.max_read_connections)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             // Opened on first use, which keeps start-up fast.
             .connect_lazy_with(options.pragma("query_only", "ON"));
-        Ok(Self { writer, reader })
+        spawn_checkpoints(reader.clone());
+        let creates = CreateQueue::start(writer.clone());
+        Ok(Self {
+            writer,
+            reader,
+            creates,
+        })
     }
 
     /// Proves the database answers.
@@ -84,6 +105,32 @@ impl Repository {
         self.reader.close().await;
         self.writer.close().await;
     }
+}
+
+/// Copies committed pages from the WAL into the database file, off the request path. A
+/// PASSIVE checkpoint never blocks the writer or readers; it runs on a read connection
+/// (checkpointing is allowed under `query_only`) and stops when the pools close.
+fn spawn_checkpoints(reader: SqlitePool) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + CHECKPOINT_INTERVAL;
+        let mut ticks = tokio::time::interval_at(start, CHECKPOINT_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if reader.is_closed() {
+                break;
+            }
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&reader)
+                .await
+            {
+                if reader.is_closed() {
+                    break;
+                }
+                tracing::warn!(%error, "background checkpoint failed");
+            }
+        }
+    });
 }
 
 /// Ids are stored lower-case and hyphenated; a GUID in any other form still finds its row.

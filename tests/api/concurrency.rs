@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use futures_util::future::join_all;
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -60,4 +61,61 @@ async fn reads_are_answered_while_writes_are_queued() {
     assert!(reads
         .iter()
         .all(|r| r.status.as_u16() == 200 && r.json() == first));
+}
+
+/// Creates that arrive together are written together (one statement per batch); a row that
+/// cannot go in must fail alone, with its own error, and leave its neighbours stored.
+#[actix_web::test]
+async fn in_a_batch_of_creates_each_bad_row_fails_alone() {
+    let app = spawn_app().await;
+    assert_eq!(app.create_beta_package("Taken").await.status.as_u16(), 201);
+    let missing = "0b7c2c5e-6d8a-4f5e-9a41-3c1f0d2e9b77";
+    let path = format!("{BETA}/accessPackages");
+    let (app, path) = (&app, &path);
+    let post = |catalog: &str, name: String| {
+        let body = json!({ "catalogId": catalog, "displayName": name });
+        async move { app.post(path, &body).await }
+    };
+
+    let mut requests = Vec::new();
+    for i in 0..12 {
+        requests.push(("good", post(GENERAL, format!("good {i}"))));
+        requests.push(("no catalog", post(missing, format!("orphan {i}"))));
+        // Clashes with a stored row, ignoring case.
+        requests.push(("taken", post(GENERAL, "TAKEN".to_owned())));
+    }
+    // Clash with each other only: exactly one of the four wins.
+    for _ in 0..4 {
+        requests.push(("contested", post(GENERAL, "contested".to_owned())));
+    }
+    let (kinds, futures): (Vec<_>, Vec<_>) = requests.into_iter().unzip();
+    let responses = join_all(futures).await;
+
+    let mut contested_wins = 0;
+    for (kind, response) in kinds.iter().zip(&responses) {
+        match *kind {
+            "good" => {
+                assert_eq!(response.status.as_u16(), 201, "{:?}", response.body);
+                let stored = app
+                    .get(&format!(
+                        "{BETA}/accessPackages/{}",
+                        response.json()["id"].as_str().unwrap()
+                    ))
+                    .await;
+                assert_eq!(stored.json(), response.json());
+            }
+            "no catalog" => {
+                response.assert_graph_error(404, "ResourceNotFound");
+            }
+            "taken" => {
+                response.assert_graph_error(409, "DuplicateAccessPackage");
+            }
+            _ if response.status.as_u16() == 201 => contested_wins += 1,
+            _ => {
+                response.assert_graph_error(409, "DuplicateAccessPackage");
+            }
+        }
+    }
+    assert_eq!(contested_wins, 1);
+    assert_eq!(app.count_rows("access_packages").await, 1 + 12 + 1);
 }
