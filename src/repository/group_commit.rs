@@ -18,6 +18,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Checkpoints;
 use super::query::Table;
 use crate::domain::AccessPackage;
 use crate::Error;
@@ -52,10 +53,10 @@ pub(super) struct CreateQueue {
 
 impl CreateQueue {
     /// Starts the writing task on the current runtime.
-    pub fn start(writer: SqlitePool) -> Self {
+    pub fn start(writer: SqlitePool, checkpoints: Checkpoints) -> Self {
         // Bounded, so a flood of creates waits in the handlers instead of growing memory.
         let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(writer, receiver));
+        tokio::spawn(run(writer, receiver, checkpoints));
         Self { sender }
     }
 
@@ -71,7 +72,7 @@ impl CreateQueue {
     }
 }
 
-async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>) {
+async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>, checkpoints: Checkpoints) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Waits for one create, then takes all that queued meanwhile: under load a batch is
     // whatever arrived during the previous commit; alone, a create is written at once.
@@ -94,6 +95,8 @@ async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>) {
             // A caller that went away (client disconnected) no longer needs its answer.
             let _ = pending.reply.send(outcome);
         }
+        // After the answers: the callers of this batch do not wait for it.
+        checkpoints.catch_up(&writer).await;
     }
 }
 

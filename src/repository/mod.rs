@@ -7,10 +7,11 @@
 //! (`group_commit`). Reads use their own pool and, in WAL mode, never wait for writes.
 //!
 //! Commits never copy the WAL back into the database file: automatic checkpoints are off
-//! on the writer, and a background task checkpoints instead, so no request pays for it.
+//! on the writer and `checkpoint` does it between requests instead.
 
 mod access_packages;
 mod catalogs;
+mod checkpoint;
 mod group_commit;
 pub mod query;
 
@@ -21,13 +22,10 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
+use self::checkpoint::Checkpoints;
 use self::group_commit::CreateQueue;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
 use crate::Error;
-
-/// How often the background checkpoint runs. Short enough to keep the WAL to a few MB under
-/// the heaviest load; an idle checkpoint finds nothing to copy and costs microseconds.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -63,7 +61,13 @@ impl Repository {
             // The default pings every connection handed out: a worker-thread round trip per
             // request, for a local file that cannot have gone away.
             .test_before_acquire(false)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("wal_autocheckpoint", "0")
+                    // A WAL that grew under a burst is cut back when it starts over.
+                    .pragma("journal_size_limit", "67108864"),
+            )
             .await
             .map_err(|source| OpenError::Open {
                 url: url.clone(),
@@ -85,8 +89,8 @@ impl Repository {
             .test_before_acquire(false)
             // Opened on first use, which keeps start-up fast.
             .connect_lazy_with(options.pragma("query_only", "ON"));
-        spawn_checkpoints(reader.clone());
-        let creates = CreateQueue::start(writer.clone());
+        let checkpoints = Checkpoints::start(reader.clone());
+        let creates = CreateQueue::start(writer.clone(), checkpoints);
         Ok(Self {
             writer,
             reader,
@@ -105,32 +109,6 @@ impl Repository {
         self.reader.close().await;
         self.writer.close().await;
     }
-}
-
-/// Copies committed pages from the WAL into the database file, off the request path. A
-/// PASSIVE checkpoint never blocks the writer or readers; it runs on a read connection
-/// (checkpointing is allowed under `query_only`) and stops when the pools close.
-fn spawn_checkpoints(reader: SqlitePool) {
-    tokio::spawn(async move {
-        let start = tokio::time::Instant::now() + CHECKPOINT_INTERVAL;
-        let mut ticks = tokio::time::interval_at(start, CHECKPOINT_INTERVAL);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            if reader.is_closed() {
-                break;
-            }
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&reader)
-                .await
-            {
-                if reader.is_closed() {
-                    break;
-                }
-                tracing::warn!(%error, "background checkpoint failed");
-            }
-        }
-    });
 }
 
 /// Ids are stored lower-case and hyphenated; a GUID in any other form still finds its row.
