@@ -528,3 +528,23 @@ async fn top_caps_the_total_across_pages() {
     assert_eq!(seen.len(), 250);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 250);
 }
+
+/// `$top` and `$skip` go into the SQL text as numbers; the largest a client can send must
+/// still be an integer to SQLite.
+#[actix_web::test]
+async fn the_largest_skip_and_top_answer_an_empty_or_full_page() {
+    let app = spawn_app().await;
+    app.create_beta_package("only").await;
+
+    let skipped = app
+        .get(&format!("{BETA}/accessPackages?$skip=18446744073709551615"))
+        .await;
+    assert_eq!(skipped.status.as_u16(), 200, "{:?}", skipped.body);
+    assert_eq!(skipped.json()["value"], serde_json::json!([]));
+
+    let top = app
+        .get(&format!("{BETA}/accessPackages?$top=18446744073709551615"))
+        .await;
+    assert_eq!(top.status.as_u16(), 200, "{:?}", top.body);
+    assert_eq!(top.json()["value"].as_array().map(Vec::len), Some(1));
+}
