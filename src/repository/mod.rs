@@ -65,8 +65,9 @@ impl Repository {
                 options
                     .clone()
                     .pragma("wal_autocheckpoint", "0")
-                    // A WAL that grew under a burst is cut back when it starts over.
-                    .pragma("journal_size_limit", "67108864"),
+                    // A WAL that grew past twice the checkpoint step under a burst is cut
+                    // back when it starts over.
+                    .pragma("journal_size_limit", "268435456"),
             )
             .await
             .map_err(|source| OpenError::Open {
