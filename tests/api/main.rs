@@ -4,6 +4,7 @@ mod catalogs;
 mod command_line;
 mod concurrency;
 mod container;
+mod crash_safety;
 mod create_access_package;
 mod errors;
 mod get_access_package;
