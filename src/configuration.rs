@@ -88,6 +88,8 @@ pub enum AuthMode {
 #[serde(deny_unknown_fields)]
 pub struct LimitSettings {
     pub max_body_bytes: usize,
+    pub request_head_timeout_ms: u64,
+    pub keep_alive_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,6 +189,12 @@ impl Settings {
         if self.limits.max_body_bytes == 0 {
             return Err(ConfigurationError::key(
                 "limits.max_body_bytes",
+                "must be at least 1",
+            ));
+        }
+        if self.limits.request_head_timeout_ms == 0 {
+            return Err(ConfigurationError::key(
+                "limits.request_head_timeout_ms",
                 "must be at least 1",
             ));
         }

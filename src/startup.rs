@@ -5,6 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::http::KeepAlive;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
@@ -128,7 +129,13 @@ fn serve(
     // a SIGTERM sent the moment that line appears is still graceful.
     .disable_signals()
     .shutdown_timeout(settings.server.shutdown_timeout_secs)
-    .client_request_timeout(Duration::from_secs(30))
+    .client_request_timeout(Duration::from_millis(
+        settings.limits.request_head_timeout_ms,
+    ))
+    .keep_alive(match settings.limits.keep_alive_secs {
+        0 => KeepAlive::Disabled,
+        secs => KeepAlive::Timeout(Duration::from_secs(secs)),
+    })
     .listen(listener)?;
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);

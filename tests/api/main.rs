@@ -10,6 +10,7 @@ mod errors;
 mod get_access_package;
 mod helpers;
 mod hostile_filters;
+mod hostile_requests;
 mod persistence;
 mod query;
 mod query_plans;

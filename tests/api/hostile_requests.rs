@@ -1,0 +1,185 @@
+//! Strange and hostile requests get a clear 4xx (or a timeout), never a 5xx, and the server
+//! keeps serving everybody else.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// Proof the server still answers, and nothing was stored by the hostile request.
+async fn still_serving(app: &TestApp) {
+    let response = app.get(&format!("{BETA}/accessPackages")).await;
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(app.count_rows("access_packages").await, 0);
+}
+
+/// Sends raw bytes on a fresh connection and returns the status line's code, or None when the
+/// server closed without answering. Blocking I/O runs off the test's runtime thread, which
+/// the in-process server also needs.
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> Option<u16> {
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let request = request.to_vec();
+    actix_web::rt::task::spawn_blocking(move || blocking_exchange(&address, &request))
+        .await
+        .expect("the exchange thread ends")
+}
+
+fn blocking_exchange(address: &str, request: &[u8]) -> Option<u16> {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a read timeout");
+    // The server may answer and close before reading everything; that is fine.
+    let _ = stream.write_all(request);
+    // Only the status line: after it the server may reset the connection it closed with
+    // bytes unread.
+    let mut answer = [0u8; 12];
+    let mut read = 0;
+    while read < answer.len() {
+        match stream.read(&mut answer[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+    }
+    let text = String::from_utf8_lossy(&answer[..read]);
+    text.strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+}
+
+async fn post_bytes(app: &TestApp, body: Vec<u8>) -> TestResponse {
+    app.post_raw(&format!("{BETA}/accessPackages"), "application/json", body)
+        .await
+}
+
+#[actix_web::test]
+async fn invalid_utf8_is_400() {
+    let app = spawn_app().await;
+    let mut body =
+        br#"{"catalogId":"aa2f6514-3232-46e7-a08a-2411ad8d7128","displayName":""#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28]);
+    body.extend_from_slice(br#""}"#);
+
+    post_bytes(&app, body)
+        .await
+        .assert_graph_error(400, "BadRequest");
+    still_serving(&app).await;
+}
+
+#[actix_web::test]
+async fn huge_numbers_are_400() {
+    let app = spawn_app().await;
+    for body in [
+        format!(r#"{{"catalogId":"{GENERAL}","displayName":"n","isHidden":1e400}}"#),
+        format!(
+            r#"{{"catalogId":"{GENERAL}","displayName":1{}}}"#,
+            "0".repeat(5000)
+        ),
+        format!(
+            r#"{{"catalogId":"{GENERAL}","displayName":"n","isHidden":-99999999999999999999999}}"#
+        ),
+    ] {
+        let response = post_bytes(&app, body.into_bytes()).await;
+        assert_eq!(response.status.as_u16(), 400, "{:?}", response.body);
+    }
+    still_serving(&app).await;
+}
+
+#[actix_web::test]
+async fn json_nested_ten_thousand_deep_is_400() {
+    let app = spawn_app().await;
+    let depth = 10_000;
+    let body = format!(
+        r#"{{"catalogId":"{GENERAL}","displayName":"deep","description":{}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+
+    post_bytes(&app, body.into_bytes())
+        .await
+        .assert_graph_error(400, "BadRequest");
+    still_serving(&app).await;
+}
+
+#[actix_web::test]
+async fn a_ten_megabyte_body_is_413() {
+    let app = spawn_app().await;
+    let body = json!({
+        "catalogId": GENERAL,
+        "displayName": "big",
+        "description": "x".repeat(10 * 1024 * 1024),
+    });
+
+    post_bytes(&app, serde_json::to_vec(&body).unwrap())
+        .await
+        .assert_graph_error(413, "RequestEntityTooLarge");
+    still_serving(&app).await;
+}
+
+#[actix_web::test]
+async fn a_64_kb_url_is_a_4xx() {
+    let app = spawn_app().await;
+    let filter = format!("displayName eq '{}'", "a".repeat(64 * 1024));
+    let request = format!(
+        "GET {BETA}/accessPackages?$filter={} HTTP/1.1\r\nHost: x\r\nAuthorization: {BEARER}\r\nConnection: close\r\n\r\n",
+        filter.replace(' ', "%20")
+    );
+
+    let status = raw_exchange(&app, request.as_bytes())
+        .await
+        .expect("an answer");
+    assert!((400..500).contains(&status), "{status}");
+    still_serving(&app).await;
+}
+
+#[actix_web::test]
+async fn thousands_of_headers_are_a_4xx() {
+    let app = spawn_app().await;
+    let mut request =
+        format!("GET {BETA}/accessPackages HTTP/1.1\r\nHost: x\r\nAuthorization: {BEARER}\r\n");
+    for i in 0..5_000 {
+        request.push_str(&format!("x-header-{i}: {i}\r\n"));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+
+    let status = raw_exchange(&app, request.as_bytes())
+        .await
+        .expect("an answer");
+    assert!((400..500).contains(&status), "{status}");
+    still_serving(&app).await;
+}
+
+/// A client that trickles its request is cut off after `limits.request_head_timeout_ms`,
+/// and others are served meanwhile.
+#[actix_web::test]
+async fn a_client_sending_one_byte_at_a_time_times_out_while_others_are_served() {
+    let app = spawn_app_with(|settings| settings.limits.request_head_timeout_ms = 300).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = TcpStream::connect(&address).expect("connects");
+    slow.write_all(b"G").expect("one byte");
+
+    still_serving(&app).await;
+
+    // No more bytes come; the server must give up on its own (the read ends, with a 408 or
+    // a closed connection) long before this client's 30 s read timeout.
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a read timeout");
+    let started = std::time::Instant::now();
+    let answer = actix_web::rt::task::spawn_blocking(move || {
+        let mut answer = Vec::new();
+        let _ = slow.read_to_end(&mut answer);
+        answer
+    })
+    .await
+    .expect("the reading thread ends");
+    assert!(started.elapsed() < Duration::from_secs(10), "not cut off");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
+    still_serving(&app).await;
+}
