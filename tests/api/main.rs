@@ -6,6 +6,7 @@ mod concurrency;
 mod container;
 mod crash_safety;
 mod create_access_package;
+mod decoding_properties;
 mod errors;
 mod get_access_package;
 mod helpers;
