@@ -40,6 +40,37 @@ pub enum Command {
     /// Exit 0 if the emulator at the configured host and port answers its health check.
     /// Needs no curl or wget, so the Docker image's HEALTHCHECK can use it.
     Healthcheck,
+    /// Print a bearer token that `auth.mode = "jwt"` accepts, signed with
+    /// auth.jwt.hs256_secret: no Entra ID tenant needed.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// Permissions to grant, e.g. EntitlementManagement.ReadWrite.All (repeat or separate
+    /// with spaces or commas).
+    #[arg(long = "scope", required = true, value_name = "PERMISSION")]
+    pub scopes: Vec<String>,
+    /// The signed-in user (upn), recorded as createdBy; with --app, the app's name.
+    #[arg(long)]
+    pub upn: Option<String>,
+    /// An application token: permissions go in `roles`, not `scp`.
+    #[arg(long)]
+    pub app: bool,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub expires_in: u64,
+}
+
+impl TokenArgs {
+    pub fn permissions(&self) -> Vec<String> {
+        self.scopes
+            .iter()
+            .flat_map(|scope| scope.split([' ', ',']))
+            .filter(|scope| !scope.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 impl Cli {

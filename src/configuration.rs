@@ -73,6 +73,22 @@ impl From<Synchronous> for SqliteSynchronous {
 pub struct AuthSettings {
     pub mode: AuthMode,
     pub default_actor: String,
+    pub jwt: JwtSettings,
+}
+
+/// How `auth.mode = "jwt"` checks tokens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtSettings {
+    /// Shared secret for HS256 tokens (and for minting with `token`); empty: none.
+    pub hs256_secret: String,
+    /// A JWKS file of RSA (RS256) and EC P-256 (ES256) public keys; empty: none.
+    pub jwks_file: String,
+    /// Accepted `aud` values.
+    pub audiences: Vec<String>,
+    /// Accepted `iss` values; empty accepts any issuer.
+    pub issuers: Vec<String>,
+    pub clock_skew_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -82,6 +98,8 @@ pub enum AuthMode {
     None,
     /// A non-empty bearer token must be present; it is not validated.
     Any,
+    /// A JWT verified offline, carrying the permission the request needs.
+    Jwt,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,7 +130,7 @@ pub struct Overrides {
 pub struct ConfigurationError(String);
 
 impl ConfigurationError {
-    fn key(key: &str, problem: impl std::fmt::Display) -> Self {
+    pub(crate) fn key(key: &str, problem: impl std::fmt::Display) -> Self {
         Self(format!("invalid value for `{key}`: {problem}"))
     }
 }
@@ -190,6 +208,15 @@ impl Settings {
             return Err(ConfigurationError::key(
                 "limits.max_body_bytes",
                 "must be at least 1",
+            ));
+        }
+        if self.auth.mode == AuthMode::Jwt
+            && self.auth.jwt.hs256_secret.is_empty()
+            && self.auth.jwt.jwks_file.is_empty()
+        {
+            return Err(ConfigurationError::key(
+                "auth.jwt",
+                "jwt mode needs auth.jwt.hs256_secret or auth.jwt.jwks_file",
             ));
         }
         if self.limits.request_head_timeout_ms == 0 {

@@ -18,6 +18,14 @@ pub enum Error {
     #[error("Access token is empty.")]
     MissingAccessToken,
 
+    /// A token that failed verification (`auth.mode = "jwt"`); the message says why.
+    #[error("{0}")]
+    InvalidAuthenticationToken(String),
+
+    /// A genuine token without the permission the request needs.
+    #[error("Insufficient privileges to complete the operation.")]
+    AccessDenied,
+
     #[error("The request body must be sent with Content-Type: application/json.")]
     UnsupportedMediaType,
 
@@ -82,7 +90,10 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::MissingAccessToken => StatusCode::UNAUTHORIZED,
+            Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::AccessDenied => StatusCode::FORBIDDEN,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MalformedJson
             | Self::RequestBodyRead(_)
@@ -104,7 +115,10 @@ impl Error {
     /// (reference §4.2); the gateway's own ones keep their spelling.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::MissingAccessToken => "InvalidAuthenticationToken",
+            Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
+                "InvalidAuthenticationToken"
+            }
+            Self::AccessDenied => "Authorization_RequestDenied",
             Self::UnsupportedMediaType => "UnsupportedMediaType",
             Self::MalformedJson
             | Self::UnknownSegment(_)

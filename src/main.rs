@@ -43,6 +43,24 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::Token(args)) => {
+            match entitlement_emulator::auth::jwt::mint(
+                &settings.auth.jwt,
+                &args.permissions(),
+                args.upn.as_deref(),
+                args.app,
+                args.expires_in,
+            ) {
+                Ok(token) => {
+                    println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::from(USAGE)
+                }
+            }
+        }
         Some(Command::Serve) | None => serve(settings),
     }
 }

@@ -9,7 +9,8 @@ use actix_web::http::KeepAlive;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::configuration::Settings;
+use crate::auth::Authenticator;
+use crate::configuration::{ConfigurationError, Settings};
 use crate::graph::odata::{Limits, ODataSettings};
 use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
@@ -21,6 +22,8 @@ use crate::{auth, routes};
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] OpenError),
+    #[error(transparent)]
+    Configuration(#[from] ConfigurationError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -37,6 +40,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let authenticator = Authenticator::new(&settings.auth)?;
         let repository = Repository::open(&settings.database).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let bind_error = |source| StartupError::Bind {
@@ -45,7 +49,8 @@ impl Application {
         };
         let listener = TcpListener::bind(&address).map_err(bind_error)?;
         let local_address = listener.local_addr().map_err(bind_error)?;
-        let server = serve(listener, repository.clone(), &settings).map_err(bind_error)?;
+        let server =
+            serve(listener, repository.clone(), authenticator, &settings).map_err(bind_error)?;
         Ok(Self {
             address: local_address,
             server,
@@ -93,10 +98,11 @@ impl Application {
 fn serve(
     listener: TcpListener,
     repository: Repository,
+    authenticator: Authenticator,
     settings: &Settings,
 ) -> std::io::Result<Server> {
     let repository = web::Data::new(repository);
-    let auth = web::Data::new(settings.auth.clone());
+    let auth = web::Data::new(authenticator);
     let public_url = {
         let base = settings.public_url_base();
         PublicUrl((!base.is_empty()).then_some(base))

@@ -116,7 +116,8 @@ fn with_graph_error_body(
             StatusCode::SERVICE_UNAVAILABLE => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
-            StatusCode::UNAUTHORIZED => {
+            // Both tell the client which authority to get a (better) token from.
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static(

@@ -1,6 +1,9 @@
-//! Who is calling. In `auth.mode = "any"` every Graph request must carry a bearer token;
-//! the token is not validated yet, but when it is a JWT its user claim names the actor
-//! recorded in `createdBy`/`modifiedBy`.
+//! Who is calling. In `auth.mode = "any"` every Graph request must carry a bearer token,
+//! not validated, whose user claim (when it is a JWT) names the actor recorded in
+//! `createdBy`/`modifiedBy`. In `"jwt"` the token is verified (`jwt`) and must grant the
+//! permission the request needs.
+
+pub mod jwt;
 
 use std::future::{ready, Ready};
 
@@ -14,8 +17,28 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde::Deserialize;
 
-use crate::configuration::{AuthMode, AuthSettings};
+use self::jwt::Verifier;
+use crate::configuration::{AuthMode, AuthSettings, ConfigurationError};
 use crate::Error;
+
+/// The settings and, in jwt mode, the loaded keys.
+pub struct Authenticator {
+    settings: AuthSettings,
+    verifier: Option<Verifier>,
+}
+
+impl Authenticator {
+    pub fn new(settings: &AuthSettings) -> Result<Self, ConfigurationError> {
+        let verifier = match settings.mode {
+            AuthMode::Jwt => Some(Verifier::load(&settings.jwt)?),
+            AuthMode::Any | AuthMode::None => None,
+        };
+        Ok(Self {
+            settings: settings.clone(),
+            verifier,
+        })
+    }
+}
 
 /// Paths that never need a token: the emulator's own control surface.
 const ADMIN_PREFIX: &str = "/_emulator/";
@@ -28,8 +51,19 @@ pub struct Caller {
 }
 
 impl Caller {
-    fn from_headers(headers: &HeaderMap, settings: &AuthSettings) -> Result<Self, Error> {
+    fn from_headers(headers: &HeaderMap, auth: &Authenticator, write: bool) -> Result<Self, Error> {
+        let settings = &auth.settings;
         let token = bearer_token(headers);
+        if let Some(verifier) = &auth.verifier {
+            let claims = verifier.verify(token.ok_or(Error::MissingAccessToken)?)?;
+            if !claims.allows(write) {
+                return Err(Error::AccessDenied);
+            }
+            let actor = claims
+                .actor()
+                .unwrap_or_else(|| settings.default_actor.clone());
+            return Ok(Self { actor });
+        }
         if settings.mode == AuthMode::Any && token.is_none() {
             return Err(Error::MissingAccessToken);
         }
@@ -46,8 +80,10 @@ pub async fn authenticate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if !req.path().starts_with(ADMIN_PREFIX) {
-        let caller = match req.app_data::<web::Data<AuthSettings>>() {
-            Some(settings) => Caller::from_headers(req.headers(), settings),
+        // Reads need Read.All or ReadWrite.All; anything that changes state ReadWrite.All.
+        let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        let caller = match req.app_data::<web::Data<Authenticator>>() {
+            Some(auth) => Caller::from_headers(req.headers(), auth, write),
             None => Err(Error::internal("auth settings are not registered")),
         };
         match caller {

@@ -1,0 +1,241 @@
+//! `auth.mode = "jwt"`: bearer tokens verified offline, as Graph's gateway would — the
+//! signature (HS256 with a shared secret, RS256/ES256 against a JWKS file), `exp`/`nbf`
+//! with clock skew, `aud`, optionally `iss` — then the permission the request needs, from
+//! `scp` (delegated) or `roles` (application).
+
+use std::collections::HashSet;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::configuration::{ConfigurationError, JwtSettings};
+use crate::Error;
+
+pub const READ: &str = "EntitlementManagement.Read.All";
+pub const READ_WRITE: &str = "EntitlementManagement.ReadWrite.All";
+/// The tenant of personal Microsoft accounts, which the API does not support.
+const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+/// The tenant minted tokens claim; any value other than the consumer tenant would do.
+pub const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-000000000e11";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Claims {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+    /// Delegated permissions, space-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scp: Option<String>,
+    /// Application permissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_displayname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
+}
+
+impl Claims {
+    fn permissions(&self) -> HashSet<&str> {
+        let delegated = self.scp.as_deref().unwrap_or_default().split_whitespace();
+        let application = self.roles.iter().flatten().map(String::as_str);
+        delegated.chain(application).collect()
+    }
+
+    /// Whether the token grants what a read (or a write) needs.
+    pub fn allows(&self, write: bool) -> bool {
+        let granted = self.permissions();
+        granted.contains(READ_WRITE) || (!write && granted.contains(READ))
+    }
+
+    /// Who the token speaks for: the user, or for an app-only token the app.
+    pub fn actor(&self) -> Option<String> {
+        [
+            &self.upn,
+            &self.preferred_username,
+            &self.unique_name,
+            &self.app_displayname,
+            &self.appid,
+        ]
+        .into_iter()
+        .flatten()
+        .find(|name| !name.trim().is_empty())
+        .cloned()
+    }
+}
+
+/// The keys and rules tokens are checked against, loaded once at start-up.
+pub struct Verifier {
+    secret: Option<DecodingKey>,
+    /// (kid, algorithm, key) from the JWKS file.
+    published: Vec<(Option<String>, Algorithm, DecodingKey)>,
+    settings: JwtSettings,
+}
+
+impl Verifier {
+    pub fn load(settings: &JwtSettings) -> Result<Self, ConfigurationError> {
+        let secret = (!settings.hs256_secret.is_empty())
+            .then(|| DecodingKey::from_secret(settings.hs256_secret.as_bytes()));
+        let mut published = Vec::new();
+        if !settings.jwks_file.is_empty() {
+            let key = "auth.jwt.jwks_file";
+            let text = std::fs::read_to_string(&settings.jwks_file).map_err(|e| {
+                ConfigurationError::key(key, format!("{}: {e}", settings.jwks_file))
+            })?;
+            let set: JwkSet = serde_json::from_str(&text)
+                .map_err(|e| ConfigurationError::key(key, format!("not a JWKS: {e}")))?;
+            for jwk in &set.keys {
+                let algorithm = match &jwk.algorithm {
+                    AlgorithmParameters::RSA(_) => Algorithm::RS256,
+                    AlgorithmParameters::EllipticCurve(_) => Algorithm::ES256,
+                    _ => continue,
+                };
+                let decoding = DecodingKey::from_jwk(jwk)
+                    .map_err(|e| ConfigurationError::key(key, format!("unusable key: {e}")))?;
+                published.push((jwk.common.key_id.clone(), algorithm, decoding));
+            }
+        }
+        if secret.is_none() && published.is_empty() {
+            return Err(ConfigurationError::key(
+                "auth.jwt",
+                "jwt mode needs auth.jwt.hs256_secret or an auth.jwt.jwks_file with RSA or EC keys",
+            ));
+        }
+        Ok(Self {
+            secret,
+            published,
+            settings: settings.clone(),
+        })
+    }
+
+    /// The token's claims if it is genuine, current and meant for Graph.
+    pub fn verify(&self, token: &str) -> Result<Claims, Error> {
+        let invalid = |message: &str| Error::InvalidAuthenticationToken(message.to_owned());
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| invalid("CompactToken parsing failed with error code: 80049217"))?;
+        let keys: Vec<&DecodingKey> = match header.alg {
+            Algorithm::HS256 => self.secret.iter().collect(),
+            Algorithm::RS256 | Algorithm::ES256 => self
+                .published
+                .iter()
+                .filter(|(kid, alg, _)| {
+                    *alg == header.alg && (header.kid.is_none() || *kid == header.kid)
+                })
+                .map(|(_, _, key)| key)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if keys.is_empty() {
+            return Err(invalid(
+                "Access token validation failure. Invalid signing key.",
+            ));
+        }
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = self.settings.clock_skew_secs;
+        validation.validate_nbf = true;
+        validation.set_audience(&self.settings.audiences);
+        if !self.settings.issuers.is_empty() {
+            validation.set_issuer(&self.settings.issuers);
+        }
+        let mut last = invalid("Access token validation failure.");
+        for key in keys {
+            match jsonwebtoken::decode::<Claims>(token, key, &validation) {
+                Ok(data) => {
+                    if data.claims.tid.as_deref() == Some(CONSUMER_TENANT) {
+                        return Err(invalid(
+                            "Personal Microsoft accounts are not supported by this API.",
+                        ));
+                    }
+                    return Ok(data.claims);
+                }
+                Err(error) => {
+                    last = invalid(match error.kind() {
+                        ErrorKind::ExpiredSignature => {
+                            "Lifetime validation failed, the token is expired."
+                        }
+                        ErrorKind::ImmatureSignature => {
+                            "Lifetime validation failed, the token is not yet valid."
+                        }
+                        ErrorKind::InvalidAudience => {
+                            "Access token validation failure. Invalid audience."
+                        }
+                        ErrorKind::InvalidIssuer => {
+                            "Access token validation failure. Invalid issuer."
+                        }
+                        ErrorKind::MissingRequiredClaim(_) => {
+                            "Access token validation failure. A required claim is missing."
+                        }
+                        ErrorKind::InvalidSignature => {
+                            "Access token validation failure. Invalid signature."
+                        }
+                        _ => "Access token validation failure.",
+                    });
+                }
+            }
+        }
+        Err(last)
+    }
+}
+
+/// What `entitlement-emulator token` mints: an HS256 token signed with the configured
+/// secret, for Graph's audience, valid for `lifetime_secs`.
+pub fn mint(
+    settings: &JwtSettings,
+    permissions: &[String],
+    user: Option<&str>,
+    app: bool,
+    lifetime_secs: u64,
+) -> Result<String, String> {
+    if settings.hs256_secret.is_empty() {
+        return Err(
+            "set auth.jwt.hs256_secret (EMULATOR__AUTH__JWT__HS256_SECRET) to mint tokens".into(),
+        );
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs();
+    let claims = Claims {
+        aud: settings.audiences.first().cloned(),
+        iss: Some(
+            settings
+                .issuers
+                .first()
+                .cloned()
+                .unwrap_or_else(|| format!("https://sts.windows.net/{EMULATOR_TENANT}/")),
+        ),
+        tid: Some(EMULATOR_TENANT.to_owned()),
+        exp: Some(now + lifetime_secs),
+        nbf: Some(now),
+        iat: Some(now),
+        scp: (!app).then(|| permissions.join(" ")),
+        roles: app.then(|| permissions.to_vec()),
+        upn: user.filter(|_| !app).map(str::to_owned),
+        app_displayname: app.then(|| user.unwrap_or("entitlement-emulator").to_owned()),
+        ..Claims::default()
+    };
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(settings.hs256_secret.as_bytes()),
+    )
+    .map_err(|e| e.to_string())
+}
