@@ -332,17 +332,23 @@ impl RunningEmulator {
     }
 
     /// Sends SIGTERM, as `docker stop` does, and returns the exit code and the rest of stdout.
-    pub fn terminate(mut self) -> (Option<i32>, String) {
+    pub fn terminate(self) -> (Option<i32>, String) {
         let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
         // SAFETY: kill(2) with a pid this test spawned and has not yet waited for.
         let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
         assert_eq!(sent, 0, "SIGTERM delivered");
+        self.terminate_already_signalled()
+    }
+
+    /// Waits for a process the test has already sent SIGTERM; returns as `terminate` does.
+    pub fn terminate_already_signalled(mut self) -> (Option<i32>, String) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
         // A watchdog, not a synchronisation: a process that ignores SIGTERM fails the test
         // (killed, so no exit code) instead of hanging the suite.
         let (exited, watch) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
             if watch.recv_timeout(Duration::from_secs(30)).is_err() {
-                // SAFETY: as above; at worst the pid is already gone.
+                // SAFETY: a pid this test spawned; at worst it is already gone.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
             }
         });

@@ -16,4 +16,5 @@ mod hostile_requests;
 mod persistence;
 mod query;
 mod query_plans;
+mod shutdown;
 mod update_delete;
