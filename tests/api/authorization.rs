@@ -154,9 +154,12 @@ async fn read_permission_reads_but_cannot_write() {
 #[actix_web::test]
 async fn tokens_that_fail_verification_are_401() {
     let app = jwt_app().await;
-    let mut tampered = hs256(&claims(READ_WRITE));
-    tampered.pop();
-    tampered.push('A');
+    // One signature character changed, well inside it: the last one carries unused bits,
+    // and a change there may decode to the same signature.
+    let genuine = hs256(&claims(READ_WRITE));
+    let at = genuine.len() - 10;
+    let swapped = if &genuine[at..=at] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{swapped}{}", &genuine[..at], &genuine[at + 1..]);
     let wrong_secret = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims(READ_WRITE),
