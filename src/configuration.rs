@@ -19,6 +19,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub admin: AdminSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -74,6 +75,13 @@ pub struct AuthSettings {
     pub mode: AuthMode,
     pub default_actor: String,
     pub jwt: JwtSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminSettings {
+    /// When set, `/_emulator/` (except health) needs `Authorization: Bearer <token>`.
+    pub token: String,
 }
 
 /// How `auth.mode = "jwt"` checks tokens.

@@ -40,7 +40,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let authenticator = Authenticator::new(&settings.auth)?;
+        let authenticator = Authenticator::new(&settings.auth, &settings.admin)?;
         let repository = Repository::open(&settings.database).await?;
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let bind_error = |source| StartupError::Bind {

@@ -18,17 +18,18 @@ use base64::Engine;
 use serde::Deserialize;
 
 use self::jwt::Verifier;
-use crate::configuration::{AuthMode, AuthSettings, ConfigurationError};
+use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
 use crate::Error;
 
 /// The settings and, in jwt mode, the loaded keys.
 pub struct Authenticator {
     settings: AuthSettings,
     verifier: Option<Verifier>,
+    admin_token: Option<String>,
 }
 
 impl Authenticator {
-    pub fn new(settings: &AuthSettings) -> Result<Self, ConfigurationError> {
+    pub fn new(settings: &AuthSettings, admin: &AdminSettings) -> Result<Self, ConfigurationError> {
         let verifier = match settings.mode {
             AuthMode::Jwt => Some(Verifier::load(&settings.jwt)?),
             AuthMode::Any | AuthMode::None => None,
@@ -36,12 +37,29 @@ impl Authenticator {
         Ok(Self {
             settings: settings.clone(),
             verifier,
+            admin_token: (!admin.token.is_empty()).then(|| admin.token.clone()),
         })
+    }
+
+    /// `/_emulator/` except health: open, or the admin token exactly.
+    fn admit_admin(&self, path: &str, headers: &HeaderMap) -> Result<(), Error> {
+        match &self.admin_token {
+            Some(expected) if path != HEALTH => match bearer_token(headers) {
+                Some(token) if token == expected => Ok(()),
+                _ => Err(Error::InvalidAuthenticationToken(
+                    "The emulator's admin token (admin.token) is required for /_emulator/."
+                        .to_owned(),
+                )),
+            },
+            _ => Ok(()),
+        }
     }
 }
 
 /// Paths that never need a token: the emulator's own control surface.
 const ADMIN_PREFIX: &str = "/_emulator/";
+/// The one admin path that is always open, for container health checks.
+const HEALTH: &str = "/_emulator/health";
 
 /// The authenticated caller of a Graph request.
 #[derive(Debug, Clone)]
@@ -79,14 +97,18 @@ pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if !req.path().starts_with(ADMIN_PREFIX) {
+    let Some(auth) = req.app_data::<web::Data<Authenticator>>().cloned() else {
+        let error = Error::internal("auth settings are not registered");
+        return Ok(req.error_response(error).map_into_right_body());
+    };
+    if req.path().starts_with(ADMIN_PREFIX) {
+        if let Err(error) = auth.admit_admin(req.path(), req.headers()) {
+            return Ok(req.error_response(error).map_into_right_body());
+        }
+    } else {
         // Reads need Read.All or ReadWrite.All; anything that changes state ReadWrite.All.
         let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
-        let caller = match req.app_data::<web::Data<Authenticator>>() {
-            Some(auth) => Caller::from_headers(req.headers(), auth, write),
-            None => Err(Error::internal("auth settings are not registered")),
-        };
-        match caller {
+        match Caller::from_headers(req.headers(), &auth, write) {
             Ok(caller) => {
                 req.extensions_mut().insert(caller);
             }

@@ -10,6 +10,7 @@
 //! on the writer and `checkpoint` does it between requests instead.
 
 mod access_packages;
+mod admin;
 mod catalogs;
 mod checkpoint;
 mod group_commit;

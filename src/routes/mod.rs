@@ -4,6 +4,7 @@
 //! that matched nothing.
 
 mod access_packages;
+mod admin;
 mod catalogs;
 mod health;
 mod listing;
@@ -21,10 +22,14 @@ pub trait Dialect: AccessPackageDialect + CatalogDialect {}
 impl<V: AccessPackageDialect + CatalogDialect> Dialect for V {}
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(web::scope("/_emulator").service(endpoint("/health").get(health::health)))
-        .service(web::scope("/beta").configure(entitlement_management::<Beta>))
-        .service(web::scope("/v1.0").configure(entitlement_management::<V1>))
-        .configure(entitlement_management::<Beta>);
+    cfg.service(
+        web::scope("/_emulator")
+            .service(endpoint("/health").get(health::health))
+            .service(endpoint("/reset").post(admin::reset)),
+    )
+    .service(web::scope("/beta").configure(entitlement_management::<Beta>))
+    .service(web::scope("/v1.0").configure(entitlement_management::<V1>))
+    .configure(entitlement_management::<Beta>);
 }
 
 fn entitlement_management<V: Dialect>(cfg: &mut ServiceConfig) {

@@ -1,5 +1,6 @@
 //! HTTP tests: one binary, one module per subject, all sharing `helpers::spawn_app`.
 
+mod admin;
 mod authorization;
 mod catalogs;
 mod command_line;

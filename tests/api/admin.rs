@@ -1,0 +1,102 @@
+//! `/_emulator/`: reset between tests, guarded by `admin.token` when it is set.
+
+use actix_web::http::Method;
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+async fn reset(app: &TestApp, authorization: Option<&str>) -> TestResponse {
+    let mut request = app.request(Method::POST, "/_emulator/reset");
+    match authorization {
+        Some(value) => request = request.insert_header(("Authorization", value)),
+        None => {
+            request.headers_mut().remove("authorization");
+        }
+    }
+    send(request, None).await
+}
+
+fn without_context(mut entity: Value) -> Value {
+    entity.as_object_mut().map(|e| e.remove("@odata.context"));
+    entity
+}
+
+#[actix_web::test]
+async fn reset_returns_to_the_seeded_state() {
+    let app = spawn_app().await;
+    let fresh = spawn_app().await;
+    let general = format!("{BETA}/accessPackageCatalogs/{GENERAL}");
+    let seeded = without_context(fresh.get(&general).await.json());
+
+    let catalog = app
+        .post(
+            &format!("{BETA}/accessPackageCatalogs"),
+            &json!({"displayName": "Marketing"}),
+        )
+        .await;
+    assert_eq!(catalog.status.as_u16(), 201);
+    for name in ["a", "b", "c"] {
+        app.create_beta_package(name).await;
+    }
+    let patched = app
+        .request(Method::PATCH, &general)
+        .insert_header(("Content-Type", "application/json"));
+    let patched = send(patched, Some(r#"{"description":"changed"}"#.into())).await;
+    assert_eq!(patched.status.as_u16(), 204);
+
+    let response = reset(&app, None).await;
+    assert_eq!(response.status.as_u16(), 204);
+    assert!(response.body.is_empty());
+
+    assert_eq!(app.count_rows("access_packages").await, 0);
+    assert_eq!(app.count_rows("catalogs").await, 1);
+    assert_eq!(without_context(app.get(&general).await.json()), seeded);
+    // The emulator works on as before.
+    assert_eq!(app.create_beta_package("a").await.status.as_u16(), 201);
+}
+
+#[actix_web::test]
+async fn readers_see_the_state_before_or_after_a_reset_never_between() {
+    let app = spawn_app().await;
+    let names: Vec<String> = (0..40).map(|i| format!("p{i}")).collect();
+    join_all(names.iter().map(|name| app.create_beta_package(name))).await;
+    let count = format!("{BETA}/accessPackages/$count");
+
+    let reads = join_all((0..40).map(|_| app.get(&count)));
+    let (reads, reset) = futures_util::future::join(reads, reset(&app, None)).await;
+
+    assert_eq!(reset.status.as_u16(), 204);
+    for read in reads {
+        assert_eq!(read.status.as_u16(), 200);
+        let seen = String::from_utf8_lossy(&read.body).trim().to_owned();
+        assert!(seen == "40" || seen == "0", "a reader saw {seen} packages");
+    }
+}
+
+#[actix_web::test]
+async fn with_an_admin_token_only_it_opens_the_control_surface() {
+    let app = spawn_app_with(|settings| settings.admin.token = "s3cret admin".to_owned()).await;
+    app.create_beta_package("kept").await;
+
+    reset(&app, None)
+        .await
+        .assert_graph_error(401, "InvalidAuthenticationToken");
+    // A Graph token is not the admin token.
+    reset(&app, Some(BEARER))
+        .await
+        .assert_graph_error(401, "InvalidAuthenticationToken");
+    assert_eq!(app.count_rows("access_packages").await, 1);
+
+    let health = send(app.request(Method::GET, "/_emulator/health"), None).await;
+    assert_eq!(health.status.as_u16(), 200, "health needs no token");
+
+    assert_eq!(
+        reset(&app, Some("Bearer s3cret admin"))
+            .await
+            .status
+            .as_u16(),
+        204
+    );
+    assert_eq!(app.count_rows("access_packages").await, 0);
+}
