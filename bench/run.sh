@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null; then
-    sudo_cmd=""
-    if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
-    $sudo_cmd apt-get install -y --no-install-recommends wrk \
-        || { $sudo_cmd apt-get update && $sudo_cmd apt-get install -y --no-install-recommends wrk; }
-fi
+source bench/ensure-wrk.sh
 
 cargo build --release --locked --bin entitlement-emulator --example ceiling
 exec python3 bench/run.py "$@"
