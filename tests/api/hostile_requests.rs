@@ -183,3 +183,32 @@ async fn a_client_sending_one_byte_at_a_time_times_out_while_others_are_served()
     );
     still_serving(&app).await;
 }
+
+/// SQL in names and filters is data: stored verbatim, found verbatim, nothing executed.
+#[actix_web::test]
+async fn sql_injection_strings_are_stored_and_compared_verbatim() {
+    let app = spawn_app().await;
+    let names = [
+        "'; DROP TABLE access_packages; --",
+        "x' OR '1'='1",
+        "\") OR 1=1 --",
+        "%_\\",
+    ];
+    for name in names {
+        let created = app.create_beta_package(name).await;
+        assert_eq!(created.status.as_u16(), 201, "{:?}", created.body);
+        assert_eq!(created.json()["displayName"], name);
+    }
+    for name in names {
+        let filter = format!("displayName eq '{}'", name.replace('\'', "''"));
+        let encoded: String = form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+        let found = app
+            .get(&format!("{BETA}/accessPackages?$filter={encoded}"))
+            .await;
+        assert_eq!(found.status.as_u16(), 200, "{:?}", found.body);
+        let value = found.json()["value"].clone();
+        assert_eq!(value.as_array().map(Vec::len), Some(1), "{name}: {value}");
+        assert_eq!(value[0]["displayName"], name);
+    }
+    assert_eq!(app.count_rows("access_packages").await, 4);
+}
