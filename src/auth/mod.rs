@@ -56,7 +56,8 @@ impl Authenticator {
     }
 }
 
-/// Paths that never need a token: the emulator's own control surface.
+/// The emulator's own control surface, outside Graph: Graph tokens play no part there;
+/// `admin.token`, when set, guards it.
 const ADMIN_PREFIX: &str = "/_emulator/";
 /// The one admin path that is always open, for container health checks.
 const HEALTH: &str = "/_emulator/health";
