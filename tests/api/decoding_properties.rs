@@ -13,6 +13,8 @@ use entitlement_emulator::resources::{AccessPackageDialect, CatalogDialect};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use crate::hostile_filters::filter_text;
+
 const CASES: u32 = 40_000;
 
 fn runner() -> TestRunner {
@@ -107,41 +109,6 @@ fn arbitrary_bytes_are_refused_with_a_4xx() {
             Ok(())
         })
         .expect("no byte string panics or is a server error");
-}
-
-fn filter_text() -> impl Strategy<Value = String> {
-    let token = prop_oneof![
-        Just("displayName".to_owned()),
-        Just("description".to_owned()),
-        Just("isHidden".to_owned()),
-        Just("catalogId".to_owned()),
-        Just("accessPackageCatalog/id".to_owned()),
-        Just("catalog/id".to_owned()),
-        Just("createdDateTime".to_owned()),
-        Just("eq".to_owned()),
-        Just("ne".to_owned()),
-        Just("le".to_owned()),
-        Just("and".to_owned()),
-        Just("or".to_owned()),
-        Just("not".to_owned()),
-        Just("in".to_owned()),
-        Just("(".to_owned()),
-        Just(")".to_owned()),
-        Just(",".to_owned()),
-        Just("contains(".to_owned()),
-        Just("startswith(".to_owned()),
-        Just("tolower(".to_owned()),
-        Just("null".to_owned()),
-        Just("false".to_owned()),
-        Just("2020-01-01T00:00:00Z".to_owned()),
-        Just("aa2f6514-3232-46e7-a08a-2411ad8d7128".to_owned()),
-        Just("'x'''".to_owned()),
-        Just("'; DROP TABLE access_packages; --'".to_owned()),
-        Just("((((((((((((((((((((((((((((((((((((".to_owned()),
-        "[a-zA-Z0-9 '()/,.$%-]{0,12}",
-        any::<String>().prop_map(|s| s.chars().take(8).collect()),
-    ];
-    proptest::collection::vec(token, 0..16).prop_map(|tokens| tokens.join(" "))
 }
 
 #[test]

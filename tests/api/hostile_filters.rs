@@ -5,15 +5,20 @@ use proptest::test_runner::{Config, TestRunner};
 
 use crate::helpers::*;
 
-fn filter_text() -> impl Strategy<Value = String> {
+/// `$filter`-ish text: real properties, operators and functions, literals, SQL, deep
+/// nesting and random characters. Shared with `decoding_properties`.
+pub fn filter_text() -> impl Strategy<Value = String> {
     let token = prop_oneof![
         Just("displayName".to_owned()),
         Just("description".to_owned()),
         Just("isHidden".to_owned()),
+        Just("catalogId".to_owned()),
         Just("accessPackageCatalog/id".to_owned()),
+        Just("catalog/id".to_owned()),
         Just("createdDateTime".to_owned()),
         Just("eq".to_owned()),
         Just("ne".to_owned()),
+        Just("le".to_owned()),
         Just("gt".to_owned()),
         Just("and".to_owned()),
         Just("or".to_owned()),
@@ -23,17 +28,21 @@ fn filter_text() -> impl Strategy<Value = String> {
         Just(")".to_owned()),
         Just(",".to_owned()),
         Just("contains(".to_owned()),
+        Just("startswith(".to_owned()),
         Just("tolower(".to_owned()),
         Just("null".to_owned()),
+        Just("false".to_owned()),
         Just("true".to_owned()),
         Just("2020-01-01T00:00:00Z".to_owned()),
-        Just(GENERAL.to_owned()),
+        Just("aa2f6514-3232-46e7-a08a-2411ad8d7128".to_owned()),
+        Just("'x'''".to_owned()),
         Just("'it''s'".to_owned()),
         Just("'; DROP TABLE access_packages; --'".to_owned()),
+        Just("((((((((((((((((((((((((((((((((((((".to_owned()),
         "[a-zA-Z0-9 '()/,.$%-]{0,12}",
         any::<String>().prop_map(|s| s.chars().take(8).collect()),
     ];
-    proptest::collection::vec(token, 0..12).prop_map(|tokens| tokens.join(" "))
+    proptest::collection::vec(token, 0..16).prop_map(|tokens| tokens.join(" "))
 }
 
 #[test]
