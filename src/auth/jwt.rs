@@ -21,19 +21,22 @@ const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 /// The tenant minted tokens claim; any value other than the consumer tenant would do.
 pub const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-000000000e11";
 
+/// The claims the emulator reads or mints. The registered ones (aud, iss, exp, nbf, iat)
+/// are checked by jsonwebtoken from the raw token and only written here, so an `aud` array
+/// or a fractional `exp` cannot make an otherwise valid token unreadable.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Claims {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub aud: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub iss: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub exp: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub nbf: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub iat: Option<u64>,
     /// Delegated permissions, space-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
