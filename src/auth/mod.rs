@@ -15,7 +15,6 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use serde::Deserialize;
 
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
@@ -141,29 +140,19 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-#[derive(Deserialize)]
-struct UserClaims {
-    upn: Option<String>,
-    preferred_username: Option<String>,
-    unique_name: Option<String>,
-}
-
 /// JWT payloads are base64url; some issuers pad them, so padding is optional.
 const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// The user named by a JWT's `upn`, `preferred_username` or `unique_name` claim, in that
-/// order. The signature is not checked: this only decides what createdBy says.
+/// Who a JWT names (`Claims::actor`: upn, preferred_username, unique_name, then an app's
+/// name). The signature is not checked: in `any` mode this only decides what createdBy says.
 fn actor_claim(token: &str) -> Option<String> {
     let mut parts = token.split('.');
     let (_header, payload) = (parts.next()?, parts.next()?);
-    let claims: UserClaims = serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()?;
-    [claims.upn, claims.preferred_username, claims.unique_name]
-        .into_iter()
-        .flatten()
-        .find(|name| !name.trim().is_empty())
+    let claims: jwt::Claims = serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()?;
+    claims.actor()
 }
 
 #[cfg(test)]
