@@ -29,6 +29,12 @@ pub struct Cli {
     /// sqlx SQLite URL of the database (database.url) [default: sqlite://emulator.db].
     #[arg(long, global = true, value_name = "URL")]
     pub database: Option<String>,
+    /// Serve HTTPS too, on --tls-port (tls.enabled); see config/default.toml [tls].
+    #[arg(long, global = true)]
+    pub tls: bool,
+    /// HTTPS port, 0 for any free one (tls.port) [default: 8443].
+    #[arg(long, global = true, value_name = "PORT")]
+    pub tls_port: Option<u16>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -80,6 +86,8 @@ impl Cli {
             host: self.host.clone(),
             port: self.port,
             database: self.database.clone(),
+            tls: self.tls,
+            tls_port: self.tls_port,
         }
     }
 }

@@ -17,6 +17,7 @@ pub const DEFAULTS: &str = include_str!("../config/default.toml");
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
+    pub tls: TlsSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub admin: AdminSettings,
@@ -42,6 +43,24 @@ pub struct ServerSettings {
     pub public_url: String,
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
+}
+
+/// HTTPS, beside or instead of plain HTTP.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    pub enabled: bool,
+    /// The HTTPS port; plain HTTP stays on `server.port`.
+    pub port: u16,
+    /// HTTPS only: no plain HTTP listener.
+    pub only: bool,
+    /// A PEM certificate chain and its key; both empty: a generated self-signed pair.
+    pub cert_file: String,
+    pub key_file: String,
+    /// Where the generated pair is kept; empty: the database file's folder.
+    pub dir: String,
+    /// Names the generated certificate covers besides localhost, 127.0.0.1 and ::1.
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +150,9 @@ pub struct Overrides {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub database: Option<String>,
+    /// `--tls`: serve HTTPS (tls.enabled).
+    pub tls: bool,
+    pub tls_port: Option<u16>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +211,12 @@ impl Settings {
         if let Some(database) = &overrides.database {
             builder = builder.set_override("database.url", database.as_str())?;
         }
+        if overrides.tls {
+            builder = builder.set_override("tls.enabled", true)?;
+        }
+        if let Some(port) = overrides.tls_port {
+            builder = builder.set_override("tls.port", u64::from(port))?;
+        }
         let settings: Settings = builder.build()?.try_deserialize()?;
         settings.validate()?;
         Ok(settings)
@@ -206,6 +234,22 @@ impl Settings {
             return Err(ConfigurationError::key("server.host", "must not be empty"));
         }
         self.database.connect_options()?;
+        if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
+            return Err(ConfigurationError::key(
+                "tls.cert_file",
+                "tls.cert_file and tls.key_file are given together, or neither (a generated certificate)",
+            ));
+        }
+        if self.tls.enabled
+            && !self.tls.only
+            && self.tls.port == self.server.port
+            && self.tls.port != 0
+        {
+            return Err(ConfigurationError::key(
+                "tls.port",
+                "must differ from server.port, which keeps serving plain HTTP (or set tls.only = true)",
+            ));
+        }
         if self.database.max_read_connections == 0 {
             return Err(ConfigurationError::key(
                 "database.max_read_connections",
@@ -318,6 +362,7 @@ mod tests {
             port: Some(0),
             database: Some("sqlite://elsewhere.db".into()),
             config_file: None,
+            ..Overrides::default()
         };
         let settings = Settings::build(&overrides, false).expect("valid");
         assert_eq!(settings.server.host, "0.0.0.0");

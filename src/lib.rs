@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`configuration`]: layered settings (defaults file, `--config`, environment, flags).
 //! - [`startup`]: opens the database, binds, wires the app; [`routes`] maps URLs to handlers.
+//! - [`tls`]: the certificate HTTPS serves, given or generated and kept.
 //! - [`graph`]: Graph's wire format (versions, bodies, headers, errors, unknown paths).
 //! - [`resources`]: each Graph resource type as beta and v1.0 write it.
 //! - [`domain`]: what is stored and the rules for creating it.
@@ -21,5 +22,6 @@ pub mod resources;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod tls;
 
 pub use error::Error;

@@ -70,7 +70,15 @@ fn serve(settings: Settings) -> ExitCode {
     let served = actix_web::rt::System::new().block_on(async move {
         let application = Application::build(settings).await?;
         let shutdown = startup::shutdown_signal()?;
-        println!("listening on http://{}", application.address());
+        if let Some(address) = application.http_address() {
+            println!("listening on http://{address}");
+        }
+        if let Some(address) = application.https_address() {
+            println!("listening on https://{address}");
+        }
+        if let Some(certificate) = application.certificate() {
+            println!("TLS certificate: {}", certificate.display());
+        }
         application.run_until(shutdown).await?;
         Ok::<_, Box<dyn std::error::Error>>(())
     });

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -16,6 +17,7 @@ use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
 use crate::graph::PublicUrl;
 use crate::repository::{OpenError, Repository};
+use crate::tls::{Tls, TlsError};
 use crate::{auth, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,8 @@ pub enum StartupError {
     Database(#[from] OpenError),
     #[error(transparent)]
     Configuration(#[from] ConfigurationError),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -31,36 +35,95 @@ pub enum StartupError {
     },
 }
 
-/// A server bound to its port, with migrations applied, not yet serving.
+/// A server bound to its port(s), with migrations applied, not yet serving.
 pub struct Application {
     address: SocketAddr,
+    http: Option<SocketAddr>,
+    https: Option<SocketAddr>,
+    certificate: Option<PathBuf>,
     server: Server,
     repository: Repository,
+}
+
+/// A listener bound before serving, so port 0 is resolved and bind errors name the address.
+fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError> {
+    let address = format!("{host}:{port}");
+    let bind_error = |source| StartupError::Bind {
+        address: address.clone(),
+        source,
+    };
+    let listener = TcpListener::bind(&address).map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, local))
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let authenticator = Authenticator::new(&settings.auth, &settings.admin)?;
-        let repository = Repository::open(&settings.database).await?;
-        let address = format!("{}:{}", settings.server.host, settings.server.port);
-        let bind_error = |source| StartupError::Bind {
-            address: address.clone(),
-            source,
+        let tls = if settings.tls.enabled {
+            Some(Tls::load(&settings.tls, &settings.database)?)
+        } else {
+            None
         };
-        let listener = TcpListener::bind(&address).map_err(bind_error)?;
-        let local_address = listener.local_addr().map_err(bind_error)?;
-        let server =
-            serve(listener, repository.clone(), authenticator, &settings).map_err(bind_error)?;
+        let repository = Repository::open(&settings.database).await?;
+        let http = if settings.tls.enabled && settings.tls.only {
+            None
+        } else {
+            Some(bind(&settings.server.host, settings.server.port)?)
+        };
+        let https = match tls {
+            Some(tls) => {
+                let (listener, address) = bind(&settings.server.host, settings.tls.port)?;
+                Some((listener, address, tls))
+            }
+            None => None,
+        };
+        let http_address = http.as_ref().map(|(_, address)| *address);
+        let https_address = https.as_ref().map(|(_, address, _)| *address);
+        let certificate = https.as_ref().map(|(_, _, tls)| tls.certificate.clone());
+        let Some(address) = http_address.or(https_address) else {
+            return Err(ConfigurationError::key("tls.only", "needs tls.enabled = true").into());
+        };
+        let server = serve(
+            http.map(|(listener, _)| listener),
+            https.map(|(listener, _, tls)| (listener, tls.config)),
+            repository.clone(),
+            authenticator,
+            &settings,
+        )
+        .map_err(|source| StartupError::Bind {
+            address: settings.server.host.clone(),
+            source,
+        })?;
         Ok(Self {
-            address: local_address,
+            address,
+            http: http_address,
+            https: https_address,
+            certificate,
             server,
             repository,
         })
     }
 
-    /// The address actually bound (port 0 resolved).
+    /// The plain HTTP address actually bound (port 0 resolved); the HTTPS one when
+    /// `tls.only` leaves no plain listener.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The plain HTTP address, when served.
+    pub fn http_address(&self) -> Option<SocketAddr> {
+        self.http
+    }
+
+    /// The HTTPS address, when `tls.enabled`.
+    pub fn https_address(&self) -> Option<SocketAddr> {
+        self.https
+    }
+
+    /// The absolute path of the certificate HTTPS presents, to tell users what to trust.
+    pub fn certificate(&self) -> Option<&Path> {
+        self.certificate.as_deref()
     }
 
     pub fn handle(&self) -> ServerHandle {
@@ -96,7 +159,8 @@ impl Application {
 }
 
 fn serve(
-    listener: TcpListener,
+    http: Option<TcpListener>,
+    https: Option<(TcpListener, rustls::ServerConfig)>,
     repository: Repository,
     authenticator: Authenticator,
     settings: &Settings,
@@ -141,8 +205,13 @@ fn serve(
     .keep_alive(match settings.limits.keep_alive_secs {
         0 => KeepAlive::Disabled,
         secs => KeepAlive::Timeout(Duration::from_secs(secs)),
-    })
-    .listen(listener)?;
+    });
+    if let Some(listener) = http {
+        server = server.listen(listener)?;
+    }
+    if let Some((listener, config)) = https {
+        server = server.listen_rustls_0_23(listener, config)?;
+    }
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }

@@ -66,7 +66,15 @@ fn the_dockerfile_is_consistent_with_itself() {
         "0.0.0.0",
         "reachable from outside the container"
     );
-    assert_eq!(env("EMULATOR__SERVER__PORT"), file.expose);
+    assert_eq!(
+        format!(
+            "{} {}",
+            env("EMULATOR__SERVER__PORT"),
+            env("EMULATOR__TLS__PORT")
+        ),
+        file.expose,
+        "HTTP and HTTPS ports exposed"
+    );
     assert!(env("EMULATOR__DATABASE__URL").starts_with(&format!("sqlite://{}/", file.volume)));
     assert_eq!(file.workdir, file.volume);
     assert!(!file.user.is_empty() && file.user != "root" && file.user != "0");
@@ -93,13 +101,24 @@ async fn the_binary_runs_as_the_image_runs_it() {
         .collect();
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
 
-    let mut command = emulator_command(&["--port", "0"], &env_refs);
+    let mut command = emulator_command(&["--port", "0", "--tls", "--tls-port", "0"], &env_refs);
     command.current_dir(data.path());
-    let emulator = RunningEmulator::start(command);
+    let mut emulator = RunningEmulator::start(command);
     assert!(
         emulator.address.starts_with("http://0.0.0.0:"),
         "{}",
         emulator.address
+    );
+    assert!(emulator
+        .next_line()
+        .starts_with("listening on https://0.0.0.0:"));
+    assert_eq!(
+        emulator.next_line(),
+        format!(
+            "TLS certificate: {}",
+            data.path().join("emulator-cert.pem").display()
+        ),
+        "the generated certificate is kept in the volume"
     );
     let port = emulator.port.to_string();
 

@@ -36,6 +36,10 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 
 pub struct TestApp {
     pub address: String,
+    /// `https://…` when the settings enable TLS.
+    pub https_address: Option<String>,
+    /// The certificate HTTPS presents.
+    pub certificate: Option<PathBuf>,
     pub settings: Settings,
     dir: TempDir,
     handle: ServerHandle,
@@ -75,10 +79,16 @@ async fn start(settings: Settings, dir: TempDir) -> TestApp {
         .await
         .expect("the application starts");
     let address = format!("http://{}", application.address());
+    let https_address = application
+        .https_address()
+        .map(|address| format!("https://{address}"));
+    let certificate = application.certificate().map(Path::to_path_buf);
     let handle = application.handle();
     let served = actix_web::rt::spawn(application.run_until_stopped());
     TestApp {
         address,
+        https_address,
+        certificate,
         settings,
         dir,
         handle,
@@ -90,6 +100,11 @@ async fn start(settings: Settings, dir: TempDir) -> TestApp {
 }
 
 impl TestApp {
+    /// The temporary directory holding the database (and a generated certificate).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     pub fn database_path(&self) -> PathBuf {
         self.dir.path().join("emulator.db")
     }
@@ -114,6 +129,7 @@ impl TestApp {
             .expect("the server task ends")
             .expect("the server stops cleanly");
         settings.server.port = 0;
+        settings.tls.port = 0;
         start(settings, dir).await
     }
 
@@ -329,6 +345,15 @@ impl RunningEmulator {
             port,
             stdout,
         }
+    }
+
+    /// The next line of stdout, blocking until it is printed.
+    pub fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout
+            .read_line(&mut line)
+            .expect("stdout is readable");
+        line.trim_end().to_owned()
     }
 
     /// Sends SIGTERM, as `docker stop` does, and returns the exit code and the rest of stdout.

@@ -18,4 +18,5 @@ mod persistence;
 mod query;
 mod query_plans;
 mod shutdown;
+mod tls;
 mod update_delete;

@@ -1,0 +1,312 @@
+//! HTTPS: a generated certificate that verifies for the loopback names and is reused, a
+//! given certificate served as is, and HTTP and HTTPS served at once.
+//!
+//! The client is rustls verifying against the certificate file alone (as a user trusting it
+//! with SSL_CERT_FILE would), speaking HTTP/1.1 over a blocking socket on a blocking thread.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+
+use crate::helpers::*;
+
+/// Sends `request` over TLS to `address` (`https://host:port`), verifying the server as
+/// `server_name` against `trusted`; returns the whole response text, or the TLS error.
+async fn https_exchange(
+    address: &str,
+    server_name: &str,
+    trusted: &Path,
+    request: String,
+) -> Result<String, String> {
+    let socket = address
+        .strip_prefix("https://")
+        .expect("an https address")
+        .to_owned();
+    let server_name = ServerName::try_from(server_name.to_owned()).expect("a server name");
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(trusted).expect("a PEM file") {
+        roots.add(certificate.expect("a certificate")).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    actix_web::rt::task::spawn_blocking(move || {
+        let connection = rustls::ClientConnection::new(Arc::new(config), server_name).unwrap();
+        let mut stream = rustls::StreamOwned::new(connection, TcpStream::connect(socket).unwrap());
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut response = Vec::new();
+        match stream.read_to_end(&mut response) {
+            Ok(_) => {}
+            // A peer closing without close_notify after `Connection: close` is not a failure
+            // of what was received.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        Ok(String::from_utf8_lossy(&response).into_owned())
+    })
+    .await
+    .unwrap()
+}
+
+fn get(path: &str, host: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {BEARER}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+async fn spawn_tls_app(
+    customise: impl FnOnce(&mut entitlement_emulator::configuration::Settings),
+) -> TestApp {
+    spawn_app_with(|settings| {
+        settings.tls.enabled = true;
+        settings.tls.port = 0;
+        customise(settings);
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn a_generated_certificate_verifies_for_localhost_and_loopback_addresses() {
+    let app = spawn_tls_app(|_| {}).await;
+    let https = app.https_address.clone().expect("HTTPS is served");
+    let certificate = app.certificate.clone().expect("a certificate path");
+    assert!(certificate.is_absolute());
+    assert_eq!(
+        certificate,
+        app.dir().join("emulator-cert.pem"),
+        "kept next to the database"
+    );
+
+    for name in ["localhost", "127.0.0.1"] {
+        let response = https_exchange(
+            &https,
+            name,
+            &certificate,
+            get(&format!("{BETA}/accessPackages?$top=1"), name),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("TLS to {name} fails: {e}"));
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+        // Links are written with the scheme the client used.
+        assert!(
+            response.contains(&format!("\"@odata.context\":\"https://{name}")),
+            "{response}"
+        );
+    }
+
+    // A name the certificate was not made for is refused by the client.
+    let refused = https_exchange(&https, "example.com", &certificate, get("/", "x")).await;
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("not valid for name")),
+        "{refused:?}"
+    );
+
+    // The key is the owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(app.dir().join("emulator-key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "key mode {mode:o}");
+    }
+}
+
+#[actix_web::test]
+async fn http_and_https_are_served_at_once_on_the_same_state() {
+    let app = spawn_tls_app(|_| {}).await;
+    let https = app.https_address.clone().unwrap();
+    assert_ne!(https.replace("https", "http"), app.address);
+
+    let created = app.create_beta_package("Over plain HTTP").await;
+    assert_eq!(created.status.as_u16(), 201);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+
+    let response = https_exchange(
+        &https,
+        "localhost",
+        app.certificate.as_ref().unwrap(),
+        get(&format!("{BETA}/accessPackages/{id}"), "localhost"),
+    )
+    .await
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.contains("\"displayName\":\"Over plain HTTP\""));
+}
+
+#[actix_web::test]
+async fn the_generated_certificate_is_reused_until_the_names_change() {
+    let app = spawn_tls_app(|_| {}).await;
+    let path = app.certificate.clone().unwrap();
+    let first = std::fs::read(&path).unwrap();
+
+    let app = app.restart().await;
+    assert_eq!(std::fs::read(&path).unwrap(), first, "reused on restart");
+
+    let mut settings = app.settings.clone();
+    settings.tls.names = vec!["emulator.test".into()];
+    let dir = app.dir().to_path_buf();
+    drop(app);
+    // Same folder, new names: a new certificate that covers them.
+    let renamed = spawn_tls_app(|s| {
+        s.tls = settings.tls.clone();
+        s.tls.dir = dir.display().to_string();
+    })
+    .await;
+    let certificate = renamed.certificate.clone().unwrap();
+    assert_eq!(certificate, path);
+    assert_ne!(
+        std::fs::read(&path).unwrap(),
+        first,
+        "made anew for the names"
+    );
+    let response = https_exchange(
+        renamed.https_address.as_ref().unwrap(),
+        "emulator.test",
+        &certificate,
+        get("/_emulator/health", "emulator.test"),
+    )
+    .await
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+}
+
+#[actix_web::test]
+async fn a_given_certificate_and_key_are_served_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["given.test".to_owned()]).unwrap();
+    let cert_file = dir.path().join("given-cert.pem");
+    let key_file = dir.path().join("given-key.pem");
+    std::fs::write(&cert_file, generated.cert.pem()).unwrap();
+    std::fs::write(&key_file, generated.signing_key.serialize_pem()).unwrap();
+
+    let app = spawn_tls_app(|settings| {
+        settings.tls.cert_file = cert_file.display().to_string();
+        settings.tls.key_file = key_file.display().to_string();
+        settings.tls.only = true;
+    })
+    .await;
+    assert_eq!(app.certificate.as_deref(), Some(cert_file.as_path()));
+    assert!(
+        !app.dir().join("emulator-cert.pem").exists(),
+        "nothing generated when a pair is given"
+    );
+    let https = app.https_address.clone().unwrap();
+    assert_eq!(
+        app.address.replace("http://", "https://"),
+        https,
+        "tls.only: the one listener is HTTPS"
+    );
+    let response = https_exchange(
+        &https,
+        "given.test",
+        &cert_file,
+        get("/_emulator/health", "given.test"),
+    )
+    .await
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+}
+
+#[test]
+fn the_binary_prints_both_addresses_and_the_absolute_certificate_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("e.db").display());
+    let mut emulator = RunningEmulator::start(emulator_command(
+        &[
+            "--port",
+            "0",
+            "--tls",
+            "--tls-port",
+            "0",
+            "--database",
+            &database,
+        ],
+        &[],
+    ));
+    assert!(emulator.address.starts_with("http://127.0.0.1:"));
+    let https = emulator.next_line();
+    assert!(
+        https.starts_with("listening on https://127.0.0.1:"),
+        "{https}"
+    );
+    let certificate = emulator.next_line();
+    assert_eq!(
+        certificate,
+        format!(
+            "TLS certificate: {}",
+            dir.path().join("emulator-cert.pem").display()
+        )
+    );
+    let (code, _) = emulator.terminate();
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn half_a_given_pair_or_one_port_for_both_is_a_usage_error() {
+    for (envs, mentions) in [
+        (
+            vec![("EMULATOR__TLS__CERT_FILE", "/nonexistent/cert.pem")],
+            "tls.cert_file",
+        ),
+        (
+            vec![
+                ("EMULATOR__SERVER__PORT", "9443"),
+                ("EMULATOR__TLS__PORT", "9443"),
+            ],
+            "tls.port",
+        ),
+    ] {
+        let output = emulator_command(&["--tls"], &envs).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(mentions) && stderr.lines().count() == 1,
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_given_certificate_fails_start_up_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("e.db").display());
+    let bogus = dir.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let output = emulator_command(
+        &[
+            "--tls",
+            "--tls-port",
+            "0",
+            "--port",
+            "0",
+            "--database",
+            &database,
+        ],
+        &[
+            ("EMULATOR__TLS__CERT_FILE", &bogus.display().to_string()),
+            ("EMULATOR__TLS__KEY_FILE", &bogus.display().to_string()),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bogus.pem") && stderr.contains("certificate"),
+        "{stderr}"
+    );
+}
