@@ -1,0 +1,75 @@
+// The SDK scenario with the stock JavaScript Graph client (@microsoft/microsoft-graph-client),
+// its default middleware, over https: the client attaches the token only to https URLs of
+// Graph or of `customHosts`. Node trusts the emulator's certificate via NODE_EXTRA_CA_CERTS.
+//
+//     NODE_EXTRA_CA_CERTS=/path/emulator-cert.pem node scenario.mjs https://localhost:8443 <token>
+//
+// For beta and v1.0: create a catalog, create an access package in it, get it, list it with
+// $filter on displayName, patch its description, delete it, then get it again and expect a
+// GraphError carrying 404, Graph's error code and the request-id.
+
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import graph from "@microsoft/microsoft-graph-client";
+
+const { Client, GraphError } = graph;
+const [base, token] = process.argv.slice(2);
+const EM = "/identityGovernance/entitlementManagement";
+
+async function scenario(version) {
+  const client = Client.init({
+    authProvider: (done) => done(null, token),
+    baseUrl: `${base}/`,
+    defaultVersion: version,
+    customHosts: new Set([new URL(base).hostname]),
+  });
+  const suffix = randomUUID().slice(0, 8);
+  const catalogs = version === "beta" ? "accessPackageCatalogs" : "catalogs";
+
+  const catalog = await client
+    .api(`${EM}/${catalogs}`)
+    .post({ displayName: `JS catalog ${suffix}`, description: "made by the JS client" });
+  assert.ok(catalog.id, "catalog created");
+
+  const name = `JS package ${suffix}`;
+  const binding = version === "beta" ? { catalogId: catalog.id } : { catalog: { id: catalog.id } };
+  const created = await client
+    .api(`${EM}/accessPackages`)
+    .post({ ...binding, displayName: name, description: "first" });
+  assert.equal(created.displayName, name);
+  assert.equal(created.isHidden, false);
+  assert.match(created["@odata.context"], new RegExp(`^${base}/${version.replace(".", "\\.")}/\\$metadata#`));
+
+  const item = client.api(`${EM}/accessPackages/${created.id}`);
+  const got = await item.get();
+  assert.equal(got.id, created.id);
+  assert.equal(got.description, "first");
+
+  const listed = await client.api(`${EM}/accessPackages`).filter(`displayName eq '${name}'`).get();
+  assert.deepEqual(
+    listed.value.map((p) => p.id),
+    [created.id],
+    "$filter finds exactly the package",
+  );
+
+  await client.api(`${EM}/accessPackages/${created.id}`).patch({ description: "patched by JS" });
+  const patched = await client.api(`${EM}/accessPackages/${created.id}`).get();
+  assert.equal(patched.description, "patched by JS");
+
+  await client.api(`${EM}/accessPackages/${created.id}`).delete();
+  try {
+    await client.api(`${EM}/accessPackages/${created.id}`).get();
+    assert.fail("a deleted package must throw GraphError");
+  } catch (error) {
+    assert.ok(error instanceof GraphError, `GraphError, got ${error}`);
+    assert.equal(error.statusCode, 404);
+    assert.ok(error.code, "error code");
+    assert.match(error.requestId ?? "", /^[0-9a-f-]{36}$/, "request-id");
+    assert.equal(error.requestId, error.headers?.get("request-id"), "the header's request-id");
+    console.log(`js ${version}: ${error.statusCode} ${error.code} request-id ${error.requestId}`);
+  }
+}
+
+for (const version of ["beta", "v1.0"]) {
+  await scenario(version);
+}

@@ -1,0 +1,147 @@
+"""The SDK scenario with Microsoft's Python Graph SDKs, as a user would write it.
+
+msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, create an
+access package in it (typed models), get it, list it with $filter on displayName, patch its
+description, delete it, then get it again and expect the SDK's typed ODataError carrying
+404, Graph's error code and the request-id the emulator sent.
+
+    python scenario.py beta http://127.0.0.1:8080 <token>
+"""
+
+import asyncio
+import sys
+import time
+import uuid
+
+from azure.core.credentials import AccessToken
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from kiota_authentication_azure.azure_identity_authentication_provider import (
+    AzureIdentityAuthenticationProvider,
+)
+
+
+class EmulatorCredential:
+    """An azure-identity style credential handing out a token minted by
+    `entitlement-emulator token`: what stands in for ClientSecretCredential locally."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    async def get_token(self, *scopes, **kwargs) -> AccessToken:
+        return AccessToken(self._token, int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        pass
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        pass
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise AssertionError(what)
+
+
+async def run(version: str, base: str, token: str) -> None:
+    if version == "beta":
+        from msgraph_beta import GraphRequestAdapter, GraphServiceClient
+        from msgraph_beta.generated.identity_governance.entitlement_management.access_packages.access_packages_request_builder import (
+            AccessPackagesRequestBuilder,
+        )
+        from msgraph_beta.generated.models.access_package import AccessPackage
+        from msgraph_beta.generated.models.access_package_catalog import AccessPackageCatalog
+        from msgraph_beta.generated.models.o_data_errors.o_data_error import ODataError
+    else:
+        from msgraph import GraphRequestAdapter, GraphServiceClient
+        from msgraph.generated.identity_governance.entitlement_management.access_packages.access_packages_request_builder import (
+            AccessPackagesRequestBuilder,
+        )
+        from msgraph.generated.models.access_package import AccessPackage
+        from msgraph.generated.models.access_package_catalog import AccessPackageCatalog
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+    auth = AzureIdentityAuthenticationProvider(
+        EmulatorCredential(token), scopes=["https://graph.microsoft.com/.default"]
+    )
+    adapter = GraphRequestAdapter(auth)
+    adapter.base_url = f"{base}/{version}"
+    client = GraphServiceClient(request_adapter=adapter)
+    em = client.identity_governance.entitlement_management
+    suffix = uuid.uuid4().hex[:8]
+
+    catalog_body = AccessPackageCatalog(
+        display_name=f"SDK catalog {suffix}", description="made by the Python SDK"
+    )
+    if version == "beta":
+        catalog = await em.access_package_catalogs.post(catalog_body)
+    else:
+        catalog = await em.catalogs.post(catalog_body)
+    check(catalog is not None and catalog.id, f"catalog created: {catalog}")
+
+    name = f"SDK package {suffix}"
+    if version == "beta":
+        package_body = AccessPackage(
+            catalog_id=catalog.id, display_name=name, description="first"
+        )
+    else:
+        package_body = AccessPackage(
+            catalog=AccessPackageCatalog(id=catalog.id), display_name=name, description="first"
+        )
+    created = await em.access_packages.post(package_body)
+    check(created is not None and created.id, f"package created: {created}")
+    check(created.display_name == name, f"displayName round-trips: {created.display_name}")
+    check(created.is_hidden is False, f"isHidden defaults to false: {created.is_hidden}")
+    check(created.created_date_time is not None, "createdDateTime parsed as a datetime")
+    if version == "beta":
+        check(created.catalog_id == catalog.id, f"catalogId: {created.catalog_id}")
+
+    item = em.access_packages.by_access_package_id(created.id)
+    got = await item.get()
+    check(got.id == created.id and got.description == "first", f"get: {got}")
+
+    query = AccessPackagesRequestBuilder.AccessPackagesRequestBuilderGetQueryParameters(
+        filter=f"displayName eq '{name}'"
+    )
+    listed = await em.access_packages.get(
+        request_configuration=RequestConfiguration(query_parameters=query)
+    )
+    check(
+        [p.id for p in listed.value] == [created.id],
+        f"$filter finds exactly the package: {[p.id for p in listed.value]}",
+    )
+
+    await item.patch(AccessPackage(description="patched by the SDK"))
+    patched = await item.get()
+    check(patched.description == "patched by the SDK", f"patched: {patched.description}")
+    check(
+        patched.modified_date_time >= created.modified_date_time,
+        "modifiedDateTime moves forward",
+    )
+
+    await item.delete()
+    try:
+        await item.get()
+    except ODataError as error:
+        check(error.response_status_code == 404, f"status {error.response_status_code}")
+        check(error.error is not None and error.error.code, f"error code: {error.error}")
+        inner = error.error.inner_error
+        check(inner is not None and inner.request_id, f"request-id: {inner}")
+        headers = {k.lower(): v for k, v in (error.response_headers or {}).items()}
+        check(
+            inner.request_id == headers.get("request-id"),
+            f"innerError request-id {inner.request_id} is the header's {headers.get('request-id')}",
+        )
+        check(inner.date is not None, "innerError.date parsed")
+        print(
+            f"python {version}: 404 {error.error.code} request-id {inner.request_id}",
+            flush=True,
+        )
+    else:
+        raise AssertionError("a deleted package must raise ODataError")
+
+
+if __name__ == "__main__":
+    asyncio.run(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]))

@@ -1,0 +1,109 @@
+"""Runs each SDK scenario against its own freshly started release emulator.
+
+Python msgraph-beta-sdk (beta) and msgraph-sdk (v1.0) over http; the stock JavaScript client
+over https with the emulator's generated certificate, trusted through NODE_EXTRA_CA_CERTS.
+The emulators verify tokens (auth.mode = "jwt"), minted by `entitlement-emulator token`, so
+a client that drops its Authorization header fails here.
+
+    python sdk/run.py target/release/entitlement-emulator
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SECRET = "sdk-suite-secret"
+
+
+class Emulator:
+    """The binary on free ports with a database in a temporary folder; start-up lines read
+    as printed (the read blocks until the line is there)."""
+
+    def __init__(self, binary: str, tls: bool) -> None:
+        self.dir = tempfile.TemporaryDirectory(prefix="sdk-suite-")
+        args = [binary, "--port", "0", "--database", f"sqlite://{self.dir.name}/emulator.db"]
+        if tls:
+            args += ["--tls", "--tls-port", "0"]
+        self.process = subprocess.Popen(
+            args, env=environment(), stdout=subprocess.PIPE, text=True
+        )
+        lines = [self.process.stdout.readline().strip() for _ in range(3 if tls else 1)]
+        self.http = lines[0].removeprefix("listening on ")
+        self.https = lines[1].removeprefix("listening on ") if tls else None
+        self.certificate = lines[2].removeprefix("TLS certificate: ") if tls else None
+        if not self.http.startswith("http://"):
+            raise SystemExit(f"the emulator did not start: {lines}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        self.dir.cleanup()
+        if code != 0:
+            raise SystemExit(f"the emulator exited with {code}")
+
+
+def environment() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__")}
+    env["EMULATOR__AUTH__MODE"] = "jwt"
+    env["EMULATOR__AUTH__JWT__HS256_SECRET"] = SECRET
+    env["EMULATOR__LOG__LEVEL"] = "warn"
+    return env
+
+
+def token(binary: str) -> str:
+    minted = subprocess.run(
+        [binary, "token", "--scope", "EntitlementManagement.ReadWrite.All", "--upn", "sdk-suite@contoso.com"],
+        env=environment(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return minted.stdout.strip()
+
+
+def run(name: str, command: list, env: dict | None = None) -> None:
+    print(f"--- {name}", flush=True)
+    result = subprocess.run(command, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"{name}: failed (exit {result.returncode})")
+
+
+def main() -> None:
+    binary = str(Path(sys.argv[1]).resolve())
+    bearer = token(binary)
+
+    for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
+        emulator = Emulator(binary, tls=False)
+        try:
+            run(
+                f"Python {sdk} {version(sdk)} over http ({api})",
+                [sys.executable, str(HERE / "python" / "scenario.py"), api, emulator.http, bearer],
+            )
+        finally:
+            emulator.stop()
+
+    js_version = json.loads(
+        (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
+    )["version"]
+    emulator = Emulator(binary, tls=True)
+    try:
+        # The client's host check wants a name: https://localhost:<port>.
+        port = emulator.https.rsplit(":", 1)[1]
+        run(
+            f"JavaScript @microsoft/microsoft-graph-client {js_version} over https (beta, v1.0)",
+            ["node", str(HERE / "js" / "scenario.mjs"), f"https://localhost:{port}", bearer],
+            env={**os.environ, "NODE_EXTRA_CA_CERTS": emulator.certificate},
+        )
+    finally:
+        emulator.stop()
+    print("SDK suite: all scenarios passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The SDK compatibility suite: Microsoft's own Graph SDKs, at pinned versions, against
+# freshly started release emulators. Everything is installed here, locally: a virtualenv in
+# target/sdk/venv (sdk/python/requirements.txt, fully pinned) and sdk/js/node_modules
+# (sdk/js/package-lock.json), never globally.
+#
+#     sdk/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian's python3 lacks venv and a fresh machine may lack node: install from Debian then.
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+apt_install() {
+    local sudo_cmd
+    sudo_cmd=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+fi
+
+venv=target/sdk/venv
+stamp="$venv/requirements.sha256"
+wanted=$(sha256sum sdk/python/requirements.txt | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+        rm -rf "$venv"
+        apt_install python3-venv
+        python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r sdk/python/requirements.txt
+    echo "$wanted" > "$stamp"
+fi
+(cd sdk/js && npm ci --silent --no-audit --no-fund)
+
+cargo build --release --locked --bin entitlement-emulator
+exec "$venv/bin/python" sdk/run.py target/release/entitlement-emulator
