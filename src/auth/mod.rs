@@ -40,10 +40,11 @@ impl Authenticator {
         })
     }
 
-    /// `/_emulator/` except health: open, or the admin token exactly.
+    /// `/_emulator/` except health and the OpenAPI document: open, or the admin token
+    /// exactly.
     fn admit_admin(&self, path: &str, headers: &HeaderMap) -> Result<(), Error> {
         match &self.admin_token {
-            Some(expected) if path != HEALTH => match bearer_token(headers) {
+            Some(expected) if !ALWAYS_OPEN.contains(&path) => match bearer_token(headers) {
                 Some(token) if token == expected => Ok(()),
                 _ => Err(Error::InvalidAuthenticationToken(
                     "The emulator's admin token (admin.token) is required for /_emulator/."
@@ -58,8 +59,9 @@ impl Authenticator {
 /// The emulator's own control surface, outside Graph: Graph tokens play no part there;
 /// `admin.token`, when set, guards it.
 const ADMIN_PREFIX: &str = "/_emulator/";
-/// The one admin path that is always open, for container health checks.
-const HEALTH: &str = "/_emulator/health";
+/// Admin paths always open: health for container health checks, and the OpenAPI document,
+/// which describes the API and reveals no state.
+const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
 
 /// The authenticated caller of a Graph request.
 #[derive(Debug, Clone)]

@@ -11,6 +11,12 @@ pub enum CatalogType {
 }
 
 impl CatalogType {
+    pub const ALL: [Self; 3] = [
+        Self::UserManaged,
+        Self::ServiceDefault,
+        Self::ServiceManaged,
+    ];
+
     /// Beta's spellings, case-insensitively, and v1.0's; `serviceDefault` belongs to the
     /// built-in catalog alone and cannot be chosen.
     pub fn creatable(text: &str) -> Option<Self> {
@@ -21,13 +27,9 @@ impl CatalogType {
 
     /// Any catalog type, beta or v1.0 spelling, case-insensitively (for filters).
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::UserManaged,
-            Self::ServiceDefault,
-            Self::ServiceManaged,
-        ]
-        .into_iter()
-        .find(|kind| kind.v1_name().eq_ignore_ascii_case(text))
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.v1_name().eq_ignore_ascii_case(text))
     }
 
     pub fn v1_name(self) -> &'static str {
@@ -56,8 +58,10 @@ pub enum CatalogState {
 }
 
 impl CatalogState {
+    pub const ALL: [Self; 2] = [Self::Published, Self::Unpublished];
+
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Published, Self::Unpublished]
+        Self::ALL
             .into_iter()
             .find(|state| state.v1_name().eq_ignore_ascii_case(text))
     }

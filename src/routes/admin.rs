@@ -11,3 +11,9 @@ pub async fn reset(repository: web::Data<Repository>) -> Result<HttpResponse, Er
     repository.reset().await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// `GET /_emulator/openapi.json`: the OpenAPI 3.1 description of the Graph surface served.
+/// Open like health: it describes, it reveals no state.
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(crate::openapi::document())
+}

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         web::scope("/_emulator")
             .service(endpoint("/health").get(health::health))
+            .service(endpoint("/openapi.json").get(admin::openapi))
             .service(endpoint("/reset").post(admin::reset)),
     )
     .service(web::scope("/beta").configure(entitlement_management::<Beta>))

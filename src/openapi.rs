@@ -1,0 +1,442 @@
+//! The OpenAPI 3.1 description of what the emulator serves, at `GET /_emulator/openapi.json`.
+//!
+//! Built from the same schemas `$filter` and `$select` use and from the request bodies'
+//! read-only lists, so it cannot drift from the handlers; `tests/api/openapi.rs` validates
+//! real responses against it. Component names carry the version (`beta.…`, `v1.0.…`)
+//! because beta and v1.0 spell the same types differently.
+
+use serde_json::{json, Map, Value};
+
+use crate::domain::{CatalogState, CatalogType, Field, Kind};
+use crate::graph::odata::Schema;
+use crate::graph::version::ENTITLEMENT_MANAGEMENT;
+use crate::graph::{ApiVersion, Beta, RequestBody, V1};
+use crate::resources::access_package::{self, AccessPackageDialect};
+use crate::resources::catalog::{CatalogDialect, ACCESS_PACKAGES};
+
+/// Graph's own name for its error body type.
+const ERROR: &str = "microsoft.graph.ODataErrors.ODataError";
+
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    version::<Beta>(&mut paths, &mut schemas);
+    version::<V1>(&mut paths, &mut schemas);
+    emulator_paths(&mut paths);
+    schemas.insert(ERROR.to_owned(), error_schema());
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "entitlement-emulator",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The Microsoft Graph Entitlement Management API as the emulator \
+                serves it, under /beta and /v1.0 (the unversioned paths are beta). Graph \
+                operations need `Authorization: Bearer <token>` (see auth.mode).",
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
+            },
+            "responses": {
+                "error": {
+                    "description": "Graph's error body",
+                    "content": { "application/json": { "schema": reference(ERROR) } },
+                },
+            },
+        },
+    })
+}
+
+fn version<V: AccessPackageDialect + CatalogDialect>(
+    paths: &mut Map<String, Value>,
+    schemas: &mut Map<String, Value>,
+) {
+    let root = format!("/{}/{ENTITLEMENT_MANAGEMENT}", V::SEGMENT);
+    let package = format!("{}.{}", V::SEGMENT, "microsoft.graph.accessPackage");
+    let catalog = format!("{}.{}", V::SEGMENT, "microsoft.graph.accessPackageCatalog");
+    let package_set = access_package::ENTITY_SET;
+    let catalog_set = <V as CatalogDialect>::ENTITY_SET;
+    let packages_tag = format!("{} {package_set}", V::SEGMENT);
+    let catalogs_tag = format!("{} {catalog_set}", V::SEGMENT);
+
+    let package_schema = <V as AccessPackageDialect>::SCHEMA;
+    let catalog_schema = <V as CatalogDialect>::SCHEMA;
+    schemas.insert(
+        package.clone(),
+        entity::<V>(package_schema, &[(V::CATALOG_NAVIGATION, &catalog, false)]),
+    );
+    schemas.insert(
+        catalog.clone(),
+        entity::<V>(catalog_schema, &[(ACCESS_PACKAGES, &package, true)]),
+    );
+    schemas.insert(format!("{package}.collection"), collection(&package));
+    schemas.insert(format!("{catalog}.collection"), collection(&catalog));
+    let create_package = writable::<V>(
+        package_schema,
+        <<V as AccessPackageDialect>::Create as RequestBody>::READ_ONLY,
+    );
+    // v1.0 names the catalog by binding the navigation property, not by a catalogId.
+    let create_package = if package_schema.property("catalogId").is_ok() {
+        create_package
+    } else {
+        with_property(
+            create_package,
+            V::CATALOG_NAVIGATION,
+            json!({
+                "type": "object",
+                "properties": { "id": { "type": "string" } },
+                "required": ["id"],
+            }),
+        )
+    };
+    schemas.insert(format!("{package}.create"), create_package);
+    schemas.insert(
+        format!("{package}.update"),
+        writable::<V>(
+            package_schema,
+            <<V as AccessPackageDialect>::Update as RequestBody>::READ_ONLY,
+        ),
+    );
+    schemas.insert(
+        format!("{catalog}.create"),
+        writable::<V>(
+            catalog_schema,
+            <<V as CatalogDialect>::Create as RequestBody>::READ_ONLY,
+        ),
+    );
+    schemas.insert(
+        format!("{catalog}.update"),
+        writable::<V>(
+            catalog_schema,
+            <<V as CatalogDialect>::Update as RequestBody>::READ_ONLY,
+        ),
+    );
+
+    for (set, type_name, tag, navigation) in [
+        (
+            package_set,
+            &package,
+            &packages_tag,
+            (V::CATALOG_NAVIGATION, &catalog, false),
+        ),
+        (
+            catalog_set,
+            &catalog,
+            &catalogs_tag,
+            (ACCESS_PACKAGES, &package, true),
+        ),
+    ] {
+        let id = json!({
+            "name": "id", "in": "path", "required": true, "schema": { "type": "string" },
+        });
+        paths.insert(
+            format!("{root}/{set}"),
+            json!({
+                "get": list(tag, &format!("List {set}"), type_name),
+                "post": {
+                    "tags": [tag],
+                    "summary": format!("Create {}", type_name),
+                    "operationId": format!("{}.{set}.create", V::SEGMENT),
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/json": {
+                            "schema": reference(&format!("{type_name}.create")),
+                        } },
+                    },
+                    "responses": responses("201", "Created", Some(type_name)),
+                },
+            }),
+        );
+        paths.insert(
+            format!("{root}/{set}/$count"),
+            json!({ "get": {
+                "tags": [tag],
+                "summary": format!("Count {set}"),
+                "operationId": format!("{}.{set}.count", V::SEGMENT),
+                "parameters": [query("$filter", json!({ "type": "string" }))],
+                "responses": with_errors(json!({ "200": {
+                    "description": "The number of matching entities",
+                    "content": { "text/plain": { "schema": { "type": "integer", "minimum": 0 } } },
+                } })),
+            } }),
+        );
+        paths.insert(
+            format!("{root}/{set}/{{id}}"),
+            json!({
+                "parameters": [id.clone()],
+                "get": {
+                    "tags": [tag],
+                    "summary": format!("Get {type_name}"),
+                    "operationId": format!("{}.{set}.get", V::SEGMENT),
+                    "parameters": [
+                        query("$select", json!({ "type": "string" })),
+                        query("$expand", json!({ "type": "string" })),
+                    ],
+                    "responses": responses("200", "OK", Some(type_name)),
+                },
+                "patch": {
+                    "tags": [tag],
+                    "summary": format!("Update {type_name}"),
+                    "operationId": format!("{}.{set}.update", V::SEGMENT),
+                    "requestBody": {
+                        "required": true,
+                        "content": { "application/json": {
+                            "schema": reference(&format!("{type_name}.update")),
+                        } },
+                    },
+                    "responses": responses("204", "Updated", None),
+                },
+                "delete": {
+                    "tags": [tag],
+                    "summary": format!("Delete {type_name}"),
+                    "operationId": format!("{}.{set}.delete", V::SEGMENT),
+                    "responses": responses("204", "Deleted", None),
+                },
+            }),
+        );
+        let (name, target, many) = navigation;
+        let get = if many {
+            list(tag, &format!("List the {name} of a {type_name}"), target)
+        } else {
+            json!({
+                "tags": [tag],
+                "summary": format!("Get the {name} of a {type_name}"),
+                "parameters": [
+                    query("$select", json!({ "type": "string" })),
+                    query("$expand", json!({ "type": "string" })),
+                ],
+                "responses": responses("200", "OK", Some(target)),
+            })
+        };
+        let mut get = get;
+        get["operationId"] = json!(format!("{}.{set}.{name}", V::SEGMENT));
+        paths.insert(
+            format!("{root}/{set}/{{id}}/{name}"),
+            json!({ "parameters": [id], "get": get }),
+        );
+    }
+}
+
+/// An entity as responses write it: every stored property, the navigation properties
+/// `$expand` adds, and `@odata.context` on a single entity. Nothing else.
+fn entity<V: ApiVersion>(schema: &Schema, navigation: &[(&str, &str, bool)]) -> Value {
+    let mut properties = Map::new();
+    properties.insert(
+        "@odata.context".to_owned(),
+        json!({ "type": "string", "format": "uri" }),
+    );
+    for (name, field) in schema.properties {
+        properties.insert((*name).to_owned(), property::<V>(*field));
+    }
+    for (name, target, many) in navigation {
+        let target = reference(target);
+        let value = if *many {
+            json!({ "type": "array", "items": target })
+        } else {
+            target
+        };
+        properties.insert((*name).to_owned(), value);
+    }
+    json!({
+        "type": "object",
+        "description": format!("{} as {} writes it", schema.entity_type, V::SEGMENT),
+        "properties": properties,
+        "additionalProperties": false,
+    })
+}
+
+/// A request body: the properties not in `read_only`. Instance annotations such as
+/// `@odata.type`, which SDKs send, are allowed; any other property is a 400.
+fn writable<V: ApiVersion>(schema: &Schema, read_only: &[&str]) -> Value {
+    let properties: Map<String, Value> = schema
+        .properties
+        .iter()
+        .filter(|(name, _)| !read_only.contains(name))
+        .map(|(name, field)| ((*name).to_owned(), property::<V>(*field)))
+        .collect();
+    json!({
+        "type": "object",
+        "properties": properties,
+        "patternProperties": { "^@": {} },
+        "additionalProperties": false,
+    })
+}
+
+fn with_property(mut schema: Value, name: &str, value: Value) -> Value {
+    schema["properties"][name] = value;
+    schema
+}
+
+fn property<V: ApiVersion>(field: Field) -> Value {
+    let beta = V::SEGMENT == Beta::SEGMENT;
+    match field.kind() {
+        Kind::Guid => json!({ "type": "string", "format": "uuid" }),
+        Kind::Text if field == Field::DisplayName => json!({ "type": "string" }),
+        Kind::Text => json!({ "type": ["string", "null"] }),
+        Kind::Bool => json!({ "type": "boolean" }),
+        Kind::DateTime => json!({ "type": "string", "format": "date-time" }),
+        Kind::CatalogType => json!({ "type": "string", "enum": CatalogType::ALL
+            .iter()
+            .map(|kind| if beta { kind.beta_name() } else { kind.v1_name() })
+            .collect::<Vec<_>>() }),
+        Kind::CatalogState => json!({ "type": "string", "enum": CatalogState::ALL
+            .iter()
+            .map(|state| if beta { state.beta_name() } else { state.v1_name() })
+            .collect::<Vec<_>>() }),
+    }
+}
+
+fn collection(type_name: &str) -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "@odata.context": { "type": "string", "format": "uri" },
+            "@odata.count": { "type": "integer", "minimum": 0 },
+            "@odata.nextLink": { "type": "string", "format": "uri" },
+            "value": { "type": "array", "items": reference(type_name) },
+        },
+        "required": ["@odata.context", "value"],
+        "additionalProperties": false,
+    })
+}
+
+fn list(tag: &str, summary: &str, type_name: &str) -> Value {
+    json!({
+        "tags": [tag],
+        "summary": summary,
+        "parameters": [
+            query("$filter", json!({ "type": "string" })),
+            query("$select", json!({ "type": "string" })),
+            query("$expand", json!({ "type": "string" })),
+            query("$orderby", json!({ "type": "string" })),
+            query("$top", json!({ "type": "integer", "minimum": 0 })),
+            query("$skip", json!({ "type": "integer", "minimum": 0 })),
+            query("$count", json!({ "type": "boolean" })),
+            query("$skiptoken", json!({ "type": "string" })),
+        ],
+        "responses": with_errors(json!({ "200": {
+            "description": "OK",
+            "content": { "application/json": {
+                "schema": reference(&format!("{type_name}.collection")),
+            } },
+        } })),
+    })
+}
+
+fn query(name: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": schema })
+}
+
+/// A success status with an optional entity body, and the error responses.
+fn responses(status: &str, description: &str, body: Option<&str>) -> Value {
+    let mut success = json!({ "description": description });
+    if let Some(type_name) = body {
+        success["content"] = json!({ "application/json": { "schema": reference(type_name) } });
+    }
+    if status == "201" {
+        success["headers"] =
+            json!({ "Location": { "schema": { "type": "string", "format": "uri" } } });
+    }
+    with_errors(json!({ status: success }))
+}
+
+fn with_errors(mut responses: Value) -> Value {
+    for status in ["4XX", "5XX"] {
+        responses[status] = json!({ "$ref": "#/components/responses/error" });
+    }
+    responses
+}
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": { "type": "string" },
+                    "message": { "type": "string" },
+                    "details": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "code": { "type": "string" },
+                                "message": { "type": "string" },
+                                "target": { "type": "string" },
+                            },
+                            "required": ["code", "message", "target"],
+                            "additionalProperties": false,
+                        },
+                    },
+                    "innerError": {
+                        "type": "object",
+                        "properties": {
+                            "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$" },
+                            "request-id": { "type": "string", "format": "uuid" },
+                            "client-request-id": { "type": "string" },
+                        },
+                        "required": ["date", "request-id", "client-request-id"],
+                        "additionalProperties": false,
+                    },
+                },
+                "required": ["code", "message", "innerError"],
+                "additionalProperties": false,
+            },
+        },
+        "required": ["error"],
+        "additionalProperties": false,
+    })
+}
+
+/// `/_emulator/…`, the emulator's own control surface.
+fn emulator_paths(paths: &mut Map<String, Value>) {
+    paths.insert(
+        "/_emulator/health".to_owned(),
+        json!({ "get": {
+            "tags": ["emulator"],
+            "summary": "Health: 200 once the database answers",
+            "operationId": "emulator.health",
+            "security": [],
+            "responses": with_errors(json!({ "200": {
+                "description": "Healthy",
+                "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "properties": { "status": { "const": "ok" } },
+                    "required": ["status"],
+                } } },
+            } })),
+        } }),
+    );
+    paths.insert(
+        "/_emulator/openapi.json".to_owned(),
+        json!({ "get": {
+            "tags": ["emulator"],
+            "summary": "This document",
+            "operationId": "emulator.openapi",
+            "security": [],
+            "responses": { "200": {
+                "description": "OpenAPI 3.1",
+                "content": { "application/json": { "schema": { "type": "object" } } },
+            } },
+        } }),
+    );
+    paths.insert(
+        "/_emulator/reset".to_owned(),
+        json!({ "post": {
+            "tags": ["emulator"],
+            "summary": "Put all data back to the seeded state, in one transaction",
+            "operationId": "emulator.reset",
+            "description": "Needs `Authorization: Bearer <admin.token>` when admin.token is set.",
+            "responses": with_errors(json!({ "204": { "description": "Reset" } })),
+        } }),
+    );
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}

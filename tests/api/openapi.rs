@@ -1,0 +1,323 @@
+//! `GET /_emulator/openapi.json` kept honest: real responses of every documented operation,
+//! in both versions, validate against the document's schemas (formats included), full
+//! entities carry exactly the documented properties, and every documented path is served.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+async fn document(app: &TestApp) -> Value {
+    let response = send(
+        awc::Client::default().get(format!("{}/_emulator/openapi.json", app.address)),
+        None,
+    )
+    .await;
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.header("content-type"), "application/json");
+    response.json()
+}
+
+/// The schema at `pointer` in the document, as a validator that resolves the document's
+/// `#/components/...` references.
+fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = schema.clone();
+    root["components"] = doc["components"].clone();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("a valid schema: {e}"))
+}
+
+/// Asserts the response is one the document declares for `method` on `template`, and that
+/// its JSON body, if any, validates against the declared schema.
+fn assert_documented(doc: &Value, method: &str, template: &str, response: &TestResponse) {
+    let status = response.status.as_u16().to_string();
+    let operation = &doc["paths"][template][method];
+    assert!(
+        operation.is_object(),
+        "{method} {template} is not documented"
+    );
+    let responses = &operation["responses"];
+    let class = format!("{}XX", &status[..1]);
+    let mut declared = responses
+        .get(&status)
+        .or_else(|| responses.get(&class))
+        .unwrap_or_else(|| panic!("{method} {template}: status {status} not documented"))
+        .clone();
+    if let Some(reference) = declared["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        declared = doc["components"]["responses"][name].clone();
+    }
+    match declared["content"].as_object() {
+        None => assert!(
+            response.body.is_empty(),
+            "{method} {template} {status}: no body documented"
+        ),
+        Some(content) => {
+            let content_type = response.header("content-type");
+            let (media, entry) = content
+                .iter()
+                .find(|(media, _)| content_type.starts_with(media.as_str()))
+                .unwrap_or_else(|| panic!("{method} {template}: {content_type} not documented"));
+            let body = if media == "text/plain" {
+                json!(String::from_utf8_lossy(&response.body)
+                    .parse::<i64>()
+                    .expect("an integer"))
+            } else {
+                response.json()
+            };
+            let validator = validator(doc, &entry["schema"]);
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{method} {template} {status}: {errors:#?}\n{body:#}"
+            );
+        }
+    }
+}
+
+fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    &doc["components"]["schemas"][name]
+}
+
+struct Version {
+    segment: &'static str,
+    catalogs: &'static str,
+    navigation: &'static str,
+    package_body: fn(&str) -> Value,
+}
+
+const VERSIONS: [Version; 2] = [
+    Version {
+        segment: "beta",
+        catalogs: "accessPackageCatalogs",
+        navigation: "accessPackageCatalog",
+        package_body: |catalog| json!({"catalogId": catalog, "displayName": "Documented beta"}),
+    },
+    Version {
+        segment: "v1.0",
+        catalogs: "catalogs",
+        navigation: "catalog",
+        package_body: |catalog| json!({"catalog": {"id": catalog}, "displayName": "Documented v1"}),
+    },
+];
+
+#[actix_web::test]
+async fn real_responses_of_every_operation_validate_against_the_document() {
+    // Pages of one, so lists of two carry @odata.nextLink.
+    let app = spawn_app_with(|settings| settings.odata.max_page_size = 1).await;
+    let doc = document(&app).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    for version in VERSIONS {
+        let root = format!(
+            "/{}/identityGovernance/entitlementManagement",
+            version.segment
+        );
+        let packages = format!("{root}/accessPackages");
+        let catalogs = format!("{root}/{}", version.catalogs);
+        let package_type = format!("{}.microsoft.graph.accessPackage", version.segment);
+        let catalog_type = format!("{}.microsoft.graph.accessPackageCatalog", version.segment);
+        let check = |method: &str, template: &str, response: &TestResponse| {
+            assert_documented(&doc, method, template, response);
+        };
+        let t = |suffix: &str| format!("{root}{suffix}");
+
+        // The bodies sent are ones the document allows; one it forbids is refused.
+        let catalog_body = json!({"displayName": format!("Doc catalog {}", version.segment)});
+        let package_body = (version.package_body)(GENERAL);
+        assert!(
+            validator(&doc, schema(&doc, &format!("{catalog_type}.create")))
+                .is_valid(&catalog_body)
+        );
+        assert!(
+            validator(&doc, schema(&doc, &format!("{package_type}.create")))
+                .is_valid(&package_body)
+        );
+        let mut bogus = package_body.clone();
+        bogus["bogus"] = json!(1);
+        assert!(!validator(&doc, schema(&doc, &format!("{package_type}.create"))).is_valid(&bogus));
+        let refused = app.post(&packages, &bogus).await;
+        check("post", &t("/accessPackages"), &refused);
+        assert_eq!(refused.status.as_u16(), 400);
+
+        let catalog = app.post(&catalogs, &catalog_body).await;
+        assert_eq!(catalog.status.as_u16(), 201);
+        check("post", &t(&format!("/{}", version.catalogs)), &catalog);
+        let catalog_id = catalog.json()["id"].as_str().unwrap().to_owned();
+
+        let created = app
+            .post(&packages, &(version.package_body)(&catalog_id))
+            .await;
+        assert_eq!(created.status.as_u16(), 201);
+        check("post", &t("/accessPackages"), &created);
+        let id = created.json()["id"].as_str().unwrap().to_owned();
+        // A second package, so a page of one has a next link.
+        let second = app.post(&packages, &package_body).await;
+        check("post", &t("/accessPackages"), &second);
+
+        // A full entity has every documented stored property: the document lists no more
+        // and no fewer than the emulator writes.
+        for (response, type_name) in [(&created, &package_type), (&catalog, &catalog_type)] {
+            let documented: std::collections::BTreeSet<String> = schema(&doc, type_name)
+                ["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|name| {
+                    !["@odata.context", version.navigation, "accessPackages"]
+                        .contains(&name.as_str())
+                })
+                .cloned()
+                .collect();
+            let mut written = keys(&response.json());
+            written.remove("@odata.context");
+            assert_eq!(written, documented, "{type_name}");
+        }
+
+        let item = "/accessPackages/{id}";
+        for path in [
+            format!("{packages}/{id}"),
+            format!("{packages}/{id}?$expand={}", version.navigation),
+            format!("{packages}/{id}?$select=id,displayName"),
+        ] {
+            let response = app.get(&path).await;
+            assert_eq!(response.status.as_u16(), 200, "{path}");
+            check("get", &t(item), &response);
+        }
+        for path in [
+            format!("{packages}?$count=true&$top=1"),
+            format!("{packages}?$filter=displayName eq 'nothing'"),
+            format!(
+                "{packages}?$expand={}&$orderby=displayName",
+                version.navigation
+            ),
+        ] {
+            let response = app.get(&path.replace(' ', "%20")).await;
+            assert_eq!(response.status.as_u16(), 200, "{path}");
+            check("get", &t("/accessPackages"), &response);
+        }
+        let paged = app.get(&packages).await;
+        assert!(paged.json()["@odata.nextLink"].is_string());
+        check("get", &t("/accessPackages"), &paged);
+
+        let count = app.get(&format!("{packages}/$count")).await;
+        check("get", &t("/accessPackages/$count"), &count);
+        let navigation = app
+            .get(&format!("{packages}/{id}/{}", version.navigation))
+            .await;
+        check(
+            "get",
+            &t(&format!("/accessPackages/{{id}}/{}", version.navigation)),
+            &navigation,
+        );
+        let in_catalog = app
+            .get(&format!(
+                "{catalogs}/{catalog_id}/accessPackages?$expand=nothing"
+            ))
+            .await;
+        assert_eq!(in_catalog.status.as_u16(), 400);
+        check(
+            "get",
+            &t(&format!("/{}/{{id}}/accessPackages", version.catalogs)),
+            &in_catalog,
+        );
+        let catalog_got = app
+            .get(&format!("{catalogs}/{catalog_id}?$expand=accessPackages"))
+            .await;
+        assert_eq!(catalog_got.status.as_u16(), 200);
+        check(
+            "get",
+            &t(&format!("/{}/{{id}}", version.catalogs)),
+            &catalog_got,
+        );
+        let catalog_list = app.get(&format!("{catalogs}?$count=true")).await;
+        check("get", &t(&format!("/{}", version.catalogs)), &catalog_list);
+
+        let patch = |path: String, body: Value| {
+            let request = app
+                .request(Method::PATCH, &path)
+                .insert_header(("Content-Type", "application/json"));
+            send(request, Some(body.to_string().into()))
+        };
+        let update_body = json!({"description": "patched"});
+        assert!(
+            validator(&doc, schema(&doc, &format!("{package_type}.update"))).is_valid(&update_body)
+        );
+        let patched = patch(format!("{packages}/{id}"), update_body).await;
+        assert_eq!(patched.status.as_u16(), 204);
+        check("patch", &t(item), &patched);
+        let bad_patch = patch(format!("{packages}/{id}"), json!({"isHidden": "yes"})).await;
+        check("patch", &t(item), &bad_patch);
+
+        let deleted = send(
+            app.request(Method::DELETE, &format!("{packages}/{id}")),
+            None,
+        )
+        .await;
+        assert_eq!(deleted.status.as_u16(), 204);
+        check("delete", &t(item), &deleted);
+        let gone = app.get(&format!("{packages}/{id}")).await;
+        assert_eq!(gone.status.as_u16(), 404);
+        check("get", &t(item), &gone);
+
+        let unauthenticated = send(
+            awc::Client::default().get(format!("{}{packages}", app.address)),
+            None,
+        )
+        .await;
+        assert_eq!(unauthenticated.status.as_u16(), 401);
+        check("get", &t("/accessPackages"), &unauthenticated);
+    }
+
+    let health = app.get("/_emulator/health").await;
+    assert_documented(&doc, "get", "/_emulator/health", &health);
+    let reset = app.post("/_emulator/reset", &json!({})).await;
+    assert_documented(&doc, "post", "/_emulator/reset", &reset);
+}
+
+#[actix_web::test]
+async fn every_documented_operation_is_served() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let package = app.create_beta_package("served").await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut operations = 0;
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            operations += 1;
+            let id = if template.contains("/accessPackages/{id}") {
+                &package
+            } else {
+                GENERAL
+            };
+            let path = template.replace("{id}", id);
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = send(
+                app.request(method.clone(), &path)
+                    .insert_header(("Content-Type", "application/json")),
+                Some("{}".into()),
+            )
+            .await;
+            // Served: whatever the status, it is not the router's "no such segment" (400
+            // naming a segment) or 405.
+            assert_ne!(response.status.as_u16(), 405, "{method} {path}");
+            if response.status.as_u16() == 400 {
+                let message = response.json()["error"]["message"].to_string();
+                assert!(!message.contains("segment"), "{method} {path}: {message}");
+            }
+        }
+    }
+    // Per version, per entity set: list, create, count, get, update, delete, navigation.
+    assert_eq!(operations, 2 * 2 * 7 + 3, "operations documented");
+}
