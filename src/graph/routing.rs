@@ -3,17 +3,67 @@
 //! Routes are nested one scope per path segment, so when nothing matches, the innermost
 //! scope that did match leaves exactly the unknown remainder in `match_info().unprocessed()`.
 
-use actix_web::{web, HttpRequest, HttpResponse, Resource};
+use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::http::header::{HeaderValue, ALLOW};
+use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route};
 
 use crate::Error;
 
-/// A resource whose unknown methods get Graph's 405 rather than actix's empty one.
-pub fn endpoint(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource whose unknown methods get Graph's 405 with an `Allow` header listing the
+/// methods it serves (RFC 9110), rather than actix's empty 405.
+pub fn endpoint(path: &str) -> Endpoint {
+    Endpoint {
+        resource: web::resource(path),
+        allowed: Vec::new(),
+    }
 }
 
-async fn method_not_allowed() -> Result<HttpResponse, Error> {
-    Err(Error::MethodNotAllowed)
+pub struct Endpoint {
+    resource: Resource,
+    allowed: Vec<&'static str>,
+}
+
+macro_rules! method {
+    ($name:ident, $route:ident, $method:literal) => {
+        pub fn $name<F, Args>(self, handler: F) -> Self
+        where
+            F: Handler<Args>,
+            Args: FromRequest + 'static,
+            F::Output: Responder + 'static,
+        {
+            self.route($method, web::$route().to(handler))
+        }
+    };
+}
+
+impl Endpoint {
+    method!(get, get, "GET");
+    method!(post, post, "POST");
+    method!(patch, patch, "PATCH");
+    method!(delete, delete, "DELETE");
+
+    fn route(mut self, method: &'static str, route: Route) -> Self {
+        self.resource = self.resource.route(route);
+        self.allowed.push(method);
+        self
+    }
+}
+
+impl HttpServiceFactory for Endpoint {
+    fn register(self, config: &mut AppService) {
+        let allow = self.allowed.join(", ");
+        self.resource
+            .default_service(web::to(move || method_not_allowed(allow.clone())))
+            .register(config);
+    }
+}
+
+async fn method_not_allowed(allow: String) -> HttpResponse {
+    let mut response = HttpResponse::from_error(Error::MethodNotAllowed);
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
 }
 
 /// The default service: 400 `Resource not found for the segment '…'`, naming the first

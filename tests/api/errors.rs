@@ -287,14 +287,29 @@ async fn an_unknown_path_is_400_naming_the_first_unknown_segment() {
 async fn a_wrong_method_on_a_known_path_is_405() {
     let app = spawn_app().await;
 
-    for (method, path) in [
-        (Method::DELETE, format!("{BETA}/accessPackages")),
-        (Method::PUT, format!("{V1}/accessPackages")),
-        (Method::PUT, format!("{V1}/catalogs/{GENERAL}")),
-        (Method::POST, "/_emulator/health".to_owned()),
+    for (method, path, allow) in [
+        (
+            Method::DELETE,
+            format!("{BETA}/accessPackages"),
+            "GET, POST",
+        ),
+        (Method::PUT, format!("{V1}/accessPackages"), "GET, POST"),
+        (
+            Method::PUT,
+            format!("{V1}/catalogs/{GENERAL}"),
+            "GET, PATCH, DELETE",
+        ),
+        (Method::POST, "/_emulator/health".to_owned(), "GET"),
+        (
+            Method::TRACE,
+            format!("{BETA}/accessPackages/$count"),
+            "GET",
+        ),
     ] {
         let response = send(app.request(method.clone(), &path), None).await;
         let error = response.assert_graph_error(405, "Request_BadRequest");
+        // RFC 9110: a 405 lists what the target does allow.
+        assert_eq!(response.header("allow"), allow, "{method} {path}");
         assert_eq!(
             error["message"], "Specified HTTP method is not allowed for the request target.",
             "{method} {path}"
