@@ -102,6 +102,33 @@ def main() -> None:
         )
     finally:
         emulator.stop()
+    # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,
+    # auth enforced, deleted things stay gone. positive_data_acceptance is off: $filter,
+    # $select and $orderby are strings the schema cannot say are well-formed. Reset is left
+    # out: it would wipe state under the stateful phase. The coverage phase is skipped for a
+    # generation error inside schemathesis 4.32.5 (FlakyFailure), not a finding. Seeded, so
+    # a failure is repeatable.
+    emulator = Emulator(binary, tls=False)
+    try:
+        run(
+            f"schemathesis {version('schemathesis')} against /_emulator/openapi.json",
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
+                f"{emulator.http}/_emulator/openapi.json",
+                "--header", f"Authorization: Bearer {bearer}",
+                "--checks", "all",
+                "--exclude-checks", "positive_data_acceptance",
+                "--exclude-path", "/_emulator/reset",
+                "--phases", "examples,fuzzing,stateful",
+                "--max-examples", "50",
+                "--seed", "20261128",
+                "--workers", "2",
+                "--no-color",
+            ],
+        )
+    finally:
+        emulator.stop()
     print("SDK suite: all scenarios passed")
 
 

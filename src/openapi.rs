@@ -75,16 +75,21 @@ fn version<V: AccessPackageDialect + CatalogDialect>(
     );
     schemas.insert(format!("{package}.collection"), collection(&package));
     schemas.insert(format!("{catalog}.collection"), collection(&catalog));
-    let create_package = writable::<V>(
-        package_schema,
-        <<V as AccessPackageDialect>::Create as RequestBody>::READ_ONLY,
-    );
     // v1.0 names the catalog by binding the navigation property, not by a catalogId.
     let create_package = if package_schema.property("catalogId").is_ok() {
-        create_package
+        writable::<V>(
+            package_schema,
+            <<V as AccessPackageDialect>::Create as RequestBody>::READ_ONLY,
+            &["catalogId", "displayName"],
+        )
     } else {
+        let body = writable::<V>(
+            package_schema,
+            <<V as AccessPackageDialect>::Create as RequestBody>::READ_ONLY,
+            &[V::CATALOG_NAVIGATION, "displayName"],
+        );
         with_property(
-            create_package,
+            body,
             V::CATALOG_NAVIGATION,
             json!({
                 "type": "object",
@@ -99,6 +104,7 @@ fn version<V: AccessPackageDialect + CatalogDialect>(
         writable::<V>(
             package_schema,
             <<V as AccessPackageDialect>::Update as RequestBody>::READ_ONLY,
+            &[],
         ),
     );
     schemas.insert(
@@ -106,6 +112,7 @@ fn version<V: AccessPackageDialect + CatalogDialect>(
         writable::<V>(
             catalog_schema,
             <<V as CatalogDialect>::Create as RequestBody>::READ_ONLY,
+            &["displayName"],
         ),
     );
     schemas.insert(
@@ -113,6 +120,7 @@ fn version<V: AccessPackageDialect + CatalogDialect>(
         writable::<V>(
             catalog_schema,
             <<V as CatalogDialect>::Update as RequestBody>::READ_ONLY,
+            &[],
         ),
     );
 
@@ -251,19 +259,37 @@ fn entity<V: ApiVersion>(schema: &Schema, navigation: &[(&str, &str, bool)]) -> 
 
 /// A request body: the properties not in `read_only`. Instance annotations such as
 /// `@odata.type`, which SDKs send, are allowed; any other property is a 400.
-fn writable<V: ApiVersion>(schema: &Schema, read_only: &[&str]) -> Value {
+fn writable<V: ApiVersion>(schema: &Schema, read_only: &[&str], required: &[&str]) -> Value {
     let properties: Map<String, Value> = schema
         .properties
         .iter()
         .filter(|(name, _)| !read_only.contains(name))
-        .map(|(name, field)| ((*name).to_owned(), property::<V>(*field)))
+        .map(|(name, field)| ((*name).to_owned(), input_property::<V>(*field)))
         .collect();
     json!({
         "type": "object",
         "properties": properties,
+        "required": required,
         "patternProperties": { "^@": {} },
         "additionalProperties": false,
     })
+}
+
+/// A property as a request may send it: the CSDL declares every property but `id`
+/// nullable, and a `null` flag or enum is taken as not given (its default). Names must
+/// not be null or blank.
+fn input_property<V: ApiVersion>(field: Field) -> Value {
+    let mut schema = property::<V>(field);
+    if matches!(
+        field.kind(),
+        Kind::Bool | Kind::CatalogType | Kind::CatalogState
+    ) {
+        schema["type"] = json!([schema["type"], "null"]);
+        if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+            values.push(Value::Null);
+        }
+    }
+    schema
 }
 
 fn with_property(mut schema: Value, name: &str, value: Value) -> Value {
@@ -275,7 +301,10 @@ fn property<V: ApiVersion>(field: Field) -> Value {
     let beta = V::SEGMENT == Beta::SEGMENT;
     match field.kind() {
         Kind::Guid => json!({ "type": "string", "format": "uuid" }),
-        Kind::Text if field == Field::DisplayName => json!({ "type": "string" }),
+        // Blank names are refused (InvalidModel).
+        Kind::Text if field == Field::DisplayName => {
+            json!({ "type": "string", "minLength": 1, "pattern": "\\S" })
+        }
         Kind::Text => json!({ "type": ["string", "null"] }),
         Kind::Bool => json!({ "type": "boolean" }),
         Kind::DateTime => json!({ "type": "string", "format": "date-time" }),
@@ -316,7 +345,6 @@ fn list(tag: &str, summary: &str, type_name: &str) -> Value {
             query("$top", json!({ "type": "integer", "minimum": 0 })),
             query("$skip", json!({ "type": "integer", "minimum": 0 })),
             query("$count", json!({ "type": "boolean" })),
-            query("$skiptoken", json!({ "type": "string" })),
         ],
         "responses": with_errors(json!({ "200": {
             "description": "OK",
@@ -327,7 +355,14 @@ fn list(tag: &str, summary: &str, type_name: &str) -> Value {
     })
 }
 
-fn query(name: &str, schema: Value) -> Value {
+/// A query option. `$skiptoken` is not listed: it only appears inside `@odata.nextLink`,
+/// which clients follow as given.
+fn query(name: &str, mut schema: Value) -> Value {
+    // An empty $filter, $select or $orderby is a syntax error; an empty $expand expands
+    // nothing.
+    if name != "$expand" && schema["type"] == "string" {
+        schema["minLength"] = json!(1);
+    }
     json!({ "name": name, "in": "query", "required": false, "schema": schema })
 }
 
