@@ -29,6 +29,10 @@ pub struct Cli {
     /// sqlx SQLite URL of the database (database.url) [default: sqlite://emulator.db].
     #[arg(long, global = true, value_name = "URL")]
     pub database: Option<String>,
+    /// A fixture (JSON, as GET /_emulator/export writes) loaded into a new database and
+    /// restored by POST /_emulator/reset (seed.file).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
     /// Serve HTTPS too, on --tls-port (tls.enabled); see config/default.toml [tls].
     #[arg(long, global = true)]
     pub tls: bool,
@@ -88,6 +92,7 @@ impl Cli {
             database: self.database.clone(),
             tls: self.tls,
             tls_port: self.tls_port,
+            seed: self.seed.clone(),
         }
     }
 }

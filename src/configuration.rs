@@ -21,6 +21,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub admin: AdminSettings,
+    pub seed: SeedSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -103,6 +104,14 @@ pub struct AdminSettings {
     pub token: String,
 }
 
+/// A fixture loaded into a new database and restored by reset.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSettings {
+    /// Path of a fixture JSON file (the format of `GET /_emulator/export`); empty: none.
+    pub file: String,
+}
+
 /// How `auth.mode = "jwt"` checks tokens.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +162,8 @@ pub struct Overrides {
     /// `--tls`: serve HTTPS (tls.enabled).
     pub tls: bool,
     pub tls_port: Option<u16>,
+    /// `--seed FILE` (seed.file).
+    pub seed: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,6 +224,9 @@ impl Settings {
         }
         if overrides.tls {
             builder = builder.set_override("tls.enabled", true)?;
+        }
+        if let Some(path) = &overrides.seed {
+            builder = builder.set_override("seed.file", path.display().to_string())?;
         }
         if let Some(port) = overrides.tls_port {
             builder = builder.set_override("tls.port", u64::from(port))?;

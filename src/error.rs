@@ -59,6 +59,10 @@ pub enum Error {
     #[error("The built-in catalog cannot be deleted.")]
     BuiltInCatalog,
 
+    /// A fixture for seeding that cannot be loaded; the message names row and property.
+    #[error("The fixture was not loaded: {0}")]
+    InvalidFixture(String),
+
     #[error(
         "The request body is larger than the emulator accepts (setting limits.max_body_bytes)."
     )]
@@ -98,6 +102,7 @@ impl Error {
             Self::MalformedJson
             | Self::RequestBodyRead(_)
             | Self::InvalidModel(_)
+            | Self::InvalidFixture(_)
             | Self::InvalidQuery(_)
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
@@ -130,6 +135,7 @@ impl Error {
             Self::DuplicateAccessPackage(_) => "DuplicateAccessPackage",
             Self::CatalogNotEmpty(_) => "CatalogNotEmpty",
             Self::BuiltInCatalog => "InvalidRequest",
+            Self::InvalidFixture(_) => "InvalidFixture",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
             Self::MethodNotAllowed => "Request_BadRequest",
             Self::ServiceUnavailable => "serviceNotAvailable",

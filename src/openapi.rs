@@ -24,6 +24,7 @@ pub fn document() -> Value {
     version::<V1>(&mut paths, &mut schemas);
     emulator_paths(&mut paths);
     schemas.insert(ERROR.to_owned(), error_schema());
+    schemas.insert("emulator.fixture".to_owned(), fixture_schema());
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -428,6 +429,54 @@ fn error_schema() -> Value {
     })
 }
 
+/// Seed and export's format (`domain::fixture`): v1.0 spellings plus the audit fields.
+fn fixture_schema() -> Value {
+    let text = json!({ "type": ["string", "null"] });
+    let flag = json!({ "type": ["boolean", "null"] });
+    let time = json!({ "type": ["string", "null"], "format": "date-time" });
+    let audit = |mut properties: Value| {
+        for name in ["createdBy", "modifiedBy"] {
+            properties[name] = text.clone();
+        }
+        for name in ["createdDateTime", "modifiedDateTime"] {
+            properties[name] = time.clone();
+        }
+        properties
+    };
+    json!({
+        "type": "object",
+        "properties": {
+            "catalogs": { "type": "array", "items": {
+                "type": "object",
+                "properties": audit(json!({
+                    "id": { "type": "string", "format": "uuid" },
+                    "displayName": { "type": "string", "minLength": 1 },
+                    "description": text,
+                    "catalogType": { "type": ["string", "null"] },
+                    "state": { "type": ["string", "null"] },
+                    "isExternallyVisible": flag,
+                })),
+                "required": ["id", "displayName"],
+                "additionalProperties": false,
+            } },
+            "accessPackages": { "type": "array", "items": {
+                "type": "object",
+                "properties": audit(json!({
+                    "id": { "type": "string", "format": "uuid" },
+                    "catalogId": { "type": "string", "format": "uuid" },
+                    "displayName": { "type": "string", "minLength": 1 },
+                    "description": text,
+                    "isHidden": flag,
+                    "isRoleScopesVisible": flag,
+                })),
+                "required": ["id", "catalogId", "displayName"],
+                "additionalProperties": false,
+            } },
+        },
+        "additionalProperties": false,
+    })
+}
+
 /// `/_emulator/…`, the emulator's own control surface.
 fn emulator_paths(paths: &mut Map<String, Value>) {
     paths.insert(
@@ -458,6 +507,46 @@ fn emulator_paths(paths: &mut Map<String, Value>) {
                 "description": "OpenAPI 3.1",
                 "content": { "application/json": { "schema": { "type": "object" } } },
             } },
+        } }),
+    );
+    paths.insert(
+        "/_emulator/seed".to_owned(),
+        json!({ "post": {
+            "tags": ["emulator"],
+            "summary": "Load a fixture in one transaction (replace, or merge by id)",
+            "operationId": "emulator.seed",
+            "parameters": [{
+                "name": "mode", "in": "query", "required": false,
+                "schema": { "type": "string", "enum": ["replace", "merge"] },
+            }],
+            "requestBody": {
+                "required": true,
+                "content": { "application/json": { "schema": reference("emulator.fixture") } },
+            },
+            "responses": with_errors(json!({ "200": {
+                "description": "Loaded",
+                "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "properties": {
+                        "catalogs": { "type": "integer", "minimum": 0 },
+                        "accessPackages": { "type": "integer", "minimum": 0 },
+                    },
+                    "required": ["catalogs", "accessPackages"],
+                    "additionalProperties": false,
+                } } },
+            } })),
+        } }),
+    );
+    paths.insert(
+        "/_emulator/export".to_owned(),
+        json!({ "get": {
+            "tags": ["emulator"],
+            "summary": "The whole state, in the fixture format seed loads",
+            "operationId": "emulator.export",
+            "responses": with_errors(json!({ "200": {
+                "description": "The state",
+                "content": { "application/json": { "schema": reference("emulator.fixture") } },
+            } })),
         } }),
     );
     paths.insert(

@@ -12,6 +12,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
+use crate::domain::fixture::Fixture;
 use crate::graph::odata::{Limits, ODataSettings};
 use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
@@ -28,6 +29,8 @@ pub enum StartupError {
     Configuration(#[from] ConfigurationError),
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error("cannot load the seed file {path}: {message}")]
+    Seed { path: String, message: String },
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -43,6 +46,26 @@ pub struct Application {
     certificate: Option<PathBuf>,
     server: Server,
     repository: Repository,
+}
+
+/// With a seed file: checked whole (a bad one stops start-up), applied if the database
+/// is new, and kept for reset.
+async fn seeded(repository: Repository, file: &str) -> Result<Repository, StartupError> {
+    if file.is_empty() {
+        return Ok(repository);
+    }
+    let error = |message: String| StartupError::Seed {
+        path: file.to_owned(),
+        message,
+    };
+    let bytes = std::fs::read(file).map_err(|e| error(e.to_string()))?;
+    let fixture = Fixture::parse(&bytes).map_err(|e| error(e.to_string()))?;
+    let baseline = Repository::validate_baseline(fixture).map_err(|e| error(e.to_string()))?;
+    let repository = repository.with_baseline(baseline);
+    if repository.created() {
+        repository.reset().await.map_err(|e| error(e.to_string()))?;
+    }
+    Ok(repository)
 }
 
 /// A listener bound before serving, so port 0 is resolved and bind errors name the address.
@@ -66,6 +89,7 @@ impl Application {
             None
         };
         let repository = Repository::open(&settings.database).await?;
+        let repository = seeded(repository, &settings.seed.file).await?;
         let http = if settings.tls.enabled && settings.tls.only {
             None
         } else {

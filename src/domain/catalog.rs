@@ -1,5 +1,9 @@
 //! An access package catalog: the container access packages live in.
 
+/// The built-in "General" catalog every tenant has (migrations create it). Its id is the
+/// catalogId of the example on Microsoft's "Create accessPackage" page.
+pub const GENERAL_ID: &str = "aa2f6514-3232-46e7-a08a-2411ad8d7128";
+
 /// Stored with v1.0's spellings; beta's PascalCase forms are derived on the way out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
 #[sqlx(rename_all = "camelCase")]

@@ -3,6 +3,7 @@
 pub mod access_package;
 pub mod catalog;
 pub mod field;
+pub mod fixture;
 pub mod timestamp;
 pub mod validation;
 

@@ -16,6 +16,7 @@ mod checkpoint;
 mod group_commit;
 pub mod query;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
@@ -23,9 +24,11 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
+pub use self::admin::{SeedMode, Seeded};
 use self::checkpoint::Checkpoints;
 use self::group_commit::CreateQueue;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
+use crate::domain::fixture::ValidFixture;
 use crate::Error;
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
@@ -36,6 +39,10 @@ pub struct Repository {
     writer: SqlitePool,
     reader: SqlitePool,
     creates: CreateQueue,
+    /// The `--seed` fixture, which `reset` restores along with the built-in catalog.
+    baseline: Option<Arc<ValidFixture>>,
+    /// Whether this open created the database (no migration had run before).
+    created: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +82,15 @@ impl Repository {
                 url: url.clone(),
                 source,
             })?;
+        let created = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
+        )
+        .fetch_one(&writer)
+        .await
+        .map_err(|source| OpenError::Open {
+            url: url.clone(),
+            source,
+        })? == 0;
         MIGRATOR.run(&writer).await.map_err(|source| match source {
             MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
                 url: url.clone(),
@@ -97,7 +113,20 @@ impl Repository {
             writer,
             reader,
             creates,
+            baseline: None,
+            created,
         })
+    }
+
+    /// True when this open made a new database: the moment a `--seed` fixture applies.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// Makes `reset` restore `fixture` (the `--seed` file) besides the built-in catalog.
+    pub fn with_baseline(mut self, fixture: ValidFixture) -> Self {
+        self.baseline = Some(Arc::new(fixture));
+        self
     }
 
     /// Proves the database answers.

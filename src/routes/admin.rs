@@ -1,15 +1,51 @@
 //! `/_emulator/…`: the emulator's control surface (not Graph). Guarded by `admin.token`
 //! when it is set (see `auth`).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
 
-use crate::repository::Repository;
+use crate::domain::fixture::Fixture;
+use crate::repository::{Repository, SeedMode};
 use crate::Error;
 
 /// `POST /_emulator/reset`: back to the seeded state, in one transaction; 204.
 pub async fn reset(repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
     repository.reset().await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /_emulator/seed[?mode=replace|merge]`: loads a fixture in one transaction and
+/// answers with what it wrote; an invalid fixture is refused whole (400 InvalidFixture).
+pub async fn seed(
+    request: HttpRequest,
+    repository: web::Data<Repository>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Error> {
+    let mode = match query_value(&request, "mode").as_deref() {
+        None | Some("replace") => SeedMode::Replace,
+        Some("merge") => SeedMode::Merge,
+        Some(other) => {
+            return Err(Error::InvalidQuery(format!(
+                "Invalid value '{other}' for mode; use replace or merge."
+            )))
+        }
+    };
+    let seeded = repository.seed(Fixture::parse(&body)?, mode).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "catalogs": seeded.catalogs,
+        "accessPackages": seeded.access_packages,
+    })))
+}
+
+/// `GET /_emulator/export`: the whole state, in the fixture format `seed` loads.
+pub async fn export(repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+    Ok(HttpResponse::Ok().json(repository.export().await?))
+}
+
+fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
+    form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 /// `GET /_emulator/openapi.json`: the OpenAPI 3.1 description of the Graph surface served.

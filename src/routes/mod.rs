@@ -26,7 +26,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::scope("/_emulator")
             .service(endpoint("/health").get(health::health))
             .service(endpoint("/openapi.json").get(admin::openapi))
-            .service(endpoint("/reset").post(admin::reset)),
+            .service(endpoint("/reset").post(admin::reset))
+            .service(endpoint("/seed").post(admin::seed))
+            .service(endpoint("/export").get(admin::export)),
     )
     .service(web::scope("/beta").configure(entitlement_management::<Beta>))
     .service(web::scope("/v1.0").configure(entitlement_management::<V1>))

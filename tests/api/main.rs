@@ -18,6 +18,7 @@ mod openapi;
 mod persistence;
 mod query;
 mod query_plans;
+mod seed_export;
 mod shutdown;
 mod tls;
 mod update_delete;
