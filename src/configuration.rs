@@ -22,6 +22,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub admin: AdminSettings,
     pub seed: SeedSettings,
+    pub journal: JournalSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -110,6 +111,18 @@ pub struct AdminSettings {
 pub struct SeedSettings {
     /// Path of a fixture JSON file (the format of `GET /_emulator/export`); empty: none.
     pub file: String,
+}
+
+/// The request journal (`GET /_emulator/requests`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalSettings {
+    /// Requests kept, oldest dropped first; 0 turns the journal off.
+    pub capacity: usize,
+    /// Also keep request and response bodies (as text).
+    pub bodies: bool,
+    /// Longest body kept; longer ones are cut.
+    pub max_body_bytes: usize,
 }
 
 /// How `auth.mode = "jwt"` checks tokens.

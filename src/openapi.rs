@@ -550,6 +550,56 @@ fn emulator_paths(paths: &mut Map<String, Value>) {
         } }),
     );
     paths.insert(
+        "/_emulator/requests".to_owned(),
+        json!({
+            "get": {
+                "tags": ["emulator"],
+                "summary": "The request journal: the last Graph requests answered, oldest first",
+                "operationId": "emulator.requests",
+                "parameters": [{
+                    "name": "last", "in": "query", "required": false,
+                    "schema": { "type": "integer", "minimum": 0 },
+                }],
+                "responses": with_errors(json!({ "200": {
+                    "description": "The journal",
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": { "value": { "type": "array", "items": {
+                            "type": "object",
+                            "properties": {
+                                "time": { "type": "string" },
+                                "method": { "type": "string" },
+                                "path": { "type": "string" },
+                                "query": { "type": "string" },
+                                "status": { "type": "integer" },
+                                "durationMs": { "type": "number" },
+                                "requestId": { "type": "string" },
+                                "clientRequestId": { "type": "string" },
+                                "headers": {
+                                    "type": "object",
+                                    "additionalProperties": { "type": "string" },
+                                },
+                                "requestBody": { "type": "string" },
+                                "responseBody": { "type": "string" },
+                            },
+                            "required": ["time", "method", "path", "query", "status",
+                                "durationMs", "requestId", "clientRequestId", "headers"],
+                            "additionalProperties": false,
+                        } } },
+                        "required": ["value"],
+                        "additionalProperties": false,
+                    } } },
+                } })),
+            },
+            "delete": {
+                "tags": ["emulator"],
+                "summary": "Empty the request journal",
+                "operationId": "emulator.clearRequests",
+                "responses": with_errors(json!({ "204": { "description": "Emptied" } })),
+            },
+        }),
+    );
+    paths.insert(
         "/_emulator/reset".to_owned(),
         json!({ "post": {
             "tags": ["emulator"],

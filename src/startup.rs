@@ -17,6 +17,7 @@ use crate::graph::odata::{Limits, ODataSettings};
 use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
 use crate::graph::PublicUrl;
+use crate::journal::{self, Journal};
 use crate::repository::{OpenError, Repository};
 use crate::tls::{Tls, TlsError};
 use crate::{auth, routes};
@@ -196,6 +197,10 @@ fn serve(
         PublicUrl((!base.is_empty()).then_some(base))
     };
     let payload = web::PayloadConfig::new(settings.limits.max_body_bytes);
+    let journal = web::Data::new(Journal::new(
+        &settings.journal,
+        settings.limits.max_body_bytes,
+    ));
     let odata = web::Data::new(ODataSettings {
         max_page_size: settings.odata.max_page_size,
         limits: Limits {
@@ -208,9 +213,12 @@ fn serve(
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(auth::authenticate))
-            // Added last, so it runs first: every response, even a 401, gets ids and
+            // Added late, so it runs early: every response, even a 401, gets ids and
             // Graph-shaped errors.
             .wrap(from_fn(request_context))
+            // Outermost: records responses as sent, ids and error bodies included.
+            .wrap(from_fn(journal::record))
+            .app_data(journal.clone())
             .app_data(repository.clone())
             .app_data(auth.clone())
             .app_data(public_url.clone())

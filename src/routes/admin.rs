@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use crate::domain::fixture::Fixture;
+use crate::journal::Journal;
 use crate::repository::{Repository, SeedMode};
 use crate::Error;
 
@@ -46,6 +47,28 @@ fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
     form_urlencoded::parse(request.query_string().as_bytes())
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
+}
+
+/// `GET /_emulator/requests[?last=N]`: the journal, oldest first.
+pub async fn requests(
+    request: HttpRequest,
+    journal: web::Data<Journal>,
+) -> Result<HttpResponse, Error> {
+    let last = match query_value(&request, "last") {
+        None => None,
+        Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
+            Error::InvalidQuery(format!(
+                "Invalid value '{text}' for last; use a non-negative integer."
+            ))
+        })?),
+    };
+    Ok(HttpResponse::Ok().json(json!({ "value": journal.entries(last) })))
+}
+
+/// `DELETE /_emulator/requests`: empties the journal.
+pub async fn clear_requests(journal: web::Data<Journal>) -> HttpResponse {
+    journal.clear();
+    HttpResponse::NoContent().finish()
 }
 
 /// `GET /_emulator/openapi.json`: the OpenAPI 3.1 description of the Graph surface served.

@@ -28,7 +28,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(endpoint("/openapi.json").get(admin::openapi))
             .service(endpoint("/reset").post(admin::reset))
             .service(endpoint("/seed").post(admin::seed))
-            .service(endpoint("/export").get(admin::export)),
+            .service(endpoint("/export").get(admin::export))
+            .service(
+                endpoint("/requests")
+                    .get(admin::requests)
+                    .delete(admin::clear_requests),
+            ),
     )
     .service(web::scope("/beta").configure(entitlement_management::<Beta>))
     .service(web::scope("/v1.0").configure(entitlement_management::<V1>))

@@ -14,6 +14,7 @@ mod get_access_package;
 mod helpers;
 mod hostile_filters;
 mod hostile_requests;
+mod journal;
 mod openapi;
 mod persistence;
 mod query;

@@ -1,0 +1,171 @@
+//! The request journal: `GET /_emulator/requests` lists the last Graph requests as they
+//! were answered; `DELETE` empties it; bodies only when configured; never Authorization.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+async fn journal(app: &TestApp, query: &str) -> Vec<Value> {
+    let response = app.get(&format!("/_emulator/requests{query}")).await;
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.header("content-type"), "application/json");
+    let body = response.json();
+    assert_eq!(keys(&body), set(&["value"]));
+    body["value"].as_array().unwrap().clone()
+}
+
+#[actix_web::test]
+async fn each_graph_request_is_recorded_as_answered_without_its_token() {
+    let app = spawn_app().await;
+    let created = send(
+        app.request(Method::POST, &format!("{BETA}/accessPackages"))
+            .insert_header(("Content-Type", "application/json"))
+            .insert_header(("client-request-id", "my-client-id"))
+            .insert_header(("x-test", "kept")),
+        Some(
+            json!({"catalogId": GENERAL, "displayName": "journaled"})
+                .to_string()
+                .into(),
+        ),
+    )
+    .await;
+    assert_eq!(created.status.as_u16(), 201);
+    let missing = app
+        .get(&format!("{V1}/accessPackages?$filter=displayName eq 'x'&$top=2").replace(' ', "%20"))
+        .await;
+    assert_eq!(missing.status.as_u16(), 200);
+    // The emulator's own endpoints are not recorded.
+    app.get("/_emulator/health").await;
+
+    let entries = journal(&app, "").await;
+    assert_eq!(entries.len(), 2, "{entries:#?}");
+    let first = &entries[0];
+    assert_eq!(
+        keys(first),
+        set(&[
+            "time",
+            "method",
+            "path",
+            "query",
+            "status",
+            "durationMs",
+            "requestId",
+            "clientRequestId",
+            "headers"
+        ]),
+        "no bodies unless journal.bodies"
+    );
+    assert_eq!(first["method"], "POST");
+    assert_eq!(first["path"], format!("{BETA}/accessPackages"));
+    assert_eq!(first["query"], "");
+    assert_eq!(first["status"], 201);
+    assert_eq!(first["requestId"], created.header("request-id"));
+    assert_eq!(first["clientRequestId"], "my-client-id");
+    assert!(first["durationMs"].as_f64().unwrap() >= 0.0);
+    assert_graph_timestamp(&first["time"]);
+    assert_eq!(first["headers"]["x-test"], "kept");
+    assert_eq!(first["headers"]["content-type"], "application/json");
+    assert!(
+        first["headers"].get("authorization").is_none(),
+        "never the token: {first}"
+    );
+    assert!(!first.to_string().contains("test-token"));
+
+    let second = &entries[1];
+    assert_eq!(second["method"], "GET");
+    assert_eq!(
+        second["query"], "$filter=displayName%20eq%20'x'&$top=2",
+        "the raw query string"
+    );
+    assert_eq!(second["requestId"], missing.header("request-id"));
+}
+
+#[actix_web::test]
+async fn the_journal_keeps_the_last_requests_and_can_be_emptied() {
+    let app = spawn_app_with(|settings| settings.journal.capacity = 3).await;
+    for n in 0..5 {
+        app.get(&format!("{BETA}/accessPackages?n={n}")).await;
+    }
+    let entries = journal(&app, "").await;
+    let queries: Vec<&str> = entries
+        .iter()
+        .map(|e| e["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries, ["n=2", "n=3", "n=4"], "oldest dropped first");
+    let last = journal(&app, "?last=2").await;
+    assert_eq!(last[0]["query"], "n=3");
+    assert_eq!(last.len(), 2);
+    app.get("/_emulator/requests?last=many")
+        .await
+        .assert_graph_error(400, "BadRequest");
+
+    let cleared = send(app.request(Method::DELETE, "/_emulator/requests"), None).await;
+    assert_eq!(cleared.status.as_u16(), 204);
+    assert!(journal(&app, "").await.is_empty());
+}
+
+#[actix_web::test]
+async fn bodies_are_kept_when_configured_and_the_request_still_works() {
+    let app = spawn_app_with(|settings| {
+        settings.journal.bodies = true;
+        settings.journal.max_body_bytes = 40;
+        settings.limits.max_body_bytes = 1024;
+    })
+    .await;
+    let body = json!({"catalogId": GENERAL, "displayName": "with body"}).to_string();
+    let created = app
+        .post_raw(
+            &format!("{BETA}/accessPackages"),
+            "application/json",
+            body.clone(),
+        )
+        .await;
+    assert_eq!(
+        created.status.as_u16(),
+        201,
+        "the handler read the same body"
+    );
+    assert_eq!(created.json()["displayName"], "with body");
+    // Too large for limits.max_body_bytes: still the handler's 413.
+    let too_large = app
+        .post_raw(
+            &format!("{BETA}/accessPackages"),
+            "application/json",
+            "x".repeat(2048),
+        )
+        .await;
+    too_large.assert_graph_error(413, "RequestEntityTooLarge");
+
+    let entries = journal(&app, "").await;
+    assert_eq!(entries[0]["requestBody"], body[..40]);
+    let response_body = entries[0]["responseBody"].as_str().unwrap();
+    assert_eq!(response_body, &String::from_utf8_lossy(&created.body)[..40]);
+    assert_eq!(entries[1]["status"], 413);
+    assert!(entries[1].get("requestBody").is_none());
+    assert!(entries[1]["responseBody"]
+        .as_str()
+        .unwrap()
+        .starts_with("{\"error\":{\"code\":\"RequestEntityTooLarge\""));
+}
+
+#[actix_web::test]
+async fn the_journal_obeys_the_admin_token_and_can_be_turned_off() {
+    let app = spawn_app_with(|settings| {
+        settings.admin.token = "admin-secret".into();
+        settings.journal.capacity = 0;
+    })
+    .await;
+    app.get(&format!("{BETA}/accessPackages")).await;
+    app.get("/_emulator/requests")
+        .await
+        .assert_graph_error(401, "InvalidAuthenticationToken");
+    let listed = send(
+        awc::Client::default()
+            .get(format!("{}/_emulator/requests", app.address))
+            .insert_header(("Authorization", "Bearer admin-secret")),
+        None,
+    )
+    .await;
+    assert_eq!(listed.json(), json!({"value": []}));
+}
