@@ -37,5 +37,7 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]
 fi
 (cd sdk/js && npm ci --silent --no-audit --no-fund)
 
-cargo build --release --locked --bin entitlement-emulator
+# The same build command as bench/run.sh: building the example unifies dev-dependency
+# features, and any other command would make CI compile the release profile twice.
+cargo build --release --locked --bin entitlement-emulator --example ceiling
 exec "$venv/bin/python" sdk/run.py target/release/entitlement-emulator

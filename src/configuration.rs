@@ -23,6 +23,7 @@ pub struct Settings {
     pub admin: AdminSettings,
     pub seed: SeedSettings,
     pub journal: JournalSettings,
+    pub faults: crate::faults::FaultSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -261,6 +262,9 @@ impl Settings {
             return Err(ConfigurationError::key("server.host", "must not be empty"));
         }
         self.database.connect_options()?;
+        self.faults
+            .validate()
+            .map_err(|problem| ConfigurationError::key("faults", problem))?;
         if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
             return Err(ConfigurationError::key(
                 "tls.cert_file",

@@ -74,6 +74,22 @@ pub enum Error {
     #[error("Specified HTTP method is not allowed for the request target.")]
     MethodNotAllowed,
 
+    /// Throttled (an injected fault): Graph's 429, with `Retry-After`.
+    #[error("Please retry again later.")]
+    TooManyRequests { retry_after_secs: u64 },
+
+    /// A 5xx asked for by fault injection.
+    #[error("{}", fault_message(*.0))]
+    InjectedFault(u16),
+
+    /// A fault configuration (`PUT /_emulator/faults`) that cannot be used.
+    #[error("The faults were not changed: {0}")]
+    InvalidFaults(String),
+
+    /// A request header with a value the emulator cannot act on.
+    #[error("{0}")]
+    InvalidRequestHeader(String),
+
     /// The database stayed locked (by another process) past the busy timeout.
     #[error("The service is temporarily unavailable. Retry the request.")]
     ServiceUnavailable,
@@ -103,6 +119,7 @@ impl Error {
             | Self::RequestBodyRead(_)
             | Self::InvalidModel(_)
             | Self::InvalidFixture(_)
+            | Self::InvalidFaults(_)
             | Self::InvalidQuery(_)
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
@@ -111,6 +128,9 @@ impl Error {
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::InjectedFault(status) => crate::faults::injected_status(*status),
+            Self::InvalidRequestHeader(_) => StatusCode::BAD_REQUEST,
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,10 +156,25 @@ impl Error {
             Self::CatalogNotEmpty(_) => "CatalogNotEmpty",
             Self::BuiltInCatalog => "InvalidRequest",
             Self::InvalidFixture(_) => "InvalidFixture",
+            Self::InvalidFaults(_) => "InvalidFaults",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
             Self::MethodNotAllowed => "Request_BadRequest",
-            Self::ServiceUnavailable => "serviceNotAvailable",
+            Self::ServiceUnavailable | Self::InjectedFault(503) => "serviceNotAvailable",
+            Self::TooManyRequests { .. } => "TooManyRequests",
+            Self::InjectedFault(504) => "timeout",
+            Self::InjectedFault(_) => "generalException",
+            Self::InvalidRequestHeader(_) => "BadRequest",
             Self::Internal(_) => "generalException",
+        }
+    }
+
+    /// Seconds for `Retry-After`: Graph sends it with 429 and 503, and the SDKs' retry
+    /// handlers honour it.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::ServiceUnavailable | Self::InjectedFault(503) => Some(1),
+            _ => None,
         }
     }
 
@@ -163,6 +198,15 @@ impl Error {
             s if s.is_client_error() => Self::BadRequest(s, message),
             _ => Self::Internal(message),
         }
+    }
+}
+
+/// The message of an injected 5xx, as Graph words its own.
+fn fault_message(status: u16) -> &'static str {
+    match status {
+        503 => "The service is temporarily unavailable. Retry the request.",
+        504 => "The operation timed out.",
+        _ => "General exception while processing.",
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`startup`]: opens the database, binds, wires the app; [`routes`] maps URLs to handlers.
 //! - [`tls`]: the certificate HTTPS serves, given or generated and kept.
 //! - [`graph`]: Graph's wire format (versions, bodies, headers, errors, unknown paths).
+//! - [`faults`]: injected throttling, 5xx and latency, configured or per request.
 //! - [`journal`]: the last requests answered, for `GET /_emulator/requests`.
 //! - [`openapi`]: the OpenAPI description of all of it, built from the same schemas.
 //! - [`resources`]: each Graph resource type as beta and v1.0 write it.
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod configuration;
 pub mod domain;
 pub mod error;
+pub mod faults;
 pub mod graph;
 pub mod journal;
 pub mod openapi;

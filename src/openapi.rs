@@ -25,6 +25,7 @@ pub fn document() -> Value {
     emulator_paths(&mut paths);
     schemas.insert(ERROR.to_owned(), error_schema());
     schemas.insert("emulator.fixture".to_owned(), fixture_schema());
+    schemas.insert("emulator.faults".to_owned(), faults_schema());
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -415,6 +416,9 @@ fn error_schema() -> Value {
                             "date": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$" },
                             "request-id": { "type": "string", "format": "uuid" },
                             "client-request-id": { "type": "string" },
+                            "code": { "type": "string" },
+                            "message": { "type": "string" },
+                            "status": { "type": "string" },
                         },
                         "required": ["date", "request-id", "client-request-id"],
                         "additionalProperties": false,
@@ -473,6 +477,50 @@ fn fixture_schema() -> Value {
                 "additionalProperties": false,
             } },
         },
+        "additionalProperties": false,
+    })
+}
+
+/// `[faults]` as JSON (`faults::FaultSettings`).
+fn faults_schema() -> Value {
+    let rate = json!({ "type": "number", "minimum": 0, "maximum": 1 });
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let statuses = json!({
+        "type": "array", "minItems": 1,
+        "items": { "type": "integer", "minimum": 500, "maximum": 599 },
+    });
+    let spec = |mut properties: Value, nullable: bool| {
+        for (name, schema) in [
+            ("throttle_rate", &rate),
+            ("retry_after_secs", &count),
+            ("error_rate", &rate),
+            ("error_statuses", &statuses),
+            ("latency_ms", &count),
+            ("latency_jitter_ms", &count),
+        ] {
+            properties[name] = if nullable {
+                json!({ "anyOf": [schema, { "type": "null" }] })
+            } else {
+                schema.clone()
+            };
+        }
+        properties
+    };
+    json!({
+        "type": "object",
+        "properties": spec(json!({
+            "enabled": { "type": "boolean" },
+            "seed": count,
+            "rules": { "type": "array", "items": {
+                "type": "object",
+                "properties": spec(json!({
+                    "method": { "type": "string" },
+                    "path": { "type": "string", "pattern": "^/" },
+                }), true),
+                "required": ["path"],
+                "additionalProperties": false,
+            } },
+        }), false),
         "additionalProperties": false,
     })
 }
@@ -596,6 +644,40 @@ fn emulator_paths(paths: &mut Map<String, Value>) {
                 "summary": "Empty the request journal",
                 "operationId": "emulator.clearRequests",
                 "responses": with_errors(json!({ "204": { "description": "Emptied" } })),
+            },
+        }),
+    );
+    let faults = reference("emulator.faults");
+    paths.insert(
+        "/_emulator/faults".to_owned(),
+        json!({
+            "get": {
+                "tags": ["emulator"],
+                "summary": "The fault injection in force",
+                "operationId": "emulator.faults",
+                "responses": with_errors(json!({ "200": {
+                    "description": "In force",
+                    "content": { "application/json": { "schema": faults } },
+                } })),
+            },
+            "put": {
+                "tags": ["emulator"],
+                "summary": "Replace the fault injection ([faults] keys as JSON)",
+                "operationId": "emulator.replaceFaults",
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": faults } },
+                },
+                "responses": with_errors(json!({ "200": {
+                    "description": "Now in force",
+                    "content": { "application/json": { "schema": faults } },
+                } })),
+            },
+            "delete": {
+                "tags": ["emulator"],
+                "summary": "Stop injecting faults",
+                "operationId": "emulator.clearFaults",
+                "responses": with_errors(json!({ "204": { "description": "Cleared" } })),
             },
         }),
     );

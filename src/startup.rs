@@ -13,6 +13,7 @@ use actix_web::{web, App, HttpServer};
 use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
 use crate::domain::fixture::Fixture;
+use crate::faults::{self, Faults};
 use crate::graph::odata::{Limits, ODataSettings};
 use crate::graph::request_context::request_context;
 use crate::graph::routing::unknown_segment;
@@ -197,6 +198,7 @@ fn serve(
         PublicUrl((!base.is_empty()).then_some(base))
     };
     let payload = web::PayloadConfig::new(settings.limits.max_body_bytes);
+    let faults = web::Data::new(Faults::new(settings.faults.clone()));
     let journal = web::Data::new(Journal::new(
         &settings.journal,
         settings.limits.max_body_bytes,
@@ -213,6 +215,8 @@ fn serve(
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(auth::authenticate))
+            .wrap(from_fn(faults::inject))
+            .app_data(faults.clone())
             // Added late, so it runs early: every response, even a 401, gets ids and
             // Graph-shaped errors.
             .wrap(from_fn(request_context))

@@ -41,21 +41,35 @@ impl From<Detail> for DetailBody {
 
 #[derive(Serialize)]
 struct InnerError<'a> {
+    /// Throttling only, as Graph writes it: `"code":"429"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
     date: String,
+    /// Throttling only: `"message":"Please retry after"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
     #[serde(rename = "request-id")]
     request_id: &'a str,
+    /// Throttling only: `"status":"429"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
     #[serde(rename = "client-request-id")]
     client_request_id: &'a str,
 }
 
 /// The JSON body for `error`, stamped with this request's ids and the current time.
 pub fn render(error: &Error, ids: &RequestIds) -> Vec<u8> {
+    // Graph's throttling body carries more in innerError (reference §4.2).
+    let throttled = matches!(error, Error::TooManyRequests { .. });
     let envelope = Envelope {
         error: MainError {
             code: error.code(),
             message: error.to_string(),
             details: error.details().into_iter().map(DetailBody::from).collect(),
             inner_error: InnerError {
+                code: throttled.then_some("429"),
+                message: throttled.then_some("Please retry after"),
+                status: throttled.then_some("429"),
                 date: inner_error_date(OffsetDateTime::now_utc()),
                 request_id: &ids.request_id,
                 client_request_id: &ids.client_request_id,

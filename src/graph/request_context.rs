@@ -76,13 +76,14 @@ pub async fn request_context(
 
     let status = response.status();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    if status.is_server_error() {
-        let cause = response
-            .response()
-            .error()
-            .and_then(|e| e.as_error::<Error>())
-            .map(|e| format!("{e:?}"))
-            .unwrap_or_default();
+    let ours = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<Error>());
+    // Injected faults are what the test asked for, not failures.
+    let injected = matches!(ours, Some(Error::InjectedFault(_)));
+    if status.is_server_error() && !injected {
+        let cause = ours.map(|e| format!("{e:?}")).unwrap_or_default();
         tracing::error!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, cause, "request failed");
     } else {
         tracing::debug!(%method, %path, status = status.as_u16(), elapsed_ms, request_id = %ids.request_id, "request");
@@ -97,25 +98,24 @@ fn with_graph_error_body(
     ids: &RequestIds,
 ) -> ServiceResponse<BoxBody> {
     let status = response.status();
-    let body = match response.response().error() {
+    let foreign = |message: String| Error::from_foreign(status, message);
+    let error = match response.response().error() {
         Some(error) => match error.as_error::<Error>() {
-            Some(ours) => error_body::render(ours, ids),
-            None => error_body::render(&Error::from_foreign(status, error.to_string()), ids),
+            Some(ours) => ours.clone(),
+            None => foreign(error.to_string()),
         },
-        None => {
-            let reason = status.canonical_reason().unwrap_or("Error").to_owned();
-            error_body::render(&Error::from_foreign(status, reason), ids)
-        }
+        None => foreign(status.canonical_reason().unwrap_or("Error").to_owned()),
     };
+    let body = error_body::render(&error, ids);
     response.map_body(|head, _original| {
         let headers = &mut head.headers;
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.remove(header::CONTENT_LENGTH);
+        // The SDKs' retry handlers honour Retry-After on 429 and 503.
+        if let Some(seconds) = error.retry_after() {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         match status {
-            // The SDKs' retry handlers read Retry-After on 503 as they do on 429.
-            StatusCode::SERVICE_UNAVAILABLE => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            }
             // Both tell the client which authority to get a (better) token from.
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 headers.insert(

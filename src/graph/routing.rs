@@ -40,6 +40,7 @@ impl Endpoint {
     method!(get, get, "GET");
     method!(post, post, "POST");
     method!(patch, patch, "PATCH");
+    method!(put, put, "PUT");
     method!(delete, delete, "DELETE");
 
     fn route(mut self, method: &'static str, route: Route) -> Self {

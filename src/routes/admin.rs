@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use crate::domain::fixture::Fixture;
+use crate::faults::{FaultSettings, Faults};
 use crate::journal::Journal;
 use crate::repository::{Repository, SeedMode};
 use crate::Error;
@@ -68,6 +69,31 @@ pub async fn requests(
 /// `DELETE /_emulator/requests`: empties the journal.
 pub async fn clear_requests(journal: web::Data<Journal>) -> HttpResponse {
     journal.clear();
+    HttpResponse::NoContent().finish()
+}
+
+/// `GET /_emulator/faults`: the fault injection in force.
+pub async fn faults(faults: web::Data<Faults>) -> HttpResponse {
+    HttpResponse::Ok().json(faults.settings())
+}
+
+/// `PUT /_emulator/faults`: replaces the fault injection (the `[faults]` keys, as JSON) and
+/// restarts the random generator from its seed; answers with what is now in force.
+pub async fn replace_faults(
+    faults: web::Data<Faults>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Error> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(&body);
+    let settings: FaultSettings = serde_path_to_error::deserialize(deserializer)
+        .map_err(|e| Error::InvalidFaults(format!("{}: {}", e.path(), e.inner())))?;
+    settings.validate().map_err(Error::InvalidFaults)?;
+    faults.replace(settings);
+    Ok(HttpResponse::Ok().json(faults.settings()))
+}
+
+/// `DELETE /_emulator/faults`: no more injected faults until configured again.
+pub async fn clear_faults(faults: web::Data<Faults>) -> HttpResponse {
+    faults.replace(FaultSettings::default());
     HttpResponse::NoContent().finish()
 }
 

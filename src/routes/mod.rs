@@ -30,6 +30,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(endpoint("/seed").post(admin::seed))
             .service(endpoint("/export").get(admin::export))
             .service(
+                endpoint("/faults")
+                    .get(admin::faults)
+                    .put(admin::replace_faults)
+                    .delete(admin::clear_faults),
+            )
+            .service(
                 endpoint("/requests")
                     .get(admin::requests)
                     .delete(admin::clear_requests),

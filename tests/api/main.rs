@@ -10,6 +10,7 @@ mod crash_safety;
 mod create_access_package;
 mod decoding_properties;
 mod errors;
+mod faults;
 mod get_access_package;
 mod helpers;
 mod hostile_filters;

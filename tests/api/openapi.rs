@@ -283,6 +283,15 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
         .post("/_emulator/seed?mode=merge", &exported.json())
         .await;
     assert_documented(&doc, "post", "/_emulator/seed", &seeded);
+    let faults = app.get("/_emulator/faults").await;
+    assert_documented(&doc, "get", "/_emulator/faults", &faults);
+    let replaced = send(
+        app.request(Method::PUT, "/_emulator/faults")
+            .insert_header(("Content-Type", "application/json")),
+        Some(faults.body.clone()),
+    )
+    .await;
+    assert_documented(&doc, "put", "/_emulator/faults", &replaced);
     let health = app.get("/_emulator/health").await;
     assert_documented(&doc, "get", "/_emulator/health", &health);
     let reset = app.post("/_emulator/reset", &json!({})).await;
@@ -299,7 +308,7 @@ async fn every_documented_operation_is_served() {
         .to_owned();
     let mut operations = 0;
     for (template, item) in doc["paths"].as_object().unwrap() {
-        for method in ["get", "post", "patch", "delete"] {
+        for method in ["get", "post", "put", "patch", "delete"] {
             if item.get(method).is_none() {
                 continue;
             }
@@ -327,5 +336,5 @@ async fn every_documented_operation_is_served() {
         }
     }
     // Per version, per entity set: list, create, count, get, update, delete, navigation.
-    assert_eq!(operations, 2 * 2 * 7 + 7, "operations documented");
+    assert_eq!(operations, 2 * 2 * 7 + 10, "operations documented");
 }

@@ -1,0 +1,398 @@
+//! Fault injection, to rehearse throttling and outages: 429 `TooManyRequests` with
+//! `Retry-After`, random 5xx at a rate, and fixed or random latency. Configured in
+//! `[faults]` (globally and per route/method rule), replaced at run time through
+//! `/_emulator/faults`, or asked for by one request with `x-emulator-fault`.
+//!
+//! Random faults are off unless `enabled`; the header works always, since a request that
+//! carries it asks for the fault explicitly. The generator is seeded (`seed`), so a
+//! sequence of requests meets the same faults on every run.
+
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// The per-request header: `429`, a 5xx status, `latency=<ms>`, comma-separated.
+pub const FAULT_HEADER: &str = "x-emulator-fault";
+
+/// The `[faults]` settings, and the body of `PUT /_emulator/faults` (same keys; those
+/// left out take the values of `Default`, which injects nothing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultSettings {
+    pub enabled: bool,
+    /// Seed of the random generator; 0: a different one every start.
+    pub seed: u64,
+    /// Probability (0 to 1) of 429 TooManyRequests.
+    pub throttle_rate: f64,
+    /// Retry-After on injected 429s, in seconds.
+    pub retry_after_secs: u64,
+    /// Probability (0 to 1) of a 5xx from `error_statuses`, picked at random.
+    pub error_rate: f64,
+    pub error_statuses: Vec<u16>,
+    /// Delay before answering: latency_ms plus a random 0 to latency_jitter_ms.
+    pub latency_ms: u64,
+    pub latency_jitter_ms: u64,
+    /// Overrides for matching requests; the first rule that matches applies.
+    #[serde(default)]
+    pub rules: Vec<FaultRule>,
+}
+
+impl Default for FaultSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            seed: 0,
+            throttle_rate: 0.0,
+            retry_after_secs: 10,
+            error_rate: 0.0,
+            error_statuses: vec![500, 503, 504],
+            latency_ms: 0,
+            latency_jitter_ms: 0,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// What may go wrong for one request, and how often: the global values or a rule's.
+#[derive(Debug, Clone, PartialEq)]
+struct FaultSpec {
+    throttle_rate: f64,
+    retry_after_secs: u64,
+    error_rate: f64,
+    error_statuses: Vec<u16>,
+    latency_ms: u64,
+    latency_jitter_ms: u64,
+}
+
+/// A rule: requests whose method matches (empty or `*`: any) and whose path starts with
+/// `path` get the rule's values instead of the global ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRule {
+    #[serde(default)]
+    pub method: String,
+    pub path: String,
+    pub throttle_rate: Option<f64>,
+    pub retry_after_secs: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub error_statuses: Option<Vec<u16>>,
+    pub latency_ms: Option<u64>,
+    pub latency_jitter_ms: Option<u64>,
+}
+
+impl FaultSettings {
+    /// Rates within 0 to 1, 5xx statuses, methods HTTP knows; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        let rate = |key: &str, value: f64| {
+            if (0.0..=1.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("{key} must be between 0 and 1, not {value}"))
+            }
+        };
+        let statuses = |key: &str, values: &[u16]| {
+            if values.is_empty() {
+                return Err(format!("{key} must list at least one status"));
+            }
+            match values.iter().find(|s| !(500..=599).contains(*s)) {
+                Some(status) => Err(format!("{key}: {status} is not a 5xx status")),
+                None => Ok(()),
+            }
+        };
+        rate("throttle_rate", self.throttle_rate)?;
+        rate("error_rate", self.error_rate)?;
+        statuses("error_statuses", &self.error_statuses)?;
+        for (index, rule) in self.rules.iter().enumerate() {
+            let key = |name: &str| format!("rules[{index}].{name}");
+            if !rule.path.starts_with('/') {
+                return Err(format!("{} must start with /", key("path")));
+            }
+            if !matches!(
+                rule.method.to_ascii_uppercase().as_str(),
+                "" | "*" | "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
+            ) {
+                return Err(format!(
+                    "{}: unknown method '{}'",
+                    key("method"),
+                    rule.method
+                ));
+            }
+            if let Some(value) = rule.throttle_rate {
+                rate(&key("throttle_rate"), value)?;
+            }
+            if let Some(value) = rule.error_rate {
+                rate(&key("error_rate"), value)?;
+            }
+            if let Some(values) = &rule.error_statuses {
+                statuses(&key("error_statuses"), values)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The global spec, overridden by the first rule matching the request.
+    fn spec_for(&self, method: &str, path: &str) -> FaultSpec {
+        let mut spec = FaultSpec {
+            throttle_rate: self.throttle_rate,
+            retry_after_secs: self.retry_after_secs,
+            error_rate: self.error_rate,
+            error_statuses: self.error_statuses.clone(),
+            latency_ms: self.latency_ms,
+            latency_jitter_ms: self.latency_jitter_ms,
+        };
+        let rule = self.rules.iter().find(|rule| {
+            (rule.method.is_empty()
+                || rule.method == "*"
+                || rule.method.eq_ignore_ascii_case(method))
+                && path.starts_with(&rule.path)
+        });
+        if let Some(rule) = rule {
+            spec.throttle_rate = rule.throttle_rate.unwrap_or(spec.throttle_rate);
+            spec.retry_after_secs = rule.retry_after_secs.unwrap_or(spec.retry_after_secs);
+            spec.error_rate = rule.error_rate.unwrap_or(spec.error_rate);
+            if let Some(statuses) = &rule.error_statuses {
+                spec.error_statuses.clone_from(statuses);
+            }
+            spec.latency_ms = rule.latency_ms.unwrap_or(spec.latency_ms);
+            spec.latency_jitter_ms = rule.latency_jitter_ms.unwrap_or(spec.latency_jitter_ms);
+        }
+        spec
+    }
+}
+
+/// The faults in force, shared by every worker.
+pub struct Faults {
+    settings: RwLock<FaultSettings>,
+    random: Mutex<fastrand::Rng>,
+}
+
+/// What one request meets.
+#[derive(Debug, Default)]
+struct Decision {
+    delay: Duration,
+    failure: Option<Error>,
+}
+
+impl Faults {
+    pub fn new(settings: FaultSettings) -> Self {
+        let random = Mutex::new(generator(settings.seed));
+        Self {
+            settings: RwLock::new(settings),
+            random,
+        }
+    }
+
+    pub fn settings(&self) -> FaultSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the faults in force, and restarts the generator from the new seed.
+    pub fn replace(&self, settings: FaultSettings) {
+        *self
+            .random
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = generator(settings.seed);
+        *self
+            .settings
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = settings;
+    }
+
+    fn decide(&self, method: &str, path: &str, header: Option<&str>) -> Result<Decision, Error> {
+        if let Some(header) = header {
+            return requested(header, self.settings().retry_after_secs);
+        }
+        let settings = self.settings();
+        if !settings.enabled {
+            return Ok(Decision::default());
+        }
+        let spec = settings.spec_for(method, path);
+        let mut random = self
+            .random
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let jitter = match spec.latency_jitter_ms {
+            0 => 0,
+            most => random.u64(0..=most),
+        };
+        let delay = Duration::from_millis(spec.latency_ms.saturating_add(jitter));
+        let failure = if random.f64() < spec.throttle_rate {
+            Some(Error::TooManyRequests {
+                retry_after_secs: spec.retry_after_secs,
+            })
+        } else if random.f64() < spec.error_rate {
+            let status = spec.error_statuses[random.usize(..spec.error_statuses.len())];
+            Some(Error::InjectedFault(status))
+        } else {
+            None
+        };
+        Ok(Decision { delay, failure })
+    }
+}
+
+fn generator(seed: u64) -> fastrand::Rng {
+    match seed {
+        0 => fastrand::Rng::new(),
+        seed => fastrand::Rng::with_seed(seed),
+    }
+}
+
+/// `x-emulator-fault: 429`, `503`, `latency=250`, or several, comma-separated.
+fn requested(header: &str, retry_after_secs: u64) -> Result<Decision, Error> {
+    let mut decision = Decision::default();
+    for token in header.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let invalid = || {
+            Error::InvalidRequestHeader(format!(
+                "Invalid {FAULT_HEADER} value '{token}': use 429, a 5xx status or latency=<ms>."
+            ))
+        };
+        if let Some(ms) = token.strip_prefix("latency=") {
+            let ms: u64 = ms.trim().parse().map_err(|_| invalid())?;
+            decision.delay = Duration::from_millis(ms.min(60_000));
+            continue;
+        }
+        decision.failure = Some(match token.parse::<u16>().map_err(|_| invalid())? {
+            429 => Error::TooManyRequests { retry_after_secs },
+            status @ 500..=599 => Error::InjectedFault(status),
+            _ => return Err(invalid()),
+        });
+    }
+    Ok(decision)
+}
+
+/// Runs inside `request_context`, so injected errors get Graph's body and ids, and before
+/// authentication, as a throttled gateway answers before anything else looks at a request.
+pub async fn inject(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let faults = req.app_data::<web::Data<Faults>>().cloned();
+    let decision = match faults {
+        Some(faults) if !req.path().starts_with("/_emulator/") => {
+            let header = req
+                .headers()
+                .get(FAULT_HEADER)
+                .map(|value| value.to_str().unwrap_or("\u{fffd}"));
+            faults.decide(req.method().as_str(), req.path(), header)
+        }
+        _ => Ok(Decision::default()),
+    };
+    let decision = match decision {
+        Ok(decision) => decision,
+        Err(error) => return Ok(req.error_response(error)),
+    };
+    if !decision.delay.is_zero() {
+        actix_web::rt::time::sleep(decision.delay).await;
+    }
+    match decision.failure {
+        Some(error) => Ok(req.error_response(error)),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}
+
+/// The status an injected 5xx is sent with.
+pub fn injected_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(throttle_rate: f64, error_rate: f64) -> FaultSettings {
+        FaultSettings {
+            enabled: true,
+            seed: 42,
+            throttle_rate,
+            retry_after_secs: 10,
+            error_rate,
+            error_statuses: vec![500, 503, 504],
+            latency_ms: 5,
+            latency_jitter_ms: 10,
+            rules: vec![],
+        }
+    }
+
+    fn outcomes(faults: &Faults, n: usize) -> Vec<(u128, Option<u16>)> {
+        (0..n)
+            .map(|_| {
+                let decision = faults.decide("GET", "/beta/x", None).unwrap();
+                (
+                    decision.delay.as_millis(),
+                    decision.failure.map(|e| e.status().as_u16()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_faults() {
+        let first = outcomes(&Faults::new(settings(0.2, 0.3)), 200);
+        let second = outcomes(&Faults::new(settings(0.2, 0.3)), 200);
+        assert_eq!(first, second);
+        let failed = first.iter().filter(|(_, f)| f.is_some()).count();
+        // 1 - 0.8 * 0.7 = 44 % of 200: far from 0 and from 200.
+        assert!((40..140).contains(&failed), "{failed}");
+        assert!(first.iter().all(|(ms, _)| (5..=15).contains(ms)));
+        assert!(first.iter().any(|(_, f)| *f == Some(429)));
+        assert!(first.iter().any(|(_, f)| *f == Some(504)));
+    }
+
+    #[test]
+    fn a_rule_overrides_the_global_values_for_its_requests() {
+        let mut settings = settings(0.0, 0.0);
+        settings.rules.push(FaultRule {
+            method: "post".into(),
+            path: "/beta/identityGovernance/entitlementManagement/accessPackages".into(),
+            throttle_rate: Some(1.0),
+            retry_after_secs: Some(3),
+            error_rate: None,
+            error_statuses: None,
+            latency_ms: None,
+            latency_jitter_ms: None,
+        });
+        settings.validate().unwrap();
+        let faults = Faults::new(settings);
+        let post = faults
+            .decide(
+                "POST",
+                "/beta/identityGovernance/entitlementManagement/accessPackages",
+                None,
+            )
+            .unwrap();
+        assert!(matches!(
+            post.failure,
+            Some(Error::TooManyRequests {
+                retry_after_secs: 3
+            })
+        ));
+        let get = faults
+            .decide(
+                "GET",
+                "/beta/identityGovernance/entitlementManagement/accessPackages",
+                None,
+            )
+            .unwrap();
+        assert!(get.failure.is_none());
+    }
+
+    #[test]
+    fn invalid_settings_name_the_key() {
+        let mut bad = settings(1.5, 0.0);
+        assert!(bad.validate().unwrap_err().contains("throttle_rate"));
+        bad = settings(0.0, 0.0);
+        bad.error_statuses = vec![404];
+        assert!(bad.validate().unwrap_err().contains("error_statuses"));
+    }
+}
