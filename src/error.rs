@@ -82,6 +82,10 @@ pub enum Error {
     #[error("{}", fault_message(*.0))]
     InjectedFault(u16),
 
+    /// A `$batch` envelope (or one of its items) that breaks batching's rules.
+    #[error("{0}")]
+    InvalidBatch(String),
+
     /// A fault configuration (`PUT /_emulator/faults`) that cannot be used.
     #[error("The faults were not changed: {0}")]
     InvalidFaults(String),
@@ -120,6 +124,7 @@ impl Error {
             | Self::InvalidModel(_)
             | Self::InvalidFixture(_)
             | Self::InvalidFaults(_)
+            | Self::InvalidBatch(_)
             | Self::InvalidQuery(_)
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
@@ -163,7 +168,7 @@ impl Error {
             Self::TooManyRequests { .. } => "TooManyRequests",
             Self::InjectedFault(504) => "timeout",
             Self::InjectedFault(_) => "generalException",
-            Self::InvalidRequestHeader(_) => "BadRequest",
+            Self::InvalidRequestHeader(_) | Self::InvalidBatch(_) => "BadRequest",
             Self::Internal(_) => "generalException",
         }
     }

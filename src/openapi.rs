@@ -26,6 +26,48 @@ pub fn document() -> Value {
     schemas.insert(ERROR.to_owned(), error_schema());
     schemas.insert("emulator.fixture".to_owned(), fixture_schema());
     schemas.insert("emulator.faults".to_owned(), faults_schema());
+    schemas.insert(
+        "batchRequest".to_owned(),
+        json!({
+            "type": "object",
+            "properties": { "requests": {
+                "type": "array", "minItems": 1, "maxItems": crate::graph::batch::MAX_REQUESTS,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "string", "minLength": 1 },
+                        "method": { "type": "string", "enum": ["GET", "POST", "PATCH", "PUT", "DELETE"] },
+                        "url": { "type": "string", "minLength": 1 },
+                        "headers": { "type": "object", "additionalProperties": { "type": "string" } },
+                        "body": {},
+                        "dependsOn": { "type": "array", "items": { "type": "string" } },
+                    },
+                    "required": ["id", "method", "url"],
+                },
+            } },
+            "required": ["requests"],
+            "additionalProperties": false,
+        }),
+    );
+    schemas.insert(
+        "batchResponse".to_owned(),
+        json!({
+            "type": "object",
+            "properties": { "responses": { "type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "id": { "type": "string" },
+                    "status": { "type": "integer" },
+                    "headers": { "type": "object", "additionalProperties": { "type": "string" } },
+                    "body": {},
+                },
+                "required": ["id", "status", "headers"],
+                "additionalProperties": false,
+            } } },
+            "required": ["responses"],
+            "additionalProperties": false,
+        }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -58,6 +100,22 @@ fn version<V: AccessPackageDialect + CatalogDialect>(
     schemas: &mut Map<String, Value>,
 ) {
     let root = format!("/{}/{ENTITLEMENT_MANAGEMENT}", V::SEGMENT);
+    paths.insert(
+        format!("/{}/$batch", V::SEGMENT),
+        json!({ "post": {
+            "tags": [format!("{} batch", V::SEGMENT)],
+            "summary": "Up to 20 requests in one (JSON batching)",
+            "operationId": format!("{}.batch", V::SEGMENT),
+            "requestBody": {
+                "required": true,
+                "content": { "application/json": { "schema": reference("batchRequest") } },
+            },
+            "responses": with_errors(json!({ "200": {
+                "description": "One response per request; each item has its own status",
+                "content": { "application/json": { "schema": reference("batchResponse") } },
+            } })),
+        } }),
+    );
     let package = format!("{}.{}", V::SEGMENT, "microsoft.graph.accessPackage");
     let catalog = format!("{}.{}", V::SEGMENT, "microsoft.graph.accessPackageCatalog");
     let package_set = access_package::ENTITY_SET;

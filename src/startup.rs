@@ -5,7 +5,9 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::KeepAlive;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
@@ -20,6 +22,7 @@ use crate::graph::routing::unknown_segment;
 use crate::graph::PublicUrl;
 use crate::journal::{self, Journal};
 use crate::repository::{OpenError, Repository};
+use crate::routes::batch::BatchExecutor;
 use crate::tls::{Tls, TlsError};
 use crate::{auth, routes};
 
@@ -184,6 +187,78 @@ impl Application {
     }
 }
 
+/// Everything the application shares across workers; `app` builds the request pipeline
+/// from it, for the server and for the items of a `$batch`.
+#[derive(Clone)]
+pub struct AppState {
+    repository: web::Data<Repository>,
+    auth: web::Data<Authenticator>,
+    public_url: PublicUrl,
+    payload: web::PayloadConfig,
+    faults: web::Data<Faults>,
+    journal: web::Data<Journal>,
+    odata: web::Data<ODataSettings>,
+}
+
+impl AppState {
+    fn new(repository: Repository, authenticator: Authenticator, settings: &Settings) -> Self {
+        let base = settings.public_url_base();
+        Self {
+            repository: web::Data::new(repository),
+            auth: web::Data::new(authenticator),
+            public_url: PublicUrl((!base.is_empty()).then_some(base)),
+            payload: web::PayloadConfig::new(settings.limits.max_body_bytes),
+            faults: web::Data::new(Faults::new(settings.faults.clone())),
+            journal: web::Data::new(Journal::new(
+                &settings.journal,
+                settings.limits.max_body_bytes,
+            )),
+            odata: web::Data::new(ODataSettings {
+                max_page_size: settings.odata.max_page_size,
+                limits: Limits {
+                    max_depth: settings.odata.max_filter_depth,
+                    max_nodes: settings.odata.max_filter_nodes,
+                },
+                max_query_length: settings.odata.max_query_length,
+            }),
+        }
+    }
+
+    /// The whole pipeline: journal, then ids and Graph error bodies, then faults, then
+    /// authentication, then the routes. Each worker builds one, and a `$batch` executor
+    /// builds one more per worker for its items, so items meet exactly what requests meet.
+    pub fn app(
+        &self,
+    ) -> App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        App::new()
+            .wrap(from_fn(auth::authenticate))
+            .wrap(from_fn(faults::inject))
+            // Added late, so it runs early: every response, even a 401, gets ids and
+            // Graph-shaped errors.
+            .wrap(from_fn(request_context))
+            // Outermost: records responses as sent, ids and error bodies included.
+            .wrap(from_fn(journal::record))
+            .app_data(self.journal.clone())
+            .app_data(self.faults.clone())
+            .app_data(self.repository.clone())
+            .app_data(self.auth.clone())
+            .app_data(self.public_url.clone())
+            .app_data(self.payload.clone())
+            .app_data(self.odata.clone())
+            .app_data(BatchExecutor::new(self.clone()))
+            .configure(routes::configure)
+            .default_service(web::to(unknown_segment))
+    }
+}
+
 fn serve(
     http: Option<TcpListener>,
     https: Option<(TcpListener, rustls::ServerConfig)>,
@@ -191,57 +266,19 @@ fn serve(
     authenticator: Authenticator,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let repository = web::Data::new(repository);
-    let auth = web::Data::new(authenticator);
-    let public_url = {
-        let base = settings.public_url_base();
-        PublicUrl((!base.is_empty()).then_some(base))
-    };
-    let payload = web::PayloadConfig::new(settings.limits.max_body_bytes);
-    let faults = web::Data::new(Faults::new(settings.faults.clone()));
-    let journal = web::Data::new(Journal::new(
-        &settings.journal,
-        settings.limits.max_body_bytes,
-    ));
-    let odata = web::Data::new(ODataSettings {
-        max_page_size: settings.odata.max_page_size,
-        limits: Limits {
-            max_depth: settings.odata.max_filter_depth,
-            max_nodes: settings.odata.max_filter_nodes,
-        },
-        max_query_length: settings.odata.max_query_length,
-    });
-
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .wrap(from_fn(auth::authenticate))
-            .wrap(from_fn(faults::inject))
-            .app_data(faults.clone())
-            // Added late, so it runs early: every response, even a 401, gets ids and
-            // Graph-shaped errors.
-            .wrap(from_fn(request_context))
-            // Outermost: records responses as sent, ids and error bodies included.
-            .wrap(from_fn(journal::record))
-            .app_data(journal.clone())
-            .app_data(repository.clone())
-            .app_data(auth.clone())
-            .app_data(public_url.clone())
-            .app_data(payload.clone())
-            .app_data(odata.clone())
-            .configure(routes::configure)
-            .default_service(web::to(unknown_segment))
-    })
-    // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
-    // a SIGTERM sent the moment that line appears is still graceful.
-    .disable_signals()
-    .shutdown_timeout(settings.server.shutdown_timeout_secs)
-    .client_request_timeout(Duration::from_millis(
-        settings.limits.request_head_timeout_ms,
-    ))
-    .keep_alive(match settings.limits.keep_alive_secs {
-        0 => KeepAlive::Disabled,
-        secs => KeepAlive::Timeout(Duration::from_secs(secs)),
-    });
+    let state = AppState::new(repository, authenticator, settings);
+    let mut server = HttpServer::new(move || state.app())
+        // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
+        // a SIGTERM sent the moment that line appears is still graceful.
+        .disable_signals()
+        .shutdown_timeout(settings.server.shutdown_timeout_secs)
+        .client_request_timeout(Duration::from_millis(
+            settings.limits.request_head_timeout_ms,
+        ))
+        .keep_alive(match settings.limits.keep_alive_secs {
+            0 => KeepAlive::Disabled,
+            secs => KeepAlive::Timeout(Duration::from_secs(secs)),
+        });
     if let Some(listener) = http {
         server = server.listen(listener)?;
     }

@@ -2,6 +2,7 @@
 //! request-body decoding, `@odata.context` and OData response headers, error bodies,
 //! request ids, and the answers for unknown paths and methods.
 
+pub mod batch;
 pub mod body;
 pub mod error_body;
 pub mod odata;

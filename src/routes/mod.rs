@@ -5,6 +5,7 @@
 
 mod access_packages;
 mod admin;
+pub mod batch;
 mod catalogs;
 mod health;
 mod listing;
@@ -41,8 +42,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .delete(admin::clear_requests),
             ),
     )
-    .service(web::scope("/beta").configure(entitlement_management::<Beta>))
-    .service(web::scope("/v1.0").configure(entitlement_management::<V1>))
+    .service(
+        web::scope("/beta")
+            .service(endpoint("/$batch").post(batch::batch::<Beta>))
+            .configure(entitlement_management::<Beta>),
+    )
+    .service(
+        web::scope("/v1.0")
+            .service(endpoint("/$batch").post(batch::batch::<V1>))
+            .configure(entitlement_management::<V1>),
+    )
     .configure(entitlement_management::<Beta>);
 }
 

@@ -2,6 +2,7 @@
 
 mod admin;
 mod authorization;
+mod batch;
 mod catalogs;
 mod command_line;
 mod concurrency;

@@ -275,6 +275,19 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
         check("get", &t("/accessPackages"), &unauthenticated);
     }
 
+    for version in ["beta", "v1.0"] {
+        let batch = app
+            .post(
+                &format!("/{version}/$batch"),
+                &json!({"requests": [{"id": "1", "method": "GET",
+                    "url": "/identityGovernance/entitlementManagement/accessPackages"}]}),
+            )
+            .await;
+        assert_eq!(batch.status.as_u16(), 200);
+        assert_documented(&doc, "post", &format!("/{version}/$batch"), &batch);
+        let refused = app.post(&format!("/{version}/$batch"), &json!({})).await;
+        assert_documented(&doc, "post", &format!("/{version}/$batch"), &refused);
+    }
     let journal = app.get("/_emulator/requests?last=5").await;
     assert_documented(&doc, "get", "/_emulator/requests", &journal);
     let exported = app.get("/_emulator/export").await;
@@ -335,6 +348,7 @@ async fn every_documented_operation_is_served() {
             }
         }
     }
-    // Per version, per entity set: list, create, count, get, update, delete, navigation.
-    assert_eq!(operations, 2 * 2 * 7 + 10, "operations documented");
+    // Per version: $batch, and per entity set list, create, count, get, update, delete,
+    // navigation; then the emulator's own.
+    assert_eq!(operations, 2 * (1 + 2 * 7) + 10, "operations documented");
 }

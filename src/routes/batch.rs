@@ -1,0 +1,237 @@
+//! `POST /{version}/$batch`: up to 20 requests in one, each run through the same pipeline
+//! as a request of its own (journal, ids, faults, authentication, routes), in dependency
+//! order, against the real state.
+
+use std::cell::OnceCell;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use actix_service::boxed::{self, BoxService};
+use actix_service::{IntoServiceFactory, Service, ServiceExt, ServiceFactory};
+use actix_web::body::{self, BoxBody};
+use actix_web::dev::{AppConfig, Payload, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, Uri, Version};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use crate::graph::batch::{item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes};
+use crate::graph::response::{ODATA_JSON, ODATA_VERSION};
+use crate::graph::ApiVersion;
+use crate::startup::AppState;
+use crate::Error;
+
+type Pipeline = BoxService<actix_http::Request, ServiceResponse<BoxBody>, actix_web::Error>;
+
+/// Runs batch items on this worker. The pipeline is built on the first batch a worker
+/// sees and reused: it is the application itself, without a listener.
+pub struct BatchExecutor {
+    state: AppState,
+    pipeline: Rc<OnceCell<Rc<Pipeline>>>,
+}
+
+impl BatchExecutor {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            state,
+            pipeline: Rc::new(OnceCell::new()),
+        }
+    }
+
+    async fn pipeline(&self) -> Result<Rc<Pipeline>, Error> {
+        if let Some(pipeline) = self.pipeline.get() {
+            return Ok(pipeline.clone());
+        }
+        let service = self
+            .state
+            .app()
+            .into_factory()
+            .new_service(AppConfig::default())
+            .await
+            .map_err(|()| Error::internal("the batch pipeline did not start"))?;
+        let pipeline = Rc::new(boxed::service(
+            service.map(ServiceResponse::map_into_boxed_body),
+        ));
+        // Another batch on this worker may have built one meanwhile; either will do.
+        Ok(self.pipeline.get_or_init(|| pipeline).clone())
+    }
+}
+
+pub async fn batch<V: ApiVersion>(
+    request: HttpRequest,
+    body: Bytes,
+) -> Result<HttpResponse, Error> {
+    let batch = Batch::parse(&body)?;
+    let executor = request
+        .app_data::<BatchExecutor>()
+        .ok_or_else(|| Error::internal("no batch executor registered"))?;
+    let pipeline = executor.pipeline().await?;
+    let outer = Outer::<V>::of(&request);
+
+    let mut outcomes = Outcomes::default();
+    let mut responses = Vec::with_capacity(batch.items.len());
+    for item in batch.items {
+        let response = match outcomes.failed_dependency(&item) {
+            Some(dependency) => ItemResponse::failed_dependency(item.id.clone(), dependency),
+            None => match outer.request(&item) {
+                Ok(inner) => run(&pipeline, item.id.clone(), inner).await,
+                Err(error) => refused(item.id.clone(), &error),
+            },
+        };
+        outcomes.record(&response.id, response.status);
+        responses.push(response);
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, ODATA_JSON))
+        .insert_header((ODATA_VERSION, "4.0"))
+        .json(BatchResponse { responses }))
+}
+
+/// What items inherit from the batch request: its token, host and scheme (so links in
+/// item bodies point where the batch was sent), and the peer.
+struct Outer<V> {
+    authorization: Option<HeaderValue>,
+    host: String,
+    scheme: String,
+    peer: Option<std::net::SocketAddr>,
+    version: PhantomData<V>,
+}
+
+impl<V: ApiVersion> Outer<V> {
+    fn of(request: &HttpRequest) -> Self {
+        let info = request.connection_info();
+        Self {
+            authorization: request.headers().get(header::AUTHORIZATION).cloned(),
+            host: info.host().to_owned(),
+            scheme: info.scheme().to_owned(),
+            peer: request.peer_addr(),
+            version: PhantomData,
+        }
+    }
+
+    /// The item as a request of its own; a malformed one is that item's 400.
+    fn request(&self, item: &Item) -> Result<actix_http::Request, Error> {
+        let invalid = |message: String| Error::InvalidBatch(message);
+        let target = item_target(&item.url, V::SEGMENT);
+        if target
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .ends_with("/$batch")
+        {
+            return Err(invalid("A batch cannot contain a batch.".to_owned()));
+        }
+        let uri: Uri = target
+            .parse()
+            .map_err(|_| invalid(format!("The url '{}' is not valid.", item.url)))?;
+        let method = Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| invalid(format!("The method '{}' is not valid.", item.method)))?;
+        let body = match &item.body {
+            None => Bytes::new(),
+            Some(Value::String(text)) => Bytes::from(text.clone()),
+            Some(value) => Bytes::from(value.to_string()),
+        };
+
+        let mut request = actix_http::Request::new();
+        let head = request.head_mut();
+        head.method = method;
+        head.uri = uri;
+        head.version = Version::HTTP_11;
+        head.peer_addr = self.peer;
+        let headers = &mut head.headers;
+        for (name, value) in &item.headers {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|_| invalid(format!("The header name '{name}' is not valid.")))?;
+            let value = HeaderValue::try_from(text)
+                .map_err(|_| invalid(format!("The value of header '{name}' is not valid.")))?;
+            headers.append(name, value);
+        }
+        if let Some(authorization) = &self.authorization {
+            if !headers.contains_key(header::AUTHORIZATION) {
+                headers.insert(header::AUTHORIZATION, authorization.clone());
+            }
+        }
+        for (name, value) in [
+            (header::HOST, self.host.as_str()),
+            (
+                HeaderName::from_static("x-forwarded-proto"),
+                self.scheme.as_str(),
+            ),
+        ] {
+            if let Ok(value) = HeaderValue::try_from(value) {
+                headers.insert(name, value);
+            }
+        }
+        if item.body.is_some() && !headers.contains_key(header::CONTENT_TYPE) {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        let (request, _) = request.replace_payload(Payload::from(body));
+        Ok(request)
+    }
+}
+
+async fn run(pipeline: &Pipeline, id: String, request: actix_http::Request) -> ItemResponse {
+    let response = match pipeline.call(request).await {
+        Ok(response) => response,
+        Err(error) => return refused(id, &Error::internal(error)),
+    };
+    let status = response.status().as_u16();
+    let mut headers = Map::new();
+    for (name, value) in response.headers() {
+        if [
+            header::CONTENT_LENGTH,
+            header::DATE,
+            header::CONNECTION,
+            header::TRANSFER_ENCODING,
+        ]
+        .contains(name)
+        {
+            continue;
+        }
+        if let Ok(text) = value.to_str() {
+            headers.insert(name.as_str().to_owned(), Value::String(text.to_owned()));
+        }
+    }
+    let json = headers
+        .get("content-type")
+        .and_then(Value::as_str)
+        .is_some_and(|value| value.starts_with("application/json"));
+    let bytes = body::to_bytes(response.into_body())
+        .await
+        .unwrap_or_default();
+    let body = match bytes.is_empty() {
+        true => None,
+        false if json => Some(
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
+        ),
+        false => Some(Value::String(String::from_utf8_lossy(&bytes).into_owned())),
+    };
+    ItemResponse {
+        id,
+        status,
+        headers,
+        body,
+    }
+}
+
+/// An item that could not be run: its error as Graph writes one.
+fn refused(id: String, error: &Error) -> ItemResponse {
+    let mut headers = Map::new();
+    headers.insert("content-type".to_owned(), json!("application/json"));
+    ItemResponse {
+        id,
+        status: error.status().as_u16(),
+        headers,
+        body: Some(json!({ "error": { "code": error.code(), "message": error.to_string() } })),
+    }
+}
