@@ -88,6 +88,18 @@ def main() -> None:
         finally:
             emulator.stop()
 
+    # The same SDK over https, trusting the generated certificate the documented way.
+    emulator = Emulator(binary, tls=True)
+    try:
+        port = emulator.https.rsplit(":", 1)[1]
+        run(
+            f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0)",
+            [sys.executable, str(HERE / "python" / "scenario.py"), "v1.0", f"https://localhost:{port}", bearer],
+            env={**os.environ, "SSL_CERT_FILE": emulator.certificate},
+        )
+    finally:
+        emulator.stop()
+
     js_version = json.loads(
         (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
     )["version"]

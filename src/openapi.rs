@@ -23,6 +23,20 @@ pub fn document() -> Value {
     version::<Beta>(&mut paths, &mut schemas);
     version::<V1>(&mut paths, &mut schemas);
     emulator_paths(&mut paths);
+    // The control surface takes the admin token when one is configured, nothing otherwise;
+    // health and this document are always open (their own `security: []`).
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/_emulator/") {
+            continue;
+        }
+        if let Some(operations) = item.as_object_mut() {
+            for operation in operations.values_mut() {
+                if operation.get("security").is_none() {
+                    operation["security"] = json!([{ "admin": [] }, {}]);
+                }
+            }
+        }
+    }
     schemas.insert(ERROR.to_owned(), error_schema());
     schemas.insert("emulator.fixture".to_owned(), fixture_schema());
     schemas.insert("emulator.faults".to_owned(), faults_schema());
@@ -84,6 +98,10 @@ pub fn document() -> Value {
             "schemas": schemas,
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
+                "admin": {
+                    "type": "http", "scheme": "bearer",
+                    "description": "admin.token, required only when it is set",
+                },
             },
             "responses": {
                 "error": {
