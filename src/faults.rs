@@ -210,14 +210,20 @@ impl Faults {
     }
 
     fn decide(&self, method: &str, path: &str, header: Option<&str>) -> Result<Decision, Error> {
-        if let Some(header) = header {
-            return requested(header, self.settings().retry_after_secs);
-        }
-        let settings = self.settings();
-        if !settings.enabled {
-            return Ok(Decision::default());
-        }
-        let spec = settings.spec_for(method, path);
+        // Read in place: this runs on every request, and is usually "nothing to do".
+        let spec = {
+            let settings = self
+                .settings
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(header) = header {
+                return requested(header, settings.retry_after_secs);
+            }
+            if !settings.enabled {
+                return Ok(Decision::default());
+            }
+            settings.spec_for(method, path)
+        };
         let mut random = self
             .random
             .lock()
@@ -232,7 +238,9 @@ impl Faults {
                 retry_after_secs: spec.retry_after_secs,
             })
         } else if random.f64() < spec.error_rate {
-            let status = spec.error_statuses[random.usize(..spec.error_statuses.len())];
+            // validate() keeps the list non-empty; 500 if it ever were.
+            let pick = random.usize(..spec.error_statuses.len().max(1));
+            let status = spec.error_statuses.get(pick).copied().unwrap_or(500);
             Some(Error::InjectedFault(status))
         } else {
             None
