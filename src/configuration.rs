@@ -271,6 +271,12 @@ impl Settings {
                 "tls.cert_file and tls.key_file are given together, or neither (a generated certificate)",
             ));
         }
+        if self.tls.only && !self.tls.enabled {
+            return Err(ConfigurationError::key(
+                "tls.only",
+                "needs tls.enabled = true (or --tls): without HTTPS there would be no listener",
+            ));
+        }
         if self.tls.enabled
             && !self.tls.only
             && self.tls.port == self.server.port

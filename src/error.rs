@@ -82,6 +82,10 @@ pub enum Error {
     #[error("{}", fault_message(*.0))]
     InjectedFault(u16),
 
+    /// A `$batch` item whose `dependsOn` did not succeed; it was not run.
+    #[error("The request depends on request '{0}', which failed.")]
+    FailedDependency(String),
+
     /// A `$batch` envelope (or one of its items) that breaks batching's rules.
     #[error("{0}")]
     InvalidBatch(String),
@@ -136,6 +140,7 @@ impl Error {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InjectedFault(status) => crate::faults::injected_status(*status),
             Self::InvalidRequestHeader(_) => StatusCode::BAD_REQUEST,
+            Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -169,6 +174,7 @@ impl Error {
             Self::InjectedFault(504) => "timeout",
             Self::InjectedFault(_) => "generalException",
             Self::InvalidRequestHeader(_) | Self::InvalidBatch(_) => "BadRequest",
+            Self::FailedDependency(_) => "FailedDependency",
             Self::Internal(_) => "generalException",
         }
     }

@@ -7,7 +7,7 @@
 //! carries it asks for the fault explicitly. The generator is seeded (`seed`), so a
 //! sequence of requests meets the same faults on every run.
 
-use std::sync::{Mutex, RwLock};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -17,10 +17,14 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 
+use crate::graph::routing;
 use crate::Error;
 
 /// The per-request header: `429`, a 5xx status, `latency=<ms>`, comma-separated.
 pub const FAULT_HEADER: &str = "x-emulator-fault";
+
+/// The longest injected delay, from the header or the settings: a fault, not a hang.
+pub const MAX_LATENCY_MS: u64 = 60_000;
 
 /// The `[faults]` settings, and the body of `PUT /_emulator/faults` (same keys; those
 /// left out take the values of `Default`, which injects nothing).
@@ -107,6 +111,16 @@ impl FaultSettings {
                 None => Ok(()),
             }
         };
+        let latency = |key: &str, fixed: u64, jitter: u64| {
+            if fixed.saturating_add(jitter) > MAX_LATENCY_MS {
+                Err(format!(
+                    "{key}: latency_ms plus latency_jitter_ms may not exceed {MAX_LATENCY_MS}"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        latency("latency_ms", self.latency_ms, self.latency_jitter_ms)?;
         rate("throttle_rate", self.throttle_rate)?;
         rate("error_rate", self.error_rate)?;
         statuses("error_statuses", &self.error_statuses)?;
@@ -134,6 +148,11 @@ impl FaultSettings {
             if let Some(values) = &rule.error_statuses {
                 statuses(&key("error_statuses"), values)?;
             }
+            latency(
+                &key("latency_ms"),
+                rule.latency_ms.unwrap_or(self.latency_ms),
+                rule.latency_jitter_ms.unwrap_or(self.latency_jitter_ms),
+            )?;
         }
         Ok(())
     }
@@ -168,10 +187,10 @@ impl FaultSettings {
     }
 }
 
-/// The faults in force, shared by every worker.
+/// The faults in force, shared by every worker. Settings and generator sit under one lock,
+/// so a request never draws from a new seed under old settings while a PUT lands.
 pub struct Faults {
-    settings: RwLock<FaultSettings>,
-    random: Mutex<fastrand::Rng>,
+    state: Mutex<(FaultSettings, fastrand::Rng)>,
 }
 
 /// What one request meets.
@@ -183,51 +202,40 @@ struct Decision {
 
 impl Faults {
     pub fn new(settings: FaultSettings) -> Self {
-        let random = Mutex::new(generator(settings.seed));
+        let random = generator(settings.seed);
         Self {
-            settings: RwLock::new(settings),
-            random,
+            state: Mutex::new((settings, random)),
         }
     }
 
-    pub fn settings(&self) -> FaultSettings {
-        self.settings
-            .read()
+    fn lock(&self) -> std::sync::MutexGuard<'_, (FaultSettings, fastrand::Rng)> {
+        self.state
+            .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+    }
+
+    pub fn settings(&self) -> FaultSettings {
+        self.lock().0.clone()
     }
 
     /// Replaces the faults in force, and restarts the generator from the new seed.
     pub fn replace(&self, settings: FaultSettings) {
-        *self
-            .random
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = generator(settings.seed);
-        *self
-            .settings
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = settings;
+        let random = generator(settings.seed);
+        *self.lock() = (settings, random);
     }
 
     fn decide(&self, method: &str, path: &str, header: Option<&str>) -> Result<Decision, Error> {
-        // Read in place: this runs on every request, and is usually "nothing to do".
-        let spec = {
-            let settings = self
-                .settings
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(header) = header {
-                return requested(header, settings.retry_after_secs);
-            }
-            if !settings.enabled {
-                return Ok(Decision::default());
-            }
-            settings.spec_for(method, path)
-        };
-        let mut random = self
-            .random
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = self.lock();
+        let (settings, random) = &mut *state;
+        if let Some(header) = header {
+            let retry_after_secs = settings.spec_for(method, path).retry_after_secs;
+            return requested(header, retry_after_secs);
+        }
+        // The usual case, answered without building anything.
+        if !settings.enabled {
+            return Ok(Decision::default());
+        }
+        let spec = settings.spec_for(method, path);
         let jitter = match spec.latency_jitter_ms {
             0 => 0,
             most => random.u64(0..=most),
@@ -267,7 +275,10 @@ fn requested(header: &str, retry_after_secs: u64) -> Result<Decision, Error> {
         };
         if let Some(ms) = token.strip_prefix("latency=") {
             let ms: u64 = ms.trim().parse().map_err(|_| invalid())?;
-            decision.delay = Duration::from_millis(ms.min(60_000));
+            if ms > MAX_LATENCY_MS {
+                return Err(invalid());
+            }
+            decision.delay = Duration::from_millis(ms);
             continue;
         }
         decision.failure = Some(match token.parse::<u16>().map_err(|_| invalid())? {
@@ -287,16 +298,16 @@ pub async fn inject(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let faults = req.app_data::<web::Data<Faults>>().cloned();
     let decision = match faults {
-        Some(faults) if !req.path().starts_with("/_emulator/") => {
+        Some(faults) if !routing::is_control(&req) => {
             let header = req
                 .headers()
                 .get(FAULT_HEADER)
                 .map(|value| value.to_str().unwrap_or("\u{fffd}"));
             // Random faults meet a batch's items, each on its own, not the envelope.
-            if header.is_none() && req.path().ends_with("/$batch") {
+            if header.is_none() && routing::is_batch(&req) {
                 Ok(Decision::default())
             } else {
-                faults.decide(req.method().as_str(), req.path(), header)
+                faults.decide(req.method().as_str(), routing::routed_path(&req), header)
             }
         }
         _ => Ok(Decision::default()),

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::configuration::JournalSettings;
 use crate::domain::timestamp;
+use crate::graph::routing;
 
 /// One answered request.
 #[derive(Debug, Clone, Serialize)]
@@ -92,17 +93,33 @@ impl Journal {
     }
 }
 
+/// A `$batch` body with each item's `Authorization` header taken out, since the journal
+/// never keeps tokens; anything that is not such a body is kept as sent.
+fn without_item_tokens(bytes: &[u8]) -> Vec<u8> {
+    let Ok(mut body) = serde_json::from_slice::<Value>(bytes) else {
+        return bytes.to_vec();
+    };
+    if let Some(items) = body.get_mut("requests").and_then(Value::as_array_mut) {
+        for item in items {
+            if let Some(headers) = item.get_mut("headers").and_then(Value::as_object_mut) {
+                headers.retain(|name, _| {
+                    !name.eq_ignore_ascii_case("authorization")
+                        && !name.eq_ignore_ascii_case("proxy-authorization")
+                        && !name.eq_ignore_ascii_case("cookie")
+                });
+            }
+        }
+    }
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
 pub async fn record(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let journal = req.app_data::<web::Data<Journal>>().cloned();
     let journal = match journal {
-        Some(journal)
-            if journal.settings.capacity > 0 && !req.path().starts_with("/_emulator/") =>
-        {
-            journal
-        }
+        Some(journal) if journal.settings.capacity > 0 && !routing::is_control(&req) => journal,
         _ => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
     let started = Instant::now();
@@ -130,10 +147,20 @@ pub async fn record(
     // the limit; anything else streams to the handler untouched (and may get its 413).
     let request_body = match declared_length {
         Some(length) if journal.settings.bodies && length <= journal.payload_limit => {
-            let bytes = req.extract::<Bytes>().await?;
-            let text = journal.body_text(&bytes);
-            req.set_payload(bytes.into());
-            text
+            match req.extract::<Bytes>().await {
+                Ok(bytes) => {
+                    let text = if routing::is_batch(&req) {
+                        journal.body_text(&without_item_tokens(&bytes))
+                    } else {
+                        journal.body_text(&bytes)
+                    };
+                    req.set_payload(bytes.into());
+                    text
+                }
+                // The body did not arrive whole (the client went away): the handler gets
+                // none and refuses the request as it would any empty body.
+                Err(_) => None,
+            }
         }
         _ => None,
     };

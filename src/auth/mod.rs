@@ -18,6 +18,7 @@ use base64::Engine;
 
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
+use crate::graph::routing;
 use crate::Error;
 
 /// The settings and, in jwt mode, the loaded keys.
@@ -56,9 +57,6 @@ impl Authenticator {
     }
 }
 
-/// The emulator's own control surface, outside Graph: Graph tokens play no part there;
-/// `admin.token`, when set, guards it.
-const ADMIN_PREFIX: &str = "/_emulator/";
 /// Admin paths always open: health for container health checks, and the OpenAPI document,
 /// which describes the API and reveals no state.
 const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
@@ -103,15 +101,15 @@ pub async fn authenticate(
         let error = Error::internal("auth settings are not registered");
         return Ok(req.error_response(error).map_into_right_body());
     };
-    if req.path().starts_with(ADMIN_PREFIX) {
-        if let Err(error) = auth.admit_admin(req.path(), req.headers()) {
+    if routing::is_control(&req) {
+        if let Err(error) = auth.admit_admin(routing::routed_path(&req), req.headers()) {
             return Ok(req.error_response(error).map_into_right_body());
         }
     } else {
         // Reads need Read.All or ReadWrite.All; anything that changes state ReadWrite.All.
         // A `$batch` envelope changes nothing itself: each item is checked as it runs.
         let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS")
-            && !req.path().ends_with("/$batch");
+            && !routing::is_batch(&req);
         match Caller::from_headers(req.headers(), &auth, write) {
             Ok(caller) => {
                 req.extensions_mut().insert(caller);

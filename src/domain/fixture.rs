@@ -112,10 +112,19 @@ impl Fixture {
             if !ids.insert(id.clone()) {
                 return Err(invalid(&at("id"), format!("'{id}' appears twice")));
             }
+            let builtin = id == GENERAL_ID;
             let catalog_type = match catalog.catalog_type {
+                None if builtin => CatalogType::ServiceDefault,
                 None => CatalogType::UserManaged,
                 Some(text) => match CatalogType::parse(&text) {
-                    Some(CatalogType::ServiceDefault) if id != GENERAL_ID => {
+                    // The built-in catalog stays built in (and undeletable).
+                    Some(kind) if builtin && kind != CatalogType::ServiceDefault => {
+                        return Err(invalid(
+                            &at("catalogType"),
+                            "the built-in General catalog is always serviceDefault".to_owned(),
+                        ))
+                    }
+                    Some(CatalogType::ServiceDefault) if !builtin => {
                         return Err(invalid(
                             &at("catalogType"),
                             "serviceDefault belongs to the built-in catalog alone".to_owned(),

@@ -8,6 +8,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::error_body;
+use super::request_context::RequestIds;
 use crate::Error;
 
 /// Graph's limit.
@@ -179,23 +181,23 @@ pub struct BatchResponse {
 }
 
 impl ItemResponse {
-    /// 424 for an item whose dependency did not succeed.
-    pub fn failed_dependency(id: String, dependency: &str) -> Self {
+    /// An item answered without running: Graph's error body with ids of its own.
+    pub fn error(id: String, error: &Error) -> Self {
+        let ids = RequestIds::fresh();
+        let body = serde_json::from_slice(&error_body::render(error, &ids)).ok();
         let mut headers = Map::new();
-        headers.insert(
-            "content-type".to_owned(),
-            Value::String("application/json".to_owned()),
-        );
+        for (name, value) in [
+            ("content-type", "application/json"),
+            ("request-id", ids.request_id.as_str()),
+            ("client-request-id", ids.client_request_id.as_str()),
+        ] {
+            headers.insert(name.to_owned(), Value::String(value.to_owned()));
+        }
         Self {
             id,
-            status: 424,
+            status: error.status().as_u16(),
             headers,
-            body: Some(serde_json::json!({
-                "error": {
-                    "code": "FailedDependency",
-                    "message": format!("The request depends on request '{dependency}', which failed."),
-                }
-            })),
+            body,
         }
     }
 }

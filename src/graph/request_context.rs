@@ -28,6 +28,16 @@ pub struct RequestIds {
 }
 
 impl RequestIds {
+    /// Ids for an answer that no request of its own carried (a `$batch` item refused
+    /// before it ran).
+    pub fn fresh() -> Self {
+        let request_id = Uuid::new_v4().to_string();
+        Self {
+            client_request_id: request_id.clone(),
+            request_id,
+        }
+    }
+
     fn for_request(req: &ServiceRequest) -> Self {
         let request_id = Uuid::new_v4().to_string();
         let client_request_id = req

@@ -3,11 +3,32 @@
 //! Routes are nested one scope per path segment, so when nothing matches, the innermost
 //! scope that did match leaves exactly the unknown remainder in `match_info().unprocessed()`.
 
-use actix_web::dev::{AppService, HttpServiceFactory};
+use actix_web::dev::{AppService, HttpServiceFactory, ServiceRequest};
 use actix_web::http::header::{HeaderValue, ALLOW};
+use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route};
 
 use crate::Error;
+
+/// The emulator's own control surface, outside Graph.
+const CONTROL_PREFIX: &str = "/_emulator/";
+
+/// The path as the router will match it: percent-decoded except `%`, `/` and `+`. Checks made
+/// by middleware, before routing, must use this and not the raw path, or `/%5Femulator/…`
+/// would be routed to a control endpoint without being treated as one.
+pub fn routed_path(req: &ServiceRequest) -> &str {
+    req.match_info().as_str()
+}
+
+/// Whether the request goes to `/_emulator/…`.
+pub fn is_control(req: &ServiceRequest) -> bool {
+    routed_path(req).starts_with(CONTROL_PREFIX)
+}
+
+/// Whether the request is a `$batch` envelope (`POST /beta/$batch`, `POST /v1.0/$batch`).
+pub fn is_batch(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST && matches!(routed_path(req), "/beta/$batch" | "/v1.0/$batch")
+}
 
 /// A resource whose unknown methods get Graph's 405 with an `Allow` header listing the
 /// methods it serves (RFC 9110), rather than actix's empty 405.

@@ -13,8 +13,8 @@ use actix_web::dev::{AppConfig, Payload, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, Uri, Version};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Map, Value};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use serde_json::{Map, Value};
 
 use crate::graph::batch::{item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes};
 use crate::graph::response::{ODATA_JSON, ODATA_VERSION};
@@ -58,10 +58,19 @@ impl BatchExecutor {
     }
 }
 
+/// Marks a request made from a batch item, so a batch inside a batch is refused however
+/// its url was spelled.
+struct BatchItem;
+
 pub async fn batch<V: ApiVersion>(
     request: HttpRequest,
     body: Bytes,
 ) -> Result<HttpResponse, Error> {
+    if request.extensions().get::<BatchItem>().is_some() {
+        return Err(Error::InvalidBatch(
+            "A batch cannot contain a batch.".to_owned(),
+        ));
+    }
     let batch = Batch::parse(&body)?;
     let executor = request
         .app_data::<BatchExecutor>()
@@ -73,10 +82,13 @@ pub async fn batch<V: ApiVersion>(
     let mut responses = Vec::with_capacity(batch.items.len());
     for item in batch.items {
         let response = match outcomes.failed_dependency(&item) {
-            Some(dependency) => ItemResponse::failed_dependency(item.id.clone(), dependency),
+            Some(dependency) => ItemResponse::error(
+                item.id.clone(),
+                &Error::FailedDependency(dependency.to_owned()),
+            ),
             None => match outer.request(&item) {
                 Ok(inner) => run(&pipeline, item.id.clone(), inner).await,
-                Err(error) => refused(item.id.clone(), &error),
+                Err(error) => ItemResponse::error(item.id.clone(), &error),
             },
         };
         outcomes.record(&response.id, response.status);
@@ -175,6 +187,7 @@ impl<V: ApiVersion> Outer<V> {
         }
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         let (request, _) = request.replace_payload(Payload::from(body));
+        request.extensions_mut().insert(BatchItem);
         Ok(request)
     }
 }
@@ -182,7 +195,10 @@ impl<V: ApiVersion> Outer<V> {
 async fn run(pipeline: &Pipeline, id: String, request: actix_http::Request) -> ItemResponse {
     let response = match pipeline.call(request).await {
         Ok(response) => response,
-        Err(error) => return refused(id, &Error::internal(error)),
+        Err(error) => {
+            tracing::error!(%error, "a batch item failed outside the pipeline's error handling");
+            return ItemResponse::error(id, &Error::internal(error));
+        }
     };
     let status = response.status().as_u16();
     let mut headers = Map::new();
@@ -221,17 +237,5 @@ async fn run(pipeline: &Pipeline, id: String, request: actix_http::Request) -> I
         status,
         headers,
         body,
-    }
-}
-
-/// An item that could not be run: its error as Graph writes one.
-fn refused(id: String, error: &Error) -> ItemResponse {
-    let mut headers = Map::new();
-    headers.insert("content-type".to_owned(), json!("application/json"));
-    ItemResponse {
-        id,
-        status: error.status().as_u16(),
-        headers,
-        body: Some(json!({ "error": { "code": error.code(), "message": error.to_string() } })),
     }
 }

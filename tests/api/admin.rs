@@ -100,3 +100,38 @@ async fn with_an_admin_token_only_it_opens_the_control_surface() {
     );
     assert_eq!(app.count_rows("access_packages").await, 0);
 }
+
+#[actix_web::test]
+async fn an_encoded_control_path_is_still_the_control_surface() {
+    let app = spawn_app_with(|settings| settings.admin.token = "admin-secret".into()).await;
+    assert_eq!(app.create_beta_package("kept").await.status.as_u16(), 201);
+    // The router decodes %5F to `_`: these reach the control endpoints, so the admin token
+    // must be asked for exactly as on the plain spelling.
+    for (method, path) in [
+        (Method::POST, "/%5Femulator/reset"),
+        (Method::POST, "/%5femulator/seed"),
+        (Method::GET, "/%5Femulator/export"),
+        (Method::PUT, "/_emulator%2Ffaults"),
+        (Method::GET, "/%5F%65mulator/requests"),
+    ] {
+        let response = send(
+            app.request(method.clone(), path)
+                .insert_header(("Content-Type", "application/json")),
+            Some("{}".into()),
+        )
+        .await;
+        assert!(
+            [401, 400].contains(&response.status.as_u16()),
+            "{method} {path}: {}",
+            response.status
+        );
+        if response.status.as_u16() == 400 {
+            // Not routed to the control surface at all (`%2F` stays encoded).
+            assert!(response.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("segment"));
+        }
+    }
+    assert_eq!(app.count_rows("access_packages").await, 1, "nothing reset");
+}

@@ -93,6 +93,10 @@ async fn items_run_against_the_real_state_in_dependency_order() {
     let dependent = by_id(&responses, "4");
     assert_eq!(dependent["status"], 424, "its dependency failed");
     assert_eq!(dependent["body"]["error"]["code"], "FailedDependency");
+    assert_eq!(
+        dependent["headers"]["request-id"],
+        dependent["body"]["error"]["innerError"]["request-id"]
+    );
 
     // Stored for real.
     let got = app.get(&format!("{V1}/accessPackages/{id}")).await;
@@ -176,7 +180,9 @@ async fn a_malformed_batch_is_refused_whole() {
             &app,
             "v1.0",
             &json!({"requests": [
-                {"id": "1", "method": "GET", "url": "/$batch"},
+                {"id": "1", "method": "POST", "url": "/$batch", "body": {"requests": []}},
+                {"id": "4", "method": "POST", "url": "/%24batch", "body": {"requests": []}},
+                {"id": "5", "method": "POST", "url": "/v1.0/$batch#x", "body": {"requests": []}},
                 {"id": "2", "method": "GET", "url": "/identityGovernance/entitlementManagement/accessPackages",
                  "headers": {"bad header": "x"}},
                 get("3"),
@@ -184,8 +190,22 @@ async fn a_malformed_batch_is_refused_whole() {
         )
         .await,
     );
-    assert_eq!(by_id(&responses, "1")["status"], 400);
-    assert_eq!(by_id(&responses, "2")["status"], 400);
+    // A batch inside a batch, however spelled, is refused.
+    for id in ["1", "4", "5"] {
+        let nested = by_id(&responses, id);
+        assert_eq!(nested["status"], 400, "{nested}");
+        assert_eq!(
+            nested["body"]["error"]["message"], "A batch cannot contain a batch.",
+            "{nested}"
+        );
+    }
+    let bad_header = by_id(&responses, "2");
+    assert_eq!(bad_header["status"], 400);
+    assert_eq!(
+        keys(&bad_header["body"]["error"]["innerError"]),
+        set(&["date", "request-id", "client-request-id"]),
+        "Graph's error body, with ids of its own"
+    );
     assert_eq!(by_id(&responses, "3")["status"], 200);
 }
 

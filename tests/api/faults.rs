@@ -200,6 +200,9 @@ async fn faults_set_at_run_time_repeat_with_their_seed_and_can_be_cleared() {
     let refused = put_faults(&app, &json!({"enabled": true, "error_rate": 2.0})).await;
     let error = refused.assert_graph_error(400, "InvalidFaults");
     assert!(error["message"].as_str().unwrap().contains("error_rate"));
+    let refused = put_faults(&app, &json!({"enabled": true, "latency_ms": 3_600_000})).await;
+    let error = refused.assert_graph_error(400, "InvalidFaults");
+    assert!(error["message"].as_str().unwrap().contains("latency_ms"));
     let refused = put_faults(&app, &json!({"enabled": true, "sometimes": 1})).await;
     refused.assert_graph_error(400, "InvalidFaults");
     assert_eq!(app.get("/_emulator/faults").await.json(), in_force);

@@ -112,6 +112,11 @@ impl TestApp {
     /// Stops the server gracefully (closing the database), then starts a new one on the
     /// same file, as a user restarting the emulator would.
     pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// As `restart`, with settings changed in between (same folder, same database).
+    pub async fn restart_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
         let TestApp {
             mut settings,
             dir,
@@ -130,6 +135,7 @@ impl TestApp {
             .expect("the server stops cleanly");
         settings.server.port = 0;
         settings.tls.port = 0;
+        customise(&mut settings);
         start(settings, dir).await
     }
 

@@ -137,7 +137,23 @@ async fn bodies_are_kept_when_configured_and_the_request_still_works() {
         .await;
     too_large.assert_graph_error(413, "RequestEntityTooLarge");
 
+    // A batch's item tokens are not kept either.
+    let batched = app
+        .post(
+            "/beta/$batch",
+            &json!({"requests": [{"id": "1", "method": "GET", "url": "/identityGovernance/entitlementManagement/catalogs",
+                "headers": {"Authorization": "Bearer item-secret"}}]}),
+        )
+        .await;
+    assert_eq!(batched.status.as_u16(), 200);
+
     let entries = journal(&app, "").await;
+    assert!(
+        !serde_json::to_string(&entries)
+            .unwrap()
+            .contains("item-secret"),
+        "{entries:#?}"
+    );
     assert_eq!(entries[0]["requestBody"], body[..40]);
     let response_body = entries[0]["responseBody"].as_str().unwrap();
     assert_eq!(response_body, &String::from_utf8_lossy(&created.body)[..40]);
@@ -147,6 +163,33 @@ async fn bodies_are_kept_when_configured_and_the_request_still_works() {
         .as_str()
         .unwrap()
         .starts_with("{\"error\":{\"code\":\"RequestEntityTooLarge\""));
+}
+
+#[actix_web::test]
+async fn a_batchs_item_tokens_are_not_kept_with_its_body() {
+    let app = spawn_app_with(|settings| settings.journal.bodies = true).await;
+    let batched = app
+        .post(
+            "/beta/$batch",
+            &json!({"requests": [{"id": "1", "method": "GET",
+                "url": "/identityGovernance/entitlementManagement/catalogs",
+                "headers": {"Authorization": "Bearer item-secret", "x-kept": "yes"}}]}),
+        )
+        .await;
+    assert_eq!(batched.status.as_u16(), 200);
+    let entries = journal(&app, "").await;
+    let envelope = entries
+        .iter()
+        .find(|e| e["path"] == "/beta/$batch")
+        .unwrap();
+    let recorded = envelope["requestBody"].as_str().unwrap();
+    assert!(recorded.contains("x-kept"), "{recorded}");
+    assert!(
+        !serde_json::to_string(&entries)
+            .unwrap()
+            .contains("item-secret"),
+        "{entries:#?}"
+    );
 }
 
 #[actix_web::test]

@@ -189,6 +189,12 @@ async fn an_invalid_fixture_is_refused_whole_naming_what_is_wrong() {
         ),
         ("", json!({"catalogs": [{"id": CATALOG}]}), "catalogs[0]"),
         ("", json!({"tenants": []}), "tenants"),
+        // The built-in catalog cannot be turned into a deletable one.
+        (
+            "?mode=merge",
+            json!({"catalogs": [{"id": GENERAL, "displayName": "General", "catalogType": "userManaged"}]}),
+            "catalogs[0].catalogType",
+        ),
         ("", json!([]), "JSON object"),
         // Merge: the name belongs to another stored package of that catalog.
         (

@@ -156,16 +156,10 @@ async fn the_generated_certificate_is_reused_until_the_names_change() {
     let app = app.restart().await;
     assert_eq!(std::fs::read(&path).unwrap(), first, "reused on restart");
 
-    let mut settings = app.settings.clone();
-    settings.tls.names = vec!["emulator.test".into()];
-    let dir = app.dir().to_path_buf();
-    drop(app);
     // Same folder, new names: a new certificate that covers them.
-    let renamed = spawn_tls_app(|s| {
-        s.tls = settings.tls.clone();
-        s.tls.dir = dir.display().to_string();
-    })
-    .await;
+    let renamed = app
+        .restart_with(|settings| settings.tls.names = vec!["emulator.test".into()])
+        .await;
     let certificate = renamed.certificate.clone().unwrap();
     assert_eq!(certificate, path);
     assert_ne!(
@@ -278,6 +272,16 @@ fn half_a_given_pair_or_one_port_for_both_is_a_usage_error() {
             "{stderr}"
         );
     }
+}
+
+#[test]
+fn tls_only_without_tls_is_a_usage_error() {
+    let output = emulator_command(&[], &[("EMULATOR__TLS__ONLY", "true")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("tls.only"), "{stderr}");
 }
 
 #[test]
