@@ -88,6 +88,17 @@ def main() -> None:
         finally:
             emulator.stop()
 
+    # Fault injection meets the SDK's retry handler: seeded 429s on catalog reads, retried
+    # after Retry-After, seen in the request journal.
+    emulator = Emulator(binary, tls=False)
+    try:
+        run(
+            f"Python msgraph-sdk {version('msgraph-sdk')} under injected throttling",
+            [sys.executable, str(HERE / "python" / "scenario.py"), "throttled", emulator.http, bearer],
+        )
+    finally:
+        emulator.stop()
+
     # The same SDK over https, trusting the generated certificate the documented way.
     emulator = Emulator(binary, tls=True)
     try:

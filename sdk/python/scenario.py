@@ -6,6 +6,11 @@ description, delete it, then get it again and expect the SDK's typed ODataError 
 404, Graph's error code and the request-id the emulator sent.
 
     python scenario.py beta http://127.0.0.1:8080 <token>
+    python scenario.py throttled http://127.0.0.1:8080 <token>
+
+`throttled` rehearses throttling: with fault injection turning half the catalog reads into
+429s (seeded), the SDK's own retry handler must wait out Retry-After and get its answer;
+the request journal shows the 429s it went through.
 """
 
 import asyncio
@@ -143,5 +148,46 @@ async def run(version: str, base: str, token: str) -> None:
         raise AssertionError("a deleted package must raise ODataError")
 
 
+async def throttled(base: str, token: str) -> None:
+    import httpx
+    from msgraph import GraphRequestAdapter, GraphServiceClient
+
+    catalogs = "/v1.0/identityGovernance/entitlementManagement/catalogs"
+    async with httpx.AsyncClient(base_url=base) as control:
+        faults = await control.put(
+            "/_emulator/faults",
+            json={
+                "enabled": True,
+                "seed": 7,
+                "retry_after_secs": 1,
+                "rules": [{"method": "GET", "path": catalogs, "throttle_rate": 0.5}],
+            },
+        )
+        check(faults.status_code == 200, f"faults set: {faults.text}")
+        await control.delete("/_emulator/requests")
+
+        auth = AzureIdentityAuthenticationProvider(EmulatorCredential(token))
+        adapter = GraphRequestAdapter(auth)
+        adapter.base_url = f"{base}/v1.0"
+        client = GraphServiceClient(request_adapter=adapter)
+        started = time.monotonic()
+        for _ in range(4):
+            listed = await client.identity_governance.entitlement_management.catalogs.get()
+            check(listed is not None and len(listed.value) >= 1, "catalogs listed")
+        elapsed = time.monotonic() - started
+
+        journal = (await control.get("/_emulator/requests")).json()["value"]
+        statuses = [entry["status"] for entry in journal if entry["path"] == catalogs]
+        await control.delete("/_emulator/faults")
+    throttles = statuses.count(429)
+    check(throttles > 0, f"some reads were throttled: {statuses}")
+    check(statuses.count(200) == 4, f"every read got its answer in the end: {statuses}")
+    check(elapsed >= throttles * 1.0, f"Retry-After waited out: {elapsed:.2f}s for {throttles}")
+    print(f"python throttled: {throttles} x 429 retried by the SDK, then 200s ({statuses})", flush=True)
+
+
 if __name__ == "__main__":
-    asyncio.run(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]))
+    if sys.argv[1] == "throttled":
+        asyncio.run(throttled(sys.argv[2].rstrip("/"), sys.argv[3]))
+    else:
+        asyncio.run(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]))
