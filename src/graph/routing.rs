@@ -1,4 +1,5 @@
-//! What Graph answers for paths and methods it does not serve.
+//! Routing as Graph does it: what it answers for paths and methods it does not serve, and
+//! which requests middleware must treat as the control surface or a `$batch` envelope.
 //!
 //! Routes are nested one scope per path segment, so when nothing matches, the innermost
 //! scope that did match leaves exactly the unknown remainder in `match_info().unprocessed()`.
