@@ -86,10 +86,8 @@ pub fn shaped_entity(
     json(StatusCode::OK, &body)
 }
 
-fn json(
-    status: StatusCode,
-    body: &serde_json::Map<String, serde_json::Value>,
-) -> Result<HttpResponse, Error> {
+/// Any JSON body with OData's content type and version header.
+pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Result<HttpResponse, Error> {
     let bytes = serde_json::to_vec(body).map_err(Error::internal)?;
     Ok(HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, ODATA_JSON))

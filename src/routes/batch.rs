@@ -11,13 +11,13 @@ use actix_service::{IntoServiceFactory, Service, ServiceExt, ServiceFactory};
 use actix_web::body::{self, BoxBody};
 use actix_web::dev::{AppConfig, Payload, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::{Method, Uri, Version};
+use actix_web::http::{Method, StatusCode, Uri, Version};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
 use crate::graph::batch::{item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes};
-use crate::graph::response::{ODATA_JSON, ODATA_VERSION};
+use crate::graph::response;
 use crate::graph::ApiVersion;
 use crate::startup::AppState;
 use crate::Error;
@@ -94,10 +94,7 @@ pub async fn batch<V: ApiVersion>(
         outcomes.record(&response.id, response.status);
         responses.push(response);
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, ODATA_JSON))
-        .insert_header((ODATA_VERSION, "4.0"))
-        .json(BatchResponse { responses }))
+    response::json(StatusCode::OK, &BatchResponse { responses })
 }
 
 /// What items inherit from the batch request: its token, host and scheme (so links in
