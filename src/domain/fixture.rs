@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::catalog::GENERAL_ID;
+use super::validation::canonical_guid;
 use super::{timestamp, AccessPackage, Catalog, CatalogState, CatalogType};
 use crate::Error;
 
@@ -262,9 +262,7 @@ fn invalid(at: &str, problem: String) -> Error {
 
 /// A GUID in Graph's form (lower case, hyphenated).
 fn guid(text: &str, at: &str) -> Result<String, Error> {
-    Uuid::try_parse(text)
-        .map(|guid| guid.hyphenated().to_string())
-        .map_err(|_| invalid(at, format!("'{text}' is not a GUID")))
+    canonical_guid(text).ok_or_else(|| invalid(at, format!("'{text}' is not a GUID")))
 }
 
 fn name(text: String, at: &str) -> Result<String, Error> {

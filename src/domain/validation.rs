@@ -62,9 +62,9 @@ impl Validation {
             self.missing(target);
             return None;
         };
-        match Uuid::try_parse(text.trim()) {
-            Ok(guid) => Some(guid.hyphenated().to_string()),
-            Err(_) => {
+        match canonical_guid(text) {
+            Some(guid) => Some(guid),
+            None => {
                 self.problem(
                     target,
                     "InvalidValue",
@@ -83,4 +83,12 @@ impl Validation {
             _ => Err(Error::InvalidModel(self.problems)),
         }
     }
+}
+
+/// A GUID in any form .NET parses (upper case, braces, no hyphens), written as Graph writes
+/// and the database stores ids: lower case, hyphenated. `None` when it is not a GUID.
+pub fn canonical_guid(text: &str) -> Option<String> {
+    Uuid::try_parse(text.trim())
+        .ok()
+        .map(|guid| guid.hyphenated().to_string())
 }

@@ -22,13 +22,13 @@ use std::time::Duration;
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
-use uuid::Uuid;
 
 pub use self::admin::{SeedMode, Seeded};
 use self::checkpoint::Checkpoints;
 use self::group_commit::CreateQueue;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
 use crate::domain::fixture::ValidFixture;
+use crate::domain::validation::canonical_guid;
 use crate::Error;
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
@@ -144,5 +144,5 @@ impl Repository {
 
 /// Ids are stored lower-case and hyphenated; a GUID in any other form still finds its row.
 fn normalize_id(id: &str) -> String {
-    Uuid::try_parse(id).map_or_else(|_| id.to_owned(), |guid| guid.hyphenated().to_string())
+    canonical_guid(id).unwrap_or_else(|| id.to_owned())
 }
