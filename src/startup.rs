@@ -95,11 +95,6 @@ impl Application {
         };
         let repository = Repository::open(&settings.database).await?;
         let repository = seeded(repository, &settings.seed.file).await?;
-        let http = if settings.tls.enabled && settings.tls.only {
-            None
-        } else {
-            Some(bind(&settings.server.host, settings.server.port)?)
-        };
         let https = match tls {
             Some(tls) => {
                 let (listener, address) = bind(&settings.server.host, settings.tls.port)?;
@@ -107,12 +102,18 @@ impl Application {
             }
             None => None,
         };
+        // `tls.only` (which configuration allows only with TLS on) leaves HTTPS as the one
+        // listener; otherwise plain HTTP is bound and is the primary address.
+        let (http, address) = match &https {
+            Some((_, https_address, _)) if settings.tls.only => (None, *https_address),
+            _ => {
+                let (listener, address) = bind(&settings.server.host, settings.server.port)?;
+                (Some((listener, address)), address)
+            }
+        };
         let http_address = http.as_ref().map(|(_, address)| *address);
         let https_address = https.as_ref().map(|(_, address, _)| *address);
         let certificate = https.as_ref().map(|(_, _, tls)| tls.certificate.clone());
-        let Some(address) = http_address.or(https_address) else {
-            return Err(ConfigurationError::key("tls.only", "needs tls.enabled = true").into());
-        };
         let server = serve(
             http.map(|(listener, _)| listener),
             https.map(|(listener, _, tls)| (listener, tls.config)),
