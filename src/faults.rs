@@ -77,8 +77,9 @@ struct FaultSpec {
 }
 
 /// A rule: requests whose method matches (empty or `*`: any) and whose path starts with
-/// `path` get the rule's values instead of the global ones.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `path` get the rule's values instead of the global ones; values left `None` keep the
+/// global ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
     #[serde(default)]
@@ -381,10 +382,7 @@ mod tests {
             path: "/beta/identityGovernance/entitlementManagement/accessPackages".into(),
             throttle_rate: Some(1.0),
             retry_after_secs: Some(3),
-            error_rate: None,
-            error_statuses: None,
-            latency_ms: None,
-            latency_jitter_ms: None,
+            ..FaultRule::default()
         });
         settings.validate().unwrap();
         let faults = Faults::new(settings);

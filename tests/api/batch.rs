@@ -216,12 +216,9 @@ async fn faults_apply_to_items_one_by_one() {
         settings.faults.rules = vec![FaultRule {
             method: "POST".into(),
             path: format!("{V1}/accessPackages"),
-            throttle_rate: None,
-            retry_after_secs: None,
             error_rate: Some(1.0),
             error_statuses: Some(vec![503]),
-            latency_ms: None,
-            latency_jitter_ms: None,
+            ..FaultRule::default()
         }];
     })
     .await;

@@ -111,12 +111,9 @@ async fn configured_faults_apply_globally_and_per_rule() {
         settings.faults.rules = vec![FaultRule {
             method: "POST".into(),
             path: format!("{BETA}/accessPackages"),
-            throttle_rate: None,
-            retry_after_secs: None,
             error_rate: Some(1.0),
             error_statuses: Some(vec![503]),
-            latency_ms: None,
-            latency_jitter_ms: None,
+            ..FaultRule::default()
         }];
     })
     .await;
