@@ -40,11 +40,21 @@ class Emulator:
         if not self.http.startswith("http://"):
             raise SystemExit(f"the emulator did not start: {lines}")
 
-    def stop(self) -> None:
+    @property
+    def https_by_name(self) -> str:
+        """The HTTPS address as `https://localhost:<port>`: the JS client's host check and
+        certificate verification want a name."""
+        return f"https://localhost:{self.https.rsplit(':', 1)[1]}"
+
+    def __enter__(self) -> "Emulator":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """SIGTERM, as `docker stop` sends; a graceful stop must exit 0."""
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=30)
         self.dir.cleanup()
-        if code != 0:
+        if code != 0 and exc_info[0] is None:
             raise SystemExit(f"the emulator exited with {code}")
 
 
@@ -78,62 +88,48 @@ def main() -> None:
     binary = str(Path(sys.argv[1]).resolve())
     bearer = token(binary)
 
+    scenario = str(HERE / "python" / "scenario.py")
     for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
-        emulator = Emulator(binary, tls=False)
-        try:
+        with Emulator(binary, tls=False) as emulator:
             run(
                 f"Python {sdk} {version(sdk)} over http ({api})",
-                [sys.executable, str(HERE / "python" / "scenario.py"), api, emulator.http, bearer],
+                [sys.executable, scenario, api, emulator.http, bearer],
             )
-        finally:
-            emulator.stop()
 
     # Fault injection meets the SDK's retry handler: seeded 429s on catalog reads, retried
     # after Retry-After, seen in the request journal.
-    emulator = Emulator(binary, tls=False)
-    try:
+    with Emulator(binary, tls=False) as emulator:
         run(
             f"Python msgraph-sdk {version('msgraph-sdk')} under injected throttling",
-            [sys.executable, str(HERE / "python" / "scenario.py"), "throttled", emulator.http, bearer],
+            [sys.executable, scenario, "throttled", emulator.http, bearer],
         )
-    finally:
-        emulator.stop()
 
     # The same SDK over https, trusting the generated certificate the documented way.
-    emulator = Emulator(binary, tls=True)
-    try:
-        port = emulator.https.rsplit(":", 1)[1]
+    with Emulator(binary, tls=True) as emulator:
         run(
             f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0)",
-            [sys.executable, str(HERE / "python" / "scenario.py"), "v1.0", f"https://localhost:{port}", bearer],
+            [sys.executable, scenario, "v1.0", emulator.https_by_name, bearer],
             env={**os.environ, "SSL_CERT_FILE": emulator.certificate},
         )
-    finally:
-        emulator.stop()
 
     js_version = json.loads(
         (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
     )["version"]
-    emulator = Emulator(binary, tls=True)
-    try:
-        # The client's host check wants a name: https://localhost:<port>.
-        port = emulator.https.rsplit(":", 1)[1]
+    with Emulator(binary, tls=True) as emulator:
         run(
             f"JavaScript @microsoft/microsoft-graph-client {js_version} over https (beta, v1.0)",
-            ["node", str(HERE / "js" / "scenario.mjs"), f"https://localhost:{port}", bearer],
+            ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name, bearer],
             env={**os.environ, "NODE_EXTRA_CA_CERTS": emulator.certificate},
         )
-    finally:
-        emulator.stop()
+
     # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,
     # auth enforced, deleted things stay gone. positive_data_acceptance is off: $filter,
     # $select and $orderby are strings the schema cannot say are well-formed. The control
     # endpoints that change state (reset, seed, faults, journal) are left out: they would
-    # wipe state or turn on faults under the other operations. The coverage phase is skipped for a
-    # generation error inside schemathesis 4.32.5 (FlakyFailure), not a finding. Seeded, so
-    # a failure is repeatable.
-    emulator = Emulator(binary, tls=False)
-    try:
+    # wipe state or turn on faults under the other operations. The coverage phase is skipped
+    # for a generation error inside schemathesis 4.32.5 (FlakyFailure), not a finding.
+    # Seeded, so a failure is repeatable.
+    with Emulator(binary, tls=False) as emulator:
         run(
             f"schemathesis {version('schemathesis')} against /_emulator/openapi.json",
             [
@@ -151,8 +147,6 @@ def main() -> None:
                 "--no-color",
             ],
         )
-    finally:
-        emulator.stop()
     print("SDK suite: all scenarios passed")
 
 

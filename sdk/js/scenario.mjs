@@ -16,13 +16,18 @@ const { BatchRequestContent, BatchResponseContent, Client, GraphError } = graph;
 const [base, token] = process.argv.slice(2);
 const EM = "/identityGovernance/entitlementManagement";
 
-async function scenario(version) {
-  const client = Client.init({
+// The stock client: its default middleware, a token for every request to a custom host.
+function graphClient(version) {
+  return Client.init({
     authProvider: (done) => done(null, token),
     baseUrl: `${base}/`,
     defaultVersion: version,
     customHosts: new Set([new URL(base).hostname]),
   });
+}
+
+async function scenario(version) {
+  const client = graphClient(version);
   const suffix = randomUUID().slice(0, 8);
   const catalogs = version === "beta" ? "accessPackageCatalogs" : "catalogs";
 
@@ -72,12 +77,7 @@ async function scenario(version) {
 
 // The SDK's own batch helpers: it sends item urls with the version ("/beta/identity…").
 async function batch(version) {
-  const client = Client.init({
-    authProvider: (done) => done(null, token),
-    baseUrl: `${base}/`,
-    defaultVersion: version,
-    customHosts: new Set([new URL(base).hostname]),
-  });
+  const client = graphClient(version);
   const name = `JS batch ${randomUUID().slice(0, 8)}`;
   const binding =
     version === "beta"
