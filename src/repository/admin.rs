@@ -117,67 +117,66 @@ async fn clear(tx: &mut Transaction<'_, Sqlite>) -> Result<(), Error> {
     Ok(())
 }
 
+/// `INSERT … ON CONFLICT (id) DO UPDATE` over every column of `T`, bound in `T::COLUMNS`
+/// order: a fixture row replaces the stored one whole.
+fn upsert<T: Table>() -> String {
+    let columns: Vec<&str> = T::COLUMNS.split(',').map(str::trim).collect();
+    let values: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+    let updates: Vec<String> = columns
+        .iter()
+        .filter(|column| **column != "id")
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        T::NAME,
+        T::COLUMNS,
+        values.join(", "),
+        updates.join(", ")
+    )
+}
+
 /// Inserts the rows, or updates those whose id exists. A name taken by another stored
 /// package in the same catalog (merge) is refused by the unique index, rolling back all.
 async fn write(tx: &mut Transaction<'_, Sqlite>, fixture: &ValidFixture) -> Result<(), Error> {
     for catalog in &fixture.catalogs {
-        sqlx::query(&format!(
-            "INSERT INTO catalogs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (id) DO UPDATE SET
-                display_name = excluded.display_name, description = excluded.description,
-                catalog_type = excluded.catalog_type, state = excluded.state,
-                is_externally_visible = excluded.is_externally_visible,
-                created_by = excluded.created_by, created_date_time = excluded.created_date_time,
-                modified_by = excluded.modified_by,
-                modified_date_time = excluded.modified_date_time",
-            Catalog::COLUMNS
-        ))
-        .bind(&catalog.id)
-        .bind(&catalog.display_name)
-        .bind(&catalog.description)
-        .bind(catalog.catalog_type)
-        .bind(catalog.state)
-        .bind(catalog.is_externally_visible)
-        .bind(&catalog.created_by)
-        .bind(&catalog.created_date_time)
-        .bind(&catalog.modified_by)
-        .bind(&catalog.modified_date_time)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(&upsert::<Catalog>())
+            .bind(&catalog.id)
+            .bind(&catalog.display_name)
+            .bind(&catalog.description)
+            .bind(catalog.catalog_type)
+            .bind(catalog.state)
+            .bind(catalog.is_externally_visible)
+            .bind(&catalog.created_by)
+            .bind(&catalog.created_date_time)
+            .bind(&catalog.modified_by)
+            .bind(&catalog.modified_date_time)
+            .execute(&mut **tx)
+            .await?;
     }
     for package in &fixture.access_packages {
-        sqlx::query(&format!(
-            "INSERT INTO access_packages ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (id) DO UPDATE SET
-                catalog_id = excluded.catalog_id, display_name = excluded.display_name,
-                description = excluded.description, is_hidden = excluded.is_hidden,
-                is_role_scopes_visible = excluded.is_role_scopes_visible,
-                created_by = excluded.created_by, created_date_time = excluded.created_date_time,
-                modified_by = excluded.modified_by,
-                modified_date_time = excluded.modified_date_time",
-            AccessPackage::COLUMNS
-        ))
-        .bind(&package.id)
-        .bind(&package.catalog_id)
-        .bind(&package.display_name)
-        .bind(&package.description)
-        .bind(package.is_hidden)
-        .bind(package.is_role_scopes_visible)
-        .bind(&package.created_by)
-        .bind(&package.created_date_time)
-        .bind(&package.modified_by)
-        .bind(&package.modified_date_time)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                Error::InvalidFixture(format!(
-                    "access package '{}': the name \"{}\" is already used in catalog '{}'",
-                    package.id, package.display_name, package.catalog_id
-                ))
-            }
-            _ => e.into(),
-        })?;
+        sqlx::query(&upsert::<AccessPackage>())
+            .bind(&package.id)
+            .bind(&package.catalog_id)
+            .bind(&package.display_name)
+            .bind(&package.description)
+            .bind(package.is_hidden)
+            .bind(package.is_role_scopes_visible)
+            .bind(&package.created_by)
+            .bind(&package.created_date_time)
+            .bind(&package.modified_by)
+            .bind(&package.modified_date_time)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    Error::InvalidFixture(format!(
+                        "access package '{}': the name \"{}\" is already used in catalog '{}'",
+                        package.id, package.display_name, package.catalog_id
+                    ))
+                }
+                _ => e.into(),
+            })?;
     }
     Ok(())
 }
