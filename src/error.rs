@@ -46,18 +46,23 @@ pub enum Error {
     #[error("The resource was not found.")]
     ResourceNotFound,
 
-    /// The catalog a new access package should go into does not exist.
+    /// An entity a request names (by a binding or a reference) does not exist; `target` is
+    /// the property that named it, `entity` its type's short name.
     #[error("The resource was not found.")]
-    CatalogNotFound(String),
+    RelatedNotFound {
+        target: String,
+        entity: &'static str,
+        id: String,
+    },
 
-    #[error("There's an existing access package with name \"{0}\" in the catalog.")]
-    DuplicateAccessPackage(String),
-
-    #[error("The catalog still holds {0} access package(s); delete or move them first.")]
-    CatalogNotEmpty(i64),
-
-    #[error("The built-in catalog cannot be deleted.")]
-    BuiltInCatalog,
+    /// A rule a declaration states (a unique name, rows that block a delete, a built-in
+    /// row), with the status and code it declares.
+    #[error("{message}")]
+    Rule {
+        status: u16,
+        code: &'static str,
+        message: String,
+    },
 
     /// A fixture for seeding that cannot be loaded; the message names row and property.
     #[error("The fixture was not loaded: {0}")]
@@ -116,6 +121,23 @@ impl Error {
         Self::Internal(cause.to_string())
     }
 
+    pub fn rule(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rule {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// One problem with one property, as `InvalidModel` writes it.
+    pub fn invalid_value(target: &str, message: impl Into<String>) -> Self {
+        Self::InvalidModel(vec![Detail {
+            code: "InvalidValue",
+            message: message.into(),
+            target: target.to_owned(),
+        }])
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
@@ -131,14 +153,13 @@ impl Error {
             | Self::InvalidBatch(_)
             | Self::InvalidQuery(_)
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
-            Self::ResourceNotFound | Self::CatalogNotFound(_) => StatusCode::NOT_FOUND,
-            Self::DuplicateAccessPackage(_) | Self::CatalogNotEmpty(_) => StatusCode::CONFLICT,
-            Self::BuiltInCatalog => StatusCode::BAD_REQUEST,
+            Self::ResourceNotFound | Self::RelatedNotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Rule { status, .. } => status_or_500(*status),
             Self::RequestEntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::InjectedFault(status) => crate::faults::injected_status(*status),
+            Self::InjectedFault(status) => status_or_500(*status),
             Self::InvalidRequestHeader(_) => StatusCode::BAD_REQUEST,
             Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
             Self::BadRequest(status, _) => *status,
@@ -161,10 +182,8 @@ impl Error {
             | Self::BadRequest(..) => "BadRequest",
             Self::RequestBodyRead(_) => "RequestBodyRead",
             Self::InvalidModel(_) => "InvalidModel",
-            Self::ResourceNotFound | Self::CatalogNotFound(_) => "ResourceNotFound",
-            Self::DuplicateAccessPackage(_) => "DuplicateAccessPackage",
-            Self::CatalogNotEmpty(_) => "CatalogNotEmpty",
-            Self::BuiltInCatalog => "InvalidRequest",
+            Self::ResourceNotFound | Self::RelatedNotFound { .. } => "ResourceNotFound",
+            Self::Rule { code, .. } => code,
             Self::InvalidFixture(_) => "InvalidFixture",
             Self::InvalidFaults(_) => "InvalidFaults",
             Self::RequestEntityTooLarge => "RequestEntityTooLarge",
@@ -192,10 +211,10 @@ impl Error {
     pub fn details(&self) -> Vec<Detail> {
         match self {
             Self::InvalidModel(details) => details.clone(),
-            Self::CatalogNotFound(id) => vec![Detail {
+            Self::RelatedNotFound { target, entity, id } => vec![Detail {
                 code: "ResourceNotFound",
-                message: format!("No accessPackageCatalog with id '{id}' exists."),
-                target: "catalog".to_owned(),
+                message: format!("No {entity} with id '{id}' exists."),
+                target: target.clone(),
             }],
             _ => Vec::new(),
         }
@@ -210,6 +229,10 @@ impl Error {
             _ => Self::Internal(message),
         }
     }
+}
+
+fn status_or_500(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The message of an injected 5xx, as Graph words its own.

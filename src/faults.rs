@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
@@ -324,11 +323,6 @@ pub async fn inject(
         Some(error) => Ok(req.error_response(error)),
         None => Ok(next.call(req).await?.map_into_boxed_body()),
     }
-}
-
-/// The status an injected 5xx is sent with.
-pub fn injected_status(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::configuration::JournalSettings;
-use crate::domain::timestamp;
 use crate::graph::routing;
+use crate::model::values;
 
 /// One answered request.
 #[derive(Debug, Clone, Serialize)]
@@ -123,7 +123,7 @@ pub async fn record(
         _ => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
     let started = Instant::now();
-    let time = timestamp::now();
+    let time = values::now();
     let method = req.method().to_string();
     let path = req.path().to_owned();
     let query = req.query_string().to_owned();

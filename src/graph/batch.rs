@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error_body;
-use super::request_context::RequestIds;
+use super::ids::RequestIds;
 use crate::Error;
 
 /// Graph's limit.
@@ -187,7 +187,7 @@ impl ItemResponse {
         let body = serde_json::from_slice(&error_body::render(error, &ids)).ok();
         let mut headers = Map::new();
         for (name, value) in [
-            ("content-type", "application/json"),
+            ("Content-Type", "application/json"),
             ("request-id", ids.request_id.as_str()),
             ("client-request-id", ids.client_request_id.as_str()),
         ] {
@@ -200,6 +200,28 @@ impl ItemResponse {
             body,
         }
     }
+}
+
+/// A response header as Graph spells it in a batch item's `headers` (`Content-Type`,
+/// `OData-Version`, `Location`): clients read those exact keys (the JavaScript SDK's
+/// `BatchResponseContent` looks up `headers["Content-Type"]`). Graph's own lower-case
+/// headers (`request-id`, `client-request-id`) stay as they are.
+pub fn header_name(name: &str) -> String {
+    const SPELLINGS: [&str; 9] = [
+        "Content-Type",
+        "OData-Version",
+        "Location",
+        "Retry-After",
+        "WWW-Authenticate",
+        "Allow",
+        "Cache-Control",
+        "ETag",
+        "Preference-Applied",
+    ];
+    SPELLINGS
+        .iter()
+        .find(|spelling| spelling.eq_ignore_ascii_case(name))
+        .map_or_else(|| name.to_owned(), |spelling| (*spelling).to_owned())
 }
 
 /// Which items have succeeded (2xx) so far, for `dependsOn`.

@@ -4,7 +4,7 @@ use serde::Serialize;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::request_context::RequestIds;
+use super::ids::RequestIds;
 use crate::error::{Detail, Error};
 
 #[derive(Serialize)]

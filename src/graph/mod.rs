@@ -1,15 +1,16 @@
-//! Microsoft Graph's wire format, in one place: API versions and service-root URLs,
-//! request-body decoding, `@odata.context` and OData response headers, error bodies,
-//! request ids, and the answers for unknown paths and methods.
+//! Microsoft Graph's wire format, in one place: service-root URLs, request-body decoding,
+//! `@odata.context` and OData response headers, error bodies, request ids, the answers for
+//! unknown paths and methods, `$batch`, and (`wire`) every entity's JSON per version.
 
 pub mod batch;
 pub mod body;
 pub mod error_body;
-pub mod odata;
+pub mod ids;
 pub mod request_context;
 pub mod response;
 pub mod routing;
 pub mod version;
+pub mod wire;
 
-pub use body::{GraphJson, RequestBody, UndeclaredProperties};
-pub use version::{ApiVersion, Beta, PublicUrl, ServiceRoot, V1};
+pub use body::JsonBody;
+pub use version::{PublicUrl, ServiceRoot};

@@ -1,4 +1,4 @@
-//! The outermost middleware. It gives every request its ids, writes every error as Graph's
+//! The middleware just inside the journal. It gives every request its ids, writes every error as Graph's
 //! error body (whichever layer raised it), adds the headers Graph always sends, and logs
 //! one line per request: at `debug`, since a line per request costs a sixth of the
 //! throughput; 5xx at `error`.
@@ -7,52 +7,14 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::HttpMessage;
-use uuid::Uuid;
 
 use super::error_body;
+use super::ids::{RequestIds, CLIENT_REQUEST_ID, REQUEST_ID};
 use crate::Error;
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
-const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
-
-/// The ids Graph reports in headers and in `innerError`.
-#[derive(Debug, Clone)]
-pub struct RequestIds {
-    pub request_id: String,
-    /// The caller's `client-request-id` header, or the request id when it sent none.
-    pub client_request_id: String,
-}
-
-impl RequestIds {
-    /// Ids for an answer that no request of its own carried (a `$batch` item refused
-    /// before it ran).
-    pub fn fresh() -> Self {
-        let request_id = Uuid::new_v4().to_string();
-        Self {
-            client_request_id: request_id.clone(),
-            request_id,
-        }
-    }
-
-    fn for_request(req: &ServiceRequest) -> Self {
-        let request_id = Uuid::new_v4().to_string();
-        let client_request_id = req
-            .headers()
-            .get(&CLIENT_REQUEST_ID)
-            .and_then(|value| value.to_str().ok())
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map_or_else(|| request_id.clone(), str::to_owned);
-        Self {
-            request_id,
-            client_request_id,
-        }
-    }
-}
 
 pub async fn request_context(
     req: ServiceRequest,

@@ -4,6 +4,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::Error;
 
@@ -13,54 +14,42 @@ pub const ODATA_JSON: &str =
 
 pub const ODATA_VERSION: HeaderName = HeaderName::from_static("odata-version");
 
-#[derive(Serialize)]
-struct Entity<'a, T> {
-    #[serde(rename = "@odata.context")]
-    context: &'a str,
-    #[serde(flatten)]
-    value: &'a T,
-}
-
-/// 200 with one entity.
-pub fn ok<T: Serialize>(context: &str, value: &T) -> Result<HttpResponse, Error> {
-    entity(StatusCode::OK, context, value, None)
+/// An entity with its `@odata.context` first; with `location`, a 201 pointing at it.
+pub fn entity(
+    status: StatusCode,
+    context: &str,
+    mut value: Map<String, Value>,
+    location: Option<&str>,
+) -> Result<HttpResponse, Error> {
+    let mut body = Map::with_capacity(value.len() + 1);
+    body.insert("@odata.context".to_owned(), context.into());
+    body.append(&mut value);
+    let mut response = json(status, &body)?;
+    if let Some(location) = location {
+        let location = HeaderValue::from_str(location).map_err(Error::internal)?;
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
 }
 
 /// 201 with the stored entity and a `Location` pointing at it.
-pub fn created<T: Serialize>(
+pub fn created(
     context: &str,
     location: &str,
-    value: &T,
+    value: Map<String, Value>,
 ) -> Result<HttpResponse, Error> {
     entity(StatusCode::CREATED, context, value, Some(location))
-}
-
-fn entity<T: Serialize>(
-    status: StatusCode,
-    context: &str,
-    value: &T,
-    location: Option<&str>,
-) -> Result<HttpResponse, Error> {
-    let body = serde_json::to_vec(&Entity { context, value }).map_err(Error::internal)?;
-    let mut response = HttpResponse::build(status);
-    response
-        .insert_header((header::CONTENT_TYPE, ODATA_JSON))
-        .insert_header((ODATA_VERSION, HeaderValue::from_static("4.0")));
-    if let Some(location) = location {
-        response.insert_header((header::LOCATION, location));
-    }
-    Ok(response.body(body))
 }
 
 /// 200 with a collection: `@odata.context`, `@odata.count` when asked, `@odata.nextLink`
 /// when more rows remain, then `value`.
 pub fn collection(
     context: &str,
-    values: Vec<serde_json::Map<String, serde_json::Value>>,
+    values: Vec<Map<String, Value>>,
     count: Option<i64>,
     next_link: Option<String>,
 ) -> Result<HttpResponse, Error> {
-    let mut body = serde_json::Map::new();
+    let mut body = Map::new();
     body.insert("@odata.context".to_owned(), context.into());
     if let Some(count) = count {
         body.insert("@odata.count".to_owned(), count.into());
@@ -70,19 +59,8 @@ pub fn collection(
     }
     body.insert(
         "value".to_owned(),
-        serde_json::Value::Array(values.into_iter().map(serde_json::Value::Object).collect()),
+        Value::Array(values.into_iter().map(Value::Object).collect()),
     );
-    json(StatusCode::OK, &body)
-}
-
-/// 200 with one entity already shaped by `$select`/`$expand`.
-pub fn shaped_entity(
-    context: &str,
-    mut value: serde_json::Map<String, serde_json::Value>,
-) -> Result<HttpResponse, Error> {
-    let mut body = serde_json::Map::new();
-    body.insert("@odata.context".to_owned(), context.into());
-    body.append(&mut value);
     json(StatusCode::OK, &body)
 }
 

@@ -59,6 +59,12 @@ macro_rules! method {
 }
 
 impl Endpoint {
+    /// Data the resource's handlers read (`Set`, `NavigationRoute`).
+    pub fn app_data<T: 'static>(mut self, data: T) -> Self {
+        self.resource = self.resource.app_data(data);
+        self
+    }
+
     method!(get, get, "GET");
     method!(post, post, "POST");
     method!(patch, patch, "PATCH");

@@ -1,81 +1,70 @@
-//! The two API versions and the absolute URLs Graph writes into responses.
+//! The absolute URLs Graph writes into responses: `@odata.context`, `Location`,
+//! `@odata.nextLink`, for whichever version the request was routed through.
 
 use std::future::{ready, Ready};
-use std::marker::PhantomData;
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 
+use crate::model::{EntityType, Version};
 use crate::Error;
-
-/// Where every Entitlement Management path starts, below the version segment.
-pub const ENTITLEMENT_MANAGEMENT: &str = "identityGovernance/entitlementManagement";
-
-/// A Graph API version. Handlers are generic over it, so one handler serves both versions
-/// and the types decide the wire shape.
-pub trait ApiVersion: 'static {
-    /// The path segment: `beta` or `v1.0`.
-    const SEGMENT: &'static str;
-}
-
-pub struct Beta;
-
-impl ApiVersion for Beta {
-    const SEGMENT: &'static str = "beta";
-}
-
-pub struct V1;
-
-impl ApiVersion for V1 {
-    const SEGMENT: &'static str = "v1.0";
-}
 
 /// `server.public_url`, when set: the base used instead of each request's scheme and Host.
 #[derive(Debug, Clone)]
 pub struct PublicUrl(pub Option<String>);
 
-/// `{base}/{version}` as the client addressed it, for `@odata.context` and `Location`.
-pub struct ServiceRoot<V> {
+/// `{base}/{version}` as the client addressed it.
+pub struct ServiceRoot {
     base: String,
     path: String,
-    version: PhantomData<V>,
+    pub version: Version,
 }
 
-impl<V: ApiVersion> ServiceRoot<V> {
-    /// `…/$metadata#identityGovernance/entitlementManagement/{set}/$entity`
-    pub fn entity_context(&self, entity_set: &str) -> String {
-        self.selected_entity_context(entity_set, "")
+/// `identityGovernance/entitlementManagement/accessPackages`: a set's path below the version.
+pub fn set_path(entity: &EntityType, version: Version) -> String {
+    let set = entity.set(version).unwrap_or(entity.name);
+    if entity.root.is_empty() {
+        set.to_owned()
+    } else {
+        format!("{}/{set}", entity.root)
+    }
+}
+
+impl ServiceRoot {
+    fn metadata(&self) -> String {
+        format!("{}/{}/$metadata#", self.base, self.version.segment())
     }
 
-    /// As `entity_context`, with the `(…)` that `$select` adds: `…/{set}(id,displayName)/$entity`.
-    pub fn selected_entity_context(&self, entity_set: &str, clause: &str) -> String {
+    /// `…/$metadata#identityGovernance/entitlementManagement/{set}{clause}/$entity`, with the
+    /// `(…)` that `$select` adds.
+    pub fn entity_context(&self, entity: &EntityType, clause: &str) -> String {
         format!(
-            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}{clause}/$entity",
-            self.base,
-            V::SEGMENT
+            "{}{}{clause}/$entity",
+            self.metadata(),
+            set_path(entity, self.version)
         )
     }
 
-    /// `…/$metadata#identityGovernance/entitlementManagement/{set}(…)`
-    pub fn collection_context(&self, entity_set: &str, clause: &str) -> String {
+    /// `…/$metadata#identityGovernance/entitlementManagement/{set}{clause}`
+    pub fn collection_context(&self, entity: &EntityType, clause: &str) -> String {
         format!(
-            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}{clause}",
-            self.base,
-            V::SEGMENT
+            "{}{}{clause}",
+            self.metadata(),
+            set_path(entity, self.version)
         )
     }
 
-    /// `…/$metadata#identityGovernance/entitlementManagement/{set}('{id}')/{navigation}(…)`
+    /// `…/$metadata#…/{set}('{id}')/{navigation}{clause}`
     pub fn navigation_context(
         &self,
-        entity_set: &str,
+        parent: &EntityType,
         id: &str,
         navigation: &str,
         clause: &str,
     ) -> String {
         format!(
-            "{}/{}/$metadata#{ENTITLEMENT_MANAGEMENT}/{entity_set}('{id}')/{navigation}{clause}",
-            self.base,
-            V::SEGMENT
+            "{}{}('{id}')/{navigation}{clause}",
+            self.metadata(),
+            set_path(parent, self.version)
         )
     }
 
@@ -85,16 +74,17 @@ impl<V: ApiVersion> ServiceRoot<V> {
     }
 
     /// The canonical URL of one entity, as sent in `Location`.
-    pub fn entity_url(&self, entity_set: &str, id: &str) -> String {
+    pub fn entity_url(&self, entity: &EntityType, id: &str) -> String {
         format!(
-            "{}/{}/{ENTITLEMENT_MANAGEMENT}/{entity_set}/{id}",
+            "{}/{}/{}/{id}",
             self.base,
-            V::SEGMENT
+            self.version.segment(),
+            set_path(entity, self.version)
         )
     }
 }
 
-impl<V: ApiVersion> FromRequest for ServiceRoot<V> {
+impl FromRequest for ServiceRoot {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
 
@@ -106,10 +96,13 @@ impl<V: ApiVersion> FromRequest for ServiceRoot<V> {
                 format!("{}://{}", info.scheme(), info.host())
             }
         };
-        ready(Ok(Self {
-            base,
-            path: req.path().to_owned(),
-            version: PhantomData,
-        }))
+        ready(match req.app_data::<Version>() {
+            Some(version) => Ok(Self {
+                base,
+                path: req.path().to_owned(),
+                version: *version,
+            }),
+            None => Err(Error::internal("no version registered for this route")),
+        })
     }
 }

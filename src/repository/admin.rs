@@ -1,45 +1,33 @@
-//! The emulator's own control operations, for test suites between tests: reset, seed
-//! and export.
+//! The emulator's own control operations, for test suites between tests: reset, seed and
+//! export, over every declared set in dependency order.
 
-use std::collections::HashSet;
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::SqliteConnection;
 
-use sqlx::{Sqlite, Transaction};
-
-use super::query::Table;
-use super::Repository;
-use crate::domain::fixture::{Fixture, ValidFixture};
-use crate::domain::{AccessPackage, Catalog};
+use super::entity::missing_reference;
+use super::{rows, sql, Repository, MIGRATOR};
+use crate::model::{registry, EntityType, FixtureRow, Record};
 use crate::Error;
 
 /// How `seed` treats what is already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedMode {
-    /// The state becomes the built-in catalog plus the fixture.
+    /// The state becomes the built-in rows plus the fixture.
     Replace,
-    /// The fixture's rows are added, or update the rows with their ids.
+    /// The fixture's rows are added, or replace the rows with their ids.
     Merge,
 }
 
-/// What a seed wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seeded {
-    pub catalogs: usize,
-    pub access_packages: usize,
-}
+/// How many rows of each set a seed wrote, by fixture key, in registry order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seeded(pub Vec<(&'static str, usize)>);
 
-/// The state migrations leave: only the built-in General catalog. Must match the row that
-/// `migrations/20261128000001_…` inserts (a test compares the two).
-const SEED: &str = "INSERT INTO catalogs (
-    id, display_name, description, catalog_type, state, is_externally_visible,
-    created_by, created_date_time, modified_by, modified_date_time
-) VALUES (
-    'aa2f6514-3232-46e7-a08a-2411ad8d7128', 'General', 'Built-in catalog.',
-    'serviceDefault', 'published', 1,
-    NULL, '2019-01-01T00:00:00.0000000Z', NULL, '2019-01-01T00:00:00.0000000Z'
-)";
+/// A `--seed` fixture, checked, which `reset` restores.
+#[derive(Debug, Clone)]
+pub struct Baseline(Vec<FixtureRow>);
 
 impl Repository {
-    /// Puts all data back to the seeded state (the built-in catalog, plus the `--seed`
+    /// Puts all data back to the seeded state (the built-in rows, plus the `--seed`
     /// fixture when one was given) in one transaction: readers see the state before or
     /// after, never between, and queued writes run before or after it.
     #[tracing::instrument(skip_all)]
@@ -47,136 +35,164 @@ impl Repository {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         clear(&mut tx).await?;
         if let Some(baseline) = self.baseline.as_deref() {
-            write(&mut tx, baseline).await?;
+            write(&mut tx, &baseline.0).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Loads a fixture in one transaction; an invalid one changes nothing. Validation
-    /// runs inside the transaction, against the catalogs that exist there.
+    /// Loads a fixture in one transaction; an invalid one changes nothing. References and
+    /// unique names are checked inside the transaction, against what it holds.
     #[tracing::instrument(skip_all)]
-    pub async fn seed(&self, fixture: Fixture, mode: SeedMode) -> Result<Seeded, Error> {
+    pub async fn seed(&self, rows: Vec<FixtureRow>, mode: SeedMode) -> Result<Seeded, Error> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         if mode == SeedMode::Replace {
             clear(&mut tx).await?;
         }
-        let known: HashSet<String> = sqlx::query_scalar("SELECT id FROM catalogs")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
-        let valid = fixture.validate(&known)?;
-        write(&mut tx, &valid).await?;
+        write(&mut tx, &rows).await?;
         tx.commit().await?;
-        Ok(Seeded {
-            catalogs: valid.catalogs.len(),
-            access_packages: valid.access_packages.len(),
-        })
+        Ok(counts(&rows))
     }
 
-    /// Checks a fixture as `seed` in replace mode would, without writing: for `--seed`,
-    /// so a bad file stops start-up whether or not it is applied.
-    pub fn validate_baseline(fixture: Fixture) -> Result<ValidFixture, Error> {
-        let builtin = HashSet::from([crate::domain::catalog::GENERAL_ID.to_owned()]);
-        fixture.validate(&builtin)
+    /// Checks a fixture as seed in replace mode would, by loading it into a scratch
+    /// in-memory database: for `--seed`, so a bad file stops start-up whether or not it
+    /// is applied to this database.
+    pub async fn validate_baseline(rows: Vec<FixtureRow>) -> Result<Baseline, Error> {
+        let scratch = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await?;
+        MIGRATOR.run(&scratch).await.map_err(Error::internal)?;
+        let mut tx = scratch.begin().await?;
+        clear(&mut tx).await?;
+        write(&mut tx, &rows).await?;
+        tx.rollback().await?;
+        scratch.close().await;
+        Ok(Baseline(rows))
     }
 
-    /// Everything stored, read in one snapshot.
-    pub async fn export(&self) -> Result<Fixture, Error> {
+    /// Everything stored, read in one snapshot, set by set in default order.
+    pub async fn export(&self) -> Result<Vec<(&'static EntityType, Vec<Record>)>, Error> {
         let mut tx = self.reader.begin().await?;
-        let catalogs = sqlx::query_as::<_, Catalog>(&format!(
-            "SELECT {} FROM catalogs ORDER BY created_date_time, id",
-            Catalog::COLUMNS
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
-        let access_packages = sqlx::query_as::<_, AccessPackage>(&format!(
-            "SELECT {} FROM access_packages ORDER BY created_date_time, id",
-            AccessPackage::COLUMNS
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
+        let mut sets = Vec::new();
+        for entity in registry::ENTITY_TYPES {
+            let order: Vec<&str> = entity.default_order.iter().copied().chain(["id"]).collect();
+            let found = sqlx::query(&format!(
+                "SELECT {} FROM {} ORDER BY {}",
+                sql::columns(entity),
+                entity.table,
+                order.join(", ")
+            ))
+            .fetch_all(&mut *tx)
+            .await?;
+            sets.push((*entity, rows::records(entity, &found)?));
+        }
         tx.commit().await?;
-        Ok(Fixture {
-            catalogs: catalogs.into_iter().map(Into::into).collect(),
-            access_packages: access_packages.into_iter().map(Into::into).collect(),
-        })
+        Ok(sets)
     }
 }
 
-/// Everything gone but the built-in catalog, as migrations leave it.
-async fn clear(tx: &mut Transaction<'_, Sqlite>) -> Result<(), Error> {
-    sqlx::query("DELETE FROM access_packages")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM catalogs")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(SEED).execute(&mut **tx).await?;
-    Ok(())
-}
-
-/// `INSERT … ON CONFLICT (id) DO UPDATE` over every column of `T`, bound in `T::COLUMNS`
-/// order: a fixture row replaces the stored one whole.
-fn upsert<T: Table>() -> String {
-    let columns: Vec<&str> = T::COLUMNS.split(',').map(str::trim).collect();
-    let values: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-    let updates: Vec<String> = columns
-        .iter()
-        .filter(|column| **column != "id")
-        .map(|column| format!("{column} = excluded.{column}"))
-        .collect();
-    format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
-        T::NAME,
-        T::COLUMNS,
-        values.join(", "),
-        updates.join(", ")
+fn counts(rows: &[FixtureRow]) -> Seeded {
+    Seeded(
+        registry::ENTITY_TYPES
+            .iter()
+            .map(|entity| {
+                let n = rows
+                    .iter()
+                    .filter(|row| std::ptr::eq(row.record.entity(), *entity))
+                    .count();
+                (entity.fixture, n)
+            })
+            .collect(),
     )
 }
 
-/// Inserts the rows, or updates those whose id exists. A name taken by another stored
-/// package in the same catalog (merge) is refused by the unique index, rolling back all.
-async fn write(tx: &mut Transaction<'_, Sqlite>, fixture: &ValidFixture) -> Result<(), Error> {
-    for catalog in &fixture.catalogs {
-        sqlx::query(&upsert::<Catalog>())
-            .bind(&catalog.id)
-            .bind(&catalog.display_name)
-            .bind(&catalog.description)
-            .bind(catalog.catalog_type)
-            .bind(catalog.state)
-            .bind(catalog.is_externally_visible)
-            .bind(&catalog.created_by)
-            .bind(&catalog.created_date_time)
-            .bind(&catalog.modified_by)
-            .bind(&catalog.modified_date_time)
-            .execute(&mut **tx)
+/// Everything gone but the built-in rows, as migrations leave it: children first.
+async fn clear(tx: &mut SqliteConnection) -> Result<(), Error> {
+    for entity in registry::ENTITY_TYPES.iter().rev() {
+        sqlx::query(&format!("DELETE FROM {}", entity.table))
+            .execute(&mut *tx)
             .await?;
     }
-    for package in &fixture.access_packages {
-        sqlx::query(&upsert::<AccessPackage>())
-            .bind(&package.id)
-            .bind(&package.catalog_id)
-            .bind(&package.display_name)
-            .bind(&package.description)
-            .bind(package.is_hidden)
-            .bind(package.is_role_scopes_visible)
-            .bind(&package.created_by)
-            .bind(&package.created_date_time)
-            .bind(&package.modified_by)
-            .bind(&package.modified_date_time)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_unique_violation() => {
-                    Error::InvalidFixture(format!(
-                        "access package '{}': the name \"{}\" is already used in catalog '{}'",
-                        package.id, package.display_name, package.catalog_id
-                    ))
-                }
-                _ => e.into(),
-            })?;
+    for entity in registry::ENTITY_TYPES {
+        for record in Record::builtins(entity) {
+            upsert(tx, &record).await?;
+        }
     }
+    Ok(())
+}
+
+/// Inserts the rows (parents' sets come first), or replaces those whose id exists. A
+/// missing reference or a name already used rolls back all, naming the row.
+async fn write(tx: &mut SqliteConnection, rows: &[FixtureRow]) -> Result<(), Error> {
+    for row in rows {
+        let entity = row.record.entity();
+        if let Some((navigation, fk, id)) = missing_reference(tx, &row.record).await? {
+            let property = entity
+                .column(fk)
+                .map_or(fk, |(_, property)| property.name.any());
+            return Err(Error::InvalidFixture(format!(
+                "{}.{property}: no {} with id '{id}' in the fixture or the emulator",
+                row.at,
+                navigation.target().name
+            )));
+        }
+        upsert(tx, &row.record).await.map_err(|error| match error {
+            Error::Rule { message, .. } => {
+                Error::InvalidFixture(format!("{}: {message}", unique_place(row)))
+            }
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// `accessPackages[1].displayName`: the row and the last column of its unique rule.
+fn unique_place(row: &FixtureRow) -> String {
+    let entity = row.record.entity();
+    let column = entity
+        .constraints
+        .iter()
+        .find_map(|constraint| match constraint {
+            crate::model::Constraint::Unique { columns, .. } => columns.last().copied(),
+            _ => None,
+        });
+    match column.and_then(|column| entity.column(column)) {
+        Some((_, property)) => format!("{}.{} is already used", row.at, property.name.any()),
+        None => format!("{} is already used", row.at),
+    }
+}
+
+/// `INSERT … ON CONFLICT (id) DO UPDATE` over every column: a row replaces the stored one
+/// whole. A clash with another row's unique name is the declared 409, as `Rule`.
+async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error> {
+    let entity = record.entity();
+    let columns = sql::columns(entity);
+    let values: Vec<String> = entity
+        .properties
+        .iter()
+        .map(|property| format!("r.value ->> '{}'", property.column))
+        .collect();
+    let updates: Vec<String> = entity
+        .properties
+        .iter()
+        .filter(|property| property.column != "id")
+        .map(|property| format!("{0} = excluded.{0}", property.column))
+        .collect();
+    let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
+    sqlx::query(&format!(
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM (SELECT ?1 AS value) AS r WHERE 1 \
+         ON CONFLICT (id) DO UPDATE SET {updates}",
+        table = entity.table,
+        values = values.join(", "),
+        updates = updates.join(", "),
+    ))
+    .bind(&row)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| match error.as_database_error() {
+        Some(e) if e.is_unique_violation() => super::batch_insert::conflict(entity, record, false),
+        _ => Error::from(error),
+    })?;
     Ok(())
 }

@@ -1,20 +1,22 @@
-//! The repository: all SQL, all transactions. Handlers call its methods with validated
-//! domain values and get stored rows back.
+//! The repository: all SQL, all transactions. Handlers call its methods with checked
+//! records and get stored ones back; the SQL for every declared entity is built here from
+//! its declaration.
 //!
 //! SQLite has one writer at a time, so writes go through a pool of exactly one connection:
 //! concurrent writers queue in-process instead of racing for the file lock and failing
-//! with SQLITE_BUSY. Creates of access packages queue for that connection in batches
-//! (`group_commit`). Reads use their own pool and, in WAL mode, never wait for writes.
+//! with SQLITE_BUSY. Creates of sets declared `Writes::Batched` queue for that connection
+//! in batches (`batch_insert`). Reads use their own pool and, in WAL mode, never wait for
+//! writes.
 //!
 //! Commits never copy the WAL back into the database file: automatic checkpoints are off
 //! on the writer and `checkpoint` does it between requests instead.
 
-mod access_packages;
 mod admin;
-mod catalogs;
+mod batch_insert;
 mod checkpoint;
-mod group_commit;
-pub mod query;
+mod entity;
+mod rows;
+mod sql;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,12 +25,11 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
 
-pub use self::admin::{SeedMode, Seeded};
+pub use self::admin::{Baseline, SeedMode, Seeded};
+use self::batch_insert::CreateQueue;
 use self::checkpoint::Checkpoints;
-use self::group_commit::CreateQueue;
+pub use self::sql::ListQuery;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
-use crate::domain::fixture::ValidFixture;
-use crate::domain::validation::canonical_guid;
 use crate::Error;
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
@@ -39,8 +40,8 @@ pub struct Repository {
     writer: SqlitePool,
     reader: SqlitePool,
     creates: CreateQueue,
-    /// The `--seed` fixture, which `reset` restores along with the built-in catalog.
-    baseline: Option<Arc<ValidFixture>>,
+    /// The `--seed` fixture, which `reset` restores along with the built-in rows.
+    baseline: Option<Arc<Baseline>>,
     /// Whether this open created the database (no migration had run before).
     created: bool,
 }
@@ -123,8 +124,8 @@ impl Repository {
         self.created
     }
 
-    /// Makes `reset` restore `fixture` (the `--seed` file) besides the built-in catalog.
-    pub fn with_baseline(mut self, fixture: ValidFixture) -> Self {
+    /// Makes `reset` restore `fixture` (the `--seed` file) besides the built-in rows.
+    pub fn with_baseline(mut self, fixture: Baseline) -> Self {
         self.baseline = Some(Arc::new(fixture));
         self
     }
@@ -140,9 +141,4 @@ impl Repository {
         self.reader.close().await;
         self.writer.close().await;
     }
-}
-
-/// Ids are stored lower-case and hyphenated; a GUID in any other form still finds its row.
-fn normalize_id(id: &str) -> String {
-    canonical_guid(id).unwrap_or_else(|| id.to_owned())
 }

@@ -2,10 +2,10 @@
 //! when it is set (see `auth`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
-use crate::domain::fixture::Fixture;
 use crate::faults::{FaultSettings, Faults};
+use crate::graph::wire::fixture;
 use crate::journal::Journal;
 use crate::repository::{Repository, SeedMode};
 use crate::Error;
@@ -32,16 +32,18 @@ pub async fn seed(
             )))
         }
     };
-    let seeded = repository.seed(Fixture::parse(&body)?, mode).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "catalogs": seeded.catalogs,
-        "accessPackages": seeded.access_packages,
-    })))
+    let seeded = repository.seed(fixture::parse(&body)?, mode).await?;
+    let counts: Map<String, Value> = seeded
+        .0
+        .into_iter()
+        .map(|(set, rows)| (set.to_owned(), Value::from(rows)))
+        .collect();
+    Ok(HttpResponse::Ok().json(counts))
 }
 
 /// `GET /_emulator/export`: the whole state, in the fixture format `seed` loads.
 pub async fn export(repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
-    Ok(HttpResponse::Ok().json(repository.export().await?))
+    Ok(HttpResponse::Ok().json(fixture::export(repository.export().await?)))
 }
 
 fn query_value(request: &HttpRequest, name: &str) -> Option<String> {

@@ -3,7 +3,6 @@
 //! order, against the real state.
 
 use std::cell::OnceCell;
-use std::marker::PhantomData;
 use std::rc::Rc;
 
 use actix_service::boxed::{self, BoxService};
@@ -11,15 +10,17 @@ use actix_service::{IntoServiceFactory, Service, ServiceExt, ServiceFactory};
 use actix_web::body::{self, BoxBody};
 use actix_web::dev::{AppConfig, Payload, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode, Uri, Version};
+use actix_web::http::{Method, StatusCode, Uri, Version as HttpVersion};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
-use crate::graph::batch::{item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes};
+use crate::app::AppState;
+use crate::graph::batch::{
+    header_name, item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes,
+};
 use crate::graph::response;
-use crate::graph::ApiVersion;
-use crate::startup::AppState;
+use crate::model::Version;
 use crate::Error;
 
 type Pipeline = BoxService<actix_http::Request, ServiceResponse<BoxBody>, actix_web::Error>;
@@ -62,10 +63,7 @@ impl BatchExecutor {
 /// its url was spelled.
 struct BatchItem;
 
-pub async fn batch<V: ApiVersion>(
-    request: HttpRequest,
-    body: Bytes,
-) -> Result<HttpResponse, Error> {
+pub async fn batch(request: HttpRequest, body: Bytes) -> Result<HttpResponse, Error> {
     if request.extensions().get::<BatchItem>().is_some() {
         return Err(Error::InvalidBatch(
             "A batch cannot contain a batch.".to_owned(),
@@ -76,7 +74,11 @@ pub async fn batch<V: ApiVersion>(
         .app_data::<BatchExecutor>()
         .ok_or_else(|| Error::internal("no batch executor registered"))?;
     let pipeline = executor.pipeline().await?;
-    let outer = Outer::<V>::of(&request);
+    let version = request
+        .app_data::<Version>()
+        .copied()
+        .ok_or_else(|| Error::internal("no version registered for $batch"))?;
+    let outer = Outer::of(&request, version);
 
     let mut outcomes = Outcomes::default();
     let mut responses = Vec::with_capacity(batch.items.len());
@@ -99,30 +101,30 @@ pub async fn batch<V: ApiVersion>(
 
 /// What items inherit from the batch request: its token, host and scheme (so links in
 /// item bodies point where the batch was sent), and the peer.
-struct Outer<V> {
+struct Outer {
     authorization: Option<HeaderValue>,
     host: String,
     scheme: String,
     peer: Option<std::net::SocketAddr>,
-    version: PhantomData<V>,
+    version: Version,
 }
 
-impl<V: ApiVersion> Outer<V> {
-    fn of(request: &HttpRequest) -> Self {
+impl Outer {
+    fn of(request: &HttpRequest, version: Version) -> Self {
         let info = request.connection_info();
         Self {
             authorization: request.headers().get(header::AUTHORIZATION).cloned(),
             host: info.host().to_owned(),
             scheme: info.scheme().to_owned(),
             peer: request.peer_addr(),
-            version: PhantomData,
+            version,
         }
     }
 
     /// The item as a request of its own; a malformed one is that item's 400.
     fn request(&self, item: &Item) -> Result<actix_http::Request, Error> {
         let invalid = |message: String| Error::InvalidBatch(message);
-        let target = item_target(&item.url, V::SEGMENT);
+        let target = item_target(&item.url, self.version.segment());
         if target
             .split('?')
             .next()
@@ -146,7 +148,7 @@ impl<V: ApiVersion> Outer<V> {
         let head = request.head_mut();
         head.method = method;
         head.uri = uri;
-        head.version = Version::HTTP_11;
+        head.version = HttpVersion::HTTP_11;
         head.peer_addr = self.peer;
         let headers = &mut head.headers;
         for (name, value) in &item.headers {
@@ -211,11 +213,11 @@ async fn run(pipeline: &Pipeline, id: String, request: actix_http::Request) -> I
             continue;
         }
         if let Ok(text) = value.to_str() {
-            headers.insert(name.as_str().to_owned(), Value::String(text.to_owned()));
+            headers.insert(header_name(name.as_str()), Value::String(text.to_owned()));
         }
     }
     let json = headers
-        .get("content-type")
+        .get("Content-Type")
         .and_then(Value::as_str)
         .is_some_and(|value| value.starts_with("application/json"));
     let bytes = body::to_bytes(response.into_body())

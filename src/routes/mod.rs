@@ -1,26 +1,22 @@
-//! The URL space. Every Entitlement Management path exists under `/beta` and `/v1.0`, and
-//! unversioned (`/identityGovernance/…`, as on Microsoft's doc pages), which is beta.
-//! One scope per path segment lets `graph::routing::unknown_segment` name the segment
-//! that matched nothing.
+//! The URL space. Every declared entity set is mounted under `/beta` and `/v1.0` by the
+//! name that version gives it, and unversioned (`/identityGovernance/…`, as on Microsoft's
+//! doc pages), which is beta. One scope per path segment lets
+//! `graph::routing::unknown_segment` name the segment that matched nothing.
 
-mod access_packages;
 mod admin;
 pub mod batch;
-mod catalogs;
+mod entity_set;
 mod health;
 mod listing;
+mod navigation;
+mod set;
+mod shape;
 
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::endpoint;
-use crate::graph::{Beta, V1};
-use crate::resources::catalog::ACCESS_PACKAGES;
-use crate::resources::{AccessPackageDialect, CatalogDialect};
-
-/// An API version's spelling of every resource type served.
-pub trait Dialect: AccessPackageDialect + CatalogDialect {}
-
-impl<V: AccessPackageDialect + CatalogDialect> Dialect for V {}
+use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
+pub use set::{NavigationRoute, Set};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -41,67 +37,132 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .get(admin::requests)
                     .delete(admin::clear_requests),
             ),
-    )
-    .service(
-        web::scope("/beta")
-            .service(endpoint("/$batch").post(batch::batch::<Beta>))
-            .configure(entitlement_management::<Beta>),
-    )
-    .service(
-        web::scope("/v1.0")
-            .service(endpoint("/$batch").post(batch::batch::<V1>))
-            .configure(entitlement_management::<V1>),
-    )
-    .configure(entitlement_management::<Beta>);
+    );
+    for version in Version::ALL {
+        cfg.service(
+            web::scope(&format!("/{}", version.segment()))
+                .app_data(version)
+                .service(endpoint("/$batch").post(batch::batch))
+                .configure(|cfg| entity_sets(cfg, version)),
+        );
+    }
+    entity_sets(cfg, Version::Beta);
 }
 
-fn entitlement_management<V: Dialect>(cfg: &mut ServiceConfig) {
-    // `/$count` is registered before `/{id}`, which would otherwise take it for an id.
-    let access_packages = web::scope("/accessPackages")
-        .service(
-            endpoint("")
-                .get(access_packages::list::<V>)
-                .post(access_packages::create::<V>),
-        )
-        .service(endpoint("/$count").get(access_packages::count::<V>))
-        .service(
-            web::scope("/{id}")
-                .service(
-                    endpoint("")
-                        .get(access_packages::get::<V>)
-                        .patch(access_packages::update::<V>)
-                        .delete(access_packages::delete),
-                )
-                .service(
-                    endpoint(&format!("/{}", V::CATALOG_NAVIGATION))
-                        .get(access_packages::catalog::<V>),
-                ),
+/// Every set the version serves, below its root path.
+fn entity_sets(cfg: &mut ServiceConfig, version: Version) {
+    let served: Vec<&'static EntityType> = registry::ENTITY_TYPES
+        .iter()
+        .copied()
+        .filter(|entity| entity.set(version).is_some())
+        .collect();
+    mount(cfg, version, "", &served);
+}
+
+/// The sets whose root is `prefix` here, and a scope per next segment for the rest.
+fn mount(
+    cfg: &mut ServiceConfig,
+    version: Version,
+    prefix: &str,
+    entities: &[&'static EntityType],
+) {
+    let mut segments: Vec<&'static str> = Vec::new();
+    for entity in entities {
+        if entity.root == prefix {
+            if let Some(name) = entity.set(version) {
+                cfg.service(set_scope(entity, version, name));
+            }
+            continue;
+        }
+        let rest = entity
+            .root
+            .strip_prefix(prefix)
+            .unwrap_or(entity.root)
+            .trim_start_matches('/');
+        let next = rest.split('/').next().unwrap_or(rest);
+        if !segments.contains(&next) {
+            segments.push(next);
+        }
+    }
+    for segment in segments {
+        let below = if prefix.is_empty() {
+            segment.to_owned()
+        } else {
+            format!("{prefix}/{segment}")
+        };
+        let under: Vec<&'static EntityType> = entities
+            .iter()
+            .copied()
+            .filter(|entity| entity.root == below || entity.root.starts_with(&format!("{below}/")))
+            .collect();
+        cfg.service(
+            web::scope(&format!("/{segment}"))
+                .app_data(version)
+                .configure(|cfg| mount(cfg, version, &below, &under)),
         );
-    let catalogs = web::scope(&format!("/{}", <V as CatalogDialect>::ENTITY_SET))
-        .service(
-            endpoint("")
-                .get(catalogs::list::<V>)
-                .post(catalogs::create::<V>),
-        )
-        .service(endpoint("/$count").get(catalogs::count::<V>))
-        .service(
-            web::scope("/{id}")
-                .service(
-                    endpoint("")
-                        .get(catalogs::get::<V>)
-                        .patch(catalogs::update::<V>)
-                        .delete(catalogs::delete),
-                )
-                .service(
-                    endpoint(&format!("/{ACCESS_PACKAGES}"))
-                        .get(access_packages::list_in_catalog::<V>),
-                ),
-        );
-    cfg.service(
-        web::scope("/identityGovernance").service(
-            web::scope("/entitlementManagement")
-                .service(access_packages)
-                .service(catalogs),
-        ),
-    );
+    }
+}
+
+/// `/{set}`, `/{set}/$count`, `/{set}/{id}` and its navigations, with the methods the
+/// declaration serves (so 405 lists the right ones). `/$count` comes before `/{id}`,
+/// which would otherwise take it for an id.
+fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix_web::Scope {
+    let set = Set { entity, version };
+    let operations = entity.operations;
+    let mut collection = endpoint("").get(entity_set::list);
+    if operations.create {
+        collection = collection.post(entity_set::create);
+    }
+    let mut item = endpoint("").get(entity_set::get);
+    item = match operations.update {
+        Update::Patch => item.patch(entity_set::update),
+        Update::Put => item.put(entity_set::replace),
+        Update::None => item,
+    };
+    if operations.delete {
+        item = item.delete(entity_set::delete);
+    }
+    let mut by_id = web::scope("/{id}").service(item);
+    for (name, navigation) in entity.navigations_in(version) {
+        if navigation.segment != Segment::None {
+            by_id = by_id.service(navigation_scope(set, navigation, name));
+        }
+    }
+    web::scope(&format!("/{name}"))
+        .app_data(set)
+        .service(collection)
+        .service(endpoint("/$count").get(entity_set::count))
+        .service(by_id)
+}
+
+fn navigation_scope(
+    parent: Set,
+    navigation: &'static Navigation,
+    name: &'static str,
+) -> actix_web::Scope {
+    let route = NavigationRoute {
+        parent,
+        navigation,
+        name,
+    };
+    let scope = web::scope(&format!("/{name}")).app_data(route);
+    if let Link::ToOne { .. } = navigation.link {
+        return scope.service(endpoint("").get(navigation::get_related));
+    }
+    let mut collection = endpoint("").get(navigation::list_related);
+    if navigation.segment == Segment::Contained {
+        collection = collection.post(navigation::create_related);
+    }
+    let scope = scope
+        .service(collection)
+        .service(endpoint("/$count").get(navigation::count_related));
+    if navigation.segment != Segment::Contained {
+        return scope;
+    }
+    scope.service(
+        endpoint("/{key}")
+            .get(navigation::get_item)
+            .patch(navigation::update_item)
+            .delete(navigation::delete_item),
+    )
 }

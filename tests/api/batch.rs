@@ -71,13 +71,16 @@ async fn items_run_against_the_real_state_in_dependency_order() {
     assert_eq!(created["status"], 201);
     let id = created["body"]["id"].as_str().unwrap();
     assert_eq!(created["body"]["displayName"], "batched");
-    assert!(created["headers"]["location"]
+    // Graph's spelling: the JavaScript SDK reads `headers["Content-Type"]` exactly.
+    assert!(created["headers"]["Location"]
         .as_str()
         .unwrap()
         .ends_with(&format!(
             "/v1.0/identityGovernance/entitlementManagement/accessPackages/{id}"
         )));
-    assert_eq!(created["headers"]["content-type"], ODATA_JSON);
+    assert_eq!(created["headers"]["Content-Type"], ODATA_JSON);
+    assert_eq!(created["headers"]["OData-Version"], "4.0");
+    assert!(created["headers"].get("content-type").is_none());
     assert!(created["headers"]["request-id"].is_string());
 
     let listed = by_id(&responses, "2");
@@ -239,10 +242,10 @@ async fn faults_apply_to_items_one_by_one() {
     );
     let faulted = by_id(&responses, "1");
     assert_eq!(faulted["status"], 503, "the POST rule, per item");
-    assert_eq!(faulted["headers"]["retry-after"], "1");
+    assert_eq!(faulted["headers"]["Retry-After"], "1");
     let item = by_id(&responses, "2");
     assert_eq!(item["status"], 429);
-    assert_eq!(item["headers"]["retry-after"], "10");
+    assert_eq!(item["headers"]["Retry-After"], "10");
     assert_eq!(item["body"]["error"]["code"], "TooManyRequests");
     assert_eq!(by_id(&responses, "3")["status"], 200);
     assert_eq!(app.count_rows("access_packages").await, 0);

@@ -1,38 +1,37 @@
 //! The indexed filters and orderings do not scan the table.
 
-use entitlement_emulator::domain::AccessPackage;
-use entitlement_emulator::domain::Field;
-use entitlement_emulator::graph::odata::{filter, Direction, Limits};
-use entitlement_emulator::repository::query::ListQuery;
-use entitlement_emulator::repository::Repository;
-use entitlement_emulator::resources::access_package::BETA_SCHEMA;
+use entitlement_emulator::model::access_package::ACCESS_PACKAGE;
+use entitlement_emulator::model::Version;
+use entitlement_emulator::odata::{filter, Column, Direction, Limits, Scalar, Scope};
+use entitlement_emulator::repository::{ListQuery, Repository};
 
 use crate::helpers::*;
 
 async fn plan(
     repository: &Repository,
     text: Option<&str>,
-    order: &[(Field, Direction)],
+    order: &[(Column, Direction)],
     after: bool,
 ) -> String {
     let limits = Limits {
         max_depth: 32,
         max_nodes: 256,
     };
-    let parsed = text.map(|text| filter::parse(text, &BETA_SCHEMA, limits).expect("parses"));
-    let after_values: Vec<_> = order
-        .iter()
-        .map(|_| entitlement_emulator::domain::Scalar::Text("x".into()))
-        .collect();
+    let scope = Scope::new(&ACCESS_PACKAGE, Version::Beta);
+    let parsed = text.map(|text| filter::parse(text, scope, limits).expect("parses"));
+    let after_values: Vec<_> = order.iter().map(|_| Scalar::Text("x".into())).collect();
     let plan = repository
-        .explain_list::<AccessPackage>(&ListQuery {
-            filter: parsed.as_ref(),
-            scope: None,
-            order,
-            after: after.then_some(after_values.as_slice()),
-            skip: 0,
-            limit: 100,
-        })
+        .explain_list(
+            &ACCESS_PACKAGE,
+            &ListQuery {
+                filter: parsed.as_ref(),
+                scope: None,
+                order,
+                after: after.then_some(after_values.as_slice()),
+                skip: 0,
+                limit: 100,
+            },
+        )
         .await
         .expect("explains");
     plan.join(" | ")
@@ -43,13 +42,17 @@ async fn indexed_filters_and_orders_search_instead_of_scanning() {
     let dir = tempfile::tempdir().unwrap();
     let settings = test_settings(dir.path());
     let repository = Repository::open(&settings.database).await.unwrap();
+    let column = |name: &str| {
+        let (_, property) = ACCESS_PACKAGE.column(name).expect("a declared column");
+        Column::own(property)
+    };
     let default_order = [
-        (Field::CreatedDateTime, Direction::Ascending),
-        (Field::Id, Direction::Ascending),
+        (column("created_date_time"), Direction::Ascending),
+        (column("id"), Direction::Ascending),
     ];
     let by_name = [
-        (Field::DisplayName, Direction::Ascending),
-        (Field::Id, Direction::Ascending),
+        (column("display_name"), Direction::Ascending),
+        (column("id"), Direction::Ascending),
     ];
 
     let cases = [

@@ -1,6 +1,6 @@
-//! `$filter`: text → tokens → a typed syntax tree whose leaves are stored fields and
-//! normalised values. Nothing here knows SQL; the repository translates the tree and binds
-//! every value.
+//! `$filter`: text → tokens → a typed syntax tree whose leaves are declared properties
+//! (of the entity, or of one it references) and normalised values. Nothing here knows SQL;
+//! the repository translates the tree and binds every value.
 //!
 //! Grammar (OData's precedence: `not` over comparisons over `and` over `or`):
 //! ```text
@@ -11,12 +11,11 @@
 //! primary := "(" or ")" | name "(" args ")" | literal | property path
 //! ```
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Schema;
-use crate::domain::{CatalogState, CatalogType, Field, Kind, Scalar};
+use super::lexer::{lex, Token, TokenKind};
+use super::{Column, Scalar, Scope};
+use crate::model::{values, Edm};
 use crate::Error;
 
 /// Bounds that keep hostile filters from exhausting the stack or the CPU.
@@ -41,7 +40,7 @@ pub enum Filter {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
-    Field(Field),
+    Column(Column),
     Lower(Box<Operand>),
     Upper(Box<Operand>),
     Value(Scalar),
@@ -88,13 +87,13 @@ pub enum TextMatch {
     EndsWith,
 }
 
-pub fn parse(text: &str, schema: &Schema, limits: Limits) -> Result<Filter, Error> {
+pub fn parse(text: &str, scope: Scope, limits: Limits) -> Result<Filter, Error> {
     let tokens = lex(text)?;
     let mut parser = Parser {
         text,
         tokens,
         position: 0,
-        schema,
+        scope,
         limits,
         depth: 0,
         nodes: 0,
@@ -107,88 +106,6 @@ pub fn parse(text: &str, schema: &Schema, limits: Limits) -> Result<Filter, Erro
 }
 
 // ---------------------------------------------------------------------------------------
-// Tokens
-
-#[derive(Debug, Clone, PartialEq)]
-enum TokenKind {
-    Open,
-    Close,
-    Comma,
-    String(String),
-    /// Anything else without spaces: keywords, names, paths, numbers, GUIDs, dates.
-    Bare(String),
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: TokenKind,
-    start: usize,
-}
-
-fn lex(text: &str) -> Result<Vec<Token>, Error> {
-    let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
-        match c {
-            c if c.is_whitespace() => {
-                chars.next();
-            }
-            '(' | ')' | ',' => {
-                chars.next();
-                let kind = match c {
-                    '(' => TokenKind::Open,
-                    ')' => TokenKind::Close,
-                    _ => TokenKind::Comma,
-                };
-                tokens.push(Token { kind, start });
-            }
-            '\'' => {
-                chars.next();
-                let mut value = String::new();
-                loop {
-                    match chars.next() {
-                        Some((_, '\'')) => {
-                            // A doubled quote is a quote inside the string.
-                            if chars.peek().is_some_and(|&(_, next)| next == '\'') {
-                                chars.next();
-                                value.push('\'');
-                            } else {
-                                break;
-                            }
-                        }
-                        Some((_, c)) => value.push(c),
-                        None => {
-                            return Err(Error::InvalidQuery(format!(
-                                "There is an unterminated string literal at position {start} in '{text}'."
-                            )))
-                        }
-                    }
-                }
-                tokens.push(Token {
-                    kind: TokenKind::String(value),
-                    start,
-                });
-            }
-            _ => {
-                let mut end = start;
-                while let Some(&(i, c)) = chars.peek() {
-                    if c.is_whitespace() || matches!(c, '(' | ')' | ',' | '\'') {
-                        break;
-                    }
-                    end = i + c.len_utf8();
-                    chars.next();
-                }
-                tokens.push(Token {
-                    kind: TokenKind::Bare(text[start..end].to_owned()),
-                    start,
-                });
-            }
-        }
-    }
-    Ok(tokens)
-}
-
-// ---------------------------------------------------------------------------------------
 // Parsing and type checking
 
 /// What a primary turned out to be: a condition, or a value of some type.
@@ -197,10 +114,11 @@ enum Node {
     Value(Operand, Type),
 }
 
-/// The type of a value, for checking comparisons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The type of a value, for checking comparisons: a property's declared type, or a
+/// literal's.
+#[derive(Debug, Clone, Copy)]
 enum Type {
-    Field(Kind),
+    Property(Edm),
     String,
     Bool,
     Null,
@@ -209,26 +127,48 @@ enum Type {
     DateTime,
 }
 
+/// What a type compares like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Text,
+    Guid,
+    Bool,
+    Int,
+    DateTime,
+    Enum(*const crate::model::EnumType),
+    Complex,
+    Null,
+}
+
 impl Type {
-    fn edm(self) -> &'static str {
+    fn class(self) -> Class {
         match self {
-            Self::Field(Kind::Text) | Self::String => "Edm.String",
-            Self::Field(Kind::Guid) | Self::Guid => "Edm.Guid",
-            Self::Field(Kind::Bool) | Self::Bool => "Edm.Boolean",
-            Self::Field(Kind::DateTime) | Self::DateTime => "Edm.DateTimeOffset",
-            Self::Field(Kind::CatalogType) => "microsoft.graph.accessPackageCatalogType",
-            Self::Field(Kind::CatalogState) => "microsoft.graph.accessPackageCatalogState",
+            Self::Property(Edm::String) | Self::String => Class::Text,
+            Self::Property(Edm::Guid) | Self::Guid => Class::Guid,
+            Self::Property(Edm::Bool) | Self::Bool => Class::Bool,
+            Self::Property(Edm::Int32) | Self::Int => Class::Int,
+            Self::Property(Edm::DateTimeOffset) | Self::DateTime => Class::DateTime,
+            Self::Property(Edm::Enum(enumeration)) => Class::Enum(enumeration),
+            Self::Property(Edm::Complex(_)) => Class::Complex,
+            Self::Null => Class::Null,
+        }
+    }
+
+    fn edm(self, scope: Scope) -> &'static str {
+        match self {
+            Self::Property(edm) => edm.name(scope.version),
+            Self::String => "Edm.String",
+            Self::Guid => "Edm.Guid",
+            Self::Bool => "Edm.Boolean",
+            Self::DateTime => "Edm.DateTimeOffset",
             Self::Null => "null",
             Self::Int => "Edm.Int64",
         }
     }
 
+    /// Text functions apply: strings, GUIDs and enums (compared by their text).
     fn is_textual(self) -> bool {
-        matches!(
-            self,
-            Self::String
-                | Self::Field(Kind::Text | Kind::Guid | Kind::CatalogType | Kind::CatalogState)
-        )
+        matches!(self.class(), Class::Text | Class::Guid | Class::Enum(_))
     }
 }
 
@@ -236,7 +176,7 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     position: usize,
-    schema: &'a Schema,
+    scope: Scope,
     limits: Limits,
     depth: usize,
     nodes: usize,
@@ -381,7 +321,7 @@ impl Parser<'_> {
                 let Node::Value(right, right_type) = self.primary()? else {
                     return Err(self.syntax_error(right_start));
                 };
-                compare(left, left_type, operator, right, right_type)
+                compare(self.scope, left, left_type, operator, right, right_type)
             }
             None => {
                 self.expect(TokenKind::Open)?;
@@ -397,6 +337,7 @@ impl Parser<'_> {
                         ));
                     };
                     list.push(Operand::Value(coerce(
+                        self.scope,
                         value,
                         item_type,
                         left_type,
@@ -481,10 +422,10 @@ impl Parser<'_> {
                 ));
             }
         }
-        let field = self.schema.filter_path(word)?;
+        let column = self.scope.filter_path(word)?;
         Ok(Node::Value(
-            Operand::Field(field),
-            Type::Field(field.kind()),
+            Operand::Column(column),
+            Type::Property(column.property.edm),
         ))
     }
 
@@ -530,7 +471,7 @@ impl Parser<'_> {
                 if !kind.is_textual() {
                     return Err(Error::InvalidQuery(format!(
                         "The function '{name}' needs a string argument, not {}.",
-                        kind.edm()
+                        kind.edm(self.scope)
                     )));
                 }
                 let upper = lowered == "toupper";
@@ -552,13 +493,13 @@ impl Parser<'_> {
                 if !haystack_type.is_textual() {
                     return Err(Error::InvalidQuery(format!(
                         "The function '{name}' needs a string property, not {}.",
-                        haystack_type.edm()
+                        haystack_type.edm(self.scope)
                     )));
                 }
                 let Operand::Value(Scalar::Text(needle)) = needle else {
                     return Err(Error::InvalidQuery(format!(
                         "The second argument of '{name}' must be a string literal, not {}.",
-                        needle_type.edm()
+                        needle_type.edm(self.scope)
                     )));
                 };
                 let which = match lowered.as_str() {
@@ -579,7 +520,7 @@ impl Parser<'_> {
 fn condition(node: Node, start: usize, parser: &Parser<'_>) -> Result<Filter, Error> {
     match node {
         Node::Condition(filter) => Ok(filter),
-        Node::Value(operand, Type::Bool | Type::Field(Kind::Bool)) => Ok(Filter::IsTrue(operand)),
+        Node::Value(operand, kind) if kind.class() == Class::Bool => Ok(Filter::IsTrue(operand)),
         Node::Value(..) => Err(Error::InvalidQuery(format!(
             "The expression at position {start} in '{}' is not a Boolean condition.",
             parser.text
@@ -588,6 +529,7 @@ fn condition(node: Node, start: usize, parser: &Parser<'_>) -> Result<Filter, Er
 }
 
 fn compare(
+    scope: Scope,
     left: Operand,
     left_type: Type,
     operator: Comparison,
@@ -601,80 +543,82 @@ fn compare(
         } else {
             (left, left_type, operator, right, right_type)
         };
+    if left_type.class() == Class::Complex || right_type.class() == Class::Complex {
+        return Err(incompatible(scope, left_type, right_type, operator));
+    }
     let right = match right {
-        Operand::Value(value) => Operand::Value(coerce(value, right_type, left_type, operator)?),
-        field => {
+        Operand::Value(value) => {
+            Operand::Value(coerce(scope, value, right_type, left_type, operator)?)
+        }
+        column => {
             if !compatible(left_type, right_type) {
-                return Err(incompatible(left_type, right_type, operator));
+                return Err(incompatible(scope, left_type, right_type, operator));
             }
-            field
+            column
         }
     };
     if matches!(right, Operand::Value(Scalar::Null))
         && !matches!(operator, Comparison::Eq | Comparison::Ne)
     {
-        return Err(incompatible(left_type, Type::Null, operator));
+        return Err(incompatible(scope, left_type, Type::Null, operator));
     }
     Ok(Filter::Compare(left, operator, right))
 }
 
 fn compatible(a: Type, b: Type) -> bool {
-    a == b || (a.is_textual() && b.is_textual())
+    a.class() == b.class() || (a.is_textual() && b.is_textual())
 }
 
-fn incompatible(left: Type, right: Type, operator: Comparison) -> Error {
+fn incompatible(scope: Scope, left: Type, right: Type, operator: Comparison) -> Error {
     Error::InvalidQuery(format!(
         "A binary operator with incompatible types was detected. Found operand types '{}' and '{}' for operator kind '{}'.",
-        left.edm(),
-        right.edm(),
+        left.edm(scope),
+        right.edm(scope),
         operator.odata_kind()
     ))
 }
 
 /// Checks a literal against what it is compared with and puts it in stored form.
 fn coerce(
+    scope: Scope,
     value: Scalar,
     value_type: Type,
     against: Type,
     operator: Comparison,
 ) -> Result<Scalar, Error> {
-    if value_type == Type::Null {
+    if value_type.class() == Class::Null {
         return Ok(Scalar::Null);
     }
-    let mismatch = || incompatible(against, value_type, operator);
-    match (against, value) {
-        (Type::Field(Kind::Guid), Scalar::Text(text)) => match Uuid::try_parse(text.trim()) {
+    let mismatch = || incompatible(scope, against, value_type, operator);
+    match (against.class(), value) {
+        (Class::Guid, Scalar::Text(text)) => match Uuid::try_parse(text.trim()) {
             Ok(guid) => Ok(Scalar::Text(guid.hyphenated().to_string())),
             Err(_) => Err(Error::InvalidQuery(format!(
                 "OData query is invalid: Unrecognized Guid format: '{text}'."
             ))),
         },
-        (Type::Field(Kind::CatalogType), Scalar::Text(text)) if value_type == Type::String => {
-            CatalogType::parse(&text)
-                .map(|kind| Scalar::Text(kind.v1_name().to_owned()))
-                .ok_or_else(|| Error::InvalidQuery(format!("'{text}' is not a catalog type.")))
+        // Any version's spelling, in any case, as stored.
+        (Class::Enum(_), Scalar::Text(text)) if value_type.class() == Class::Text => {
+            let Type::Property(Edm::Enum(enumeration)) = against else {
+                return Err(mismatch());
+            };
+            enumeration
+                .find(&text)
+                .map(|member| Scalar::Text(member.stored.to_owned()))
+                .ok_or_else(|| {
+                    Error::InvalidQuery(format!(
+                        "'{text}' is not a member of {}.",
+                        against.edm(scope)
+                    ))
+                })
         }
-        (Type::Field(Kind::CatalogState), Scalar::Text(text)) if value_type == Type::String => {
-            CatalogState::parse(&text)
-                .map(|state| Scalar::Text(state.v1_name().to_owned()))
-                .ok_or_else(|| Error::InvalidQuery(format!("'{text}' is not a catalog state.")))
-        }
-        (Type::Field(Kind::Text) | Type::String, Scalar::Text(text)) if value_type.is_textual() => {
-            Ok(Scalar::Text(text))
-        }
-        (Type::Field(Kind::DateTime) | Type::DateTime, value) if value_type == Type::DateTime => {
-            Ok(value)
-        }
-        (Type::Field(Kind::Bool) | Type::Bool, value) if value_type == Type::Bool => Ok(value),
-        (other, value) if other == value_type => Ok(value),
+        (Class::Text, Scalar::Text(text)) if value_type.is_textual() => Ok(Scalar::Text(text)),
+        (class, value) if class == value_type.class() => Ok(value),
         _ => Err(mismatch()),
     }
 }
 
 /// A DateTimeOffset literal in Graph's stored form (UTC, seven fractional digits).
 fn date_time(text: &str) -> Option<String> {
-    let instant = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    Some(crate::domain::timestamp::format(
-        instant.to_offset(time::UtcOffset::UTC),
-    ))
+    values::normalize_instant(text).ok()
 }

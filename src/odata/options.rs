@@ -1,17 +1,15 @@
-//! The query string: which options a request carries, checked and resolved against a
-//! schema, and the `@odata.nextLink` that continues a listing.
+//! The query string: which options a request carries, checked and resolved against an
+//! entity's declaration, and the `@odata.nextLink` that continues a listing.
 
 use std::future::{ready, Ready};
-use std::marker::PhantomData;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use super::filter::{self, Filter, Limits};
-use super::Schema;
-use crate::domain::{Field, Scalar};
-use crate::graph::{ApiVersion, Beta};
+use super::{Column, Scalar, Scope, Selection};
+use crate::model::Version;
 use crate::Error;
 
 /// `[odata]` settings, registered as app data.
@@ -28,22 +26,15 @@ pub enum Direction {
     Descending,
 }
 
-/// An `$expand` item and its nested `$select`, resolved on the target's schema.
-#[derive(Debug, Clone)]
-pub struct Expand {
-    pub name: &'static str,
-    pub select: Option<Vec<&'static str>>,
-}
-
 /// Everything a list request asked for, resolved and typed.
 #[derive(Debug, Clone)]
 pub struct ListOptions {
     pub filter: Option<Filter>,
-    pub select: Option<Vec<&'static str>>,
-    pub expand: Vec<Expand>,
-    /// The sort keys: the requested order (creation order by default), always ending with
-    /// `id`, so that every row has a unique position for keyset paging.
-    pub order: Vec<(Field, Direction)>,
+    pub selection: Selection,
+    /// The sort keys: the requested order (the entity's default, creation order, when not
+    /// asked), always ending with `id`, so that every row has a unique position for keyset
+    /// paging.
+    pub order: Vec<(Column, Direction)>,
     pub top: Option<u64>,
     pub skip: u64,
     pub count: bool,
@@ -64,13 +55,12 @@ const OPTIONS: [&str; 8] = [
 ];
 
 /// The query options of a request, as sent (decoded, not yet parsed).
-pub struct ODataQuery<V> {
+pub struct ODataQuery {
     pairs: Vec<(&'static str, String)>,
     settings: ODataSettings,
-    version: PhantomData<V>,
 }
 
-impl<V: ApiVersion> FromRequest for ODataQuery<V> {
+impl FromRequest for ODataQuery {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
 
@@ -78,15 +68,18 @@ impl<V: ApiVersion> FromRequest for ODataQuery<V> {
         let settings = req
             .app_data::<web::Data<ODataSettings>>()
             .map(|settings| *settings.get_ref());
-        ready(match settings {
-            None => Err(Error::internal("OData settings are not registered")),
-            Some(settings) => Self::parse(req.query_string(), settings),
+        let version = req.app_data::<Version>().copied();
+        ready(match (settings, version) {
+            (Some(settings), Some(version)) => Self::parse(req.query_string(), settings, version),
+            _ => Err(Error::internal(
+                "OData settings or the version are not registered",
+            )),
         })
     }
 }
 
-impl<V: ApiVersion> ODataQuery<V> {
-    fn parse(query: &str, settings: ODataSettings) -> Result<Self, Error> {
+impl ODataQuery {
+    pub fn parse(query: &str, settings: ODataSettings, version: Version) -> Result<Self, Error> {
         if query.len() > settings.max_query_length {
             return Err(Error::InvalidQuery(format!(
                 "The query string is longer than {} characters.",
@@ -95,7 +88,7 @@ impl<V: ApiVersion> ODataQuery<V> {
         }
         // Beta lets the `$` be left out (`filter=…`); v1.0 treats such names as custom
         // options and ignores them, as Graph does.
-        let dollar_optional = V::SEGMENT == Beta::SEGMENT;
+        let dollar_optional = version == Version::Beta;
         let mut pairs: Vec<(&'static str, String)> = Vec::new();
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
             let name = name.trim();
@@ -124,11 +117,7 @@ impl<V: ApiVersion> ODataQuery<V> {
             }
             pairs.push((option, value.into_owned()));
         }
-        Ok(Self {
-            pairs,
-            settings,
-            version: PhantomData,
-        })
+        Ok(Self { pairs, settings })
     }
 
     fn get(&self, option: &str) -> Option<&str> {
@@ -139,10 +128,7 @@ impl<V: ApiVersion> ODataQuery<V> {
     }
 
     /// Only `$select` and `$expand` apply to a single entity.
-    pub fn entity_options(
-        &self,
-        schema: &Schema,
-    ) -> Result<(Option<Vec<&'static str>>, Vec<Expand>), Error> {
+    pub fn entity_options(&self, scope: Scope) -> Result<Selection, Error> {
         if let Some((option, _)) = self
             .pairs
             .iter()
@@ -152,16 +138,21 @@ impl<V: ApiVersion> ODataQuery<V> {
                 "The query option '{option}' cannot be applied to a single entity."
             )));
         }
-        Ok((self.select(schema)?, self.expand(schema)?))
+        self.selection(scope)
     }
 
-    pub fn list_options(&self, schema: &Schema) -> Result<ListOptions, Error> {
+    pub fn list_options(&self, scope: Scope) -> Result<ListOptions, Error> {
         let order = match self.get("$orderby") {
-            // Creation order unless asked otherwise: what users expect of a listing.
-            None => vec![(Field::CreatedDateTime, Direction::Ascending)],
-            Some(text) => order_by(text, schema)?,
+            None => scope
+                .entity
+                .default_order
+                .iter()
+                .filter_map(|column| scope.entity.column(column))
+                .map(|(_, property)| (Column::own(property), Direction::Ascending))
+                .collect(),
+            Some(text) => order_by(text, scope)?,
         };
-        let order = with_id_last(order);
+        let order = with_id_last(scope, order)?;
         let after = self.get("$skiptoken").map(decode_token).transpose()?;
         // The token holds one value per sort key.
         if after
@@ -171,9 +162,8 @@ impl<V: ApiVersion> ODataQuery<V> {
             return Err(invalid_token());
         }
         Ok(ListOptions {
-            filter: self.filter(schema)?,
-            select: self.select(schema)?,
-            expand: self.expand(schema)?,
+            filter: self.filter(scope)?,
+            selection: self.selection(scope)?,
             order,
             top: self
                 .get("$top")
@@ -200,68 +190,18 @@ impl<V: ApiVersion> ODataQuery<V> {
     }
 
     /// `$filter` alone, as the `/$count` segment honours it.
-    pub fn filter(&self, schema: &Schema) -> Result<Option<Filter>, Error> {
+    pub fn filter(&self, scope: Scope) -> Result<Option<Filter>, Error> {
         match self.get("$filter") {
             None => Ok(None),
             Some(text) if text.trim().is_empty() => Err(Error::InvalidQuery(
                 "The $filter query option must not be empty.".to_owned(),
             )),
-            Some(text) => filter::parse(text, schema, self.settings.limits).map(Some),
+            Some(text) => filter::parse(text, scope, self.settings.limits).map(Some),
         }
     }
 
-    fn select(&self, schema: &Schema) -> Result<Option<Vec<&'static str>>, Error> {
-        self.get("$select")
-            .map(|text| select(text, schema))
-            .transpose()
-    }
-
-    fn expand(&self, schema: &Schema) -> Result<Vec<Expand>, Error> {
-        let Some(text) = self.get("$expand") else {
-            return Ok(Vec::new());
-        };
-        let mut expanded = Vec::new();
-        for item in split_top_level(text)? {
-            let (name, nested) = match item.split_once('(') {
-                None => (item.trim(), None),
-                Some((name, rest)) => {
-                    let inner = rest.trim_end().strip_suffix(')').ok_or_else(|| {
-                        Error::InvalidQuery(format!("Syntax error in $expand item '{item}'."))
-                    })?;
-                    (name.trim(), Some(inner))
-                }
-            };
-            let (name, target) = schema.expandable(name)?;
-            let mut select_list = None;
-            // Options inside an `$expand` item are separated by `;`.
-            let nested_options = nested
-                .into_iter()
-                .flat_map(|text| text.split(';'))
-                .map(str::trim);
-            for option in nested_options.filter(|option| !option.is_empty()) {
-                let (key, value) = option.split_once('=').ok_or_else(|| {
-                    Error::InvalidQuery(format!("Syntax error in $expand item '{item}'."))
-                })?;
-                let key = key.trim().to_ascii_lowercase();
-                if key == "$select" || key == "select" {
-                    select_list = Some(select(value, target)?);
-                } else {
-                    return Err(Error::InvalidQuery(format!(
-                        "The query option '{key}' is not supported inside $expand; only $select is."
-                    )));
-                }
-            }
-            if expanded.iter().any(|e: &Expand| e.name == name) {
-                return Err(Error::InvalidQuery(format!(
-                    "'{name}' is expanded more than once."
-                )));
-            }
-            expanded.push(Expand {
-                name,
-                select: select_list,
-            });
-        }
-        Ok(expanded)
+    fn selection(&self, scope: Scope) -> Result<Selection, Error> {
+        Selection::parse(scope, self.get("$select"), self.get("$expand"))
     }
 
     /// The absolute URL of the next page: the same options, `$skip` consumed, `$top`
@@ -287,16 +227,24 @@ impl<V: ApiVersion> ODataQuery<V> {
     }
 }
 
-fn with_id_last(order: Vec<(Field, Direction)>) -> Vec<(Field, Direction)> {
+fn with_id_last(
+    scope: Scope,
+    order: Vec<(Column, Direction)>,
+) -> Result<Vec<(Column, Direction)>, Error> {
+    let (_, id) = scope
+        .entity
+        .column("id")
+        .ok_or_else(|| Error::internal("an entity without an id column"))?;
+    let id = Column::own(id);
     let id_direction = order
         .iter()
-        .find(|(field, _)| *field == Field::Id)
+        .find(|(column, _)| *column == id)
         .map_or(Direction::Ascending, |(_, direction)| *direction);
-    order
+    Ok(order
         .into_iter()
-        .filter(|(field, _)| *field != Field::Id)
-        .chain(std::iter::once((Field::Id, id_direction)))
-        .collect()
+        .filter(|(column, _)| *column != id)
+        .chain(std::iter::once((id, id_direction)))
+        .collect())
 }
 
 fn non_negative(option: &str, text: &str) -> Result<u64, Error> {
@@ -307,26 +255,7 @@ fn non_negative(option: &str, text: &str) -> Result<u64, Error> {
     })
 }
 
-fn select(text: &str, schema: &Schema) -> Result<Vec<&'static str>, Error> {
-    let mut names = Vec::new();
-    for item in text.split(',').map(str::trim) {
-        if item == "*" {
-            return Ok(schema.properties.iter().map(|(name, _)| *name).collect());
-        }
-        if item.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "Syntax error in $select '{text}'."
-            )));
-        }
-        let (name, _) = schema.property(item)?;
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    Ok(names)
-}
-
-fn order_by(text: &str, schema: &Schema) -> Result<Vec<(Field, Direction)>, Error> {
+fn order_by(text: &str, scope: Scope) -> Result<Vec<(Column, Direction)>, Error> {
     let mut order = Vec::new();
     for item in text.split(',') {
         let mut words = item.split_whitespace();
@@ -347,44 +276,17 @@ fn order_by(text: &str, schema: &Schema) -> Result<Vec<(Field, Direction)>, Erro
                 "Syntax error in $orderby '{text}'."
             )));
         }
-        let field = schema.filter_path(path)?;
-        if !order.iter().any(|(seen, _)| *seen == field) {
-            order.push((field, direction));
+        let column = scope.filter_path(path)?;
+        if column.via.is_some() {
+            return Err(Error::InvalidQuery(format!(
+                "Ordering by '{path}' is not supported; order by this entity's own properties."
+            )));
+        }
+        if !order.iter().any(|(seen, _)| *seen == column) {
+            order.push((column, direction));
         }
     }
     Ok(order)
-}
-
-/// Splits on commas outside parentheses: `a($select=x,y),b`.
-fn split_top_level(text: &str) -> Result<Vec<&str>, Error> {
-    let mut items = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth = depth.checked_sub(1).ok_or_else(|| {
-                    Error::InvalidQuery(format!("Unbalanced parentheses in '{text}'."))
-                })?
-            }
-            ',' if depth == 0 => {
-                items.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if depth != 0 {
-        return Err(Error::InvalidQuery(format!(
-            "Unbalanced parentheses in '{text}'."
-        )));
-    }
-    items.push(&text[start..]);
-    Ok(items
-        .into_iter()
-        .filter(|item| !item.trim().is_empty())
-        .collect())
 }
 
 fn encode_token(after: &[Scalar]) -> String {

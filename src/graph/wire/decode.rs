@@ -1,0 +1,480 @@
+//! A request body (or a fixture row) → the changes it asks for, checked against the
+//! entity's declaration in one dialect.
+//!
+//! Lenient where Graph is: `@odata.type` and other annotations, read-only and navigation
+//! properties echoed back from a GET, an explicit `null` for an optional property that
+//! cannot be null (the default on create, unchanged on PATCH), enum members in any case,
+//! `nav@odata.bind` URLs of any host. Strict where Graph is: an unknown property or a
+//! wrong JSON type is 400 `RequestBodyRead` naming it; missing, blank or invalid values are
+//! one 400 `InvalidModel` listing every problem, in declaration order.
+
+use serde_json::{Map, Value};
+
+use super::{describe, trailing_id};
+use crate::error::Detail;
+use crate::model::{
+    values, Bound, Changes, Dialect, Edm, EntityType, Link, Mode, Navigation, Property, Version,
+};
+use crate::Error;
+
+pub fn decode(
+    entity: &'static EntityType,
+    dialect: Dialect,
+    body: Value,
+    mode: Mode,
+) -> Result<Changes, Error> {
+    decode_under(entity, dialect, body, mode, None)
+}
+
+/// As `decode`, for a body posted to a navigation (`/accessPackages/{id}/…Policies`):
+/// `parent` binds that navigation already, and the body may repeat it but not change it.
+pub fn decode_under(
+    entity: &'static EntityType,
+    dialect: Dialect,
+    body: Value,
+    mode: Mode,
+    parent: Option<(&'static Navigation, &str)>,
+) -> Result<Changes, Error> {
+    let Value::Object(body) = body else {
+        return Err(Error::RequestBodyRead(format!(
+            "The request body must be a JSON object representing a '{}'.",
+            entity.odata_type
+        )));
+    };
+    let mut decoder = Decoder {
+        entity,
+        dialect,
+        mode,
+        problems: Vec::new(),
+        candidates: Vec::new(),
+        given: Vec::new(),
+    };
+    if let Some((navigation, id)) = parent {
+        decoder.candidate(navigation, navigation.name.any(), id);
+    }
+    decoder.run(body)
+}
+
+struct Decoder {
+    entity: &'static EntityType,
+    dialect: Dialect,
+    mode: Mode,
+    /// Each with the declaration position it is reported at.
+    problems: Vec<(usize, Detail)>,
+    candidates: Vec<Bound>,
+    /// Properties the body named (null included), for the required checks.
+    given: Vec<(&'static Property, Value)>,
+}
+
+impl Decoder {
+    fn run(mut self, body: Map<String, Value>) -> Result<Changes, Error> {
+        for (key, raw) in body {
+            if let Some((name, annotation)) = key.split_once('@') {
+                self.annotation(&key, name, annotation, &raw)?;
+            } else if let Some(property) = self.property(&key) {
+                self.property_value(&key, property, raw)?;
+            } else if let Some(navigation) = self.bindable(&key) {
+                self.bind_object(&key, navigation, &raw)?;
+            } else if !self.is_navigation(&key) {
+                return Err(unknown(self.entity, &key));
+            }
+        }
+        let binds = self.settle_binds();
+        if self.mode.whole() {
+            self.required(&binds);
+        } else {
+            self.required_not_null();
+        }
+        if !self.problems.is_empty() {
+            self.problems.sort_by_key(|(position, _)| *position);
+            return Err(Error::InvalidModel(
+                self.problems
+                    .into_iter()
+                    .map(|(_, detail)| detail)
+                    .collect(),
+            ));
+        }
+        let values = self
+            .given
+            .into_iter()
+            .filter(|(property, value)| !value.is_null() || property.nullable)
+            .collect();
+        Ok(Changes { values, binds })
+    }
+
+    fn position(&self, property: &Property) -> usize {
+        self.entity
+            .column(property.column)
+            .map_or(usize::MAX, |(index, _)| index)
+    }
+
+    fn problem(&mut self, property: &Property, code: &'static str, target: &str, message: String) {
+        let position = self.position(property);
+        self.problems.push((
+            position,
+            Detail {
+                code,
+                message,
+                target: target.to_owned(),
+            },
+        ));
+    }
+
+    fn property(&self, key: &str) -> Option<&'static Property> {
+        self.entity
+            .properties
+            .iter()
+            .find(|property| property.name.in_dialect(self.dialect) == Some(key))
+    }
+
+    fn version(&self) -> Option<Version> {
+        match self.dialect {
+            Dialect::Beta => Some(Version::Beta),
+            Dialect::V1 => Some(Version::V1),
+            Dialect::Fixture => None,
+        }
+    }
+
+    /// A single-valued navigation a create can bind by this name (or an alias of it).
+    fn bindable(&self, key: &str) -> Option<&'static Navigation> {
+        let version = self.version()?;
+        self.entity.navigations.iter().find(|navigation| {
+            navigation.bind.is_some_and(|bind| {
+                navigation.name.get(version) == Some(key)
+                    || bind.aliases.get(version).contains(&key)
+            })
+        })
+    }
+
+    fn is_navigation(&self, key: &str) -> bool {
+        self.version()
+            .is_some_and(|version| self.entity.navigation_named(version, key).is_some())
+    }
+
+    fn annotation(
+        &mut self,
+        key: &str,
+        name: &str,
+        annotation: &str,
+        raw: &Value,
+    ) -> Result<(), Error> {
+        match (name, annotation) {
+            ("", "odata.type") => check_type(self.entity.odata_type, key, raw),
+            (_, "odata.bind") => {
+                let Some(navigation) = self.bindable(name) else {
+                    return Err(unknown(self.entity, name));
+                };
+                let Some(url) = raw.as_str() else {
+                    return Err(wrong_type(self.entity, key, raw, "a string"));
+                };
+                let id = trailing_id(url).unwrap_or(url);
+                self.candidate(navigation, key, id);
+                Ok(())
+            }
+            // `@odata.context`, `@odata.id`, `@odata.etag`, `x@odata.nextLink`: not data.
+            _ => Ok(()),
+        }
+    }
+
+    fn property_value(
+        &mut self,
+        key: &str,
+        property: &'static Property,
+        raw: Value,
+    ) -> Result<(), Error> {
+        if let Some(navigation) = self.binding_fk(property) {
+            match &raw {
+                Value::Null => {}
+                Value::String(id) => self.candidate(navigation, key, id),
+                other => return Err(wrong_type(self.entity, key, other, "a string")),
+            }
+            return Ok(());
+        }
+        let fixture = self.dialect == Dialect::Fixture;
+        if !fixture && !property.writable(self.mode.creating()) {
+            return Ok(());
+        }
+        if raw.is_null() {
+            self.given.push((property, Value::Null));
+            return Ok(());
+        }
+        match self.value(key, property, &raw) {
+            Ok(Ok(value)) => self.given.push((property, value)),
+            Ok(Err(detail)) => {
+                let position = self.position(property);
+                self.problems.push((position, detail));
+            }
+            Err(Error::InvalidModel(details)) => {
+                let position = self.position(property);
+                self.problems
+                    .extend(details.into_iter().map(|d| (position, d)));
+            }
+            Err(error) => return Err(error),
+        }
+        Ok(())
+    }
+
+    /// The navigation a property binds, when it is a bindable foreign key.
+    fn binding_fk(&self, property: &Property) -> Option<&'static Navigation> {
+        self.entity
+            .reference(property.column)
+            .filter(|navigation| navigation.bind.is_some())
+    }
+
+    /// One value by its declared type: outer `Err` is a 400 RequestBodyRead, inner a
+    /// problem for InvalidModel.
+    fn value(
+        &self,
+        key: &str,
+        property: &Property,
+        raw: &Value,
+    ) -> Result<Result<Value, Detail>, Error> {
+        let invalid = |message: String| Detail {
+            code: "InvalidValue",
+            message,
+            target: key.to_owned(),
+        };
+        Ok(match property.edm {
+            Edm::String => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                if property.not_blank && text.trim().is_empty() {
+                    Err(invalid(format!("The {key} property must not be blank.")))
+                } else {
+                    Ok(Value::from(text))
+                }
+            }
+            Edm::Guid => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                values::canonical_guid(text)
+                    .map(Value::from)
+                    .ok_or_else(|| invalid(not_a_guid(key)))
+            }
+            Edm::Bool => {
+                Ok(Value::Bool(raw.as_bool().ok_or_else(|| {
+                    wrong_type(self.entity, key, raw, "a boolean")
+                })?))
+            }
+            Edm::Int32 => {
+                let number = raw
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "i32"))?;
+                Ok(Value::from(number))
+            }
+            Edm::DateTimeOffset => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                match values::normalize_instant(text) {
+                    // A client's own value comes back as it gave it (Terraform compares
+                    // it verbatim); the fixture format stores Graph's form.
+                    Ok(normal) if self.dialect == Dialect::Fixture => Ok(Value::from(normal)),
+                    Ok(_) => Ok(Value::from(text.trim())),
+                    Err(problem) => Err(invalid(format!("The {key} property: {problem}."))),
+                }
+            }
+            Edm::Enum(enumeration) => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                let fixture = self.dialect == Dialect::Fixture;
+                match enumeration.find(text) {
+                    Some(member) if member.creatable || fixture => Ok(Value::from(member.stored)),
+                    _ => Err(invalid(format!(
+                        "The {key} property must be {}.",
+                        enumeration.listing(self.dialect, !fixture)
+                    ))),
+                }
+            }
+            Edm::Complex(complex) => Ok((complex.decode)(self.dialect, raw, key)?),
+        })
+    }
+
+    /// `"catalog": {"id": "…", …}`: only the id counts; the rest (whatever the client read
+    /// before) is ignored and changes nothing.
+    fn bind_object(
+        &mut self,
+        key: &str,
+        navigation: &'static Navigation,
+        raw: &Value,
+    ) -> Result<(), Error> {
+        let object = match raw {
+            Value::Null => return Ok(()),
+            Value::Object(object) => object,
+            other => return Err(wrong_type(self.entity, key, other, "an object")),
+        };
+        if let Some(annotation) = object.get("@odata.type") {
+            check_type(
+                navigation.target().odata_type,
+                &format!("{key}.@odata.type"),
+                annotation,
+            )?;
+        }
+        let target = format!("{key}.id");
+        match object.get("id") {
+            None | Some(Value::Null) => {
+                if let Some(fk) = self.fk(navigation) {
+                    self.problem(
+                        fk,
+                        "MissingProperty",
+                        &target,
+                        format!("The {target} property is required."),
+                    );
+                }
+            }
+            Some(Value::String(id)) => self.candidate(navigation, &target, id),
+            Some(other) => return Err(wrong_type(self.entity, &target, other, "a string")),
+        }
+        Ok(())
+    }
+
+    fn fk(&self, navigation: &Navigation) -> Option<&'static Property> {
+        match navigation.link {
+            Link::ToOne { fk } => self.entity.column(fk).map(|(_, property)| property),
+            Link::ToMany { .. } => None,
+        }
+    }
+
+    fn candidate(&mut self, navigation: &'static Navigation, target: &str, id: &str) {
+        let Some(fk) = self.fk(navigation) else {
+            return;
+        };
+        match values::canonical_guid(id) {
+            Some(id) => self.candidates.push(Bound {
+                navigation,
+                fk,
+                id,
+                target: target.to_owned(),
+            }),
+            None => self.problem(fk, "InvalidValue", target, not_a_guid(target)),
+        }
+    }
+
+    /// One id per navigation: forms that disagree are a problem.
+    fn settle_binds(&mut self) -> Vec<Bound> {
+        let mut settled: Vec<Bound> = Vec::new();
+        for candidate in std::mem::take(&mut self.candidates) {
+            match settled
+                .iter()
+                .find(|b| std::ptr::eq(b.navigation, candidate.navigation))
+            {
+                Some(first) if first.id != candidate.id => {
+                    let message = format!(
+                        "'{}' and '{}' name different {}s; send one.",
+                        first.target,
+                        candidate.target,
+                        candidate.navigation.target().name
+                    );
+                    self.problem(candidate.fk, "InvalidValue", &candidate.target, message);
+                }
+                Some(_) => {}
+                None => settled.push(candidate),
+            }
+        }
+        settled
+    }
+
+    /// A create (or a PUT) must say every required property and binding.
+    fn required(&mut self, binds: &[Bound]) {
+        let reported: Vec<usize> = self
+            .problems
+            .iter()
+            .map(|(position, _)| *position)
+            .collect();
+        for property in self.entity.properties {
+            let position = self.position(property);
+            if reported.contains(&position) {
+                continue;
+            }
+            if let Some(navigation) = self.binding_fk(property) {
+                let required = navigation.bind.is_some_and(|bind| bind.required);
+                if required && !binds.iter().any(|b| std::ptr::eq(b.navigation, navigation)) {
+                    let target = property
+                        .name
+                        .in_dialect(self.dialect)
+                        .or(self.version().and_then(|v| navigation.name.get(v)))
+                        .unwrap_or(property.column);
+                    self.problem(
+                        property,
+                        "MissingProperty",
+                        target,
+                        format!("The {target} property is required."),
+                    );
+                }
+                continue;
+            }
+            let fixture_key = self.dialect == Dialect::Fixture && property.column == "id";
+            if !(property.required || fixture_key) {
+                continue;
+            }
+            let present = self
+                .given
+                .iter()
+                .any(|(given, value)| std::ptr::eq(*given, property) && !value.is_null());
+            if !present {
+                self.missing(property);
+            }
+        }
+    }
+
+    /// A PATCH may leave a required property out, but not null it.
+    fn required_not_null(&mut self) {
+        let nulled: Vec<&'static Property> = self
+            .given
+            .iter()
+            .filter(|(property, value)| property.required && value.is_null())
+            .map(|(property, _)| *property)
+            .collect();
+        for property in nulled {
+            self.missing(property);
+        }
+    }
+
+    fn missing(&mut self, property: &Property) {
+        let target = property
+            .name
+            .in_dialect(self.dialect)
+            .unwrap_or(property.column);
+        self.problem(
+            property,
+            "MissingProperty",
+            target,
+            format!("The {target} property is required."),
+        );
+    }
+}
+
+fn not_a_guid(target: &str) -> String {
+    format!("The {target} property must be a GUID, such as 'aa2f6514-3232-46e7-a08a-2411ad8d7128'.")
+}
+
+/// `@odata.type` must name the type the body is (with or without `#`, any case).
+fn check_type(expected: &str, key: &str, raw: &Value) -> Result<(), Error> {
+    let given = raw.as_str().unwrap_or_default();
+    if given.trim_start_matches('#').eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(Error::RequestBodyRead(format!(
+            "The type '{given}' given by '{key}' is not compatible with the expected type '{expected}'."
+        )))
+    }
+}
+
+fn unknown(entity: &EntityType, name: &str) -> Error {
+    Error::RequestBodyRead(format!(
+        "The property '{name}' does not exist on type '{}'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+        entity.odata_type
+    ))
+}
+
+pub(crate) fn wrong_type(entity: &EntityType, path: &str, value: &Value, expected: &str) -> Error {
+    Error::RequestBodyRead(format!(
+        "Cannot read the value of property '{path}' of type '{}': invalid type: {}, expected {expected}.",
+        entity.odata_type,
+        describe(value)
+    ))
+}

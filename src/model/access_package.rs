@@ -1,0 +1,63 @@
+//! `microsoft.graph.accessPackage` (reference §1): `accessPackages` in both versions.
+
+use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
+use super::{
+    catalog, Bind, Constraint, EntityType, Names, Navigation, Operations, PerVersion, Property,
+    Record, Segment, Writes,
+};
+
+pub static ACCESS_PACKAGE: EntityType = EntityType {
+    name: "accessPackage",
+    odata_type: "microsoft.graph.accessPackage",
+    sets: Names::both("accessPackages"),
+    root: "identityGovernance/entitlementManagement",
+    fixture: "accessPackages",
+    table: "access_packages",
+    properties: &[
+        Property::key(),
+        // Beta binds the catalog with it and shows it; v1.0 binds `catalog: {id}`.
+        Property::guid("catalog_id", Names::beta("catalogId")).on_create(),
+        Property::text("display_name", Names::both("displayName")).name_like(),
+        Property::text("description", Names::both("description")).nullable(),
+        Property::boolean("is_hidden", Names::both("isHidden")),
+        Property::boolean("is_role_scopes_visible", Names::beta("isRoleScopesVisible")),
+        CREATED_BY,
+        CREATED_AT,
+        MODIFIED_BY,
+        MODIFIED_AT,
+    ],
+    navigations: &[Navigation::to_one(
+        Names::differ("accessPackageCatalog", "catalog"),
+        || &catalog::CATALOG,
+        "catalog_id",
+    )
+    // azuread 3.x sends the catalog it read as `accessPackageCatalog`; 2.x sends both
+    // `catalogId` and v1.0's `catalog` on beta.
+    .bound(Bind {
+        required: true,
+        aliases: PerVersion::each(&["catalog"], &[]),
+    })
+    .segment(Segment::Read)],
+    constraints: &[Constraint::Unique {
+        columns: &["catalog_id", "display_name"],
+        code: "DuplicateAccessPackage",
+        message: duplicate_name,
+    }],
+    builtins: &[],
+    default_order: CREATION_ORDER,
+    operations: Operations::CRUD,
+    // Parallel test suites create packages by the dozen: the hot write.
+    writes: Writes::Batched,
+    example: PerVersion::each(
+        r#"{"catalogId": "{catalogs}", "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
+        r#"{"catalog": {"id": "{catalogs}"}, "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
+    ),
+};
+
+/// Graph's words for a name taken in the catalog (ignoring case, as the index does).
+fn duplicate_name(record: &Record) -> String {
+    format!(
+        "There's an existing access package with name \"{}\" in the catalog.",
+        record.text("display_name")
+    )
+}

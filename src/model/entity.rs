@@ -1,0 +1,424 @@
+//! An entity set's declaration: properties, navigations, rules, built-in rows.
+
+use super::{Edm, EnumType, Names, Record, Version};
+
+/// One declared entity type and the set(s) serving it.
+#[derive(Debug)]
+pub struct EntityType {
+    /// The type's short name, as messages say it: `accessPackageCatalog`.
+    pub name: &'static str,
+    /// `microsoft.graph.accessPackageCatalog`.
+    pub odata_type: &'static str,
+    /// The entity set per version; `None` where a version does not serve it.
+    pub sets: Names,
+    /// The path from the version root to the set's parent: `identityGovernance/entitlementManagement`.
+    pub root: &'static str,
+    /// The key of its rows in the fixture format (seed and export).
+    pub fixture: &'static str,
+    pub table: &'static str,
+    /// Declaration order is the order responses write the properties in.
+    pub properties: &'static [Property],
+    pub navigations: &'static [Navigation],
+    pub constraints: &'static [Constraint],
+    /// Rows every tenant has, as (column, value) over the defaults; reset restores them
+    /// and `Protected` constraints keep them.
+    pub builtins: &'static [&'static [(&'static str, Default)]],
+    /// Columns listings sort by when `$orderby` is absent; `id` always ends the key.
+    pub default_order: &'static [&'static str],
+    pub operations: Operations,
+    pub writes: Writes,
+    /// A create body per version that the conformance test and OpenAPI use. `{set}`
+    /// placeholders name another set whose example provides the id.
+    pub example: super::PerVersion<&'static str>,
+}
+
+/// Which of the standard operations a set serves.
+#[derive(Debug, Clone, Copy)]
+pub struct Operations {
+    pub create: bool,
+    pub update: Update,
+    pub delete: bool,
+}
+
+impl Operations {
+    pub const CRUD: Self = Self {
+        create: true,
+        update: Update::Patch,
+        delete: true,
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    None,
+    /// Merge: what the body names changes, the rest stays. 204.
+    Patch,
+    /// Full replacement: what the body leaves out goes back to its default. 200 + entity.
+    Put,
+}
+
+/// How creates reach the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    /// One transaction per create.
+    Direct,
+    /// Group commit: concurrent creates share one statement (see `repository::batch_insert`).
+    Batched,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Property {
+    pub column: &'static str,
+    pub name: Names,
+    pub edm: Edm,
+    pub nullable: bool,
+    pub access: Access,
+    /// Refused on create (and on PATCH as `null`) when absent: MissingProperty.
+    pub required: bool,
+    /// A text that must not be blank: InvalidValue.
+    pub not_blank: bool,
+    pub default: Default,
+    pub generated: Generated,
+}
+
+/// Who writes a property. Read-only properties a client sends back are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadOnly,
+    /// Set on create, fixed afterwards (ignored on update).
+    Create,
+    ReadWrite,
+}
+
+/// A create's value for a property the body leaves out.
+#[derive(Debug, Clone, Copy)]
+pub enum Default {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Text(&'static str),
+    /// A complex value in stored form.
+    Json(&'static str),
+}
+
+/// Values the service fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    None,
+    /// A new GUID.
+    Id,
+    CreatedAt,
+    ModifiedAt,
+    CreatedBy,
+    ModifiedBy,
+}
+
+impl Property {
+    pub const fn new(column: &'static str, name: Names, edm: Edm) -> Self {
+        Self {
+            column,
+            name,
+            edm,
+            nullable: false,
+            access: Access::ReadWrite,
+            required: false,
+            not_blank: false,
+            default: Default::Null,
+            generated: Generated::None,
+        }
+    }
+
+    /// `id`: a GUID the service assigns.
+    pub const fn key() -> Self {
+        Self::new("id", Names::both("id"), Edm::Guid)
+            .read_only()
+            .generated(Generated::Id)
+    }
+
+    pub const fn text(column: &'static str, name: Names) -> Self {
+        Self::new(column, name, Edm::String)
+    }
+
+    pub const fn guid(column: &'static str, name: Names) -> Self {
+        Self::new(column, name, Edm::Guid)
+    }
+
+    /// A flag, false unless given.
+    pub const fn boolean(column: &'static str, name: Names) -> Self {
+        Self::new(column, name, Edm::Bool).default(Default::Bool(false))
+    }
+
+    pub const fn int32(column: &'static str, name: Names) -> Self {
+        Self::new(column, name, Edm::Int32)
+    }
+
+    pub const fn enumeration(
+        column: &'static str,
+        name: Names,
+        enumeration: &'static EnumType,
+    ) -> Self {
+        Self::new(column, name, Edm::Enum(enumeration))
+    }
+
+    pub const fn nullable(self) -> Self {
+        Self {
+            nullable: true,
+            ..self
+        }
+    }
+
+    /// A required, non-blank name.
+    pub const fn name_like(self) -> Self {
+        Self {
+            required: true,
+            not_blank: true,
+            ..self
+        }
+    }
+
+    pub const fn required(self) -> Self {
+        Self {
+            required: true,
+            ..self
+        }
+    }
+
+    pub const fn read_only(self) -> Self {
+        Self {
+            access: Access::ReadOnly,
+            ..self
+        }
+    }
+
+    pub const fn on_create(self) -> Self {
+        Self {
+            access: Access::Create,
+            ..self
+        }
+    }
+
+    pub const fn default(self, default: Default) -> Self {
+        Self { default, ..self }
+    }
+
+    pub const fn default_text(self, text: &'static str) -> Self {
+        self.default(Default::Text(text))
+    }
+
+    pub const fn generated(self, generated: Generated) -> Self {
+        Self { generated, ..self }
+    }
+
+    /// Whether a client may set it in this kind of write.
+    pub fn writable(&self, creating: bool) -> bool {
+        match self.access {
+            Access::ReadWrite => true,
+            Access::Create => creating,
+            Access::ReadOnly => false,
+        }
+    }
+}
+
+/// The audit properties: beta writes who and when, v1.0 only when.
+pub const CREATED_BY: Property = Property::text("created_by", Names::beta("createdBy"))
+    .nullable()
+    .read_only()
+    .generated(Generated::CreatedBy);
+pub const CREATED_AT: Property = Property::new(
+    "created_date_time",
+    Names::both("createdDateTime"),
+    Edm::DateTimeOffset,
+)
+.read_only()
+.generated(Generated::CreatedAt);
+pub const MODIFIED_BY: Property = Property::text("modified_by", Names::beta("modifiedBy"))
+    .nullable()
+    .read_only()
+    .generated(Generated::ModifiedBy);
+pub const MODIFIED_AT: Property = Property::new(
+    "modified_date_time",
+    Names::both("modifiedDateTime"),
+    Edm::DateTimeOffset,
+)
+.read_only()
+.generated(Generated::ModifiedAt);
+
+/// Listings without `$orderby` come in creation order.
+pub const CREATION_ORDER: &[&str] = &["created_date_time"];
+
+#[derive(Debug)]
+pub struct Navigation {
+    pub name: Names,
+    /// A function, so that declarations can point at each other.
+    pub target: fn() -> &'static EntityType,
+    pub link: Link,
+    /// How a create names the related entity, for single-valued navigations.
+    pub bind: Option<Bind>,
+    pub segment: Segment,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Link {
+    /// This entity's column `fk` holds the related entity's id.
+    ToOne { fk: &'static str },
+    /// The related entities' column `fk` holds this entity's id.
+    ToMany { fk: &'static str },
+}
+
+/// A create binds a single-valued navigation by the foreign-key property, by the
+/// navigation as an object `{"id": …}` (or an alias of it), or by `name@odata.bind`.
+/// Once set, it cannot change.
+#[derive(Debug, Clone, Copy)]
+pub struct Bind {
+    pub required: bool,
+    /// More object names accepted per version (azuread 2.x sends v1.0's `catalog` on beta).
+    pub aliases: super::PerVersion<&'static [&'static str]>,
+}
+
+/// Whether `/{set}/{id}/{navigation}` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    None,
+    /// GET only.
+    Read,
+    /// GET and POST on the collection, GET/PATCH/DELETE on its items.
+    Contained,
+}
+
+impl Navigation {
+    pub const fn to_one(
+        name: Names,
+        target: fn() -> &'static EntityType,
+        fk: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            target,
+            link: Link::ToOne { fk },
+            bind: None,
+            segment: Segment::None,
+        }
+    }
+
+    pub const fn to_many(
+        name: Names,
+        target: fn() -> &'static EntityType,
+        fk: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            target,
+            link: Link::ToMany { fk },
+            bind: None,
+            segment: Segment::None,
+        }
+    }
+
+    pub const fn bound(self, bind: Bind) -> Self {
+        Self {
+            bind: Some(bind),
+            ..self
+        }
+    }
+
+    pub const fn segment(self, segment: Segment) -> Self {
+        Self { segment, ..self }
+    }
+
+    pub fn target(&self) -> &'static EntityType {
+        (self.target)()
+    }
+
+    pub fn is_collection(&self) -> bool {
+        matches!(self.link, Link::ToMany { .. })
+    }
+}
+
+/// A rule the store enforces, with the Graph error its violation becomes.
+#[derive(Debug)]
+pub enum Constraint {
+    /// A unique index over `columns`; a clash is a 409.
+    Unique {
+        columns: &'static [&'static str],
+        code: &'static str,
+        message: fn(&Record) -> String,
+    },
+    /// Rows of `child` whose `fk` names this row block its deletion.
+    Restrict {
+        child: fn() -> &'static EntityType,
+        fk: &'static str,
+        status: u16,
+        code: &'static str,
+        message: fn(i64) -> String,
+    },
+    /// A row whose `column` holds `value` cannot be deleted (a built-in row).
+    Protected {
+        column: &'static str,
+        value: &'static str,
+        code: &'static str,
+        message: &'static str,
+    },
+}
+
+impl EntityType {
+    pub fn set(&self, version: Version) -> Option<&'static str> {
+        self.sets.get(version)
+    }
+
+    /// The position and declaration of a column.
+    pub fn column(&self, column: &str) -> Option<(usize, &'static Property)> {
+        self.properties
+            .iter()
+            .enumerate()
+            .find(|(_, property)| property.column == column)
+    }
+
+    /// A property by its wire name in a dialect, ignoring case as Graph's queries do.
+    pub fn property_named(&self, dialect: super::Dialect, name: &str) -> Option<&'static Property> {
+        self.properties.iter().find(|property| {
+            property
+                .name
+                .in_dialect(dialect)
+                .is_some_and(|wire| wire.eq_ignore_ascii_case(name))
+        })
+    }
+
+    pub fn navigation_named(&self, version: Version, name: &str) -> Option<&'static Navigation> {
+        self.navigations.iter().find(|navigation| {
+            navigation
+                .name
+                .get(version)
+                .is_some_and(|wire| wire.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// The single-valued navigation whose foreign key is `column`.
+    pub fn reference(&self, column: &str) -> Option<&'static Navigation> {
+        self.navigations
+            .iter()
+            .find(|navigation| matches!(navigation.link, Link::ToOne { fk } if fk == column))
+    }
+
+    pub fn properties_in(
+        &self,
+        version: Version,
+    ) -> impl Iterator<Item = (&'static str, &'static Property)> + '_ {
+        self.properties
+            .iter()
+            .filter_map(move |property| property.name.get(version).map(|name| (name, property)))
+    }
+
+    pub fn navigations_in(
+        &self,
+        version: Version,
+    ) -> impl Iterator<Item = (&'static str, &'static Navigation)> + '_ {
+        self.navigations.iter().filter_map(move |navigation| {
+            navigation.name.get(version).map(|name| (name, navigation))
+        })
+    }
+
+    /// `#microsoft.graph.accessPackage`, as `@odata.type` writes it.
+    pub fn odata_type_annotation(&self) -> String {
+        format!("#{}", self.odata_type)
+    }
+}

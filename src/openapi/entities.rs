@@ -1,0 +1,316 @@
+//! Each declared entity set in one version: its paths, and the schemas of its entity, its
+//! collections and its request bodies.
+
+use serde_json::{json, Map, Value};
+
+use super::control::{reference, with_errors};
+use super::{query, responses};
+use crate::graph::version::set_path;
+use crate::model::{registry, Dialect, Edm, EntityType, Link, Property, Segment, Update, Version};
+
+/// `beta.microsoft.graph.accessPackage`
+fn type_name(entity: &EntityType, version: Version) -> String {
+    format!("{}.{}", version.segment(), entity.odata_type)
+}
+
+pub fn entity_set(
+    entity: &'static EntityType,
+    version: Version,
+    paths: &mut Map<String, Value>,
+    schemas: &mut Map<String, Value>,
+) {
+    let name = type_name(entity, version);
+    schemas.insert(name.clone(), entity_schema(entity, version));
+    schemas.insert(format!("{name}.collection"), collection(&name));
+    schemas.insert(format!("{name}.create"), request(entity, version, true));
+    schemas.insert(format!("{name}.update"), request(entity, version, false));
+
+    let set = entity.set(version).unwrap_or(entity.name);
+    let tag = format!("{} {set}", version.segment());
+    let root = format!("/{}/{}", version.segment(), set_path(entity, version));
+    let operation = |verb: &str| format!("{}.{set}.{verb}", version.segment());
+    let mut collection_item = Map::new();
+    collection_item.insert(
+        "get".to_owned(),
+        list(&tag, &format!("List {set}"), &name, &operation("list")),
+    );
+    if entity.operations.create {
+        collection_item.insert("post".to_owned(), json!({
+            "tags": [tag], "summary": format!("Create {name}"), "operationId": operation("create"),
+            "requestBody": body(&format!("{name}.create")),
+            "responses": responses("201", "Created", Some(&name)),
+        }));
+    }
+    paths.insert(root.clone(), Value::Object(collection_item));
+    paths.insert(
+        format!("{root}/$count"),
+        count(&tag, &format!("Count {set}"), &operation("count")),
+    );
+
+    let id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
+    let mut item = Map::new();
+    item.insert("parameters".to_owned(), json!([id.clone()]));
+    item.insert("get".to_owned(), json!({
+        "tags": [tag], "summary": format!("Get {name}"), "operationId": operation("get"),
+        "parameters": [query("$select", json!({ "type": "string" })), query("$expand", json!({ "type": "string" }))],
+        "responses": responses("200", "OK", Some(&name)),
+    }));
+    match entity.operations.update {
+        Update::Patch => item.insert("patch".to_owned(), json!({
+            "tags": [tag], "summary": format!("Update {name}"), "operationId": operation("update"),
+            "requestBody": body(&format!("{name}.update")),
+            "responses": responses("204", "Updated", None),
+        })),
+        Update::Put => item.insert("put".to_owned(), json!({
+            "tags": [tag], "summary": format!("Replace {name}"), "operationId": operation("replace"),
+            "requestBody": body(&format!("{name}.create")),
+            "responses": responses("200", "Replaced", Some(&name)),
+        })),
+        Update::None => None,
+    };
+    if entity.operations.delete {
+        item.insert("delete".to_owned(), json!({
+            "tags": [tag], "summary": format!("Delete {name}"), "operationId": operation("delete"),
+            "responses": responses("204", "Deleted", None),
+        }));
+    }
+    paths.insert(format!("{root}/{{id}}"), Value::Object(item));
+
+    for (navigation_name, navigation) in entity.navigations_in(version) {
+        if navigation.segment == Segment::None {
+            continue;
+        }
+        let target = type_name(navigation.target(), version);
+        let operation_id = operation(navigation_name);
+        let get = match navigation.link {
+            Link::ToMany { .. } => list(
+                &tag,
+                &format!("List the {navigation_name} of a {name}"),
+                &target,
+                &operation_id,
+            ),
+            Link::ToOne { .. } => json!({
+                "tags": [tag], "summary": format!("Get the {navigation_name} of a {name}"), "operationId": operation_id,
+                "parameters": [query("$select", json!({ "type": "string" })), query("$expand", json!({ "type": "string" }))],
+                "responses": responses("200", "OK", Some(&target)),
+            }),
+        };
+        let mut navigation_item = json!({ "parameters": [id.clone()], "get": get });
+        if navigation.segment == Segment::Contained {
+            navigation_item["post"] = json!({
+                "tags": [tag], "summary": format!("Create a {target} in a {name}"),
+                "operationId": format!("{operation_id}.create"),
+                "requestBody": body(&format!("{target}.create")),
+                "responses": responses("201", "Created", Some(&target)),
+            });
+        }
+        paths.insert(format!("{root}/{{id}}/{navigation_name}"), navigation_item);
+    }
+}
+
+fn body(schema: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": reference(schema) } } })
+}
+
+fn count(tag: &str, summary: &str, operation_id: &str) -> Value {
+    json!({ "get": {
+        "tags": [tag], "summary": summary, "operationId": operation_id,
+        "parameters": [query("$filter", json!({ "type": "string" }))],
+        "responses": with_errors(json!({ "200": {
+            "description": "The number of matching entities",
+            "content": { "text/plain": { "schema": { "type": "integer", "minimum": 0 } } },
+        } })),
+    } })
+}
+
+fn list(tag: &str, summary: &str, type_name: &str, operation_id: &str) -> Value {
+    json!({
+        "tags": [tag], "summary": summary, "operationId": operation_id,
+        "parameters": [
+            query("$filter", json!({ "type": "string" })),
+            query("$select", json!({ "type": "string" })),
+            query("$expand", json!({ "type": "string" })),
+            query("$orderby", json!({ "type": "string" })),
+            query("$top", json!({ "type": "integer", "minimum": 0 })),
+            query("$skip", json!({ "type": "integer", "minimum": 0 })),
+            query("$count", json!({ "type": "boolean" })),
+        ],
+        "responses": with_errors(json!({ "200": {
+            "description": "OK",
+            "content": { "application/json": { "schema": reference(&format!("{type_name}.collection")) } },
+        } })),
+    })
+}
+
+fn collection(type_name: &str) -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "@odata.context": { "type": "string", "format": "uri" },
+            "@odata.count": { "type": "integer", "minimum": 0 },
+            "@odata.nextLink": { "type": "string", "format": "uri" },
+            "value": { "type": "array", "items": reference(type_name) },
+        },
+        "required": ["@odata.context", "value"],
+        "additionalProperties": false,
+    })
+}
+
+/// An entity as responses write it: every property, the navigations `$expand` adds, and
+/// `@odata.context` on a single entity. Nothing else.
+fn entity_schema(entity: &'static EntityType, version: Version) -> Value {
+    let mut properties = Map::new();
+    properties.insert(
+        "@odata.context".to_owned(),
+        json!({ "type": "string", "format": "uri" }),
+    );
+    for (name, property) in entity.properties_in(version) {
+        properties.insert(
+            name.to_owned(),
+            value_schema(property, version.into(), property.nullable),
+        );
+    }
+    for (name, navigation) in entity.navigations_in(version) {
+        let target = reference(&type_name(navigation.target(), version));
+        let value = match navigation.link {
+            Link::ToMany { .. } => json!({ "type": "array", "items": target }),
+            Link::ToOne { .. } => json!({ "anyOf": [target, { "type": "null" }] }),
+        };
+        properties.insert(name.to_owned(), value);
+    }
+    json!({
+        "type": "object",
+        "description": format!("{} as {} writes it", entity.odata_type, version.segment()),
+        "properties": properties,
+        "additionalProperties": false,
+    })
+}
+
+/// A create (or PUT) body, or with `creating` false a PATCH body. Read-only properties
+/// clients echo back are allowed (and ignored); annotations (`@odata.type`,
+/// `x@odata.bind`) too; anything else is a 400.
+fn request(entity: &'static EntityType, version: Version, creating: bool) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let mut binds = Vec::new();
+    for (name, property) in entity.properties_in(version) {
+        let writable = property.writable(creating);
+        // A null for a property that cannot be null means "not given".
+        let mut schema = value_schema(property, version.into(), !property.required);
+        if !writable {
+            schema = json!({ "readOnly": true });
+        }
+        properties.insert(name.to_owned(), schema);
+        let bound = entity
+            .reference(property.column)
+            .is_some_and(|n| n.bind.is_some());
+        if creating && property.required && !bound {
+            required.push(name);
+        }
+    }
+    for (name, navigation) in entity.navigations_in(version) {
+        let Some(bind) = navigation.bind else {
+            properties.insert(name.to_owned(), json!({ "readOnly": true }));
+            continue;
+        };
+        let object = json!({
+            "type": "object",
+            "properties": { "id": { "type": "string", "format": "uuid" } },
+            "required": ["id"],
+        });
+        let mut forms = vec![name];
+        forms.extend(bind.aliases.get(version).iter().copied());
+        for form in &forms {
+            properties.insert((*form).to_owned(), object.clone());
+        }
+        if let Link::ToOne { fk } = navigation.link {
+            if let Some(own) = entity.column(fk).and_then(|(_, p)| p.name.get(version)) {
+                forms.insert(0, own);
+            }
+        }
+        if creating && bind.required {
+            binds.push(json!({ "anyOf": forms.iter().map(|form| json!({ "required": [form] })).collect::<Vec<_>>() }));
+        }
+    }
+    let mut schema = json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "patternProperties": { "@": {} },
+        "additionalProperties": false,
+    });
+    if !binds.is_empty() {
+        schema["allOf"] = Value::Array(binds);
+    }
+    schema
+}
+
+/// A property's value in a dialect; `nullable` adds `null`.
+fn value_schema(property: &Property, dialect: Dialect, nullable: bool) -> Value {
+    let mut schema = match property.edm {
+        Edm::Guid => json!({ "type": "string", "format": "uuid" }),
+        Edm::String if property.not_blank => {
+            json!({ "type": "string", "minLength": 1, "pattern": "\\S" })
+        }
+        Edm::String => json!({ "type": "string" }),
+        Edm::Bool => json!({ "type": "boolean" }),
+        Edm::Int32 => json!({ "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX }),
+        Edm::DateTimeOffset => json!({ "type": "string", "format": "date-time" }),
+        Edm::Enum(enumeration) => json!({ "type": "string", "enum": enumeration
+            .members
+            .iter()
+            .map(|member| member.spelling(dialect))
+            .collect::<Vec<_>>() }),
+        Edm::Complex(complex) => match dialect {
+            Dialect::Beta => (complex.schema)(Version::Beta),
+            _ => (complex.schema)(Version::V1),
+        },
+    };
+    if nullable {
+        schema = match schema.get("type").cloned() {
+            Some(Value::String(kind)) if schema.get("enum").is_none() => {
+                schema["type"] = json!([kind, "null"]);
+                schema
+            }
+            _ => json!({ "anyOf": [schema, { "type": "null" }] }),
+        };
+    }
+    schema
+}
+
+/// Seed and export's format (`graph::wire::fixture`): each set's rows, every property by
+/// its fixture name, stored spellings.
+pub fn fixture_schema() -> Value {
+    let mut sets = Map::new();
+    for entity in registry::ENTITY_TYPES {
+        let mut properties = Map::new();
+        let mut required = vec!["id"];
+        for property in entity.properties {
+            let Some(name) = property.name.in_dialect(Dialect::Fixture) else {
+                continue;
+            };
+            let bound = entity
+                .reference(property.column)
+                .is_some_and(|n| n.bind.is_some_and(|b| b.required));
+            if property.required || bound {
+                required.push(name);
+            }
+            let nullable = !(property.required || bound || property.column == "id");
+            properties.insert(
+                name.to_owned(),
+                value_schema(property, Dialect::Fixture, nullable),
+            );
+        }
+        sets.insert(
+            entity.fixture.to_owned(),
+            json!({ "type": "array", "items": {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        } }),
+        );
+    }
+    json!({ "type": "object", "properties": sets, "additionalProperties": false })
+}

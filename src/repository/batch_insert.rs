@@ -1,0 +1,267 @@
+//! Inserts for any declared entity, one statement for many rows, and group commit for the
+//! sets declared `Writes::Batched`.
+//!
+//! Creates are the emulator's hot write: parallel test suites fire them by the dozen. Each
+//! sqlx statement is a round trip to the connection's worker thread, so one transaction per
+//! create (BEGIN, check, INSERT, COMMIT) caps out at a few thousand per second. Instead, one
+//! task takes every create waiting in the queue and writes each entity's rows with a single
+//! `INSERT … SELECT … FROM json_each(?) … RETURNING`; each caller is answered only after
+//! that commit.
+//!
+//! A row that cannot go in fails alone: the statement keeps only rows whose referenced
+//! entities exist, and `ON CONFLICT DO NOTHING` drops clashes (with stored rows and within
+//! the batch), so it never aborts for them; what was left out is then diagnosed on the same
+//! connection. A batch that fails for any other reason is retried one row at a time, so one
+//! bad row cannot fail its neighbours. Direct creates use the same statement with one row.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+
+use super::checkpoint::Checkpoints;
+use super::{rows, sql};
+use crate::model::{Constraint, EntityType, Link, Record};
+use crate::Error;
+
+/// Most rows written by one statement. Bounds a batch's latency and its JSON parameter;
+/// far above what 64 concurrent clients queue between two commits.
+const MAX_BATCH: usize = 256;
+
+struct Pending {
+    record: Record,
+    reply: oneshot::Sender<Result<Record, Error>>,
+}
+
+/// The handle requests use; the writing task stops when the last handle is dropped.
+#[derive(Clone)]
+pub(super) struct CreateQueue {
+    sender: mpsc::Sender<Pending>,
+}
+
+impl CreateQueue {
+    /// Starts the writing task on the current runtime.
+    pub fn start(writer: SqlitePool, checkpoints: Checkpoints) -> Self {
+        // Bounded, so a flood of creates waits in the handlers instead of growing memory.
+        let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(writer, receiver, checkpoints));
+        Self { sender }
+    }
+
+    /// Queues a record and waits until the transaction holding it has committed (or failed).
+    pub async fn create(&self, record: Record) -> Result<Record, Error> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send(Pending { record, reply })
+            .await
+            .map_err(|_| Error::ServiceUnavailable)?;
+        // The task drops the reply only if it is gone, i.e. the server is shutting down.
+        answer.await.map_err(|_| Error::ServiceUnavailable)?
+    }
+}
+
+async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>, checkpoints: Checkpoints) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
+    // Waits for one create, then takes all that queued meanwhile: under load a batch is
+    // whatever arrived during the previous commit; alone, a create is written at once.
+    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        tracing::debug!(rows = batch.len(), "writing a batch of creates");
+        // Rows of one entity share a statement; entities go in the order they arrived.
+        let mut entities: Vec<&'static EntityType> = Vec::new();
+        for pending in &batch {
+            let entity = pending.record.entity();
+            if !entities.iter().any(|seen| std::ptr::eq(*seen, entity)) {
+                entities.push(entity);
+            }
+        }
+        let mut outcomes: HashMap<usize, Result<Record, Error>> = HashMap::new();
+        for entity in entities {
+            let (positions, records): (Vec<usize>, Vec<&Record>) = batch
+                .iter()
+                .enumerate()
+                .filter(|(_, pending)| std::ptr::eq(pending.record.entity(), entity))
+                .map(|(position, pending)| (position, &pending.record))
+                .unzip();
+            let results = write(&writer, entity, &records).await;
+            outcomes.extend(positions.into_iter().zip(results));
+        }
+        for (position, pending) in batch.drain(..).enumerate() {
+            let outcome = outcomes
+                .remove(&position)
+                .unwrap_or_else(|| Err(Error::internal("a queued create got no outcome")));
+            // A caller that went away (client disconnected) no longer needs its answer.
+            let _ = pending.reply.send(outcome);
+        }
+        // After the answers: the callers of this batch do not wait for it.
+        checkpoints.catch_up(&writer).await;
+    }
+}
+
+async fn write(
+    writer: &SqlitePool,
+    entity: &'static EntityType,
+    records: &[&Record],
+) -> Vec<Result<Record, Error>> {
+    let attempt = async {
+        let mut connection = writer.acquire().await?;
+        insert(&mut connection, entity, records).await
+    };
+    match attempt.await {
+        Ok(outcomes) => outcomes,
+        Err(error) if records.len() > 1 && !matches!(error, Error::ServiceUnavailable) => {
+            tracing::warn!(%error, rows = records.len(), "batch failed; writing its rows one by one");
+            let mut outcomes = Vec::with_capacity(records.len());
+            for record in records {
+                let one = async {
+                    let mut connection = writer.acquire().await?;
+                    insert(&mut connection, entity, &[*record]).await
+                };
+                outcomes.push(match one.await {
+                    Ok(mut outcome) => outcome.pop().unwrap_or_else(|| {
+                        Err(Error::internal("a one-row insert returned no outcome"))
+                    }),
+                    Err(error) => Err(error),
+                });
+            }
+            outcomes
+        }
+        Err(error) => vec![Err(error); records.len()],
+    }
+}
+
+/// Rows are passed as one JSON array, so the statement text (and its cached prepared
+/// statement) is the same whatever the batch size. Only rows whose referenced entities
+/// exist are inserted; the array's order is kept, so of two equal names in one batch the
+/// first queued wins.
+fn statement(entity: &EntityType) -> String {
+    let columns = sql::columns(entity);
+    let values: Vec<String> = entity
+        .properties
+        .iter()
+        .map(|property| format!("r.value ->> '{}'", property.column))
+        .collect();
+    let mut conditions = vec!["1".to_owned()];
+    for navigation in entity.navigations {
+        if let Link::ToOne { fk } = navigation.link {
+            let exists = format!(
+                "EXISTS (SELECT 1 FROM {} AS p WHERE p.id = r.value ->> '{fk}')",
+                navigation.target().table
+            );
+            let nullable = entity
+                .column(fk)
+                .is_some_and(|(_, property)| property.nullable);
+            conditions.push(if nullable {
+                format!("(r.value ->> '{fk}' IS NULL OR {exists})")
+            } else {
+                exists
+            });
+        }
+    }
+    format!(
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?1) AS r WHERE {conditions} \
+         ON CONFLICT DO NOTHING RETURNING {columns}",
+        table = entity.table,
+        values = values.join(", "),
+        conditions = conditions.join(" AND "),
+    )
+}
+
+/// Inserts the records on `connection` (inside the caller's transaction, or as one
+/// statement's own) and says for each whether it went in and, if not, why.
+pub(super) async fn insert(
+    connection: &mut SqliteConnection,
+    entity: &'static EntityType,
+    records: &[&Record],
+) -> Result<Vec<Result<Record, Error>>, Error> {
+    let json = serde_json::to_string(
+        &records
+            .iter()
+            .map(|r| rows::json_row(r))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(Error::internal)?;
+    // One statement is its own transaction: SQLite takes the write lock before reading
+    // (the busy timeout covers waiting for it), checks and inserts under that lock, and
+    // commits when the last returned row has been read.
+    let returned = sqlx::query(&statement(entity))
+        .bind(&json)
+        .fetch_all(&mut *connection)
+        .await?;
+    let mut stored: HashMap<String, Record> = rows::records(entity, &returned)?
+        .into_iter()
+        .map(|record| (record.id().to_owned(), record))
+        .collect();
+    if stored.len() == records.len() {
+        return Ok(records
+            .iter()
+            .filter_map(|r| stored.remove(r.id()))
+            .map(Ok)
+            .collect());
+    }
+    // Rows left out named a missing entity or clashed. Asked on the same connection
+    // before it is handed back, so no write of this process comes in between.
+    let mut missing: Vec<(
+        &'static crate::model::Navigation,
+        &'static str,
+        HashSet<String>,
+    )> = Vec::new();
+    for navigation in entity.navigations {
+        if let Link::ToOne { fk } = navigation.link {
+            let ids: HashSet<String> = sqlx::query_scalar(&format!(
+                "SELECT DISTINCT r.value ->> '{fk}' FROM json_each(?1) AS r
+                 WHERE r.value ->> '{fk}' IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM {} WHERE id = r.value ->> '{fk}')",
+                navigation.target().table
+            ))
+            .bind(&json)
+            .fetch_all(&mut *connection)
+            .await?
+            .into_iter()
+            .collect();
+            missing.push((navigation, fk, ids));
+        }
+    }
+    let taken: HashSet<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM {} WHERE id IN (SELECT r.value ->> 'id' FROM json_each(?1) AS r)",
+        entity.table
+    ))
+    .bind(&json)
+    .fetch_all(&mut *connection)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(records
+        .iter()
+        .map(|record| {
+            if let Some(stored) = stored.remove(record.id()) {
+                return Ok(stored);
+            }
+            for (navigation, fk, ids) in &missing {
+                let id = record.text(fk);
+                if ids.contains(id) {
+                    return Err(Error::RelatedNotFound {
+                        target: navigation.name.any().to_owned(),
+                        entity: navigation.target().name,
+                        id: id.to_owned(),
+                    });
+                }
+            }
+            Err(conflict(entity, record, taken.contains(record.id())))
+        })
+        .collect())
+}
+
+/// The 409 a clash is: the declared unique constraint, or Graph's generic duplicate.
+pub(super) fn conflict(entity: &EntityType, record: &Record, id_taken: bool) -> Error {
+    let unique = entity
+        .constraints
+        .iter()
+        .find_map(|constraint| match constraint {
+            Constraint::Unique { code, message, .. } => Some((*code, message(record))),
+            _ => None,
+        });
+    match unique {
+        Some((code, message)) if !id_taken => Error::rule(409, code, message),
+        _ => Error::rule(409, "DuplicateKey", "There is already a duplicated entity."),
+    }
+}

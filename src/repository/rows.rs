@@ -1,0 +1,60 @@
+//! Rows ⇄ records: each column read by its declared type.
+
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use crate::model::{Edm, EntityType, Record};
+use crate::Error;
+
+/// A row selected with `sql::columns(entity)`, in that order.
+pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Record, Error> {
+    let mut values = Vec::with_capacity(entity.properties.len());
+    for (index, property) in entity.properties.iter().enumerate() {
+        let value = match property.edm {
+            Edm::Bool => row
+                .try_get::<Option<bool>, _>(index)?
+                .map_or(Value::Null, Value::Bool),
+            Edm::Int32 => row
+                .try_get::<Option<i64>, _>(index)?
+                .map_or(Value::Null, Value::from),
+            Edm::Complex(_) => match row.try_get::<Option<String>, _>(index)? {
+                None => Value::Null,
+                Some(text) => serde_json::from_str(&text).map_err(|e| {
+                    Error::internal(format!(
+                        "{}.{}: stored JSON does not parse: {e}",
+                        entity.table, property.column
+                    ))
+                })?,
+            },
+            _ => row
+                .try_get::<Option<String>, _>(index)?
+                .map_or(Value::Null, Value::String),
+        };
+        values.push(value);
+    }
+    Ok(Record::new(entity, values))
+}
+
+pub(super) fn records(
+    entity: &'static EntityType,
+    rows: &[SqliteRow],
+) -> Result<Vec<Record>, Error> {
+    rows.iter().map(|row| record(entity, row)).collect()
+}
+
+/// A record as one JSON object of SQL-ready values (complex values as their JSON text),
+/// for statements that read rows from `json_each`.
+pub(super) fn json_row(record: &Record) -> serde_json::Map<String, Value> {
+    record
+        .iter()
+        .map(|(property, value)| {
+            let value = match (property.edm, value) {
+                (Edm::Complex(_), Value::Null) => Value::Null,
+                (Edm::Complex(_), value) => Value::String(value.to_string()),
+                (_, value) => value.clone(),
+            };
+            (property.column.to_owned(), value)
+        })
+        .collect()
+}

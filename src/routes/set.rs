@@ -1,0 +1,101 @@
+//! What a route serves, as its scope registers it: an entity set in a version, or a
+//! navigation below one of its entities. Handlers are written once and take these.
+
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
+
+use crate::model::{EntityType, Navigation, Version};
+use crate::odata::Scope;
+use crate::Error;
+
+/// `/{version}/…/{set}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Set {
+    pub entity: &'static EntityType,
+    pub version: Version,
+}
+
+impl Set {
+    pub fn scope(self) -> Scope {
+        Scope::new(self.entity, self.version)
+    }
+}
+
+/// `/{version}/…/{set}/{id}/{navigation}`.
+#[derive(Debug, Clone, Copy)]
+pub struct NavigationRoute {
+    pub parent: Set,
+    pub navigation: &'static Navigation,
+    /// The navigation's name in this version.
+    pub name: &'static str,
+}
+
+impl NavigationRoute {
+    /// The set the navigation leads to, as this version spells it.
+    pub fn target(self) -> Set {
+        Set {
+            entity: self.navigation.target(),
+            version: self.parent.version,
+        }
+    }
+}
+
+fn registered<T: Copy + 'static>(req: &HttpRequest) -> Ready<Result<T, Error>> {
+    ready(
+        req.app_data::<T>()
+            .copied()
+            .ok_or_else(|| Error::internal("a route without its registration")),
+    )
+}
+
+impl FromRequest for Set {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        registered(req)
+    }
+}
+
+impl FromRequest for NavigationRoute {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        registered(req)
+    }
+}
+
+/// The `{id}` of the entity a route addresses.
+pub struct Key(pub String);
+
+/// The `{key}` of a contained navigation's item.
+pub struct ItemKey(pub String);
+
+fn segment(req: &HttpRequest, name: &str) -> Ready<Result<String, Error>> {
+    ready(
+        req.match_info()
+            .get(name)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::internal("a route without its key")),
+    )
+}
+
+impl FromRequest for Key {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(segment(req, "id").into_inner().map(Key))
+    }
+}
+
+impl FromRequest for ItemKey {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(segment(req, "key").into_inner().map(ItemKey))
+    }
+}

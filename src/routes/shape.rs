@@ -1,0 +1,83 @@
+//! Records → the response's JSON: the request's version, `$select`, and `$expand` with
+//! its nested options, for any navigation. An expanded collection with nothing in it is
+//! `[]` (Terraform fails on a missing one); a missing single entity is `null`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Map, Value};
+
+use crate::graph::wire::project;
+use crate::model::{Link, Record};
+use crate::odata::{Scope, Selection};
+use crate::repository::Repository;
+use crate::Error;
+
+type Shaped<'a> = Pin<Box<dyn Future<Output = Result<Vec<Map<String, Value>>, Error>> + 'a>>;
+
+/// Each record as `scope` writes it, with what `selection` selects and expands.
+pub fn shape<'a>(
+    repository: &'a Repository,
+    scope: Scope,
+    records: Vec<Record>,
+    selection: &'a Selection,
+) -> Shaped<'a> {
+    Box::pin(async move {
+        let mut shaped: Vec<Map<String, Value>> = records
+            .iter()
+            .map(|record| project(record, scope.version.into(), selection.select.as_deref()))
+            .collect();
+        for expansion in &selection.expand {
+            let navigation = expansion.navigation;
+            let target = Scope::new(navigation.target(), scope.version);
+            // Which column of the related rows matches which value of these.
+            let (column, keys): (&str, Vec<String>) = match navigation.link {
+                Link::ToOne { fk } => (
+                    "id",
+                    records.iter().map(|r| r.text(fk).to_owned()).collect(),
+                ),
+                Link::ToMany { fk } => (fk, records.iter().map(|r| r.id().to_owned()).collect()),
+            };
+            let mut wanted: Vec<String> = keys.iter().filter(|k| !k.is_empty()).cloned().collect();
+            wanted.sort();
+            wanted.dedup();
+            let related = repository.related(target.entity, column, &wanted).await?;
+            let matched: Vec<String> = related.iter().map(|r| r.text(column).to_owned()).collect();
+            let embedded = shape(repository, target, related, &expansion.selection).await?;
+            let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
+            for (key, object) in matched.into_iter().zip(embedded) {
+                groups.entry(key).or_default().push(object);
+            }
+            for (object, key) in shaped.iter_mut().zip(&keys) {
+                let value = match navigation.link {
+                    Link::ToOne { .. } => groups
+                        .get(key)
+                        .and_then(|found| found.first())
+                        .map_or(Value::Null, |found| Value::Object(found.clone())),
+                    Link::ToMany { .. } => Value::Array(
+                        groups
+                            .get(key)
+                            .map(|found| found.iter().cloned().map(Value::Object).collect())
+                            .unwrap_or_default(),
+                    ),
+                };
+                object.insert(expansion.name.to_owned(), value);
+            }
+        }
+        Ok(shaped)
+    })
+}
+
+/// One record, shaped.
+pub async fn shape_one(
+    repository: &Repository,
+    scope: Scope,
+    record: Record,
+    selection: &Selection,
+) -> Result<Map<String, Value>, Error> {
+    shape(repository, scope, vec![record], selection)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::internal("a shaped entity went missing"))
+}
