@@ -166,6 +166,25 @@ impl TestApp {
         send(request, Some(body.into())).await
     }
 
+    pub async fn patch(&self, path: &str, body: &Value) -> TestResponse {
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> TestResponse {
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        send(self.request(Method::DELETE, path), None).await
+    }
+
+    async fn send_json(&self, method: Method, path: &str, body: &Value) -> TestResponse {
+        let request = self
+            .request(method, path)
+            .insert_header(("Content-Type", "application/json"));
+        send(request, Some(body.to_string().into())).await
+    }
+
     /// The seed page's request body, with a display name of the caller's choosing.
     pub async fn create_beta_package(&self, display_name: &str) -> TestResponse {
         self.post(

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-async fn document(app: &TestApp) -> Value {
+pub async fn document(app: &TestApp) -> Value {
     let response = send(
         awc::Client::default().get(format!("{}/_emulator/openapi.json", app.address)),
         None,
@@ -20,7 +20,7 @@ async fn document(app: &TestApp) -> Value {
 
 /// The schema at `pointer` in the document, as a validator that resolves the document's
 /// `#/components/...` references.
-fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
+pub fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
     let mut root = schema.clone();
     root["components"] = doc["components"].clone();
     jsonschema::options()
@@ -32,7 +32,7 @@ fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
 
 /// Asserts the response is one the document declares for `method` on `template`, and that
 /// its JSON body, if any, validates against the declared schema.
-fn assert_documented(doc: &Value, method: &str, template: &str, response: &TestResponse) {
+pub fn assert_documented(doc: &Value, method: &str, template: &str, response: &TestResponse) {
     let status = response.status.as_u16().to_string();
     let operation = &doc["paths"][template][method];
     assert!(

@@ -1,0 +1,189 @@
+//! The declarations checked against the migrated schema: what the compiler no longer
+//! checks once entity sets are data. Every declared column exists with its type and
+//! nullability and nothing else is in the table, every foreign key a navigation names is
+//! a column, every unique rule has its index, and the built-in rows are what migrations
+//! insert.
+
+use std::collections::BTreeMap;
+
+use entitlement_emulator::model::{registry, Constraint, Edm, Link, Record};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Row};
+
+use crate::helpers::*;
+
+struct Column {
+    kind: String,
+    not_null: bool,
+    primary_key: bool,
+}
+
+async fn table(connection: &mut sqlx::SqliteConnection, table: &str) -> BTreeMap<String, Column> {
+    sqlx::query(&format!("PRAGMA table_xinfo({table})"))
+        .fetch_all(&mut *connection)
+        .await
+        .expect("table_xinfo")
+        .into_iter()
+        .map(|row| {
+            let column = Column {
+                kind: row.get::<String, _>("type"),
+                not_null: row.get::<i64, _>("notnull") == 1,
+                primary_key: row.get::<i64, _>("pk") > 0,
+            };
+            (row.get::<String, _>("name"), column)
+        })
+        .collect()
+}
+
+/// The column sets of the table's unique indexes.
+async fn unique_indexes(connection: &mut sqlx::SqliteConnection, table: &str) -> Vec<Vec<String>> {
+    let indexes = sqlx::query(&format!("PRAGMA index_list({table})"))
+        .fetch_all(&mut *connection)
+        .await
+        .expect("index_list");
+    let mut unique = Vec::new();
+    for index in indexes
+        .iter()
+        .filter(|row| row.get::<i64, _>("unique") == 1)
+    {
+        let name: String = index.get("name");
+        let columns = sqlx::query(&format!("PRAGMA index_info('{name}')"))
+            .fetch_all(&mut *connection)
+            .await
+            .expect("index_info")
+            .into_iter()
+            .map(|row| row.get::<String, _>("name"))
+            .collect();
+        unique.push(columns);
+    }
+    unique
+}
+
+#[actix_web::test]
+async fn every_declaration_matches_the_migrated_schema() {
+    let app = spawn_app().await;
+    let mut connection = SqliteConnectOptions::new()
+        .filename(app.database_path())
+        .read_only(true)
+        .connect()
+        .await
+        .expect("the database opens");
+    for entity in registry::ENTITY_TYPES {
+        let columns = table(&mut connection, entity.table).await;
+        assert!(
+            !columns.is_empty(),
+            "{}: no table {}",
+            entity.name,
+            entity.table
+        );
+        let declared: Vec<&str> = entity.properties.iter().map(|p| p.column).collect();
+        for name in columns.keys() {
+            assert!(
+                declared.contains(&name.as_str()),
+                "{}.{name} is not declared",
+                entity.table
+            );
+        }
+        for property in entity.properties {
+            let column = columns.get(property.column).unwrap_or_else(|| {
+                panic!(
+                    "{}.{} is declared but not in the table",
+                    entity.table, property.column
+                )
+            });
+            assert_eq!(
+                column.kind,
+                property.edm.sql_type(),
+                "{}.{}",
+                entity.table,
+                property.column
+            );
+            if !column.primary_key {
+                assert_eq!(
+                    column.not_null, !property.nullable,
+                    "{}.{} nullability",
+                    entity.table, property.column
+                );
+            }
+            if let Edm::Enum(enumeration) = property.edm {
+                assert!(
+                    !enumeration.members.is_empty(),
+                    "{}.{}",
+                    entity.table,
+                    property.column
+                );
+            }
+        }
+        for navigation in entity.navigations {
+            match navigation.link {
+                Link::ToOne { fk } => assert!(columns.contains_key(fk), "{}.{fk}", entity.table),
+                Link::ToMany { fk } => {
+                    let target = navigation.target();
+                    assert!(
+                        target.column(fk).is_some(),
+                        "{}.{fk} (from {})",
+                        target.table,
+                        entity.name
+                    );
+                }
+            }
+        }
+        let unique = unique_indexes(&mut connection, entity.table).await;
+        for constraint in entity.constraints {
+            match constraint {
+                Constraint::Unique {
+                    columns: wanted, ..
+                } => assert!(
+                    unique
+                        .iter()
+                        .any(|index| index.iter().map(String::as_str).eq(wanted.iter().copied())),
+                    "{}: no unique index on {wanted:?} (has {unique:?})",
+                    entity.table
+                ),
+                Constraint::Restrict { child, fk, .. } => {
+                    assert!(
+                        child().column(fk).is_some(),
+                        "{}: restrict on {fk}",
+                        entity.name
+                    )
+                }
+                Constraint::Protected { column, .. } => {
+                    assert!(
+                        entity.column(column).is_some(),
+                        "{}: protected {column}",
+                        entity.name
+                    )
+                }
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn built_in_rows_are_what_migrations_insert() {
+    let app = spawn_app().await;
+    let exported = app.get("/_emulator/export").await.json();
+    for entity in registry::ENTITY_TYPES {
+        let rows = exported[entity.fixture]
+            .as_array()
+            .expect("every set is exported");
+        for builtin in Record::builtins(entity) {
+            let row = rows
+                .iter()
+                .find(|row| row["id"] == builtin.id())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: built-in {} missing after migration",
+                        entity.name,
+                        builtin.id()
+                    )
+                });
+            let expected = entitlement_emulator::graph::wire::project(
+                &builtin,
+                entitlement_emulator::model::Dialect::Fixture,
+                None,
+            );
+            assert_eq!(row, &serde_json::Value::Object(expected), "{}", entity.name);
+        }
+    }
+}
