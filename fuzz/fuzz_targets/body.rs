@@ -1,12 +1,10 @@
-//! Request-body decoding and validation: any bytes give a value or a 4xx-class error.
+//! Request-body decoding and validation, for every declared set in both versions: any
+//! bytes give a value or a 4xx-class error.
 #![no_main]
 
-use entitlement_emulator::graph::body::decode;
-use entitlement_emulator::graph::{Beta, V1};
-use entitlement_emulator::resources::access_package::{
-    BetaCreateAccessPackage, BetaUpdateAccessPackage, V1CreateAccessPackage,
-};
-use entitlement_emulator::resources::AccessPackageDialect;
+use entitlement_emulator::graph::body::parse;
+use entitlement_emulator::graph::wire::decode;
+use entitlement_emulator::model::{registry, Mode, Version};
 use libfuzzer_sys::fuzz_target;
 
 fn client_error(error: &entitlement_emulator::Error) {
@@ -14,23 +12,17 @@ fn client_error(error: &entitlement_emulator::Error) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    match decode::<BetaCreateAccessPackage>(data) {
-        Ok(body) => {
-            if let Err(e) = <Beta as AccessPackageDialect>::validate(body) {
-                client_error(&e);
+    let value = match parse(data) {
+        Ok(value) => value,
+        Err(e) => return client_error(&e),
+    };
+    for entity in registry::ENTITY_TYPES {
+        for version in Version::ALL {
+            for mode in [Mode::Create, Mode::Update, Mode::Replace] {
+                if let Err(e) = decode(entity, version.into(), value.clone(), mode) {
+                    client_error(&e);
+                }
             }
         }
-        Err(e) => client_error(&e),
-    }
-    match decode::<V1CreateAccessPackage>(data) {
-        Ok(body) => {
-            if let Err(e) = <V1 as AccessPackageDialect>::validate(body) {
-                client_error(&e);
-            }
-        }
-        Err(e) => client_error(&e),
-    }
-    if let Err(e) = decode::<BetaUpdateAccessPackage>(data) {
-        client_error(&e);
     }
 });

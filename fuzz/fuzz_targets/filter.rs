@@ -1,8 +1,9 @@
-//! The `$filter` parser: any text parses or gives a 4xx-class error, within its limits.
+//! The `$filter` parser, for every declared set in both versions: any text parses or
+//! gives a 4xx-class error, within its limits.
 #![no_main]
 
-use entitlement_emulator::graph::odata::{filter, Limits};
-use entitlement_emulator::resources::access_package::{BETA_SCHEMA, V1_SCHEMA};
+use entitlement_emulator::model::{registry, Version};
+use entitlement_emulator::odata::{filter, Limits, Scope};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -10,9 +11,11 @@ fuzz_target!(|text: &str| {
         max_depth: 32,
         max_nodes: 256,
     };
-    for schema in [&BETA_SCHEMA, &V1_SCHEMA] {
-        if let Err(e) = filter::parse(text, schema, limits) {
-            assert!(e.status().is_client_error(), "{e:?}");
+    for entity in registry::ENTITY_TYPES {
+        for version in Version::ALL {
+            if let Err(e) = filter::parse(text, Scope::new(entity, version), limits) {
+                assert!(e.status().is_client_error(), "{e:?}");
+            }
         }
     }
 });

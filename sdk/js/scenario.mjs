@@ -103,12 +103,18 @@ async function batch(version) {
   ]);
   const raw = await client.api("/$batch").post(await content.getContent());
   const answer = new BatchResponseContent(raw);
-  assert.equal(answer.getResponseById("create").status, 201);
-  assert.equal(answer.getResponseById("find").status, 200);
-  // Read bodies from the raw answer: BatchResponseContent wraps a JSON body object in a
-  // fetch Response as "[object Object]" (an SDK quirk, the same against Graph).
-  const found = raw.responses.find((r) => r.id === "find").body;
+  const created = answer.getResponseById("create");
+  assert.equal(created.status, 201);
+  // The SDK builds each item's Response from headers["Content-Type"], spelled as Graph
+  // spells it: with any other spelling, .json() meets "[object Object]" and throws.
+  const createdBody = await created.json();
+  assert.equal(createdBody.displayName, name);
+  assert.ok(created.headers.get("Location").endsWith(`/accessPackages/${createdBody.id}`));
+  const find = answer.getResponseById("find");
+  assert.equal(find.status, 200);
+  const found = await find.json();
   assert.equal(found.value.length, 1);
+  assert.equal(found.value[0].id, createdBody.id);
   assert.equal(found.value[0].displayName, name);
   console.log(`js ${version}: $batch create 201, dependent $filter found it`);
 }

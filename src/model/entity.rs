@@ -220,28 +220,30 @@ impl Property {
 }
 
 /// The audit properties: beta writes who and when, v1.0 only when.
-pub const CREATED_BY: Property = Property::text("created_by", Names::beta("createdBy"))
-    .nullable()
-    .read_only()
-    .generated(Generated::CreatedBy);
-pub const CREATED_AT: Property = Property::new(
-    "created_date_time",
-    Names::both("createdDateTime"),
-    Edm::DateTimeOffset,
-)
-.read_only()
-.generated(Generated::CreatedAt);
-pub const MODIFIED_BY: Property = Property::text("modified_by", Names::beta("modifiedBy"))
-    .nullable()
-    .read_only()
-    .generated(Generated::ModifiedBy);
-pub const MODIFIED_AT: Property = Property::new(
+pub const CREATED_BY: Property = actor("created_by", "createdBy", Generated::CreatedBy);
+pub const CREATED_AT: Property =
+    instant("created_date_time", "createdDateTime", Generated::CreatedAt);
+pub const MODIFIED_BY: Property = actor("modified_by", "modifiedBy", Generated::ModifiedBy);
+pub const MODIFIED_AT: Property = instant(
     "modified_date_time",
-    Names::both("modifiedDateTime"),
-    Edm::DateTimeOffset,
-)
-.read_only()
-.generated(Generated::ModifiedAt);
+    "modifiedDateTime",
+    Generated::ModifiedAt,
+);
+
+/// Who did it: a user principal name, in beta only.
+const fn actor(column: &'static str, name: &'static str, generated: Generated) -> Property {
+    Property::text(column, Names::beta(name))
+        .nullable()
+        .read_only()
+        .generated(generated)
+}
+
+/// When: in both versions.
+const fn instant(column: &'static str, name: &'static str, generated: Generated) -> Property {
+    Property::new(column, Names::both(name), Edm::DateTimeOffset)
+        .read_only()
+        .generated(generated)
+}
 
 /// Listings without `$orderby` come in creation order.
 pub const CREATION_ORDER: &[&str] = &["created_date_time"];
@@ -291,13 +293,7 @@ impl Navigation {
         target: fn() -> &'static EntityType,
         fk: &'static str,
     ) -> Self {
-        Self {
-            name,
-            target,
-            link: Link::ToOne { fk },
-            bind: None,
-            segment: Segment::None,
-        }
+        Self::new(name, target, Link::ToOne { fk })
     }
 
     pub const fn to_many(
@@ -305,10 +301,14 @@ impl Navigation {
         target: fn() -> &'static EntityType,
         fk: &'static str,
     ) -> Self {
+        Self::new(name, target, Link::ToMany { fk })
+    }
+
+    const fn new(name: Names, target: fn() -> &'static EntityType, link: Link) -> Self {
         Self {
             name,
             target,
-            link: Link::ToMany { fk },
+            link,
             bind: None,
             segment: Segment::None,
         }

@@ -7,6 +7,7 @@ pub mod expand;
 pub mod filter;
 mod lexer;
 pub mod options;
+mod types;
 
 use crate::model::{EntityType, Link, Navigation, Property, Version};
 use crate::Error;

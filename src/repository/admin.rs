@@ -168,11 +168,6 @@ fn unique_place(row: &FixtureRow) -> String {
 async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error> {
     let entity = record.entity();
     let columns = sql::columns(entity);
-    let values: Vec<String> = entity
-        .properties
-        .iter()
-        .map(|property| format!("r.value ->> '{}'", property.column))
-        .collect();
     let updates: Vec<String> = entity
         .properties
         .iter()
@@ -184,7 +179,7 @@ async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error>
         "INSERT INTO {table} ({columns}) SELECT {values} FROM (SELECT ?1 AS value) AS r WHERE 1 \
          ON CONFLICT (id) DO UPDATE SET {updates}",
         table = entity.table,
-        values = values.join(", "),
+        values = sql::json_values(entity),
         updates = updates.join(", "),
     ))
     .bind(&row)

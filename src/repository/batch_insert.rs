@@ -135,11 +135,6 @@ async fn write(
 /// first queued wins.
 fn statement(entity: &EntityType) -> String {
     let columns = sql::columns(entity);
-    let values: Vec<String> = entity
-        .properties
-        .iter()
-        .map(|property| format!("r.value ->> '{}'", property.column))
-        .collect();
     let mut conditions = vec!["1".to_owned()];
     for navigation in entity.navigations {
         if let Link::ToOne { fk } = navigation.link {
@@ -161,7 +156,7 @@ fn statement(entity: &EntityType) -> String {
         "INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?1) AS r WHERE {conditions} \
          ON CONFLICT DO NOTHING RETURNING {columns}",
         table = entity.table,
-        values = values.join(", "),
+        values = sql::json_values(entity),
         conditions = conditions.join(" AND "),
     )
 }

@@ -28,6 +28,17 @@ pub(super) fn columns(entity: &EntityType) -> String {
     names.join(", ")
 }
 
+/// `r.value ->> 'id', r.value ->> 'display_name', …`: every column of a row passed as the
+/// JSON object `r.value` (`rows::json_row`), in declaration order.
+pub(super) fn json_values(entity: &EntityType) -> String {
+    let values: Vec<String> = entity
+        .properties
+        .iter()
+        .map(|property| format!("r.value ->> '{}'", property.column))
+        .collect();
+    values.join(", ")
+}
+
 /// A stored value as a bind: complex values are their JSON text.
 pub(super) fn scalar(value: &Value) -> Scalar {
     match value {

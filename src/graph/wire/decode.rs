@@ -318,12 +318,7 @@ impl Decoder {
         match object.get("id") {
             None | Some(Value::Null) => {
                 if let Some(fk) = self.fk(navigation) {
-                    self.problem(
-                        fk,
-                        "MissingProperty",
-                        &target,
-                        format!("The {target} property is required."),
-                    );
+                    self.missing(fk, &target);
                 }
             }
             Some(Value::String(id)) => self.candidate(navigation, &target, id),
@@ -398,12 +393,7 @@ impl Decoder {
                         .in_dialect(self.dialect)
                         .or(self.version().and_then(|v| navigation.name.get(v)))
                         .unwrap_or(property.column);
-                    self.problem(
-                        property,
-                        "MissingProperty",
-                        target,
-                        format!("The {target} property is required."),
-                    );
+                    self.missing(property, target);
                 }
                 continue;
             }
@@ -416,7 +406,7 @@ impl Decoder {
                 .iter()
                 .any(|(given, value)| std::ptr::eq(*given, property) && !value.is_null());
             if !present {
-                self.missing(property);
+                self.missing(property, self.name(property));
             }
         }
     }
@@ -430,21 +420,20 @@ impl Decoder {
             .map(|(property, _)| *property)
             .collect();
         for property in nulled {
-            self.missing(property);
+            self.missing(property, self.name(property));
         }
     }
 
-    fn missing(&mut self, property: &Property) {
-        let target = property
+    fn name(&self, property: &Property) -> &'static str {
+        property
             .name
             .in_dialect(self.dialect)
-            .unwrap_or(property.column);
-        self.problem(
-            property,
-            "MissingProperty",
-            target,
-            format!("The {target} property is required."),
-        );
+            .unwrap_or(property.column)
+    }
+
+    fn missing(&mut self, property: &Property, target: &str) {
+        let message = format!("The {target} property is required.");
+        self.problem(property, "MissingProperty", target, message);
     }
 }
 
