@@ -61,6 +61,10 @@ async function scenario(version) {
   const patched = await client.api(`${EM}/accessPackages/${created.id}`).get();
   assert.equal(patched.description, "patched by JS");
 
+  if (version === "beta") {
+    await assignmentPolicy(client, created.id);
+  }
+
   await client.api(`${EM}/accessPackages/${created.id}`).delete();
   try {
     await client.api(`${EM}/accessPackages/${created.id}`).get();
@@ -73,6 +77,26 @@ async function scenario(version) {
     assert.equal(error.requestId, error.headers?.get("request-id"), "the header's request-id");
     console.log(`js ${version}: ${error.statusCode} ${error.code} request-id ${error.requestId}`);
   }
+}
+
+// Terraform's minimal beta policy body, through the JS client: defaults filled, PUT whole.
+async function assignmentPolicy(client, packageId) {
+  const policies = `${EM}/accessPackageAssignmentPolicies`;
+  const body = {
+    "@odata.type": "#microsoft.graph.accessPackageAssignmentPolicy",
+    accessPackageId: packageId, canExtend: false, description: "JS policy", displayName: "JS policy",
+    durationInDays: 0, expirationDateTime: null, questions: [],
+  };
+  const created = await client.api(policies).post(body);
+  assert.equal(created.accessPackageId, packageId);
+  assert.deepEqual(created.requestorSettings, { scopeType: "NoSubjects", acceptRequests: true, allowedRequestors: [] });
+  assert.equal(created.requestApprovalSettings.approvalMode, "NoApproval");
+  const replaced = await client.api(`${policies}/${created.id}`).put({ ...body, displayName: "JS policy (PUT)" });
+  assert.equal(replaced.displayName, "JS policy (PUT)");
+  const listed = await client.api(`${EM}/accessPackages/${packageId}`).expand("accessPackageAssignmentPolicies").get();
+  assert.deepEqual(listed.accessPackageAssignmentPolicies.map((p) => p.id), [created.id]);
+  await client.api(`${policies}/${created.id}`).delete();
+  console.log("js beta: assignment policy created with defaults, replaced by PUT, deleted");
 }
 
 // The SDK's own batch helpers: it sends item urls with the version ("/beta/identity…").

@@ -2,8 +2,9 @@
 
 msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, create an
 access package in it (typed models), get it, list it with $filter on displayName, patch its
-description, delete it, then get it again and expect the SDK's typed ODataError carrying
-404, Graph's error code and the request-id the emulator sent.
+description; create an assignment policy for it in the version's own shape, get it, PUT it,
+delete it; delete the package, then get it again and expect the SDK's typed ODataError
+carrying 404, Graph's error code and the request-id the emulator sent.
 
     python scenario.py beta http://127.0.0.1:8080 <token>
     python scenario.py throttled http://127.0.0.1:8080 <token>
@@ -126,6 +127,8 @@ async def run(version: str, base: str, token: str) -> None:
         "modifiedDateTime moves forward",
     )
 
+    await assignment_policy(version, em, created.id)
+
     await item.delete()
     try:
         await item.get()
@@ -146,6 +149,81 @@ async def run(version: str, base: str, token: str) -> None:
         )
     else:
         raise AssertionError("a deleted package must raise ODataError")
+
+
+async def assignment_policy(version: str, em, package_id: str) -> None:
+    """A self-service policy for one user, 30 days, typed models of the version; read back
+    with the polymorphic requestor typed again; PUT as full replacement; deleted."""
+    user = str(uuid.uuid4())
+    if version == "beta":
+        from msgraph_beta.generated.models.access_package_assignment_policy import AccessPackageAssignmentPolicy
+        from msgraph_beta.generated.models.approval_settings import ApprovalSettings
+        from msgraph_beta.generated.models.requestor_settings import RequestorSettings
+        from msgraph_beta.generated.models.single_user import SingleUser
+
+        def body(name: str) -> AccessPackageAssignmentPolicy:
+            return AccessPackageAssignmentPolicy(
+                access_package_id=package_id, display_name=name, description="SDK policy", duration_in_days=30,
+                requestor_settings=RequestorSettings(
+                    scope_type="SpecificDirectorySubjects", accept_requests=True,
+                    allowed_requestors=[SingleUser(id=user, is_backup=False, description="requestor")],
+                ),
+                request_approval_settings=ApprovalSettings(
+                    is_approval_required=False, is_approval_required_for_extension=False,
+                    is_requestor_justification_required=False, approval_mode="NoApproval", approval_stages=[],
+                ),
+            )
+
+        policies = em.access_package_assignment_policies
+        by_id = policies.by_access_package_assignment_policy_id
+    else:
+        import datetime
+
+        from msgraph.generated.models.access_package import AccessPackage
+        from msgraph.generated.models.access_package_assignment_approval_settings import AccessPackageAssignmentApprovalSettings
+        from msgraph.generated.models.access_package_assignment_policy import AccessPackageAssignmentPolicy
+        from msgraph.generated.models.access_package_assignment_requestor_settings import AccessPackageAssignmentRequestorSettings
+        from msgraph.generated.models.allowed_target_scope import AllowedTargetScope
+        from msgraph.generated.models.expiration_pattern import ExpirationPattern
+        from msgraph.generated.models.expiration_pattern_type import ExpirationPatternType
+        from msgraph.generated.models.single_user import SingleUser
+
+        def body(name: str) -> AccessPackageAssignmentPolicy:
+            return AccessPackageAssignmentPolicy(
+                display_name=name, description="SDK policy",
+                allowed_target_scope=AllowedTargetScope.SpecificDirectoryUsers,
+                specific_allowed_targets=[SingleUser(user_id=user, description="requestor")],
+                expiration=ExpirationPattern(type=ExpirationPatternType.AfterDuration, duration=datetime.timedelta(days=30)),
+                requestor_settings=AccessPackageAssignmentRequestorSettings(enable_targets_to_self_add_access=True),
+                request_approval_settings=AccessPackageAssignmentApprovalSettings(
+                    is_approval_required_for_add=False, is_approval_required_for_update=False, stages=[],
+                ),
+                access_package=AccessPackage(id=package_id),
+            )
+
+        policies = em.assignment_policies
+        by_id = policies.by_access_package_assignment_policy_id
+
+    created = await policies.post(body("SDK policy"))
+    check(created is not None and created.id, f"policy created: {created}")
+    got = await by_id(created.id).get()
+    if version == "beta":
+        requestor = got.requestor_settings.allowed_requestors[0]
+        check(got.access_package_id == package_id, f"accessPackageId: {got.access_package_id}")
+        check(got.duration_in_days == 30, f"durationInDays: {got.duration_in_days}")
+        check(got.requestor_settings.scope_type == "SpecificDirectorySubjects", f"scopeType: {got.requestor_settings.scope_type}")
+        check(got.request_approval_settings.approval_stages == [], "approvalStages is an array")
+    else:
+        requestor = got.specific_allowed_targets[0]
+        check(str(got.allowed_target_scope.value) == "specificDirectoryUsers", f"scope: {got.allowed_target_scope}")
+        check(got.expiration.duration == datetime.timedelta(days=30), f"expiration: {got.expiration.duration}")
+        check(got.requestor_settings.enable_targets_to_self_add_access is True, "self-add kept")
+    check(isinstance(requestor, SingleUser), f"the requestor is typed by its @odata.type: {type(requestor)}")
+    check((requestor.id if version == "beta" else requestor.user_id) == user, "the requestor's id")
+    replaced = await by_id(created.id).put(body("SDK policy (replaced)"))
+    check(replaced is not None and replaced.display_name == "SDK policy (replaced)", f"PUT answers the entity: {replaced}")
+    await by_id(created.id).delete()
+    print(f"python {version}: assignment policy created, read typed, replaced by PUT, deleted", flush=True)
 
 
 async def throttled(base: str, token: str) -> None:

@@ -2,8 +2,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    catalog, Bind, Constraint, EntityType, Names, Navigation, Operations, PerVersion, Property,
-    Record, Segment, Writes,
+    assignment_policy, catalog, Bind, Constraint, EntityType, Names, Navigation, Operations,
+    PerVersion, Property, Record, Segment, Writes,
 };
 
 pub static ACCESS_PACKAGE: EntityType = EntityType {
@@ -26,23 +26,39 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
         MODIFIED_BY,
         MODIFIED_AT,
     ],
-    navigations: &[Navigation::to_one(
-        Names::differ("accessPackageCatalog", "catalog"),
-        || &catalog::CATALOG,
-        "catalog_id",
-    )
-    // azuread 3.x sends the catalog it read as `accessPackageCatalog`; 2.x sends both
-    // `catalogId` and v1.0's `catalog` on beta.
-    .bound(Bind {
-        required: true,
-        aliases: PerVersion::each(&["catalog"], &[]),
-    })
-    .segment(Segment::Read)],
-    constraints: &[Constraint::Unique {
-        columns: &["catalog_id", "display_name"],
-        code: "DuplicateAccessPackage",
-        message: duplicate_name,
-    }],
+    navigations: &[
+        Navigation::to_one(
+            Names::differ("accessPackageCatalog", "catalog"),
+            || &catalog::CATALOG,
+            "catalog_id",
+        )
+        // azuread 3.x sends the catalog it read as `accessPackageCatalog`; 2.x sends both
+        // `catalogId` and v1.0's `catalog` on beta.
+        .bound(Bind {
+            required: true,
+            aliases: PerVersion::each(&["catalog"], &[]),
+        })
+        .segment(Segment::Read),
+        // Created, listed and changed through the package too, as the generated SDKs do.
+        Navigation::to_many(
+            Names::differ("accessPackageAssignmentPolicies", "assignmentPolicies"),
+            || &assignment_policy::ASSIGNMENT_POLICY,
+            "access_package_id",
+        )
+        .segment(Segment::Contained),
+    ],
+    constraints: &[
+        Constraint::Unique {
+            columns: &["catalog_id", "display_name"],
+            code: "DuplicateAccessPackage",
+            message: duplicate_name,
+        },
+        // Policies are contained in their package (CSDL): they go with it.
+        Constraint::Cascade {
+            child: || &assignment_policy::ASSIGNMENT_POLICY,
+            fk: "access_package_id",
+        },
+    ],
     builtins: &[],
     default_order: CREATION_ORDER,
     operations: Operations::CRUD,

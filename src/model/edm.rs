@@ -17,6 +17,9 @@ pub enum Edm {
     DateTimeOffset,
     Enum(&'static EnumType),
     Complex(&'static ComplexType),
+    /// Not a column: computed from the stored columns of the entity and decoded into them
+    /// (a beta property that v1.0 spreads over several, or the other way round).
+    Derived(&'static Derived),
 }
 
 impl Edm {
@@ -30,6 +33,7 @@ impl Edm {
             Self::DateTimeOffset => "Edm.DateTimeOffset",
             Self::Enum(enumeration) => enumeration.name.get(version).unwrap_or("Edm.String"),
             Self::Complex(complex) => complex.name,
+            Self::Derived(derived) => derived.name,
         }
     }
 
@@ -135,6 +139,23 @@ pub struct ComplexType {
     pub decode: fn(Dialect, &Value, &str) -> Result<Value, Error>,
     /// Stored JSON → the dialect's wire JSON.
     pub encode: fn(Dialect, &Value) -> Value,
+    /// The JSON Schema of the wire shape, for OpenAPI.
+    pub schema: fn(Version) -> Value,
+}
+
+/// Stored values by column, as a view's decoding sets them.
+pub type ColumnValues = Vec<(&'static str, Value)>;
+
+/// A property one version spells as a view of columns the entity stores in the other
+/// version's shape. The conversions live in the entity's file.
+#[derive(Debug)]
+pub struct Derived {
+    /// `microsoft.graph.requestorSettings`, for messages and OpenAPI.
+    pub name: &'static str,
+    /// The version's value, from the stored entity.
+    pub project: fn(Version, &super::Record) -> Value,
+    /// The version's value → the columns it sets, with their stored values.
+    pub decode: fn(Version, &Value, &str) -> Result<ColumnValues, Error>,
     /// The JSON Schema of the wire shape, for OpenAPI.
     pub schema: fn(Version) -> Value,
 }

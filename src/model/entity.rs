@@ -79,6 +79,19 @@ pub struct Property {
     pub not_blank: bool,
     pub default: Default,
     pub generated: Generated,
+    /// Filled on insert from the entity a foreign key names (a policy's catalog is its
+    /// package's), never from a body.
+    pub copied: Option<Copied>,
+    /// The version in which the property is a navigation: written only when `$expand`
+    /// names it (v1.0's policy `questions`).
+    pub expand_only: Option<Version>,
+}
+
+/// `column` of the entity that this entity's foreign key `fk` names.
+#[derive(Debug, Clone, Copy)]
+pub struct Copied {
+    pub fk: &'static str,
+    pub column: &'static str,
 }
 
 /// Who writes a property. Read-only properties a client sends back are ignored.
@@ -125,7 +138,14 @@ impl Property {
             not_blank: false,
             default: Default::Null,
             generated: Generated::None,
+            copied: None,
+            expand_only: None,
         }
+    }
+
+    /// A view over other columns (see `Derived`), in the versions `name` gives.
+    pub const fn derived(name: Names, derived: &'static super::Derived) -> Self {
+        Self::new("", name, Edm::Derived(derived))
     }
 
     /// `id`: a GUID the service assigns.
@@ -207,6 +227,35 @@ impl Property {
 
     pub const fn generated(self, generated: Generated) -> Self {
         Self { generated, ..self }
+    }
+
+    pub const fn copied(self, fk: &'static str, column: &'static str) -> Self {
+        Self {
+            copied: Some(Copied { fk, column }),
+            access: Access::ReadOnly,
+            ..self
+        }
+    }
+
+    pub const fn expand_only(self, version: Version) -> Self {
+        Self {
+            expand_only: Some(version),
+            ..self
+        }
+    }
+
+    /// Whether it is a column (not a view over others).
+    pub fn is_stored(&self) -> bool {
+        !matches!(self.edm, Edm::Derived(_))
+    }
+
+    /// Its name where a dialect writes it: views are not part of the fixture format,
+    /// which holds only what is stored.
+    pub fn wire_name(&self, dialect: super::Dialect) -> Option<&'static str> {
+        match (dialect, self.is_stored()) {
+            (super::Dialect::Fixture, false) => None,
+            _ => self.name.in_dialect(dialect),
+        }
     }
 
     /// Whether a client may set it in this kind of write.
@@ -351,6 +400,11 @@ pub enum Constraint {
         code: &'static str,
         message: fn(i64) -> String,
     },
+    /// Rows of `child` whose `fk` names this row go with it (contained entities).
+    Cascade {
+        child: fn() -> &'static EntityType,
+        fk: &'static str,
+    },
     /// A row whose `column` holds `value` cannot be deleted (a built-in row).
     Protected {
         column: &'static str,
@@ -370,7 +424,14 @@ impl EntityType {
         self.properties
             .iter()
             .enumerate()
-            .find(|(_, property)| property.column == column)
+            .find(|(_, property)| property.column == column && property.is_stored())
+    }
+
+    /// The properties that are columns, in declaration order.
+    pub fn stored(&self) -> impl Iterator<Item = &'static Property> + '_ {
+        self.properties
+            .iter()
+            .filter(|property| property.is_stored())
     }
 
     /// A property by its wire name in a dialect, ignoring case as Graph's queries do.

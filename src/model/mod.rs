@@ -11,17 +11,19 @@
 //! Nothing here knows HTTP or SQL text.
 
 pub mod access_package;
+pub mod assignment_policy;
 pub mod catalog;
 mod edm;
 mod entity;
+pub mod json;
 mod record;
 pub mod registry;
 pub mod values;
 mod write;
 
-pub use edm::{ComplexType, Edm, EnumType, Member};
+pub use edm::{ComplexType, Derived, Edm, EnumType, Member};
 pub use entity::{
-    Access, Bind, Constraint, Default, EntityType, Generated, Link, Navigation, Operations,
+    Access, Bind, Constraint, Copied, Default, EntityType, Generated, Link, Navigation, Operations,
     Property, Segment, Update, Writes,
 };
 pub use record::{FixtureRow, Record};

@@ -1,9 +1,13 @@
 //! Every declared entity set, parents before children: the order reset clears in reverse,
 //! and seed, export and the routes follow.
 
-use super::{access_package, catalog, EntityType};
+use super::{access_package, assignment_policy, catalog, EntityType};
 
-pub static ENTITY_TYPES: &[&EntityType] = &[&catalog::CATALOG, &access_package::ACCESS_PACKAGE];
+pub static ENTITY_TYPES: &[&EntityType] = &[
+    &catalog::CATALOG,
+    &access_package::ACCESS_PACKAGE,
+    &assignment_policy::ASSIGNMENT_POLICY,
+];
 
 /// The entity whose rows the fixture format keeps under `key`.
 pub fn by_fixture_key(key: &str) -> Option<&'static EntityType> {

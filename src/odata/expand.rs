@@ -15,6 +15,8 @@ pub struct Selection {
     /// `None`: every property.
     pub select: Option<Vec<&'static Property>>,
     pub expand: Vec<Expansion>,
+    /// Properties this version writes only when expanded (v1.0's policy `questions`).
+    pub expand_properties: Vec<&'static Property>,
 }
 
 /// A navigation to embed, by the name the request's version gives it.
@@ -43,6 +45,7 @@ impl Selection {
         }
         let select = select.map(|text| parse_select(scope, text)).transpose()?;
         let mut expanded: Vec<Expansion> = Vec::new();
+        let mut expand_properties: Vec<&'static Property> = Vec::new();
         for item in expand.map(split_items).transpose()?.unwrap_or_default() {
             let (name, options) = match item.split_once('(') {
                 None => (item.trim(), None),
@@ -53,7 +56,27 @@ impl Selection {
                     (name.trim(), Some(inner))
                 }
             };
+            if let Some(property) = scope
+                .entity
+                .property_named(scope.version.into(), name)
+                .filter(|property| property.expand_only == Some(scope.version))
+            {
+                if options.is_some() {
+                    return Err(Error::InvalidQuery(format!(
+                        "'{name}' takes no options inside $expand."
+                    )));
+                }
+                expand_properties.push(property);
+                continue;
+            }
             let navigations: Vec<(&'static str, &'static Navigation)> = if name == "*" {
+                expand_properties.extend(
+                    scope
+                        .entity
+                        .properties
+                        .iter()
+                        .filter(|property| property.expand_only == Some(scope.version)),
+                );
                 scope.entity.navigations_in(scope.version).collect()
             } else {
                 let navigation = scope.navigation(name)?;
@@ -81,6 +104,7 @@ impl Selection {
         Ok(Self {
             select,
             expand: expanded,
+            expand_properties,
         })
     }
 
@@ -121,6 +145,7 @@ fn parse_select(scope: Scope, text: &str) -> Result<Vec<&'static Property>, Erro
                 .entity
                 .properties_in(scope.version)
                 .map(|(_, property)| property)
+                .filter(|property| property.expand_only != Some(scope.version))
                 .collect());
         }
         if item.is_empty() {

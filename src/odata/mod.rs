@@ -77,6 +77,18 @@ impl Scope {
 
     /// A property, or `navigation/property` through a single-valued navigation.
     pub fn filter_path(&self, path: &str) -> Result<Column, Error> {
+        let column = self.path(path)?;
+        if !column.property.is_stored()
+            || matches!(column.property.edm, crate::model::Edm::Complex(_))
+        {
+            return Err(Error::InvalidQuery(format!(
+                "The property '{path}' cannot be used in $filter or $orderby."
+            )));
+        }
+        Ok(column)
+    }
+
+    fn path(&self, path: &str) -> Result<Column, Error> {
         let Some((first, rest)) = path.split_once('/') else {
             return self.property(path).map(Column::own);
         };

@@ -44,7 +44,7 @@ impl Type {
             Self::Property(Edm::Int32) | Self::Int => Class::Int,
             Self::Property(Edm::DateTimeOffset) | Self::DateTime => Class::DateTime,
             Self::Property(Edm::Enum(enumeration)) => Class::Enum(enumeration),
-            Self::Property(Edm::Complex(_)) => Class::Complex,
+            Self::Property(Edm::Complex(_) | Edm::Derived(_)) => Class::Complex,
             Self::Null => Class::Null,
         }
     }

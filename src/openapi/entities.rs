@@ -104,6 +104,24 @@ pub fn entity_set(
                 "requestBody": body(&format!("{target}.create")),
                 "responses": responses("201", "Created", Some(&target)),
             });
+            let key = json!({ "name": "key", "in": "path", "required": true, "schema": { "type": "string" } });
+            paths.insert(format!("{root}/{{id}}/{navigation_name}/{{key}}"), json!({
+                "parameters": [id.clone(), key],
+                "get": {
+                    "tags": [tag], "summary": format!("Get a {target} of a {name}"), "operationId": format!("{operation_id}.get"),
+                    "parameters": [query("$select", json!({ "type": "string" })), query("$expand", json!({ "type": "string" }))],
+                    "responses": responses("200", "OK", Some(&target)),
+                },
+                "patch": {
+                    "tags": [tag], "summary": format!("Update a {target} of a {name}"), "operationId": format!("{operation_id}.update"),
+                    "requestBody": body(&format!("{target}.update")),
+                    "responses": responses("204", "Updated", None),
+                },
+                "delete": {
+                    "tags": [tag], "summary": format!("Delete a {target} of a {name}"), "operationId": format!("{operation_id}.delete"),
+                    "responses": responses("204", "Deleted", None),
+                },
+            }));
         }
         paths.insert(format!("{root}/{{id}}/{navigation_name}"), navigation_item);
     }
@@ -266,6 +284,10 @@ fn value_schema(property: &Property, dialect: Dialect, nullable: bool) -> Value 
             Dialect::Beta => (complex.schema)(Version::Beta),
             _ => (complex.schema)(Version::V1),
         },
+        Edm::Derived(derived) => match dialect {
+            Dialect::Beta => (derived.schema)(Version::Beta),
+            _ => (derived.schema)(Version::V1),
+        },
     };
     if nullable {
         schema = match schema.get("type").cloned() {
@@ -287,7 +309,7 @@ pub fn fixture_schema() -> Value {
         let mut properties = Map::new();
         let mut required = vec!["id"];
         for property in entity.properties {
-            let Some(name) = property.name.in_dialect(Dialect::Fixture) else {
+            let Some(name) = property.wire_name(Dialect::Fixture) else {
                 continue;
             };
             let bound = entity

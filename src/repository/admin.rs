@@ -169,8 +169,7 @@ async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error>
     let entity = record.entity();
     let columns = sql::columns(entity);
     let updates: Vec<String> = entity
-        .properties
-        .iter()
+        .stored()
         .filter(|property| property.column != "id")
         .map(|property| format!("{0} = excluded.{0}", property.column))
         .collect();

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoint::Checkpoints;
 use super::{rows, sql};
-use crate::model::{Constraint, EntityType, Link, Record};
+use crate::model::{Constraint, EntityType, Link, Navigation, Record};
 use crate::Error;
 
 /// Most rows written by one statement. Bounds a batch's latency and its JSON parameter;
@@ -136,8 +136,8 @@ async fn write(
 fn statement(entity: &EntityType) -> String {
     let columns = sql::columns(entity);
     let mut conditions = vec!["1".to_owned()];
-    for navigation in entity.navigations {
-        if let Link::ToOne { fk } = navigation.link {
+    for (navigation, fk) in bound(entity) {
+        {
             let exists = format!(
                 "EXISTS (SELECT 1 FROM {} AS p WHERE p.id = r.value ->> '{fk}')",
                 navigation.target().table
@@ -159,6 +159,20 @@ fn statement(entity: &EntityType) -> String {
         values = sql::json_values(entity),
         conditions = conditions.join(" AND "),
     )
+}
+
+/// The single-valued navigations a row names itself (not those copied from a parent),
+/// with their foreign keys.
+fn bound(entity: &EntityType) -> impl Iterator<Item = (&'static Navigation, &'static str)> + '_ {
+    entity
+        .navigations
+        .iter()
+        .filter_map(move |navigation| match navigation.link {
+            Link::ToOne { fk } if entity.column(fk).is_some_and(|(_, p)| p.copied.is_none()) => {
+                Some((navigation, fk))
+            }
+            _ => None,
+        })
 }
 
 /// Inserts the records on `connection` (inside the caller's transaction, or as one
@@ -200,8 +214,8 @@ pub(super) async fn insert(
         &'static str,
         HashSet<String>,
     )> = Vec::new();
-    for navigation in entity.navigations {
-        if let Link::ToOne { fk } = navigation.link {
+    for (navigation, fk) in bound(entity) {
+        {
             let ids: HashSet<String> = sqlx::query_scalar(&format!(
                 "SELECT DISTINCT r.value ->> '{fk}' FROM json_each(?1) AS r
                  WHERE r.value ->> '{fk}' IS NOT NULL

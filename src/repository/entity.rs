@@ -136,9 +136,8 @@ impl Repository {
         let next = current.updated(changes, mode, actor)?;
         check_references(&mut tx, &next).await?;
         let assignments: Vec<String> = entity
-            .properties
-            .iter()
-            .filter(|property| property.column != "id")
+            .stored()
+            .filter(|property| property.column != "id" && property.copied.is_none())
             .map(|property| format!("{} = r.value ->> '{}'", property.column, property.column))
             .collect();
         let row = serde_json::to_string(&rows::json_row(&next)).map_err(Error::internal)?;
@@ -169,15 +168,38 @@ impl Repository {
             .await?
             .ok_or(Error::ResourceNotFound)?;
         for constraint in entity.constraints {
-            match constraint {
-                Constraint::Protected {
-                    column,
-                    value,
-                    code,
-                    message,
-                } if current.text(column) == *value => {
+            if let Constraint::Protected {
+                column,
+                value,
+                code,
+                message,
+            } = constraint
+            {
+                if current.text(column) == *value {
                     return Err(Error::rule(400, code, *message));
                 }
+            }
+        }
+        remove(&mut tx, entity, vec![current.id().to_owned()]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Deletes the rows and what they contain, refusing while rows that restrict it exist.
+fn remove<'a>(
+    tx: &'a mut SqliteConnection,
+    entity: &'static EntityType,
+    ids: Vec<String>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>> {
+    Box::pin(async move {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let json = serde_json::to_string(&ids).map_err(Error::internal)?;
+        let among = |fk: &str| format!("{fk} IN (SELECT value FROM json_each(?1))");
+        for constraint in entity.constraints {
+            match constraint {
                 Constraint::Restrict {
                     child,
                     fk,
@@ -185,28 +207,42 @@ impl Repository {
                     code,
                     message,
                 } => {
-                    let child = child();
                     let holding: i64 = sqlx::query_scalar(&format!(
-                        "SELECT count(*) FROM {} WHERE {fk} = ?1",
-                        child.table
+                        "SELECT count(*) FROM {} WHERE {}",
+                        child().table,
+                        among(fk)
                     ))
-                    .bind(current.id())
+                    .bind(&json)
                     .fetch_one(&mut *tx)
                     .await?;
                     if holding > 0 {
                         return Err(Error::rule(*status, code, message(holding)));
                     }
                 }
+                Constraint::Cascade { child, fk } => {
+                    let contained: Vec<String> = sqlx::query_scalar(&format!(
+                        "SELECT id FROM {} WHERE {}",
+                        child().table,
+                        among(fk)
+                    ))
+                    .bind(&json)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    remove(tx, child(), contained).await?;
+                }
                 _ => {}
             }
         }
-        sqlx::query(&format!("DELETE FROM {} WHERE id = ?1", entity.table))
-            .bind(current.id())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        sqlx::query(&format!(
+            "DELETE FROM {} WHERE {}",
+            entity.table,
+            among("id")
+        ))
+        .bind(&json)
+        .execute(&mut *tx)
+        .await?;
         Ok(())
-    }
+    })
 }
 
 /// The row with this id (in any GUID spelling), on the caller's connection or transaction.

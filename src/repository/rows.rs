@@ -10,7 +10,12 @@ use crate::Error;
 /// A row selected with `sql::columns(entity)`, in that order.
 pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Record, Error> {
     let mut values = Vec::with_capacity(entity.properties.len());
-    for (index, property) in entity.properties.iter().enumerate() {
+    let mut index = 0;
+    for property in entity.properties {
+        if !property.is_stored() {
+            values.push(Value::Null);
+            continue;
+        }
         let value = match property.edm {
             Edm::Bool => row
                 .try_get::<Option<bool>, _>(index)?
@@ -32,6 +37,7 @@ pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Rec
                 .map_or(Value::Null, Value::String),
         };
         values.push(value);
+        index += 1;
     }
     Ok(Record::new(entity, values))
 }
@@ -48,6 +54,7 @@ pub(super) fn records(
 pub(super) fn json_row(record: &Record) -> serde_json::Map<String, Value> {
     record
         .iter()
+        .filter(|(property, _)| property.is_stored())
         .map(|(property, value)| {
             let value = match (property.edm, value) {
                 (Edm::Complex(_), Value::Null) => Value::Null,

@@ -24,7 +24,7 @@ pub struct ListQuery<'a> {
 
 /// `id, display_name, …`: every declared column, in declaration order.
 pub(super) fn columns(entity: &EntityType) -> String {
-    let names: Vec<&str> = entity.properties.iter().map(|p| p.column).collect();
+    let names: Vec<&str> = entity.stored().map(|p| p.column).collect();
     names.join(", ")
 }
 
@@ -32,11 +32,27 @@ pub(super) fn columns(entity: &EntityType) -> String {
 /// JSON object `r.value` (`rows::json_row`), in declaration order.
 pub(super) fn json_values(entity: &EntityType) -> String {
     let values: Vec<String> = entity
-        .properties
-        .iter()
-        .map(|property| format!("r.value ->> '{}'", property.column))
+        .stored()
+        .map(|property| json_value(entity, property))
         .collect();
     values.join(", ")
+}
+
+/// One column's value in an insert: from the row, or copied from the entity its foreign
+/// key names.
+fn json_value(entity: &EntityType, property: &crate::model::Property) -> String {
+    match property.copied {
+        Some(copied) => {
+            let table = entity
+                .reference(copied.fk)
+                .map_or("", |navigation| navigation.target().table);
+            format!(
+                "(SELECT p.{} FROM {table} AS p WHERE p.id = r.value ->> '{}')",
+                copied.column, copied.fk
+            )
+        }
+        None => format!("r.value ->> '{}'", property.column),
+    }
 }
 
 /// A stored value as a bind: complex values are their JSON text.

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
-use crate::graph::wire::project;
+use crate::graph::wire::{project, project_value};
 use crate::model::{Link, Record};
 use crate::odata::{Scope, Selection};
 use crate::repository::Repository;
@@ -24,9 +24,18 @@ pub fn shape<'a>(
     selection: &'a Selection,
 ) -> Shaped<'a> {
     Box::pin(async move {
+        let dialect = scope.version.into();
         let mut shaped: Vec<Map<String, Value>> = records
             .iter()
-            .map(|record| project(record, scope.version.into(), selection.select.as_deref()))
+            .map(|record| {
+                let mut object = project(record, dialect, selection.select.as_deref());
+                for property in &selection.expand_properties {
+                    let value =
+                        project_value(record, property, record.get(property.column), dialect);
+                    object.insert(scope.name_of(property).to_owned(), value);
+                }
+                object
+            })
             .collect();
         for expansion in &selection.expand {
             let navigation = expansion.navigation;

@@ -76,7 +76,7 @@ async fn every_declaration_matches_the_migrated_schema() {
             entity.name,
             entity.table
         );
-        let declared: Vec<&str> = entity.properties.iter().map(|p| p.column).collect();
+        let declared: Vec<&str> = entity.stored().map(|p| p.column).collect();
         for name in columns.keys() {
             assert!(
                 declared.contains(&name.as_str()),
@@ -84,7 +84,7 @@ async fn every_declaration_matches_the_migrated_schema() {
                 entity.table
             );
         }
-        for property in entity.properties {
+        for property in entity.stored() {
             let column = columns.get(property.column).unwrap_or_else(|| {
                 panic!(
                     "{}.{} is declared but not in the table",
@@ -140,11 +140,12 @@ async fn every_declaration_matches_the_migrated_schema() {
                     "{}: no unique index on {wanted:?} (has {unique:?})",
                     entity.table
                 ),
-                Constraint::Restrict { child, fk, .. } => {
+                Constraint::Restrict { child, fk, .. } | Constraint::Cascade { child, fk } => {
                     assert!(
                         child().column(fk).is_some(),
-                        "{}: restrict on {fk}",
-                        entity.name
+                        "{}: {fk} of {}",
+                        entity.name,
+                        child().name
                     )
                 }
                 Constraint::Protected { column, .. } => {

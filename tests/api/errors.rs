@@ -270,8 +270,8 @@ async fn an_unknown_path_is_400_naming_the_first_unknown_segment() {
             "accessPackageThings",
         ),
         (
-            &*format!("{V1}/accessPackages/{GENERAL}/assignmentPolicies"),
-            "assignmentPolicies",
+            &*format!("{V1}/accessPackages/{GENERAL}/incompatibleGroups"),
+            "incompatibleGroups",
         ),
         ("/v2.0/identityGovernance", "v2.0"),
     ] {

@@ -1,6 +1,7 @@
 //! HTTP tests: one binary, one module per subject, all sharing `helpers::spawn_app`.
 
 mod admin;
+mod assignment_policies;
 mod authorization;
 mod batch;
 mod catalogs;

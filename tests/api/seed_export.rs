@@ -54,7 +54,7 @@ async fn a_fresh_emulator_exports_the_built_in_catalog_only() {
     let app = spawn_app().await;
     assert_eq!(
         export(&app).await,
-        json!({"catalogs": [general()], "accessPackages": []})
+        json!({"catalogs": [general()], "accessPackages": [], "assignmentPolicies": []})
     );
 }
 
@@ -63,11 +63,15 @@ async fn a_seeded_fixture_is_served_and_exported_exactly() {
     let app = spawn_app().await;
     let response = seed(&app, "", &fixture()).await;
     assert_eq!(response.status.as_u16(), 200);
-    assert_eq!(response.json(), json!({"catalogs": 1, "accessPackages": 1}));
+    assert_eq!(
+        response.json(),
+        json!({"catalogs": 1, "accessPackages": 1, "assignmentPolicies": 0})
+    );
 
     let expected = json!({
         "catalogs": [general(), fixture()["catalogs"][0]],
         "accessPackages": fixture()["accessPackages"],
+        "assignmentPolicies": [],
     });
     assert_eq!(export(&app).await, expected);
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::{describe, trailing_id};
 use crate::error::Detail;
 use crate::model::{
-    values, Bound, Changes, Dialect, Edm, EntityType, Link, Mode, Navigation, Property, Version,
+    values, Bound, Changes, Dialect, Edm, EntityType, Mode, Navigation, Property, Version,
 };
 use crate::Error;
 
@@ -55,15 +55,15 @@ pub fn decode_under(
     decoder.run(body)
 }
 
-struct Decoder {
-    entity: &'static EntityType,
-    dialect: Dialect,
-    mode: Mode,
+pub(super) struct Decoder {
+    pub(super) entity: &'static EntityType,
+    pub(super) dialect: Dialect,
+    pub(super) mode: Mode,
     /// Each with the declaration position it is reported at.
-    problems: Vec<(usize, Detail)>,
-    candidates: Vec<Bound>,
+    pub(super) problems: Vec<(usize, Detail)>,
+    pub(super) candidates: Vec<Bound>,
     /// Properties the body named (null included), for the required checks.
-    given: Vec<(&'static Property, Value)>,
+    pub(super) given: Vec<(&'static Property, Value)>,
 }
 
 impl Decoder {
@@ -108,7 +108,13 @@ impl Decoder {
             .map_or(usize::MAX, |(index, _)| index)
     }
 
-    fn problem(&mut self, property: &Property, code: &'static str, target: &str, message: String) {
+    pub(super) fn problem(
+        &mut self,
+        property: &Property,
+        code: &'static str,
+        target: &str,
+        message: String,
+    ) {
         let position = self.position(property);
         self.problems.push((
             position,
@@ -124,26 +130,15 @@ impl Decoder {
         self.entity
             .properties
             .iter()
-            .find(|property| property.name.in_dialect(self.dialect) == Some(key))
+            .find(|property| property.wire_name(self.dialect) == Some(key))
     }
 
-    fn version(&self) -> Option<Version> {
+    pub(super) fn version(&self) -> Option<Version> {
         match self.dialect {
             Dialect::Beta => Some(Version::Beta),
             Dialect::V1 => Some(Version::V1),
             Dialect::Fixture => None,
         }
-    }
-
-    /// A single-valued navigation a create can bind by this name (or an alias of it).
-    fn bindable(&self, key: &str) -> Option<&'static Navigation> {
-        let version = self.version()?;
-        self.entity.navigations.iter().find(|navigation| {
-            navigation.bind.is_some_and(|bind| {
-                navigation.name.get(version) == Some(key)
-                    || bind.aliases.get(version).contains(&key)
-            })
-        })
     }
 
     fn is_navigation(&self, key: &str) -> bool {
@@ -194,6 +189,9 @@ impl Decoder {
         if !fixture && !property.writable(self.mode.creating()) {
             return Ok(());
         }
+        if let Edm::Derived(derived) = property.edm {
+            return self.view(key, derived, &raw);
+        }
         if raw.is_null() {
             self.given.push((property, Value::Null));
             return Ok(());
@@ -214,11 +212,37 @@ impl Decoder {
         Ok(())
     }
 
-    /// The navigation a property binds, when it is a bindable foreign key.
-    fn binding_fk(&self, property: &Property) -> Option<&'static Navigation> {
-        self.entity
-            .reference(property.column)
-            .filter(|navigation| navigation.bind.is_some())
+    /// A view over other columns: what it sets, as if the body had named those columns.
+    /// `null` is "not given".
+    fn view(
+        &mut self,
+        key: &str,
+        derived: &crate::model::Derived,
+        raw: &Value,
+    ) -> Result<(), Error> {
+        let Some(version) = self.version() else {
+            return Ok(());
+        };
+        if raw.is_null() {
+            return Ok(());
+        }
+        let columns = match (derived.decode)(version, raw, key) {
+            Ok(columns) => columns,
+            Err(Error::InvalidModel(details)) => {
+                self.problems
+                    .extend(details.into_iter().map(|d| (usize::MAX, d)));
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        };
+        for (column, value) in columns {
+            if let Some((_, property)) = self.entity.column(column) {
+                self.given
+                    .retain(|(given, _)| !std::ptr::eq(*given, property));
+                self.given.push((property, value));
+            }
+        }
+        Ok(())
     }
 
     /// One value by its declared type: outer `Err` is a 400 RequestBodyRead, inner a
@@ -291,86 +315,8 @@ impl Decoder {
                 }
             }
             Edm::Complex(complex) => Ok((complex.decode)(self.dialect, raw, key)?),
+            Edm::Derived(_) => return Err(Error::internal("a view decoded as a column")),
         })
-    }
-
-    /// `"catalog": {"id": "…", …}`: only the id counts; the rest (whatever the client read
-    /// before) is ignored and changes nothing.
-    fn bind_object(
-        &mut self,
-        key: &str,
-        navigation: &'static Navigation,
-        raw: &Value,
-    ) -> Result<(), Error> {
-        let object = match raw {
-            Value::Null => return Ok(()),
-            Value::Object(object) => object,
-            other => return Err(wrong_type(self.entity, key, other, "an object")),
-        };
-        if let Some(annotation) = object.get("@odata.type") {
-            check_type(
-                navigation.target().odata_type,
-                &format!("{key}.@odata.type"),
-                annotation,
-            )?;
-        }
-        let target = format!("{key}.id");
-        match object.get("id") {
-            None | Some(Value::Null) => {
-                if let Some(fk) = self.fk(navigation) {
-                    self.missing(fk, &target);
-                }
-            }
-            Some(Value::String(id)) => self.candidate(navigation, &target, id),
-            Some(other) => return Err(wrong_type(self.entity, &target, other, "a string")),
-        }
-        Ok(())
-    }
-
-    fn fk(&self, navigation: &Navigation) -> Option<&'static Property> {
-        match navigation.link {
-            Link::ToOne { fk } => self.entity.column(fk).map(|(_, property)| property),
-            Link::ToMany { .. } => None,
-        }
-    }
-
-    fn candidate(&mut self, navigation: &'static Navigation, target: &str, id: &str) {
-        let Some(fk) = self.fk(navigation) else {
-            return;
-        };
-        match values::canonical_guid(id) {
-            Some(id) => self.candidates.push(Bound {
-                navigation,
-                fk,
-                id,
-                target: target.to_owned(),
-            }),
-            None => self.problem(fk, "InvalidValue", target, not_a_guid(target)),
-        }
-    }
-
-    /// One id per navigation: forms that disagree are a problem.
-    fn settle_binds(&mut self) -> Vec<Bound> {
-        let mut settled: Vec<Bound> = Vec::new();
-        for candidate in std::mem::take(&mut self.candidates) {
-            match settled
-                .iter()
-                .find(|b| std::ptr::eq(b.navigation, candidate.navigation))
-            {
-                Some(first) if first.id != candidate.id => {
-                    let message = format!(
-                        "'{}' and '{}' name different {}s; send one.",
-                        first.target,
-                        candidate.target,
-                        candidate.navigation.target().name
-                    );
-                    self.problem(candidate.fk, "InvalidValue", &candidate.target, message);
-                }
-                Some(_) => {}
-                None => settled.push(candidate),
-            }
-        }
-        settled
     }
 
     /// A create (or a PUT) must say every required property and binding.
@@ -386,7 +332,9 @@ impl Decoder {
                 continue;
             }
             if let Some(navigation) = self.binding_fk(property) {
-                let required = navigation.bind.is_some_and(|bind| bind.required);
+                // A PUT may leave out what cannot change anyway.
+                let required =
+                    navigation.bind.is_some_and(|bind| bind.required) && self.mode.creating();
                 if required && !binds.iter().any(|b| std::ptr::eq(b.navigation, navigation)) {
                     let target = property
                         .name
@@ -431,18 +379,18 @@ impl Decoder {
             .unwrap_or(property.column)
     }
 
-    fn missing(&mut self, property: &Property, target: &str) {
+    pub(super) fn missing(&mut self, property: &Property, target: &str) {
         let message = format!("The {target} property is required.");
         self.problem(property, "MissingProperty", target, message);
     }
 }
 
-fn not_a_guid(target: &str) -> String {
+pub(super) fn not_a_guid(target: &str) -> String {
     format!("The {target} property must be a GUID, such as 'aa2f6514-3232-46e7-a08a-2411ad8d7128'.")
 }
 
 /// `@odata.type` must name the type the body is (with or without `#`, any case).
-fn check_type(expected: &str, key: &str, raw: &Value) -> Result<(), Error> {
+pub(super) fn check_type(expected: &str, key: &str, raw: &Value) -> Result<(), Error> {
     let given = raw.as_str().unwrap_or_default();
     if given.trim_start_matches('#').eq_ignore_ascii_case(expected) {
         Ok(())

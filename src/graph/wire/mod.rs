@@ -2,6 +2,7 @@
 //! and v1.0's property names, enum spellings and complex shapes, how a request binds a
 //! navigation, and the fixture format seed and export use.
 
+mod binds;
 mod decode;
 pub mod fixture;
 mod project;

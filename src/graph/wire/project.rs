@@ -1,11 +1,12 @@
 //! A stored entity → a dialect's JSON: its properties in declaration order, enum members
-//! respelled, complex values in the dialect's shape.
+//! respelled, complex values in the dialect's shape, views computed from what is stored.
 
 use serde_json::{Map, Value};
 
-use crate::model::{Dialect, Edm, Property, Record};
+use crate::model::{Dialect, Edm, Property, Record, Version};
 
-/// The entity as `dialect` writes it; with `select`, only those properties.
+/// The entity as `dialect` writes it; with `select`, only those properties. Properties
+/// that a version treats as navigations are left to `$expand` (`project_expanded`).
 pub fn project(
     record: &Record,
     dialect: Dialect,
@@ -13,25 +14,45 @@ pub fn project(
 ) -> Map<String, Value> {
     let mut object = Map::new();
     for (property, value) in record.iter() {
-        let Some(name) = property.name.in_dialect(dialect) else {
+        let Some(name) = property.wire_name(dialect) else {
             continue;
         };
-        if select.is_some_and(|selected| !selected.iter().any(|s| std::ptr::eq(*s, property))) {
+        let chosen = |p: &&'static Property| std::ptr::eq(*p, property);
+        if select.is_some_and(|selected| !selected.iter().any(chosen)) {
             continue;
         }
-        object.insert(name.to_owned(), project_value(property, value, dialect));
+        if property
+            .expand_only
+            .is_some_and(|v| Dialect::from(v) == dialect)
+        {
+            continue;
+        }
+        object.insert(
+            name.to_owned(),
+            project_value(record, property, value, dialect),
+        );
     }
     object
 }
 
-/// One stored value as `dialect` writes it.
-pub fn project_value(property: &Property, value: &Value, dialect: Dialect) -> Value {
+/// One property's value as `dialect` writes it.
+pub fn project_value(
+    record: &Record,
+    property: &Property,
+    value: &Value,
+    dialect: Dialect,
+) -> Value {
     match (property.edm, value) {
         (Edm::Enum(enumeration), Value::String(stored)) => enumeration.stored(stored).map_or_else(
             || value.clone(),
             |member| Value::from(member.spelling(dialect)),
         ),
         (Edm::Complex(complex), value) if !value.is_null() => (complex.encode)(dialect, value),
+        (Edm::Derived(derived), _) => match dialect {
+            Dialect::Beta => (derived.project)(Version::Beta, record),
+            Dialect::V1 => (derived.project)(Version::V1, record),
+            Dialect::Fixture => Value::Null,
+        },
         _ => value.clone(),
     }
 }
