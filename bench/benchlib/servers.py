@@ -13,6 +13,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RELEASE = os.path.join(ROOT, "target", "release")
@@ -176,9 +178,6 @@ def emulator(workdir, db_file=None, name="entitlement-emulator (durable)"):
 
 def count(base, collection, filter_=None):
     """Rows as the emulator's `/$count` segment reports them."""
-    import urllib.parse
-    import urllib.request
-
     url = f"{base}{collection}/$count"
     if filter_:
         url += "?" + urllib.parse.urlencode({"$filter": filter_}, quote_via=urllib.parse.quote)
@@ -274,7 +273,7 @@ def prism(workdir):
 def json_server(workdir):
     """json-server on a JSON file holding an empty `accessPackages` list; a routes file maps
     the Graph URL onto it, so it gets the very request the others get. Stateful: every create
-    is appended and the whole file rewritten."""
+    is appended and the whole file rewritten (asynchronously)."""
     db = os.path.join(workdir, "json-server-db.json")
     with open(db, "w") as f:
         json.dump({"accessPackages": []}, f)
@@ -287,8 +286,11 @@ def json_server(workdir):
     server = Server(f"json-server {version('json-server')}, stateful", "peer", argv, port, workdir)
 
     def rows():
-        with open(db) as f:
-            return len(json.load(f)["accessPackages"])
+        # Asked over HTTP, as the emulator's /$count is: json-server writes its file
+        # asynchronously (lowdb's FileAsync), so the file lags behind the answers.
+        request = urllib.request.Request(f"{server.base}/accessPackages?_limit=1")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return int(response.headers["X-Total-Count"])
 
     server.count_rows = rows
     return server
