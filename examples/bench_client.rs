@@ -7,7 +7,8 @@
 //!   wrk's Lua cannot do this: its `request()`/`response()` callbacks are per thread, not per
 //!   connection, so with 8 connections on a thread a response cannot be matched to the
 //!   workflow that sent it. Here each of `--concurrency` tasks runs one workflow at a time on
-//!   a pooled keep-alive connection, in one thread, as cheaply per request as wrk.
+//!   a pooled keep-alive connection, the tasks split over two threads as wrk -t2 splits its
+//!   connections (one thread alone tops out below what the ceiling answers).
 //! - `fill`: `--count` creates named `bench package NNNNNN` through the API, so the listing
 //!   scenarios read rows with real, distinct timestamps written by the emulator itself.
 //!
@@ -22,6 +23,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::Method;
@@ -50,6 +52,9 @@ enum Command {
         skip: String,
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Threads sharing the concurrency, as wrk -t2 does.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
         /// Seconds; workflows started before the end are finished, none after.
         #[arg(long, default_value_t = 10.0)]
         duration: f64,
@@ -272,52 +277,99 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-async fn run_workflows(
-    base: String,
-    steps: Steps,
-    skip: String,
-    concurrency: usize,
-    duration: f64,
-    run: String,
-) -> i32 {
-    let skipped: Vec<&str> = skip.split(',').filter(|s| !s.is_empty()).collect();
+/// One thread's share of the workflows: `tasks` of them at a time, each on its own pooled
+/// connection, until the deadline.
+async fn thread_workflows(
+    base: &str,
+    steps: &Steps,
+    skipped: &[String],
+    tasks: usize,
+    first_task: usize,
+    deadline: Instant,
+    run: &str,
+) -> Tally {
     let active: Vec<&Step> = steps
         .steps
         .iter()
-        .filter(|step| !skipped.contains(&step.name.as_str()))
+        .filter(|step| !skipped.contains(&step.name))
         .collect();
-    let client = client(concurrency);
+    let client = client(tasks);
     let tally = RefCell::new(Tally::default());
     let counter = Cell::new(0u64);
-    let deadline = Instant::now() + Duration::from_secs_f64(duration);
-    let started = Instant::now();
-    let tasks = (0..concurrency).map(|task| {
-        let (client, base, active, tally, counter) = (&client, &base, &active, &tally, &counter);
-        let (run, constants) = (&run, &steps.vars);
+    let runs = (first_task..first_task + tasks).map(|task| {
+        let (client, active, tally, counter) = (&client, &active, &tally, &counter);
         async move {
             while Instant::now() < deadline {
                 counter.set(counter.get() + 1);
                 let unique = format!("wf {run}-{task}-{}", counter.get());
-                workflow(client, base, active, constants, unique, tally).await;
+                workflow(client, base, active, &steps.vars, unique, tally).await;
             }
         }
     });
-    futures_util::future::join_all(tasks).await;
+    futures_util::future::join_all(runs).await;
+    tally.into_inner()
+}
+
+/// Runs the workflows on `threads` threads (wrk -t2's split), each an actix system of its
+/// own: one thread alone tops out below what the ceiling answers.
+fn run_workflows(
+    base: String,
+    steps: Steps,
+    skip: String,
+    concurrency: usize,
+    threads: usize,
+    duration: f64,
+    run: String,
+) -> i32 {
+    let skipped: Vec<String> = skip
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let threads = threads.clamp(1, concurrency.max(1));
+    let deadline = Instant::now() + Duration::from_secs_f64(duration);
+    let started = Instant::now();
+    let shared = Arc::new((base, steps, skipped, run));
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let shared = Arc::clone(&shared);
+            // Tasks split as evenly as the threads allow, e.g. 16 over 2: 8 and 8.
+            let tasks = concurrency / threads + usize::from(t < concurrency % threads);
+            let first_task = t * (concurrency / threads) + t.min(concurrency % threads);
+            std::thread::spawn(move || {
+                let (base, steps, skipped, run) = &*shared;
+                actix_web::rt::System::new().block_on(thread_workflows(
+                    base, steps, skipped, tasks, first_task, deadline, run,
+                ))
+            })
+        })
+        .collect();
+    let mut tally = Tally::default();
+    for handle in handles {
+        let part = handle.join().expect("a workflow thread panicked");
+        tally.workflows_us.extend(part.workflows_us);
+        tally.failed_workflows += part.failed_workflows;
+        tally.requests += part.requests;
+        for (step, n) in part.unexpected {
+            *tally.unexpected.entry(step).or_default() += n;
+        }
+        tally.first_failure = tally.first_failure.or(part.first_failure);
+    }
     let elapsed = started.elapsed().as_secs_f64();
-    let mut tally = tally.into_inner();
     tally.workflows_us.sort_unstable();
-    let done = tally.workflows_us.len() as u64;
+    let (_, steps, skipped, _) = &*shared;
     let errors: u64 = tally.unexpected.values().sum();
     let report = json!({
-        "workflows": done,
+        "workflows": tally.workflows_us.len(),
         "failed_workflows": tally.failed_workflows,
         "requests": tally.requests,
         "duration_us": (elapsed * 1e6) as u64,
         "errors": errors,
         "unexpected_by_step": tally.unexpected,
         "first_failure": tally.first_failure,
-        "steps_run": active.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        "steps_run": steps.steps.iter().filter(|s| !skipped.contains(&s.name)).map(|s| s.name.as_str()).collect::<Vec<_>>(),
         "steps_skipped": skipped,
+        "threads": threads,
         "p50_us": percentile(&tally.workflows_us, 50.0),
         "p90_us": percentile(&tally.workflows_us, 90.0),
         "p99_us": percentile(&tally.workflows_us, 99.0),
@@ -365,41 +417,34 @@ async fn fill(base: String, count: usize, concurrency: usize, catalog: String) -
     i32::from(errors > 0)
 }
 
+fn read_steps(path: &PathBuf) -> Result<Steps, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 fn main() {
-    let cli = Cli::parse();
-    let code = actix_web::rt::System::new().block_on(async move {
-        match cli.command {
-            Command::Workflow {
-                base,
-                steps,
-                skip,
-                concurrency,
-                duration,
-                run,
-            } => {
-                let text = match std::fs::read_to_string(&steps) {
-                    Ok(text) => text,
-                    Err(error) => {
-                        eprintln!("{}: {error}", steps.display());
-                        return 2;
-                    }
-                };
-                let parsed: Steps = match serde_json::from_str(&text) {
-                    Ok(parsed) => parsed,
-                    Err(error) => {
-                        eprintln!("{}: {error}", steps.display());
-                        return 2;
-                    }
-                };
-                run_workflows(base, parsed, skip, concurrency, duration, run).await
+    let code = match Cli::parse().command {
+        Command::Workflow {
+            base,
+            steps,
+            skip,
+            concurrency,
+            threads,
+            duration,
+            run,
+        } => match read_steps(&steps) {
+            Ok(steps) => run_workflows(base, steps, skip, concurrency, threads, duration, run),
+            Err(error) => {
+                eprintln!("{error}");
+                2
             }
-            Command::Fill {
-                base,
-                count,
-                concurrency,
-                catalog,
-            } => fill(base, count, concurrency, catalog).await,
-        }
-    });
+        },
+        Command::Fill {
+            base,
+            count,
+            concurrency,
+            catalog,
+        } => actix_web::rt::System::new().block_on(fill(base, count, concurrency, catalog)),
+    };
     std::process::exit(code);
 }
