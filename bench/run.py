@@ -96,7 +96,7 @@ def creates(report, checks, workdir, args):
                 account(checks, server, counted, load.wrk(server.base, servers.PACKAGES, "create", 16, args.warmup),
                         "warm-up")
             for c in LEVELS:
-                for server in rotate(running, r):
+                for server in running:  # already in this round's rotated order
                     result = load.wrk(server.base, servers.PACKAGES, "create", c, args.duration)
                     show(server, "create", c, result)
                     samples[server.name][f"c{c}"].append(result)
@@ -246,8 +246,11 @@ def main():
     parser.add_argument("--starts", type=int, default=7, help="cold starts to time")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="only the ceiling and the emulator")
     parser.add_argument("--only", default="starts,creates,reads,workflow", help="parts to run")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="an emulator setting for this run, e.g. journal.capacity=0 (repeatable)")
     parser.add_argument("--out", default=os.path.join(servers.ROOT, "target", "bench"))
     args = parser.parse_args()
+    servers.SETTINGS.update(item.split("=", 1) for item in args.set)
     if args.quick:
         args.rounds, args.duration, args.warmup, args.packages, args.starts, args.peers = 1, 1, 1, 2_000, 2, False
     if args.peers and not servers.peers_installed():
@@ -255,7 +258,8 @@ def main():
     parts = set(args.only.split(","))
     report = {"machine": reporting.machine(), "load_before": reporting.load_average(),
               "settings": {"rounds": args.rounds, "duration_s": args.duration, "warmup_s": args.warmup,
-                           "packages": args.packages, "quick": args.quick, "peers": args.peers}}
+                           "packages": args.packages, "quick": args.quick, "peers": args.peers,
+                           "emulator_settings": dict(servers.SETTINGS)}}
     checks = Checks()
     with tempfile.TemporaryDirectory(prefix="emulator-bench-") as workdir:
         for part, run in (("starts", lambda: cold_starts(report, checks, workdir, args.starts)),

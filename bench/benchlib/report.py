@@ -145,7 +145,8 @@ def markdown(report, checks, targets):
         f"Measured {m['date']} at commit {m['commit']}: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
         f"Linux {m['kernel']}; {m['wrk']}, wrk -t2 over loopback; {s['rounds']} interleaved round(s) of "
         f"{s['duration_s']} s per run after a {s['warmup_s']} s warm-up, medians; load average "
-        f"{report['load_before']:.1f} before, {report.get('load_after', 0):.1f} after.",
+        f"{report['load_before']:.1f} before, {report.get('load_after', 0):.1f} after. Emulator settings: "
+        + (", ".join(f"{k} = {v}" for k, v in s["emulator_settings"].items()) or "the defaults") + ".",
         "",
     ]
     if report.get("creates"):

@@ -158,13 +158,18 @@ class Server:
         return self.process.returncode
 
 
+# Settings given on purpose (bench/run.py --set journal.capacity=0); printed in the report.
+SETTINGS = {}
+
+
 def emulator_env():
     """The caller's environment without EMULATOR__* and RUST_LOG: a stray setting (auth mode,
     journal size, log level) would silently change what is measured. The emulator runs with
-    its defaults: auth.mode any, journal on, synchronous normal."""
-    return {
-        k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__") and k != "RUST_LOG"
-    }
+    its defaults (auth.mode any, journal on, synchronous normal) unless --set says otherwise."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__") and k != "RUST_LOG"}
+    for key, value in SETTINGS.items():
+        env["EMULATOR__" + key.upper().replace(".", "__")] = value
+    return env
 
 
 def emulator(workdir, db_file=None, name="entitlement-emulator (durable)"):
