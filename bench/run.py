@@ -229,8 +229,16 @@ def workflows(report, checks, workdir, args):
     finally:
         for target in pair:
             target.stop()
+    emulator_runs = samples.get("emulator", [])
+    # In the workflow's order; the client keeps them by name.
+    per_step = {
+        step: {q: statistics.median(run["per_step"][step][f"{q}_us"] for run in emulator_runs) / 1000
+               for q in ("p50", "p99")}
+        for step in (emulator_runs[0]["steps_run"] if emulator_runs else [])
+        if all(step in run["per_step"] for run in emulator_runs)
+    }
     report["workflow"] = {
-        "concurrency": 16, "skipped": skipped,
+        "concurrency": 16, "skipped": skipped, "emulator_per_step_ms": per_step,
         "steps_run": samples["emulator"][0]["steps_run"] if samples.get("emulator") else [],
         **{kind: load.median_row(runs) for kind, runs in samples.items()},
     }

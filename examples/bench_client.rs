@@ -118,6 +118,8 @@ struct Steps {
 #[derive(Default)]
 struct Tally {
     workflows_us: Vec<u64>,
+    /// Each step's latencies, to say where a workflow's time goes.
+    steps_us: BTreeMap<String, Vec<u64>>,
     failed_workflows: u64,
     requests: u64,
     unexpected: BTreeMap<String, u64>,
@@ -241,8 +243,18 @@ async fn workflow(
     let started = Instant::now();
     for step in steps {
         tally.borrow_mut().requests += 1;
-        match send_step(client, base, step, &vars).await {
+        let sent = Instant::now();
+        let answer = send_step(client, base, step, &vars).await;
+        let took = sent.elapsed().as_micros() as u64;
+        match answer {
             Ok(body) => {
+                let mut tally_now = tally.borrow_mut();
+                tally_now
+                    .steps_us
+                    .entry(step.name.clone())
+                    .or_default()
+                    .push(took);
+                drop(tally_now);
                 if let Some(name) = &step.capture {
                     match body.pointer(&step.pointer).and_then(Value::as_str) {
                         Some(id) => {
@@ -348,6 +360,9 @@ fn run_workflows(
     for handle in handles {
         let part = handle.join().expect("a workflow thread panicked");
         tally.workflows_us.extend(part.workflows_us);
+        for (step, times) in part.steps_us {
+            tally.steps_us.entry(step).or_default().extend(times);
+        }
         tally.failed_workflows += part.failed_workflows;
         tally.requests += part.requests;
         for (step, n) in part.unexpected {
@@ -359,8 +374,21 @@ fn run_workflows(
     tally.workflows_us.sort_unstable();
     let (_, steps, skipped, _) = &*shared;
     let errors: u64 = tally.unexpected.values().sum();
+    let per_step: BTreeMap<&str, Value> = tally
+        .steps_us
+        .iter_mut()
+        .map(|(step, times)| {
+            times.sort_unstable();
+            let summary = json!({
+                "p50_us": percentile(times, 50.0),
+                "p99_us": percentile(times, 99.0),
+            });
+            (step.as_str(), summary)
+        })
+        .collect();
     let report = json!({
         "workflows": tally.workflows_us.len(),
+        "per_step": per_step,
         "failed_workflows": tally.failed_workflows,
         "requests": tally.requests,
         "duration_us": (elapsed * 1e6) as u64,

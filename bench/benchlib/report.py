@@ -172,6 +172,10 @@ def markdown(report, checks, targets):
             f"| keep-alive actix canned answers | {k['rps']:,.0f} | {ms(k['p50_ms'])} | {ms(k['p99_ms'])} | 1 | {k['errors']} |",
             "",
         ]
+        if wf.get("emulator_per_step_ms"):
+            lines.append("Where the emulator's workflow time goes (each step's p50 / p99): " + "; ".join(
+                f"{step} {ms(t['p50'])} / {ms(t['p99'])}" for step, t in wf["emulator_per_step_ms"].items()) + ".")
+            lines.append("")
         if wf["skipped"]:
             lines.append("Skipped (the emulator does not serve them yet): "
                          + "; ".join(f"{n}: {why}" for n, why in wf["skipped"].items()) + ".")
