@@ -1,5 +1,6 @@
 -- One wrk script for every scenario; the scenario and its data come as arguments:
 --   wrk ... -s bench/wrk.lua URL -- SCENARIO IDS_FILE NAMES RUN
+-- URL's path is the collection (the access packages), the same for every target.
 -- create  POST the seed body with a displayName unique to this run, thread and request
 -- get     GET an access package by id, cycling through IDS_FILE
 -- eq      list with $filter=displayName eq '<one of NAMES packages>'
@@ -7,7 +8,7 @@
 -- mixed   80 % get (IDS_FILE), 20 % create
 -- done() prints one line "BENCH_JSON {...}" that bench/run.py reads.
 
-local base = "/beta/identityGovernance/entitlementManagement/accessPackages"
+local base
 local headers = {
   ["Content-Type"] = "application/json",
   ["Authorization"] = "Bearer bench",
@@ -30,6 +31,7 @@ local function read_ids(path)
 end
 
 function init(args)
+  base = wrk.path
   scenario = args[1] or "create"
   if args[2] and args[2] ~= "" then ids = read_ids(args[2]) end
   names = tonumber(args[3] or "0")
@@ -76,12 +78,17 @@ function request()
   error("unknown scenario " .. tostring(scenario))
 end
 
+-- wrk counts a status of 400 or more as an error; which statuses came back is checked
+-- outside wrk (bench/benchlib/checks.py: rows stored against answers, pages non-empty),
+-- because a response() callback here would copy every body into Lua and slow every target.
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests":%d,"duration_us":%d,"errors":%d,"status_errors":%d,' ..
+    '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,' ..
     '"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}\n',
     summary.requests, summary.duration,
     e.connect + e.read + e.write + e.status + e.timeout, e.status,
+    e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end

@@ -1,18 +1,70 @@
-//! The benchmark's ceiling: the fastest answer actix-web can give to the create request,
-//! a canned 201 with a body shaped like the emulator's. `bench/run.sh` drives it with the
-//! same load as the emulator, so the emulator's figures are read as a share of this one
-//! and survive a noisy machine.
+//! The benchmark's ceiling: the fastest answers actix-web can give to the benchmark's
+//! requests, canned bodies shaped like the emulator's. `bench/run.sh` drives it with the same
+//! load as the emulator, scenario by scenario, so each emulator figure is read as a share of
+//! the ceiling's for the same requests and survives a noisy machine.
+//!
+//! - POST (any path): reads the whole body, then 201 with the seed create response
+//!   (`bench/seed-response.json`, the same body WireMock and Prism are given).
+//! - GET with `$filter`: 200 with a one-item collection page (the `displayName eq` answer).
+//! - GET otherwise: 200 with the entity (get by id, `$expand`).
+//! - DELETE: 204.
+//!
+//! The body must be read: actix-web closes a connection whose request body was left unread
+//! (it cannot know where the next request starts), so a handler that ignores the POST body
+//! answers `connection: close` and the load generator reconnects for every request. That
+//! measured connection set-up, not the fastest create, and inflated every ratio about 3×.
 //!
 //! `cargo run --release --example ceiling -- 127.0.0.1:0` prints `listening on http://ADDR`.
 
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::http::Method;
+use actix_web::web::Bytes;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
-const BODY: &str = r#"{"@odata.context":"http://127.0.0.1/beta/$metadata#identityGovernance/entitlementManagement/accessPackages/$entity","id":"56ff43fd-6b05-48e2-9b15-8c3a5e4e3e3a","catalogId":"aa2f6514-3232-46e7-a08a-2411ad8d7128","displayName":"sales reps","description":"outside sales representatives","isHidden":false,"isRoleScopesVisible":false,"createdBy":"admin@contoso.onmicrosoft.com","createdDateTime":"2026-11-28T19:00:00.0000000Z","modifiedBy":"admin@contoso.onmicrosoft.com","modifiedDateTime":"2026-11-28T19:00:00.0000000Z"}"#;
+const CREATED: &str = include_str!("../bench/seed-response.json");
+const CONTENT_TYPE: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
-async fn created() -> HttpResponse {
-    HttpResponse::Created()
-        .content_type("application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
-        .body(BODY)
+/// The canned bodies, built once: the handlers only copy a reference-counted buffer.
+struct Bodies {
+    created: Bytes,
+    entity: Bytes,
+    page: Bytes,
+}
+
+impl Bodies {
+    fn new() -> Self {
+        let created = CREATED.trim().to_owned();
+        // The entity and the page carry the same properties as the create response; only the
+        // context differs, as it does in the emulator's answers.
+        let properties = created
+            .split_once(r#""id":"#)
+            .map(|(_, rest)| format!(r#""id":{rest}"#))
+            .expect("bench/seed-response.json has an id");
+        let context = "http://127.0.0.1/beta/$metadata#identityGovernance/entitlementManagement/accessPackages";
+        let entity = format!(r#"{{"@odata.context":"{context}/$entity",{properties}"#);
+        let page = format!(r#"{{"@odata.context":"{context}","value":[{{{properties}]}}"#);
+        Bodies {
+            created: Bytes::from(created),
+            entity: Bytes::from(entity),
+            page: Bytes::from(page),
+        }
+    }
+}
+
+async fn answer(request: HttpRequest, body: Bytes, bodies: web::Data<Bodies>) -> HttpResponse {
+    // Taking `body` as an argument is what reads it; its length is all that is needed.
+    let _ = body.len();
+    match *request.method() {
+        Method::POST => HttpResponse::Created()
+            .content_type(CONTENT_TYPE)
+            .body(bodies.created.clone()),
+        Method::DELETE => HttpResponse::NoContent().finish(),
+        _ if request.query_string().contains("filter") => HttpResponse::Ok()
+            .content_type(CONTENT_TYPE)
+            .body(bodies.page.clone()),
+        _ => HttpResponse::Ok()
+            .content_type(CONTENT_TYPE)
+            .body(bodies.entity.clone()),
+    }
 }
 
 #[actix_web::main]
@@ -20,7 +72,13 @@ async fn main() -> std::io::Result<()> {
     let address = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:0".to_owned());
-    let server = HttpServer::new(|| App::new().default_service(web::to(created))).bind(&address)?;
+    let bodies = web::Data::new(Bodies::new());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(bodies.clone())
+            .default_service(web::to(answer))
+    })
+    .bind(&address)?;
     for address in server.addrs() {
         println!("listening on http://{address}");
     }

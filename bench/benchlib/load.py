@@ -1,0 +1,94 @@
+"""The load: wrk for single-request scenarios, examples/bench_client.rs for the workflow and
+the fill, and the kernel's count of accepted connections around each run."""
+
+import json
+import os
+import statistics
+import subprocess
+import uuid
+
+from .servers import RELEASE, ROOT
+
+SCRIPT = os.path.join(ROOT, "bench", "wrk.lua")
+CLIENT = os.path.join(RELEASE, "examples", "bench_client")
+WORKFLOW = os.path.join(ROOT, "bench", "workflow.json")
+
+
+def passive_opens():
+    """TCP connections accepted so far by any listener in this network namespace
+    (/proc/net/snmp, Tcp PassiveOpens). Read around a run it says how many connections the
+    load generator needed: about c when the target keeps connections alive, about one per
+    request when it closes them."""
+    with open("/proc/net/snmp") as f:
+        tcp = [line.split() for line in f if line.startswith("Tcp:")]
+    header, values = tcp[0], tcp[1]
+    return int(values[header.index("PassiveOpens")])
+
+
+def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0):
+    """One wrk run (always two threads, as the issue's table was measured). The 10 s timeout
+    keeps a slow peer's tail measured as latency rather than dropped as timeouts."""
+    run_id = uuid.uuid4().hex[:8]  # names never repeat across runs against one database
+    argv = [
+        "wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency",
+        "-s", SCRIPT, f"{base}{path}", "--", scenario, ids_file, str(names), run_id,
+    ]
+    opened = passive_opens()
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    opened = passive_opens() - opened
+    line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
+    result = json.loads(line[len("BENCH_JSON "):])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["connections_opened"] = opened
+    result["concurrency"] = concurrency
+    result["run_id"] = run_id
+    return result
+
+
+def workflow(base, concurrency, duration, skip):
+    run_id = uuid.uuid4().hex[:8]
+    argv = [
+        CLIENT, "workflow", "--base", base, "--steps", WORKFLOW, "--skip", ",".join(skip),
+        "--concurrency", str(concurrency), "--duration", str(duration), "--run", run_id,
+    ]
+    opened = passive_opens()
+    done = subprocess.run(argv, capture_output=True, text=True)
+    opened = passive_opens() - opened
+    line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"bench_client workflow failed: {done.stderr.strip()}")
+    result = json.loads(line[len("BENCH_JSON "):])
+    result["rps"] = result["workflows"] / (result["duration_us"] / 1e6)
+    result["connections_opened"] = opened
+    result["concurrency"] = concurrency
+    return result
+
+
+def fill(base, count, concurrency=16):
+    """`count` packages 'bench package NNNNNN' created through the API (not written into the
+    database behind the emulator's back), so their timestamps and createdBy are the
+    emulator's own and every index sees real, distinct values."""
+    argv = [CLIENT, "fill", "--base", base, "--count", str(count), "--concurrency", str(concurrency)]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"bench_client fill failed: {done.stderr.strip()}")
+    result = json.loads(line[len("BENCH_JSON "):])
+    if done.returncode != 0 or result["errors"]:
+        raise RuntimeError(f"fill: {result['errors']} failed creates, first: {result['first_failure']}")
+    return result
+
+
+def median_row(samples):
+    """One cell of a table from the runs of every round: the median of each figure, errors
+    and requests summed (an error in any round is an error)."""
+    return {
+        "rounds": len(samples),
+        "rps": statistics.median(s["rps"] for s in samples),
+        "p50_ms": statistics.median(s["p50_us"] for s in samples) / 1000,
+        "p99_ms": statistics.median(s["p99_us"] for s in samples) / 1000,
+        "max_ms": max(s["max_us"] for s in samples) / 1000,
+        "errors": sum(s["errors"] for s in samples),
+        "requests": sum(s.get("requests", 0) for s in samples),
+        "rps_each": [round(s["rps"]) for s in samples],
+    }
