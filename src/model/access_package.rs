@@ -10,7 +10,6 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
     name: "accessPackage",
     odata_type: "microsoft.graph.accessPackage",
     sets: Names::both("accessPackages"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "accessPackages",
     table: "access_packages",
     properties: &[
@@ -50,6 +49,7 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
     constraints: &[
         Constraint::Unique {
             columns: &["catalog_id", "display_name"],
+            status: 409,
             code: "DuplicateAccessPackage",
             message: duplicate_name,
         },
@@ -68,6 +68,7 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
         r#"{"catalogId": "{catalogs}", "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
         r#"{"catalog": {"id": "{catalogs}"}, "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
     ),
+    ..EntityType::BASE
 };
 
 /// Graph's words for a name taken in the catalog (ignoring case, as the index does).

@@ -35,7 +35,6 @@ pub static CATALOG: EntityType = EntityType {
     name: "accessPackageCatalog",
     odata_type: "microsoft.graph.accessPackageCatalog",
     sets: Names::differ("accessPackageCatalogs", "catalogs"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "catalogs",
     table: "catalogs",
     properties: &[
@@ -99,4 +98,5 @@ pub static CATALOG: EntityType = EntityType {
         r#"{"displayName": "sales", "description": "for sales", "isExternallyVisible": true, "catalogStatus": "Published"}"#,
         r#"{"displayName": "sales", "description": "for sales", "isExternallyVisible": true, "state": "published"}"#,
     ),
+    ..EntityType::BASE
 };

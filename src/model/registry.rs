@@ -1,9 +1,12 @@
 //! Every declared entity set, parents before children: the order reset clears in reverse,
 //! and seed, export and the routes follow.
 
-use super::{access_package, assignment_policy, catalog, EntityType};
+use super::{access_package, assignment_policy, catalog, directory, EntityType};
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
+    &directory::USER,
+    &directory::GROUP,
+    &directory::SERVICE_PRINCIPAL,
     &catalog::CATALOG,
     &access_package::ACCESS_PACKAGE,
     &assignment_policy::ASSIGNMENT_POLICY,

@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod batch;
+mod directory;
 mod entity_set;
 mod health;
 mod listing;
@@ -15,7 +16,7 @@ mod shape;
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::endpoint;
-use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
+use crate::model::{self, registry, EntityType, Link, Navigation, Segment, Update, Version};
 pub use set::{NavigationRoute, Set};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -127,6 +128,9 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
         if navigation.segment != Segment::None {
             by_id = by_id.service(navigation_scope(set, navigation, name));
         }
+    }
+    if std::ptr::eq(entity, &model::directory::GROUP) {
+        by_id = directory::relations(by_id);
     }
     web::scope(&format!("/{name}"))
         .app_data(set)

@@ -13,6 +13,7 @@ mod crash_safety;
 mod create_access_package;
 mod declarations;
 mod decoding_properties;
+mod directory;
 mod errors;
 mod faults;
 mod get_access_package;

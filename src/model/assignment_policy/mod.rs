@@ -35,7 +35,6 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     name: "accessPackageAssignmentPolicy",
     odata_type: "microsoft.graph.accessPackageAssignmentPolicy",
     sets: Names::differ("accessPackageAssignmentPolicies", "assignmentPolicies"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "assignmentPolicies",
     table: "assignment_policies",
     properties: &[
@@ -157,4 +156,5 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
             "requestApprovalSettings": {"isApprovalRequiredForAdd": false, "isApprovalRequiredForUpdate": false, "stages": []},
             "accessPackage": {"id": "{accessPackages}"}}"#,
     ),
+    ..EntityType::BASE
 };
