@@ -3,8 +3,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, Constraint, Default, EntityType, EnumType, Member, Names, Navigation,
-    Operations, PerVersion, Property, Segment, Writes,
+    access_package, resources, Constraint, Default, EntityType, EnumType, Member, Names,
+    Navigation, Operations, PerVersion, Property, Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -57,18 +57,48 @@ pub static CATALOG: EntityType = EntityType {
         MODIFIED_BY,
         MODIFIED_AT,
     ],
-    navigations: &[Navigation::to_many(
-        Names::both("accessPackages"),
-        || &access_package::ACCESS_PACKAGE,
-        "catalog_id",
-    )
-    .segment(Segment::Read)],
+    navigations: &[
+        Navigation::to_many(
+            Names::both("accessPackages"),
+            || &access_package::ACCESS_PACKAGE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResources", "resources"),
+            || &resources::RESOURCE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceRoles", "resourceRoles"),
+            || &resources::ROLE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceScopes", "resourceScopes"),
+            || &resources::SCOPE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+    ],
     constraints: &[
         Constraint::Protected {
             column: "catalog_type",
             value: "serviceDefault",
             code: "InvalidRequest",
             message: "The built-in catalog cannot be deleted.",
+        },
+        // Resources leave a catalog through a resource request (AdminRemove), not with it.
+        Constraint::Restrict {
+            child: || &resources::RESOURCE,
+            fk: "catalog_id",
+            status: 409,
+            code: "CatalogNotEmpty",
+            message: |n| {
+                format!("The catalog still holds {n} resource(s); remove them with a resource request first.")
+            },
         },
         Constraint::Restrict {
             child: || &access_package::ACCESS_PACKAGE,

@@ -205,7 +205,7 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
         )
         .default(Default::Json("[]")),
         // Kept for listings' order; the directory does not show it.
-        Property::new("created_date_time", Names::NONE, Edm::DateTimeOffset)
+        Property::internal("created_date_time", "createdDateTime", Edm::DateTimeOffset)
             .read_only()
             .generated(Generated::CreatedAt),
     ],

@@ -119,6 +119,9 @@ pub struct Property {
     /// The version in which the property is a navigation: written only when `$expand`
     /// names it (v1.0's policy `questions`).
     pub expand_only: Option<Version>,
+    /// Its name in the fixture format when neither version shows it (a column only the
+    /// emulator reads, such as a resource's catalog).
+    pub fixture: Option<&'static str>,
 }
 
 /// `column` of the entity that this entity's foreign key `fk` names.
@@ -174,6 +177,7 @@ impl Property {
             generated: Generated::None,
             copied: None,
             expand_only: None,
+            fixture: None,
         }
     }
 
@@ -271,6 +275,14 @@ impl Property {
         }
     }
 
+    /// A column no version shows, named in the fixture format.
+    pub const fn internal(column: &'static str, fixture: &'static str, edm: Edm) -> Self {
+        Self {
+            fixture: Some(fixture),
+            ..Self::new(column, Names::NONE, edm)
+        }
+    }
+
     pub const fn expand_only(self, version: Version) -> Self {
         Self {
             expand_only: Some(version),
@@ -288,6 +300,7 @@ impl Property {
     pub fn wire_name(&self, dialect: super::Dialect) -> Option<&'static str> {
         match (dialect, self.is_stored()) {
             (super::Dialect::Fixture, false) => None,
+            (super::Dialect::Fixture, true) => self.name.in_dialect(dialect).or(self.fixture),
             _ => self.name.in_dialect(dialect),
         }
     }

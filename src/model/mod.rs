@@ -19,6 +19,10 @@ mod entity;
 pub mod json;
 mod record;
 pub mod registry;
+pub mod resource_request;
+pub mod resources;
+pub mod role_management;
+pub mod role_scope;
 pub mod values;
 mod write;
 

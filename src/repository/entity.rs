@@ -195,7 +195,7 @@ impl Repository {
 }
 
 /// Deletes the rows and what they contain, refusing while rows that restrict it exist.
-fn remove<'a>(
+pub(super) fn remove<'a>(
     tx: &'a mut SqliteConnection,
     entity: &'static EntityType,
     ids: Vec<String>,

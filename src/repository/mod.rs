@@ -16,6 +16,7 @@ mod batch_insert;
 mod checkpoint;
 mod directory;
 mod entity;
+mod resources;
 mod rows;
 mod sql;
 

@@ -3,6 +3,7 @@
 //! doc pages), which is beta. One scope per path segment lets
 //! `graph::routing::unknown_segment` name the segment that matched nothing.
 
+mod actions;
 mod admin;
 pub mod batch;
 mod directory;
@@ -16,7 +17,9 @@ mod shape;
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::endpoint;
-use crate::model::{self, registry, EntityType, Link, Navigation, Segment, Update, Version};
+use crate::model::{
+    self, registry, EntityType, Link, Navigation, Segment, Update, Version, Writes,
+};
 pub use set::{NavigationRoute, Set};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -112,7 +115,10 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
     let operations = entity.operations;
     let mut collection = endpoint("").get(entity_set::list);
     if operations.create {
-        collection = collection.post(entity_set::create);
+        collection = match entity.writes {
+            Writes::Custom => collection.post(actions::create),
+            _ => collection.post(entity_set::create),
+        };
     }
     let mut item = endpoint("").get(entity_set::get);
     item = match operations.update {
@@ -153,20 +159,32 @@ fn navigation_scope(
     if let Link::ToOne { .. } = navigation.link {
         return scope.service(endpoint("").get(navigation::get_related));
     }
+    let contained = navigation.segment == Segment::Contained;
+    let target = route.target();
     let mut collection = endpoint("").get(navigation::list_related);
-    if navigation.segment == Segment::Contained {
-        collection = collection.post(navigation::create_related);
+    if contained {
+        collection = match target.entity.writes {
+            Writes::Custom => collection.post(actions::create_related),
+            _ => collection.post(navigation::create_related),
+        };
     }
-    let scope = scope
+    let mut item = endpoint("").get(navigation::get_item);
+    if contained && target.entity.operations.update != Update::None {
+        item = item.patch(navigation::update_item);
+    }
+    if contained && target.entity.operations.delete {
+        item = item.delete(navigation::delete_item);
+    }
+    // The item's own navigations: `/catalogs/{id}/resources/{key}/roles`.
+    let mut by_key = web::scope("/{key}").service(item);
+    for (nested, next) in target.entity.navigations_in(target.version) {
+        if next.segment == Segment::Read {
+            by_key = by_key
+                .service(navigation_scope(target, next, nested).app_data(set::KeyName("key")));
+        }
+    }
+    scope
         .service(collection)
-        .service(endpoint("/$count").get(navigation::count_related));
-    if navigation.segment != Segment::Contained {
-        return scope;
-    }
-    scope.service(
-        endpoint("/{key}")
-            .get(navigation::get_item)
-            .patch(navigation::update_item)
-            .delete(navigation::delete_item),
-    )
+        .service(endpoint("/$count").get(navigation::count_related))
+        .service(by_key)
 }

@@ -4,6 +4,7 @@ mod admin;
 mod assignment_policies;
 mod authorization;
 mod batch;
+mod catalog_resources;
 mod catalogs;
 mod command_line;
 mod concurrency;
