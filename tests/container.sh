@@ -133,11 +133,11 @@ header() {
     tr -d '\r' <"$work/headers" | awk -v name="$1" 'tolower($1) == tolower(name) ":" {print $2}'
 }
 
+# Created here rather than by `run -v`, so that cleanup knows to remove it. Not echoed back:
+# a command substitution's subshell would lose the note.
 volume() {
-    local name="$run_id-$1"
-    engine volume create "$name" >/dev/null
-    volumes+=("$name")
-    echo "$name"
+    engine volume create "$1" >/dev/null || fail "volume $1 is created"
+    volumes+=("$1")
 }
 
 # start NAME RUN-ARGUMENTS... : a detached container, then waits until it answers health
@@ -190,10 +190,12 @@ healthy() {
     [ "$status" = healthy ]
 }
 
-container_uid() {
+# The process's real uid and gid as the host's kernel sees them (the image's USER line only
+# says what was asked for).
+container_ids() {
     local pid
     pid=$("$cli" inspect --format '{{.State.Pid}}' "$current")
-    awk '/^Uid:/ {print $2}' "/proc/$pid/status"
+    awk '/^Uid:/ {uid = $2} /^Gid:/ {gid = $2} END {print uid ":" gid}' "/proc/$pid/status"
 }
 
 # --read-only, and only /data writable: podman would add tmpfs on /tmp, /run and /var/tmp.
@@ -228,10 +230,12 @@ base_size=$("$cli" image inspect --format '{{.Size}}' "$base")
 echo "container: image size $((size / 1000000)) MB: $base $((base_size / 1000000)) MB + $(((size - base_size) / 1000000)) MB of the emulator's"
 
 # ---- README: docker run -p 8080:8080 -v emulator-data:/data entitlement-emulator ---------
-data=$(volume data)
+data=$run_id-data
+volume "$data"
 start readme -v "$data:/data" "$image"
 check "HEALTHCHECK reports healthy" healthy
-check "runs as uid 10001, not root" test "$(container_uid)" = 10001
+ids=$(container_ids) || fail "the container's process is found"
+check "runs as uid and gid 10001, not root (uid:gid $ids)" test "$ids" = 10001:10001
 status=$(http "http://localhost:$http_port/beta/identityGovernance/entitlementManagement/accessPackages")
 check "a Graph request without a token: 401 (auth.mode any)" test "$status" = 401
 
@@ -269,7 +273,8 @@ check "the kept package still conflicts: 409 DuplicateAccessPackage" \
 stop
 
 # ---- --tls, read-only: the certificate in /data, the same one after a restart -----------
-tls=$(volume tls)
+tls=$run_id-tls
+volume "$tls"
 start tls -p 127.0.0.1::8443 -v "$tls:/data" "${read_only[@]}" "$image" --tls
 https_port=$(published 8443) || fail "$current publishes 8443"
 check "the root filesystem is read-only" \
@@ -308,7 +313,8 @@ cat >"$work/tenant.json" <<'JSON'
 JSON
 # The container's user (uid 10001) must be able to read it.
 chmod 644 "$work/tenant.json"
-seeded=$(volume seeded)
+seeded=$run_id-seeded
+volume "$seeded"
 start seed -v "$seeded:/data" -v "$work/tenant.json:/seed/tenant.json:ro" "$image" --seed /seed/tenant.json
 status=$(http -H 'Authorization: Bearer any-token' \
     "http://localhost:$http_port/beta/identityGovernance/entitlementManagement/accessPackages/22222222-2222-2222-2222-222222222222")
@@ -320,7 +326,8 @@ stop
 # The same verified-token settings sdk/run.sh gives its emulators; tokens minted in the
 # container with its own `entitlement-emulator token`.
 python3 sdk/run.py --environment >"$work/sdk.env"
-sdk=$(volume sdk)
+sdk=$run_id-sdk
+volume "$sdk"
 start sdk -p 127.0.0.1::8443 -v "$sdk:/data" --env-file "$work/sdk.env" "${read_only[@]}" "$image" --tls
 https_port=$(published 8443) || fail "$current publishes 8443"
 status=$(http -H 'Authorization: Bearer any-token' \
