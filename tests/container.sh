@@ -6,9 +6,10 @@
 #     tests/container.sh
 #
 # Engine: docker where a docker engine answers (`docker --version` alone proves nothing: the
-# client can be there without a daemon), else podman. Where no registry can be reached, the
-# project's shared base-images.sh (../shared/container/) installs podman and builds the two
-# base images the Dockerfile names; its last line is the build command to use. Containers and
+# client can be there without a daemon), else podman. Where the workplace's shared
+# base-images.sh exists (../shared/container/, beside the checkout), no registry can be
+# reached: it installs podman and builds the two base images the Dockerfile names from
+# Debian's packages, and its last line is the build command to use. Containers and
 # volumes get names unique to this run and are removed on exit; the images are kept, so the
 # next run reuses the dependency layer, but the project image is rebuilt from the tree every
 # run. The last line reads "container: N passed, N failed"; any failed check exits 1.
