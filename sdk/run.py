@@ -6,6 +6,13 @@ The emulators verify tokens (auth.mode = "jwt"), minted by `entitlement-emulator
 a client that drops its Authorization header fails here.
 
     python sdk/run.py target/release/entitlement-emulator
+
+Against an emulator already running with the environment `--environment` prints (one
+NAME=value a line, an --env-file for `docker run`): Python over its http address, JavaScript
+over its https address trusting CERTIFICATE, tokens minted by COMMAND (the emulator binary,
+or e.g. `docker exec NAME entitlement-emulator`):
+
+    python sdk/run.py --running http://127.0.0.1:8080 https://localhost:8443 cert.pem COMMAND...
 """
 
 import json
@@ -66,9 +73,9 @@ def environment() -> dict:
     return env
 
 
-def token(binary: str) -> str:
+def token(command: list) -> str:
     minted = subprocess.run(
-        [binary, "token", "--scope", "EntitlementManagement.ReadWrite.All", "--upn", "sdk-suite@contoso.com"],
+        [*command, "token", "--scope", "EntitlementManagement.ReadWrite.All", "--upn", "sdk-suite@contoso.com"],
         env=environment(),
         check=True,
         capture_output=True,
@@ -84,9 +91,42 @@ def run(name: str, command: list, env: dict | None = None) -> None:
         raise SystemExit(f"{name}: failed (exit {result.returncode})")
 
 
+def js_version() -> str:
+    return json.loads(
+        (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
+    )["version"]
+
+
+def running(http: str, https: str, certificate: str, command: list) -> None:
+    """The Python scenario (both SDKs) and the JavaScript one, once each, against one
+    emulator that someone else started and will stop (a container, say)."""
+    bearer = token(command)
+    scenario = str(HERE / "python" / "scenario.py")
+    for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
+        run(
+            f"Python {sdk} {version(sdk)} over http ({api}) against {http}",
+            [sys.executable, scenario, api, http, bearer],
+        )
+    run(
+        f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https against {https}",
+        ["node", str(HERE / "js" / "scenario.mjs"), https, bearer],
+        env={**os.environ, "NODE_EXTRA_CA_CERTS": certificate},
+    )
+    print("SDK suite: all scenarios passed against the running emulator")
+
+
 def main() -> None:
+    if sys.argv[1] == "--environment":
+        for name, value in environment().items():
+            if name.startswith("EMULATOR__"):
+                print(f"{name}={value}")
+        return
+    if sys.argv[1] == "--running":
+        http, https, certificate, *command = sys.argv[2:]
+        running(http, https, str(Path(certificate).resolve()), command)
+        return
     binary = str(Path(sys.argv[1]).resolve())
-    bearer = token(binary)
+    bearer = token([binary])
 
     scenario = str(HERE / "python" / "scenario.py")
     for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
@@ -112,12 +152,9 @@ def main() -> None:
             env={**os.environ, "SSL_CERT_FILE": emulator.certificate},
         )
 
-    js_version = json.loads(
-        (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
-    )["version"]
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"JavaScript @microsoft/microsoft-graph-client {js_version} over https (beta, v1.0)",
+            f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0)",
             ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name, bearer],
             env={**os.environ, "NODE_EXTRA_CA_CERTS": emulator.certificate},
         )
