@@ -3,8 +3,9 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, resources, Constraint, Default, EntityType, EnumType, Member, Names,
-    Navigation, Operations, PerVersion, Property, Segment, Writes,
+    access_package, assignment_policy, resource_request, resources, role_management, Constraint,
+    Default, EntityType, EnumType, Member, Names, Navigation, Operations, PerVersion, Property,
+    Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -108,6 +109,30 @@ pub static CATALOG: EntityType = EntityType {
             message: |n| {
                 format!("The catalog still holds {n} access package(s); delete or move them first.")
             },
+        },
+        // What is left once it holds neither: the history of its resource requests and
+        // the roles assigned over it go with it. Policies, roles and scopes cannot be
+        // left (they go with their packages and resources) but are named so that no
+        // foreign key is forgotten.
+        Constraint::Cascade {
+            child: || &resource_request::RESOURCE_REQUEST,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &role_management::ROLE_ASSIGNMENT,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &assignment_policy::ASSIGNMENT_POLICY,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &resources::ROLE,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &resources::SCOPE,
+            fk: "catalog_id",
         },
     ],
     // As the migration inserts it (a test compares the two).

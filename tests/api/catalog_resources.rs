@@ -552,3 +552,49 @@ async fn terraform_3_catalog_role_assignments_and_the_built_in_roles() {
         .await
         .assert_graph_error(404, "ResourceNotFound");
 }
+
+#[actix_web::test]
+async fn an_emptied_catalog_is_deleted_with_its_request_history_and_role_assignments() {
+    let app = spawn_app().await;
+    let group = create_group(&app, "history").await;
+    let user = create_user(&app, "history owner").await;
+    let catalog = new_catalog(&app, "Short-lived").await;
+    let requests = format!("{BETA}/accessPackageResourceRequests");
+    for kind in ["AdminAdd", "AdminRemove"] {
+        let response = app
+            .post(
+                &requests,
+                &terraform_resource_request(&catalog, &group, "AadGroup", kind),
+            )
+            .await;
+        assert_eq!(response.status.as_u16(), 201, "{kind}");
+    }
+    let assignments = "/v1.0/roleManagement/entitlementManagement/roleAssignments";
+    let assigned = app
+        .post(
+            assignments,
+            &json!({"appScopeId": format!("/AccessPackageCatalog/{catalog}"),
+                "directoryScopeId": "/", "principalId": user,
+                "roleDefinitionId": "44272f93-9762-48e8-af59-1b5351b1d6b3"}),
+        )
+        .await
+        .json();
+
+    let deleted = app
+        .delete(&format!("{BETA}/accessPackageCatalogs/{catalog}"))
+        .await;
+    assert_eq!(
+        deleted.status.as_u16(),
+        204,
+        "{}",
+        String::from_utf8_lossy(&deleted.body)
+    );
+    let left = app
+        .get(&q(&requests, &format!("$filter=catalogId eq '{catalog}'")))
+        .await
+        .json();
+    assert_eq!(left["value"], json!([]));
+    app.get(&format!("{assignments}/{}", assigned["id"].as_str().unwrap()))
+        .await
+        .assert_graph_error(404, "ResourceNotFound");
+}
