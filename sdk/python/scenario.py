@@ -3,9 +3,10 @@
 msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, create an
 access package in it (typed models), get it, list it with $filter on displayName, patch its
 description; create a directory user (client.users.post) and an assignment policy for that
-user in the version's own shape, get it, PUT it, delete it; delete the package, then get
-it again and expect the SDK's typed ODataError carrying 404, Graph's error code and the
-request-id the emulator sent.
+user in the version's own shape, get it, PUT it, delete it; onboard a new group into a
+catalog and grant its Member role in a package, then take it back (resources.py); delete
+the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
+error code and the request-id the emulator sent.
 
     python scenario.py beta http://127.0.0.1:8080 <token>
     python scenario.py throttled http://127.0.0.1:8080 <token>
@@ -132,6 +133,7 @@ async def run(version: str, base: str, token: str) -> None:
     )
 
     await assignment_policy(version, em, created.id, await resources.user(version, client))
+    await (resources.beta if version == "beta" else resources.v1)(client)
 
     await item.delete()
     try:
