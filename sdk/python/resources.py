@@ -9,7 +9,7 @@ resource request (delivered at once); find the catalog's resource with $filter o
 its scope with $expand and through the resource, its Member role with $filter on the
 catalog's resource roles; grant that role in an access package with a role scope, read it
 back with a nested $expand; then take it all away again: the role scope, the resource
-(adminRemove, after which the catalog lists none), the package and the group.
+(adminRemove, after which the catalog lists none), the package, the catalog and the group.
 """
 
 import uuid
@@ -203,6 +203,7 @@ async def beta(client) -> None:
     left = await catalog_item.access_package_resources.get()
     check(left.value == [], f"no resources left: {left.value}")
     await package_item.delete()
+    await catalog_item.delete()
     await client.groups.by_group_id(aad_group.id).delete()
     print(
         "python beta: group onboarded (AdminAdd), Member role granted by a role scope, "
@@ -330,6 +331,7 @@ async def v1(client) -> None:
     left = await catalog_item.resources.get()
     check(left.value == [], f"no resources left: {left.value}")
     await package_item.delete()
+    await catalog_item.delete()
     await client.groups.by_group_id(aad_group.id).delete()
     print(
         "python v1.0: group onboarded (adminAdd), Member role granted by a role scope, "
