@@ -71,6 +71,8 @@ impl AppState {
         >,
     > {
         App::new()
+            // Innermost: the lifecycle catches up with the clock before a route reads.
+            .wrap(from_fn(routes::lifecycle::settle))
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(faults::inject))
             // Added late, so it runs early: every response, even a 401, gets ids and

@@ -24,6 +24,7 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub journal: JournalSettings,
     pub faults: crate::faults::FaultSettings,
+    pub lifecycle: LifecycleSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -124,6 +125,46 @@ pub struct JournalSettings {
     pub bodies: bool,
     /// Longest body kept; longer ones are cut.
     pub max_body_bytes: usize,
+}
+
+/// How fast assignment requests move (`model::lifecycle`); `/_emulator/lifecycle` changes
+/// it at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSettings {
+    pub pace: Pace,
+    /// With `pace = "dwell"`: how long a request stays in each state that moves by itself.
+    pub dwell_ms: DwellSettings,
+}
+
+impl LifecycleSettings {
+    /// The default: delivered by the next read.
+    pub const IMMEDIATE: Self = Self {
+        pace: Pace::Immediate,
+        dwell_ms: DwellSettings {
+            submitted: 2000,
+            delivering: 5000,
+        },
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pace {
+    /// The 201 says submitted; the next read says delivered.
+    Immediate,
+    /// Each state lasts its `dwell_ms`.
+    Dwell,
+    /// Nothing moves by itself: `POST /_emulator/assignmentRequests/{id}/advance` moves
+    /// a request one step.
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DwellSettings {
+    pub submitted: u64,
+    pub delivering: u64,
 }
 
 /// How `auth.mode = "jwt"` checks tokens.

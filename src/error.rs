@@ -161,6 +161,15 @@ impl Error {
         }])
     }
 
+    /// A required property that is absent, as `InvalidModel` writes it.
+    pub fn missing_value(target: &str, message: impl Into<String>) -> Self {
+        Self::InvalidModel(vec![Detail {
+            code: "MissingProperty",
+            message: message.into(),
+            target: target.to_owned(),
+        }])
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {

@@ -85,7 +85,9 @@ impl Application {
         } else {
             None
         };
-        let repository = Repository::open(&settings.database).await?;
+        let repository = Repository::open(&settings.database)
+            .await?
+            .with_lifecycle(settings.lifecycle);
         let repository = seeded(repository, &settings.seed.file).await?;
         let https = match tls {
             Some(tls) => {

@@ -54,6 +54,9 @@ pub struct Claims {
     pub app_displayname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
+    /// The directory object the token speaks for (the user, or the app's service principal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oid: Option<String>,
 }
 
 impl Claims {

@@ -66,6 +66,9 @@ const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
 pub struct Caller {
     /// The user principal name to record as createdBy/modifiedBy.
     pub actor: String,
+    /// The token's `oid`: who "the current user" of `filterByCurrentUser` and a
+    /// self-service request is.
+    pub object_id: Option<String>,
 }
 
 impl Caller {
@@ -80,15 +83,23 @@ impl Caller {
             let actor = claims
                 .actor()
                 .unwrap_or_else(|| settings.default_actor.clone());
-            return Ok(Self { actor });
+            return Ok(Self {
+                actor,
+                object_id: claims.oid,
+            });
         }
         if settings.mode == AuthMode::Any && token.is_none() {
             return Err(Error::MissingAccessToken);
         }
-        let actor = token
-            .and_then(actor_claim)
+        let claims = token.and_then(unverified_claims);
+        let actor = claims
+            .as_ref()
+            .and_then(jwt::Claims::actor)
             .unwrap_or_else(|| settings.default_actor.clone());
-        Ok(Self { actor })
+        Ok(Self {
+            actor,
+            object_id: claims.and_then(|claims| claims.oid),
+        })
     }
 }
 
@@ -123,6 +134,16 @@ pub async fn authenticate(
         .map(ServiceResponse::map_into_left_body)
 }
 
+impl Caller {
+    /// Who the caller is, as requests and approvals ask.
+    pub fn who(&self) -> crate::repository::Who {
+        crate::repository::Who {
+            actor: self.actor.clone(),
+            object_id: self.object_id.clone(),
+        }
+    }
+}
+
 impl FromRequest for Caller {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
@@ -148,13 +169,18 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Who a JWT names (`Claims::actor`: upn, preferred_username, unique_name, then an app's
-/// name). The signature is not checked: in `any` mode this only decides what createdBy says.
-fn actor_claim(token: &str) -> Option<String> {
+/// The claims of a JWT, unchecked: in `any` mode they only decide what createdBy says
+/// and who "the current user" is.
+fn unverified_claims(token: &str) -> Option<jwt::Claims> {
     let mut parts = token.split('.');
     let (_header, payload) = (parts.next()?, parts.next()?);
-    let claims: jwt::Claims = serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()?;
-    claims.actor()
+    serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()
+}
+
+/// Who a JWT names (`Claims::actor`: upn, preferred_username, unique_name, then an app's name).
+#[cfg(test)]
+fn actor_claim(token: &str) -> Option<String> {
+    unverified_claims(token)?.actor()
 }
 
 #[cfg(test)]

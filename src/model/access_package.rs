@@ -2,8 +2,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    assignment_policy, catalog, role_scope, Bind, Constraint, EntityType, Names, Navigation,
-    PerVersion, Property, Record, Segment, Writes,
+    assignment, assignment_policy, assignment_request, catalog, role_scope, Bind, Constraint,
+    EntityType, Names, Navigation, PerVersion, Property, Record, Segment, Writes,
 };
 
 pub static ACCESS_PACKAGE: EntityType = EntityType {
@@ -58,6 +58,26 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             status: 409,
             code: "DuplicateAccessPackage",
             message: duplicate_name,
+        },
+        // Access someone holds keeps its package; what has ended goes with it, and so
+        // does the request history.
+        Constraint::Restrict {
+            child: || &assignment::ASSIGNMENT,
+            fk: "access_package_id",
+            unless: Some(("state", "expired")),
+            status: 400,
+            code: "InvalidDeleteAccessPackageHasAssignments",
+            message: |n| {
+                format!("The access package can not be deleted because it has {n} active assignment(s); remove them with adminRemove requests first.")
+            },
+        },
+        Constraint::Cascade {
+            child: || &assignment_request::ASSIGNMENT_REQUEST,
+            fk: "access_package_id",
+        },
+        Constraint::Cascade {
+            child: || &assignment::ASSIGNMENT,
+            fk: "access_package_id",
         },
         // Policies are contained in their package (CSDL): they go with it.
         Constraint::Cascade {

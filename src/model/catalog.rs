@@ -3,9 +3,9 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, assignment_policy, resource_request, resources, role_management, Constraint,
-    Default, EntityType, EnumType, Member, Names, Navigation, Operations, PerVersion, Property,
-    Segment, Writes,
+    access_package, assignment, assignment_policy, assignment_request, resource_request, resources,
+    role_management, Constraint, Default, EntityType, EnumType, Member, Names, Navigation,
+    Operations, PerVersion, Property, Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -95,6 +95,7 @@ pub static CATALOG: EntityType = EntityType {
         Constraint::Restrict {
             child: || &resources::RESOURCE,
             fk: "catalog_id",
+            unless: None,
             status: 409,
             code: "CatalogNotEmpty",
             message: |n| {
@@ -104,6 +105,7 @@ pub static CATALOG: EntityType = EntityType {
         Constraint::Restrict {
             child: || &access_package::ACCESS_PACKAGE,
             fk: "catalog_id",
+            unless: None,
             status: 409,
             code: "CatalogNotEmpty",
             message: |n| {
@@ -120,6 +122,14 @@ pub static CATALOG: EntityType = EntityType {
         },
         Constraint::Cascade {
             child: || &role_management::ROLE_ASSIGNMENT,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &assignment_request::ASSIGNMENT_REQUEST,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &assignment::ASSIGNMENT,
             fk: "catalog_id",
         },
         Constraint::Cascade {

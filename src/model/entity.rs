@@ -11,6 +11,8 @@ pub struct EntityType {
     pub odata_type: &'static str,
     /// The entity set per version; `None` where a version does not serve it.
     pub sets: Names,
+    /// Another name a version serves the same set under (beta's `assignmentRequests`).
+    pub aliases: Names,
     /// The path from the version root to the set's parent: `identityGovernance/entitlementManagement`.
     pub root: &'static str,
     /// The key of its rows in the fixture format (seed and export).
@@ -76,6 +78,13 @@ impl Operations {
         create: true,
         update: Update::Patch,
         delete: true,
+    };
+
+    /// Sets only the service writes (resources, assignments): GET alone.
+    pub const READ_ONLY: Self = Self {
+        create: false,
+        update: Update::None,
+        delete: false,
     };
 }
 
@@ -326,6 +335,12 @@ pub const MODIFIED_AT: Property = instant(
     Generated::ModifiedAt,
 );
 
+/// When the service made it, for the default order, where Graph does not show it.
+pub const HIDDEN_CREATED_AT: Property =
+    Property::internal("created_date_time", "createdDateTime", Edm::DateTimeOffset)
+        .read_only()
+        .generated(Generated::CreatedAt);
+
 /// Who did it: a user principal name, in beta only.
 const fn actor(column: &'static str, name: &'static str, generated: Generated) -> Property {
     Property::text(column, Names::beta(name))
@@ -441,13 +456,19 @@ pub enum Constraint {
         code: &'static str,
         message: fn(&Record) -> String,
     },
-    /// Rows of `child` whose `fk` names this row block its deletion.
+    /// Rows of `child` whose `fk` names this row block its deletion, except those whose
+    /// column holds the value `unless` names (ended assignments do not block).
     Restrict {
         child: fn() -> &'static EntityType,
         fk: &'static str,
+        unless: Option<(&'static str, &'static str)>,
         status: u16,
         code: &'static str,
         message: fn(i64) -> String,
+    },
+    /// What the row's own state says against its deletion (a request still on its way).
+    Check {
+        refuse: fn(&Record) -> Option<crate::Error>,
     },
     /// Rows of `child` whose `fk` names this row go with it (contained entities).
     Cascade {
@@ -473,6 +494,7 @@ impl EntityType {
         name: "",
         odata_type: "",
         sets: Names::NONE,
+        aliases: Names::NONE,
         root: ENTITLEMENT_MANAGEMENT,
         fixture: "",
         table: "",

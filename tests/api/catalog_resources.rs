@@ -594,7 +594,10 @@ async fn an_emptied_catalog_is_deleted_with_its_request_history_and_role_assignm
         .await
         .json();
     assert_eq!(left["value"], json!([]));
-    app.get(&format!("{assignments}/{}", assigned["id"].as_str().unwrap()))
-        .await
-        .assert_graph_error(404, "ResourceNotFound");
+    app.get(&format!(
+        "{assignments}/{}",
+        assigned["id"].as_str().unwrap()
+    ))
+    .await
+    .assert_graph_error(404, "ResourceNotFound");
 }

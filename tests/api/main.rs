@@ -2,6 +2,7 @@
 
 mod admin;
 mod assignment_policies;
+mod assignments;
 mod authorization;
 mod batch;
 mod catalog_resources;
