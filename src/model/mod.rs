@@ -21,6 +21,7 @@ mod edm;
 mod entity;
 pub mod json;
 pub mod lifecycle;
+mod property;
 mod record;
 pub mod registry;
 pub mod resource_request;

@@ -14,6 +14,8 @@
 mod admin;
 mod batch_insert;
 mod checkpoint;
+mod decisions;
+mod delivery;
 mod directory;
 mod entity;
 mod lifecycle;

@@ -1,6 +1,7 @@
 //! HTTP tests: one binary, one module per subject, all sharing `helpers::spawn_app`.
 
 mod admin;
+mod approvals;
 mod assignment_policies;
 mod assignments;
 mod authorization;
@@ -23,11 +24,13 @@ mod helpers;
 mod hostile_filters;
 mod hostile_requests;
 mod journal;
+mod lifecycle;
 mod openapi;
 mod persistence;
 mod query;
 mod query_plans;
 mod real_clients;
+mod role_management;
 mod seed_export;
 mod shutdown;
 mod tls;
