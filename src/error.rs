@@ -114,6 +114,10 @@ pub enum Error {
     /// Everything unexpected. The cause is logged, never sent.
     #[error("An unexpected error occurred.")]
     Internal(String),
+
+    /// A sign-in failure, answered with Entra ID's error body instead of Graph's.
+    #[error("{}", .0.description)]
+    SignIn(crate::signin::SignInError),
 }
 
 impl Error {
@@ -164,6 +168,7 @@ impl Error {
             Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::SignIn(error) => error.status,
         }
     }
 
@@ -195,6 +200,7 @@ impl Error {
             Self::InvalidRequestHeader(_) | Self::InvalidBatch(_) => "BadRequest",
             Self::FailedDependency(_) => "FailedDependency",
             Self::Internal(_) => "generalException",
+            Self::SignIn(error) => error.error,
         }
     }
 
