@@ -2,12 +2,16 @@
 
 Python msgraph-beta-sdk (beta) and msgraph-sdk (v1.0) over http; the stock JavaScript client
 over https with the emulator's generated certificate, trusted through NODE_EXTRA_CA_CERTS.
-The emulators verify tokens (auth.mode = "jwt"), minted by `entitlement-emulator token`, so
-a client that drops its Authorization header fails here.
+The emulators verify tokens (auth.mode = "jwt"). The SDKs get theirs from the emulator's
+own token endpoint with the stock ClientSecretCredential (azure-identity aio and sync,
+@azure/identity), configured as real automation is, by AZURE_* variables and a trusted
+certificate; so a client that drops its Authorization header, or a credential that cannot
+sign in, fails here. schemathesis gets a token minted by `entitlement-emulator token`.
 
     python sdk/run.py target/release/entitlement-emulator
 """
 
+import hashlib
 import json
 import os
 import signal
@@ -19,6 +23,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECRET = "sdk-suite-secret"
+# The application the SDKs sign in as, registered in each emulator's config file.
+TENANT_ID = "00000000-0000-4000-8000-000000000e11"
+CLIENT_ID = "5e2c6a4f-0000-4000-8000-0000000005d4"
+CLIENT_SECRET = "sdk-suite client secret, forty characters"
+SIGNIN = f"""
+[[auth.signin.clients]]
+client_id = "{CLIENT_ID}"
+secret_sha256 = "{hashlib.sha256(CLIENT_SECRET.encode()).hexdigest()}"
+display_name = "sdk-suite"
+"""
 
 
 class Emulator:
@@ -27,7 +41,9 @@ class Emulator:
 
     def __init__(self, binary: str, tls: bool) -> None:
         self.dir = tempfile.TemporaryDirectory(prefix="sdk-suite-")
-        args = [binary, "--port", "0", "--database", f"sqlite://{self.dir.name}/emulator.db"]
+        config = Path(self.dir.name) / "config.toml"
+        config.write_text(SIGNIN)
+        args = [binary, "--port", "0", "--database", f"sqlite://{self.dir.name}/emulator.db", "--config", str(config)]
         if tls:
             args += ["--tls", "--tls-port", "0"]
         self.process = subprocess.Popen(
@@ -45,6 +61,20 @@ class Emulator:
         """The HTTPS address as `https://localhost:<port>`: the JS client's host check and
         certificate verification want a name."""
         return f"https://localhost:{self.https.rsplit(':', 1)[1]}"
+
+    def signin(self) -> dict:
+        """The environment of a client that signs in at this emulator: the variables
+        azure-identity reads, and trust in its certificate for every HTTP stack involved."""
+        return {
+            **os.environ,
+            "AZURE_TENANT_ID": TENANT_ID,
+            "AZURE_CLIENT_ID": CLIENT_ID,
+            "AZURE_CLIENT_SECRET": CLIENT_SECRET,
+            "AZURE_AUTHORITY_HOST": self.https_by_name,
+            "SSL_CERT_FILE": self.certificate,
+            "REQUESTS_CA_BUNDLE": self.certificate,
+            "NODE_EXTRA_CA_CERTS": self.certificate,
+        }
 
     def __enter__(self) -> "Emulator":
         return self
@@ -88,38 +118,44 @@ def main() -> None:
     binary = str(Path(sys.argv[1]).resolve())
     bearer = token(binary)
 
+    # Graph over http; sign-in, as every credential insists, over the https listener.
     scenario = str(HERE / "python" / "scenario.py")
+    identity = f"azure-identity {version('azure-identity')}"
     for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
-        with Emulator(binary, tls=False) as emulator:
+        with Emulator(binary, tls=True) as emulator:
             run(
-                f"Python {sdk} {version(sdk)} over http ({api})",
-                [sys.executable, scenario, api, emulator.http, bearer],
+                f"Python {sdk} {version(sdk)} over http ({api}), {identity} aio ClientSecretCredential",
+                [sys.executable, scenario, api, emulator.http, "aio"],
+                env=emulator.signin(),
             )
 
     # Fault injection meets the SDK's retry handler: seeded 429s on catalog reads, retried
     # after Retry-After, seen in the request journal.
-    with Emulator(binary, tls=False) as emulator:
+    with Emulator(binary, tls=True) as emulator:
         run(
             f"Python msgraph-sdk {version('msgraph-sdk')} under injected throttling",
-            [sys.executable, scenario, "throttled", emulator.http, bearer],
+            [sys.executable, scenario, "throttled", emulator.http, "aio"],
+            env=emulator.signin(),
         )
 
-    # The same SDK over https, trusting the generated certificate the documented way.
+    # The same SDK over https, trusting the generated certificate the documented way, with
+    # the sync credential (MSAL: OIDC discovery, then the token).
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0)",
-            [sys.executable, scenario, "v1.0", emulator.https_by_name, bearer],
-            env={**os.environ, "SSL_CERT_FILE": emulator.certificate},
+            f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0), {identity} sync ClientSecretCredential (msal {version('msal')})",
+            [sys.executable, scenario, "v1.0", emulator.https_by_name, "sync"],
+            env=emulator.signin(),
         )
 
-    js_version = json.loads(
-        (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
-    )["version"]
+    def js_version(package: str) -> str:
+        return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
+
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"JavaScript @microsoft/microsoft-graph-client {js_version} over https (beta, v1.0)",
-            ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name, bearer],
-            env={**os.environ, "NODE_EXTRA_CA_CERTS": emulator.certificate},
+            f"JavaScript @microsoft/microsoft-graph-client {js_version('@microsoft/microsoft-graph-client')} over https (beta, v1.0), "
+            f"@azure/identity {js_version('@azure/identity')} ClientSecretCredential (msal-node {js_version('@azure/msal-node')})",
+            ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name],
+            env=emulator.signin(),
         )
 
     # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,
