@@ -9,6 +9,14 @@ certificate; so a client that drops its Authorization header, or a credential th
 sign in, fails here. schemathesis gets a token minted by `entitlement-emulator token`.
 
     python sdk/run.py target/release/entitlement-emulator
+
+Against an emulator already running with the environment `--environment` prints (one
+NAME=value a line, an --env-file for `docker run`): Python over its http address, JavaScript
+over its https address trusting CERTIFICATE, both signed in at its https address (the
+environment lets any client in: variables cannot register one). COMMAND (the emulator
+binary, or e.g. `docker exec NAME entitlement-emulator`) is no longer used:
+
+    python sdk/run.py --running http://127.0.0.1:8080 https://localhost:8443 cert.pem COMMAND...
 """
 
 import hashlib
@@ -63,18 +71,7 @@ class Emulator:
         return f"https://localhost:{self.https.rsplit(':', 1)[1]}"
 
     def signin(self) -> dict:
-        """The environment of a client that signs in at this emulator: the variables
-        azure-identity reads, and trust in its certificate for every HTTP stack involved."""
-        return {
-            **os.environ,
-            "AZURE_TENANT_ID": TENANT_ID,
-            "AZURE_CLIENT_ID": CLIENT_ID,
-            "AZURE_CLIENT_SECRET": CLIENT_SECRET,
-            "AZURE_AUTHORITY_HOST": self.https_by_name,
-            "SSL_CERT_FILE": self.certificate,
-            "REQUESTS_CA_BUNDLE": self.certificate,
-            "NODE_EXTRA_CA_CERTS": self.certificate,
-        }
+        return signin(self.https_by_name, self.certificate)
 
     def __enter__(self) -> "Emulator":
         return self
@@ -96,9 +93,9 @@ def environment() -> dict:
     return env
 
 
-def token(binary: str) -> str:
+def token(command: list) -> str:
     minted = subprocess.run(
-        [binary, "token", "--scope", "EntitlementManagement.ReadWrite.All", "--upn", "sdk-suite@contoso.com"],
+        [*command, "token", "--scope", "EntitlementManagement.ReadWrite.All", "--upn", "sdk-suite@contoso.com"],
         env=environment(),
         check=True,
         capture_output=True,
@@ -114,9 +111,64 @@ def run(name: str, command: list, env: dict | None = None) -> None:
         raise SystemExit(f"{name}: failed (exit {result.returncode})")
 
 
+def js_version(package: str = "@microsoft/microsoft-graph-client") -> str:
+    return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
+
+
+def js_identity() -> str:
+    return (
+        f"@azure/identity {js_version('@azure/identity')} ClientSecretCredential"
+        f" (msal-node {js_version('@azure/msal-node')})"
+    )
+
+
+def signin(https: str, certificate: str) -> dict:
+    """The environment of a client that signs in at the emulator whose HTTPS address is
+    `https`: the variables azure-identity reads, and trust in the certificate for every
+    HTTP stack involved (aiohttp and httpx, requests under MSAL, Node)."""
+    return {
+        **os.environ,
+        "AZURE_TENANT_ID": TENANT_ID,
+        "AZURE_CLIENT_ID": CLIENT_ID,
+        "AZURE_CLIENT_SECRET": CLIENT_SECRET,
+        "AZURE_AUTHORITY_HOST": https,
+        "SSL_CERT_FILE": certificate,
+        "REQUESTS_CA_BUNDLE": certificate,
+        "NODE_EXTRA_CA_CERTS": certificate,
+    }
+
+
+def running(http: str, https: str, certificate: str, command: list) -> None:
+    """The Python scenario (both SDKs) and the JavaScript one, once each, against one
+    emulator that someone else started and will stop (a container, say)."""
+    scenario = str(HERE / "python" / "scenario.py")
+    for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
+        run(
+            f"Python {sdk} {version(sdk)} over http ({api}) against {http}, signed in at {https}",
+            [sys.executable, scenario, api, http, "aio"],
+            env=signin(https, certificate),
+        )
+    run(
+        f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https against {https}, {js_identity()}",
+        ["node", str(HERE / "js" / "scenario.mjs"), https],
+        env=signin(https, certificate),
+    )
+    print("SDK suite: all scenarios passed against the running emulator")
+
+
 def main() -> None:
+    if sys.argv[1] == "--environment":
+        container = {**environment(), "EMULATOR__AUTH__SIGNIN__ACCEPT_ANY_CLIENT": "true"}
+        for name, value in container.items():
+            if name.startswith("EMULATOR__"):
+                print(f"{name}={value}")
+        return
+    if sys.argv[1] == "--running":
+        http, https, certificate, *command = sys.argv[2:]
+        running(http, https, str(Path(certificate).resolve()), command)
+        return
     binary = str(Path(sys.argv[1]).resolve())
-    bearer = token(binary)
+    bearer = token([binary])
 
     # Graph over http; sign-in, as every credential insists, over the https listener.
     scenario = str(HERE / "python" / "scenario.py")
@@ -147,13 +199,9 @@ def main() -> None:
             env=emulator.signin(),
         )
 
-    def js_version(package: str) -> str:
-        return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
-
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"JavaScript @microsoft/microsoft-graph-client {js_version('@microsoft/microsoft-graph-client')} over https (beta, v1.0), "
-            f"@azure/identity {js_version('@azure/identity')} ClientSecretCredential (msal-node {js_version('@azure/msal-node')})",
+            f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0), {js_identity()}",
             ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name],
             env=emulator.signin(),
         )

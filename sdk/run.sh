@@ -5,6 +5,7 @@
 # (sdk/js/package-lock.json), never globally.
 #
 #     sdk/run.sh
+#     sdk/run.sh --running HTTP_URL HTTPS_URL CERTIFICATE COMMAND...   (see sdk/run.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,11 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]
     echo "$wanted" > "$stamp"
 fi
 (cd sdk/js && npm ci --silent --no-audit --no-fund)
+
+# An emulator someone else runs (tests/container.sh's container) needs no build here.
+if [ "${1:-}" = --running ]; then
+    exec "$venv/bin/python" sdk/run.py "$@"
+fi
 
 # The same build command as bench/run.sh: building the example unifies dev-dependency
 # features, and any other command would make CI compile the release profile twice.

@@ -62,6 +62,7 @@ pub enum Error {
         status: u16,
         code: &'static str,
         message: String,
+        details: Vec<Detail>,
     },
 
     /// A fixture for seeding that cannot be loaded; the message names row and property.
@@ -130,6 +131,28 @@ impl Error {
             status,
             code,
             message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// A `Rule` whose `details` name the property it is about.
+    pub fn rule_on(
+        status: u16,
+        code: &'static str,
+        message: impl Into<String>,
+        detail: &'static str,
+        target: &str,
+    ) -> Self {
+        let message = message.into();
+        Self::Rule {
+            status,
+            code,
+            details: vec![Detail {
+                code: detail,
+                message: message.clone(),
+                target: target.to_owned(),
+            }],
+            message,
         }
     }
 
@@ -216,7 +239,7 @@ impl Error {
 
     pub fn details(&self) -> Vec<Detail> {
         match self {
-            Self::InvalidModel(details) => details.clone(),
+            Self::InvalidModel(details) | Self::Rule { details, .. } => details.clone(),
             Self::RelatedNotFound { target, entity, id } => vec![Detail {
                 code: "ResourceNotFound",
                 message: format!("No {entity} with id '{id}' exists."),

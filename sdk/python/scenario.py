@@ -21,6 +21,7 @@ the request journal shows the 429s it went through.
 """
 
 import asyncio
+import datetime
 import inspect
 import os
 import sys
@@ -196,8 +197,6 @@ async def assignment_policy(version: str, em, package_id: str) -> None:
         policies = em.access_package_assignment_policies
         by_id = policies.by_access_package_assignment_policy_id
     else:
-        import datetime
-
         from msgraph.generated.models.access_package import AccessPackage
         from msgraph.generated.models.access_package_assignment_approval_settings import AccessPackageAssignmentApprovalSettings
         from msgraph.generated.models.access_package_assignment_policy import AccessPackageAssignmentPolicy
@@ -212,7 +211,9 @@ async def assignment_policy(version: str, em, package_id: str) -> None:
                 display_name=name, description="SDK policy",
                 allowed_target_scope=AllowedTargetScope.SpecificDirectoryUsers,
                 specific_allowed_targets=[SingleUser(user_id=user, description="requestor")],
-                expiration=ExpirationPattern(type=ExpirationPatternType.AfterDuration, duration=datetime.timedelta(days=30)),
+                # Kiota's Python writer sends a timedelta as str(timedelta), "30 days, 0:00:00",
+                # which is no ISO 8601 duration: the duration goes as Graph spells it.
+                expiration=ExpirationPattern(type=ExpirationPatternType.AfterDuration, additional_data={"duration": "P30D"}),
                 requestor_settings=AccessPackageAssignmentRequestorSettings(enable_targets_to_self_add_access=True),
                 request_approval_settings=AccessPackageAssignmentApprovalSettings(
                     is_approval_required_for_add=False, is_approval_required_for_update=False, stages=[],
@@ -235,7 +236,7 @@ async def assignment_policy(version: str, em, package_id: str) -> None:
     else:
         requestor = got.specific_allowed_targets[0]
         check(str(got.allowed_target_scope.value) == "specificDirectoryUsers", f"scope: {got.allowed_target_scope}")
-        check(got.expiration.duration == datetime.timedelta(days=30), f"expiration: {got.expiration.duration}")
+        check(got.expiration.duration == datetime.timedelta(days=30), f"expiration read as a timedelta: {got.expiration.duration}")
         check(got.requestor_settings.enable_targets_to_self_add_access is True, "self-add kept")
     check(isinstance(requestor, SingleUser), f"the requestor is typed by its @odata.type: {type(requestor)}")
     check((requestor.id if version == "beta" else requestor.user_id) == user, "the requestor's id")

@@ -30,7 +30,8 @@ pub fn set_path(entity: &EntityType, version: Version) -> String {
 }
 
 impl ServiceRoot {
-    fn metadata(&self) -> String {
+    /// `{base}/{version}/$metadata#`
+    pub fn metadata(&self) -> String {
         format!("{}/{}/$metadata#", self.base, self.version.segment())
     }
 

@@ -1,8 +1,8 @@
 //! `microsoft.graph.accessPackage` (reference §1): `accessPackages` in both versions.
 
-use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
+use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    assignment_policy, catalog, Bind, Constraint, EntityType, Names, Navigation, Operations,
+    assignment_policy, catalog, role_scope, Bind, Constraint, EntityType, Names, Navigation,
     PerVersion, Property, Record, Segment, Writes,
 };
 
@@ -10,7 +10,6 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
     name: "accessPackage",
     odata_type: "microsoft.graph.accessPackage",
     sets: Names::both("accessPackages"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "accessPackages",
     table: "access_packages",
     properties: &[
@@ -46,10 +45,17 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             "access_package_id",
         )
         .segment(Segment::Contained),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceRoleScopes", "resourceRoleScopes"),
+            || &role_scope::ROLE_SCOPE,
+            "access_package_id",
+        )
+        .segment(Segment::Contained),
     ],
     constraints: &[
         Constraint::Unique {
             columns: &["catalog_id", "display_name"],
+            status: 409,
             code: "DuplicateAccessPackage",
             message: duplicate_name,
         },
@@ -58,16 +64,18 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             child: || &assignment_policy::ASSIGNMENT_POLICY,
             fk: "access_package_id",
         },
+        Constraint::Cascade {
+            child: || &role_scope::ROLE_SCOPE,
+            fk: "access_package_id",
+        },
     ],
-    builtins: &[],
-    default_order: CREATION_ORDER,
-    operations: Operations::CRUD,
     // Parallel test suites create packages by the dozen: the hot write.
     writes: Writes::Batched,
     example: PerVersion::each(
         r#"{"catalogId": "{catalogs}", "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
         r#"{"catalog": {"id": "{catalogs}"}, "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
     ),
+    ..EntityType::BASE
 };
 
 /// Graph's words for a name taken in the catalog (ignoring case, as the index does).

@@ -3,8 +3,9 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, Constraint, Default, EntityType, EnumType, Member, Names, Navigation,
-    Operations, PerVersion, Property, Segment, Writes,
+    access_package, assignment_policy, resource_request, resources, role_management, Constraint,
+    Default, EntityType, EnumType, Member, Names, Navigation, Operations, PerVersion, Property,
+    Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -35,7 +36,6 @@ pub static CATALOG: EntityType = EntityType {
     name: "accessPackageCatalog",
     odata_type: "microsoft.graph.accessPackageCatalog",
     sets: Names::differ("accessPackageCatalogs", "catalogs"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "catalogs",
     table: "catalogs",
     properties: &[
@@ -58,18 +58,48 @@ pub static CATALOG: EntityType = EntityType {
         MODIFIED_BY,
         MODIFIED_AT,
     ],
-    navigations: &[Navigation::to_many(
-        Names::both("accessPackages"),
-        || &access_package::ACCESS_PACKAGE,
-        "catalog_id",
-    )
-    .segment(Segment::Read)],
+    navigations: &[
+        Navigation::to_many(
+            Names::both("accessPackages"),
+            || &access_package::ACCESS_PACKAGE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResources", "resources"),
+            || &resources::RESOURCE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceRoles", "resourceRoles"),
+            || &resources::ROLE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceScopes", "resourceScopes"),
+            || &resources::SCOPE,
+            "catalog_id",
+        )
+        .segment(Segment::Read),
+    ],
     constraints: &[
         Constraint::Protected {
             column: "catalog_type",
             value: "serviceDefault",
             code: "InvalidRequest",
             message: "The built-in catalog cannot be deleted.",
+        },
+        // Resources leave a catalog through a resource request (AdminRemove), not with it.
+        Constraint::Restrict {
+            child: || &resources::RESOURCE,
+            fk: "catalog_id",
+            status: 409,
+            code: "CatalogNotEmpty",
+            message: |n| {
+                format!("The catalog still holds {n} resource(s); remove them with a resource request first.")
+            },
         },
         Constraint::Restrict {
             child: || &access_package::ACCESS_PACKAGE,
@@ -79,6 +109,30 @@ pub static CATALOG: EntityType = EntityType {
             message: |n| {
                 format!("The catalog still holds {n} access package(s); delete or move them first.")
             },
+        },
+        // What is left once it holds neither: the history of its resource requests and
+        // the roles assigned over it go with it. Policies, roles and scopes cannot be
+        // left (they go with their packages and resources) but are named so that no
+        // foreign key is forgotten.
+        Constraint::Cascade {
+            child: || &resource_request::RESOURCE_REQUEST,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &role_management::ROLE_ASSIGNMENT,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &assignment_policy::ASSIGNMENT_POLICY,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &resources::ROLE,
+            fk: "catalog_id",
+        },
+        Constraint::Cascade {
+            child: || &resources::SCOPE,
+            fk: "catalog_id",
         },
     ],
     // As the migration inserts it (a test compares the two).
@@ -99,4 +153,5 @@ pub static CATALOG: EntityType = EntityType {
         r#"{"displayName": "sales", "description": "for sales", "isExternallyVisible": true, "catalogStatus": "Published"}"#,
         r#"{"displayName": "sales", "description": "for sales", "isExternallyVisible": true, "state": "published"}"#,
     ),
+    ..EntityType::BASE
 };

@@ -30,6 +30,37 @@ pub struct EntityType {
     /// A create body per version that the conformance test and OpenAPI use. `{set}`
     /// placeholders name another set whose example provides the id.
     pub example: super::PerVersion<&'static str>,
+    /// Whose error words it speaks: Entitlement Management's or the directory's.
+    pub errors: Errors,
+    /// Runs on every create and update before the write: what the entity derives from
+    /// what was sent (a role assignment's catalog from its appScopeId), or refuses.
+    pub prepare: Option<Prepare>,
+    /// Directory objects the entity names (a policy's approvers), checked in the write's
+    /// transaction.
+    pub references: Option<fn(&Record) -> Vec<Reference>>,
+    /// Properties of the real type that bodies may carry and that are accepted and
+    /// ignored (`passwordProfile`: a password is never kept).
+    pub ignored: &'static [&'static str],
+}
+
+/// What an entity derives from what was sent, before a write.
+pub type Prepare = fn(&mut Record) -> Result<(), crate::Error>;
+
+/// Entitlement Management answers `ResourceNotFound`/`InvalidModel`; the directory
+/// (users, groups) answers `Request_ResourceNotFound`/`Request_BadRequest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Errors {
+    EntitlementManagement,
+    Directory,
+}
+
+/// A directory object a record names by id: one of `kinds` must have it.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub id: String,
+    pub kinds: &'static [fn() -> &'static EntityType],
+    /// Where the body named it, for the error.
+    pub target: String,
 }
 
 /// Which of the standard operations a set serves.
@@ -64,6 +95,9 @@ pub enum Writes {
     Direct,
     /// Group commit: concurrent creates share one statement (see `repository::batch_insert`).
     Batched,
+    /// The entity's own code creates it (an onboarding request, a role scope resolved
+    /// from origin ids): `routes::actions`.
+    Custom,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +119,9 @@ pub struct Property {
     /// The version in which the property is a navigation: written only when `$expand`
     /// names it (v1.0's policy `questions`).
     pub expand_only: Option<Version>,
+    /// Its name in the fixture format when neither version shows it (a column only the
+    /// emulator reads, such as a resource's catalog).
+    pub fixture: Option<&'static str>,
 }
 
 /// `column` of the entity that this entity's foreign key `fk` names.
@@ -140,6 +177,7 @@ impl Property {
             generated: Generated::None,
             copied: None,
             expand_only: None,
+            fixture: None,
         }
     }
 
@@ -237,6 +275,14 @@ impl Property {
         }
     }
 
+    /// A column no version shows, named in the fixture format.
+    pub const fn internal(column: &'static str, fixture: &'static str, edm: Edm) -> Self {
+        Self {
+            fixture: Some(fixture),
+            ..Self::new(column, Names::NONE, edm)
+        }
+    }
+
     pub const fn expand_only(self, version: Version) -> Self {
         Self {
             expand_only: Some(version),
@@ -254,6 +300,7 @@ impl Property {
     pub fn wire_name(&self, dialect: super::Dialect) -> Option<&'static str> {
         match (dialect, self.is_stored()) {
             (super::Dialect::Fixture, false) => None,
+            (super::Dialect::Fixture, true) => self.name.in_dialect(dialect).or(self.fixture),
             _ => self.name.in_dialect(dialect),
         }
     }
@@ -386,9 +433,11 @@ impl Navigation {
 /// A rule the store enforces, with the Graph error its violation becomes.
 #[derive(Debug)]
 pub enum Constraint {
-    /// A unique index over `columns`; a clash is a 409.
+    /// A unique index over `columns`; a clash is this status (409 in Entitlement
+    /// Management, 400 in the directory).
     Unique {
         columns: &'static [&'static str],
+        status: u16,
         code: &'static str,
         message: fn(&Record) -> String,
     },
@@ -414,7 +463,33 @@ pub enum Constraint {
     },
 }
 
+/// Where Entitlement Management's sets live below the version.
+pub const ENTITLEMENT_MANAGEMENT: &str = "identityGovernance/entitlementManagement";
+
 impl EntityType {
+    /// What every declaration states (the placeholders) and the defaults of the rest:
+    /// a declaration is `EntityType { …, ..EntityType::BASE }`.
+    pub const BASE: Self = Self {
+        name: "",
+        odata_type: "",
+        sets: Names::NONE,
+        root: ENTITLEMENT_MANAGEMENT,
+        fixture: "",
+        table: "",
+        properties: &[],
+        navigations: &[],
+        constraints: &[],
+        builtins: &[],
+        default_order: CREATION_ORDER,
+        operations: Operations::CRUD,
+        writes: Writes::Direct,
+        example: super::PerVersion::each("{}", "{}"),
+        errors: Errors::EntitlementManagement,
+        prepare: None,
+        references: None,
+        ignored: &[],
+    };
+
     pub fn set(&self, version: Version) -> Option<&'static str> {
         self.sets.get(version)
     }

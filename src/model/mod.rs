@@ -13,18 +13,23 @@
 pub mod access_package;
 pub mod assignment_policy;
 pub mod catalog;
+pub mod directory;
 mod edm;
 mod entity;
 pub mod json;
 mod record;
 pub mod registry;
+pub mod resource_request;
+pub mod resources;
+pub mod role_management;
+pub mod role_scope;
 pub mod values;
 mod write;
 
 pub use edm::{ComplexType, Derived, Edm, EnumType, Member};
 pub use entity::{
-    Access, Bind, Constraint, Copied, Default, EntityType, Generated, Link, Navigation, Operations,
-    Property, Segment, Update, Writes,
+    Access, Bind, Constraint, Copied, Default, EntityType, Errors, Generated, Link, Navigation,
+    Operations, Property, Reference, Segment, Update, Writes,
 };
 pub use record::{FixtureRow, Record};
 pub use write::{Bound, Changes, Mode};

@@ -1,12 +1,25 @@
 //! Every declared entity set, parents before children: the order reset clears in reverse,
 //! and seed, export and the routes follow.
 
-use super::{access_package, assignment_policy, catalog, EntityType};
+use super::{
+    access_package, assignment_policy, catalog, directory, resource_request, resources,
+    role_management, role_scope, EntityType,
+};
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
+    &directory::USER,
+    &directory::GROUP,
+    &directory::SERVICE_PRINCIPAL,
     &catalog::CATALOG,
     &access_package::ACCESS_PACKAGE,
+    &resources::RESOURCE,
+    &resources::ROLE,
+    &resources::SCOPE,
+    &resource_request::RESOURCE_REQUEST,
     &assignment_policy::ASSIGNMENT_POLICY,
+    &role_scope::ROLE_SCOPE,
+    &role_management::ROLE_DEFINITION,
+    &role_management::ROLE_ASSIGNMENT,
 ];
 
 /// The entity whose rows the fixture format keeps under `key`.

@@ -43,7 +43,13 @@ impl Selection {
                 "$expand is nested more than {MAX_DEPTH} levels deep."
             )));
         }
-        let select = select.map(|text| parse_select(scope, text)).transpose()?;
+        let (select, selected_navigations) = match select {
+            None => (None, Vec::new()),
+            Some(text) => {
+                let (properties, navigations) = parse_select(scope, text)?;
+                (Some(properties), navigations)
+            }
+        };
         let mut expanded: Vec<Expansion> = Vec::new();
         let mut expand_properties: Vec<&'static Property> = Vec::new();
         for item in expand.map(split_items).transpose()?.unwrap_or_default() {
@@ -101,6 +107,20 @@ impl Selection {
                 });
             }
         }
+        // A navigation named in `$select` (azuread 2.x's
+        // `…RoleScopes($select=accessPackageResourceRole,…)`) comes back embedded.
+        for (name, navigation) in selected_navigations {
+            if !expanded
+                .iter()
+                .any(|e| std::ptr::eq(e.navigation, navigation))
+            {
+                expanded.push(Expansion {
+                    name,
+                    navigation,
+                    selection: Selection::default(),
+                });
+            }
+        }
         Ok(Self {
             select,
             expand: expanded,
@@ -137,16 +157,31 @@ impl Selection {
     }
 }
 
-fn parse_select(scope: Scope, text: &str) -> Result<Vec<&'static Property>, Error> {
+/// The properties `$select` names, and the navigations it names (to embed).
+type Selected = (
+    Vec<&'static Property>,
+    Vec<(&'static str, &'static Navigation)>,
+);
+
+fn parse_select(scope: Scope, text: &str) -> Result<Selected, Error> {
     let mut properties: Vec<&'static Property> = Vec::new();
+    let mut navigations = Vec::new();
     for item in text.split(',').map(str::trim) {
         if item == "*" {
-            return Ok(scope
+            let all = scope
                 .entity
                 .properties_in(scope.version)
                 .map(|(_, property)| property)
                 .filter(|property| property.expand_only != Some(scope.version))
-                .collect());
+                .collect();
+            return Ok((all, navigations));
+        }
+        if let Some(navigation) = scope.entity.navigation_named(scope.version, item) {
+            navigations.push((
+                navigation.name.get(scope.version).unwrap_or_default(),
+                navigation,
+            ));
+            continue;
         }
         if item.is_empty() {
             return Err(Error::InvalidQuery(format!(
@@ -158,7 +193,7 @@ fn parse_select(scope: Scope, text: &str) -> Result<Vec<&'static Property>, Erro
             properties.push(property);
         }
     }
-    Ok(properties)
+    Ok((properties, navigations))
 }
 
 /// The `$select` and `$expand` inside an `$expand` item's parentheses, `;`-separated, with

@@ -13,17 +13,17 @@ fn type_name(entity: &EntityType, version: Version) -> String {
     format!("{}.{}", version.segment(), entity.odata_type)
 }
 
-pub fn entity_set(
-    entity: &'static EntityType,
-    version: Version,
-    paths: &mut Map<String, Value>,
-    schemas: &mut Map<String, Value>,
-) {
+/// The entity, its collection and its request bodies, as `version` writes them.
+pub fn schemas(entity: &'static EntityType, version: Version, schemas: &mut Map<String, Value>) {
     let name = type_name(entity, version);
     schemas.insert(name.clone(), entity_schema(entity, version));
     schemas.insert(format!("{name}.collection"), collection(&name));
     schemas.insert(format!("{name}.create"), request(entity, version, true));
     schemas.insert(format!("{name}.update"), request(entity, version, false));
+}
+
+pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map<String, Value>) {
+    let name = type_name(entity, version);
 
     let set = entity.set(version).unwrap_or(entity.name);
     let tag = format!("{} {set}", version.segment());
@@ -105,23 +105,29 @@ pub fn entity_set(
                 "responses": responses("201", "Created", Some(&target)),
             });
             let key = json!({ "name": "key", "in": "path", "required": true, "schema": { "type": "string" } });
-            paths.insert(format!("{root}/{{id}}/{navigation_name}/{{key}}"), json!({
+            let contained = navigation.target();
+            let mut item = json!({
                 "parameters": [id.clone(), key],
                 "get": {
                     "tags": [tag], "summary": format!("Get a {target} of a {name}"), "operationId": format!("{operation_id}.get"),
                     "parameters": [query("$select", json!({ "type": "string" })), query("$expand", json!({ "type": "string" }))],
                     "responses": responses("200", "OK", Some(&target)),
                 },
-                "patch": {
+            });
+            if contained.operations.update != Update::None {
+                item["patch"] = json!({
                     "tags": [tag], "summary": format!("Update a {target} of a {name}"), "operationId": format!("{operation_id}.update"),
                     "requestBody": body(&format!("{target}.update")),
                     "responses": responses("204", "Updated", None),
-                },
-                "delete": {
+                });
+            }
+            if contained.operations.delete {
+                item["delete"] = json!({
                     "tags": [tag], "summary": format!("Delete a {target} of a {name}"), "operationId": format!("{operation_id}.delete"),
                     "responses": responses("204", "Deleted", None),
-                },
-            }));
+                });
+            }
+            paths.insert(format!("{root}/{{id}}/{navigation_name}/{{key}}"), item);
         }
         paths.insert(format!("{root}/{{id}}/{navigation_name}"), navigation_item);
     }

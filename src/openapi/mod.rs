@@ -23,8 +23,10 @@ pub fn document() -> Value {
             control::batch_path(version.segment()),
         );
         for entity in registry::ENTITY_TYPES {
+            // Entities reached only through navigations (a role scope) have schemas too.
+            entities::schemas(entity, version, &mut schemas);
             if entity.set(version).is_some() {
-                entities::entity_set(entity, version, &mut paths, &mut schemas);
+                entities::entity_set(entity, version, &mut paths);
             }
         }
     }

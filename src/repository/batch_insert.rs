@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoint::Checkpoints;
 use super::{rows, sql};
-use crate::model::{Constraint, EntityType, Link, Navigation, Record};
+use crate::model::{Constraint, EntityType, Errors, Link, Navigation, Record};
 use crate::Error;
 
 /// Most rows written by one statement. Bounds a batch's latency and its JSON parameter;
@@ -266,11 +266,38 @@ pub(super) fn conflict(entity: &EntityType, record: &Record, id_taken: bool) -> 
         .constraints
         .iter()
         .find_map(|constraint| match constraint {
-            Constraint::Unique { code, message, .. } => Some((*code, message(record))),
+            Constraint::Unique {
+                columns,
+                status,
+                code,
+                message,
+            } => Some((columns, *status, *code, message(record))),
             _ => None,
         });
     match unique {
-        Some((code, message)) if !id_taken => Error::rule(409, code, message),
+        // The directory names the property in details, as ObjectConflict.
+        Some((columns, status, code, message))
+            if !id_taken && entity.errors == Errors::Directory =>
+        {
+            let target = columns
+                .last()
+                .and_then(|column| entity.column(column))
+                .map_or("", |(_, property)| property.name.any());
+            Error::rule_on(status, code, message, "ObjectConflict", target)
+        }
+        Some((_, status, code, message)) if !id_taken => Error::rule(status, code, message),
         _ => Error::rule(409, "DuplicateKey", "There is already a duplicated entity."),
+    }
+}
+
+/// "No such id", as the entity's part of Graph says it.
+pub(super) fn not_found(entity: &EntityType, id: &str) -> Error {
+    match entity.errors {
+        Errors::EntitlementManagement => Error::ResourceNotFound,
+        Errors::Directory => Error::rule(
+            404,
+            "Request_ResourceNotFound",
+            format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
+        ),
     }
 }

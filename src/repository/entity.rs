@@ -4,7 +4,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::batch_insert::{self, conflict};
+use super::batch_insert::{self, conflict, not_found};
 use super::sql::{self, ListQuery, Statement};
 use super::{rows, Repository};
 use crate::model::{
@@ -18,7 +18,7 @@ impl Repository {
         let mut connection = self.reader.acquire().await?;
         find(&mut connection, entity, id)
             .await?
-            .ok_or(Error::ResourceNotFound)
+            .ok_or_else(|| not_found(entity, id))
     }
 
     /// One page of rows (at most `limit`), in order, after the token's position.
@@ -101,12 +101,16 @@ impl Repository {
     /// Stores a new entity; referenced entities must exist and names must be free. The
     /// stored row is returned once its transaction has committed.
     #[tracing::instrument(skip_all, fields(entity = record.entity().name))]
-    pub async fn create(&self, record: Record) -> Result<Record, Error> {
+    pub async fn create(&self, mut record: Record) -> Result<Record, Error> {
         let entity = record.entity();
+        if let Some(prepare) = entity.prepare {
+            prepare(&mut record)?;
+        }
         if entity.writes == Writes::Batched {
             return self.creates.create(record).await;
         }
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        check_directory(&mut tx, &record).await?;
         let outcome = batch_insert::insert(&mut tx, entity, &[&record])
             .await?
             .pop()
@@ -129,12 +133,16 @@ impl Repository {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let current = find(&mut tx, entity, id)
             .await?
-            .ok_or(Error::ResourceNotFound)?;
+            .ok_or_else(|| not_found(entity, id))?;
         if mode == Mode::Update && changes.is_empty() {
             return Ok(current);
         }
-        let next = current.updated(changes, mode, actor)?;
+        let mut next = current.updated(changes, mode, actor)?;
+        if let Some(prepare) = entity.prepare {
+            prepare(&mut next)?;
+        }
         check_references(&mut tx, &next).await?;
+        check_directory(&mut tx, &next).await?;
         let assignments: Vec<String> = entity
             .stored()
             .filter(|property| property.column != "id" && property.copied.is_none())
@@ -166,7 +174,7 @@ impl Repository {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let current = find(&mut tx, entity, id)
             .await?
-            .ok_or(Error::ResourceNotFound)?;
+            .ok_or_else(|| not_found(entity, id))?;
         for constraint in entity.constraints {
             if let Constraint::Protected {
                 column,
@@ -187,7 +195,7 @@ impl Repository {
 }
 
 /// Deletes the rows and what they contain, refusing while rows that restrict it exist.
-fn remove<'a>(
+pub(super) fn remove<'a>(
     tx: &'a mut SqliteConnection,
     entity: &'static EntityType,
     ids: Vec<String>,
@@ -260,6 +268,45 @@ pub(super) async fn find(
     .fetch_optional(&mut *connection)
     .await?;
     row.map(|row| rows::record(entity, &row)).transpose()
+}
+
+/// Every directory object `record` names exists, as one of the kinds it may be.
+pub(super) async fn check_directory(
+    connection: &mut SqliteConnection,
+    record: &Record,
+) -> Result<(), Error> {
+    let Some(references) = record.entity().references else {
+        return Ok(());
+    };
+    for reference in references(record) {
+        let mut found = false;
+        for kind in reference.kinds {
+            let sql = format!(
+                "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)",
+                kind().table
+            );
+            if sqlx::query_scalar::<_, bool>(&sql)
+                .bind(&reference.id)
+                .fetch_one(&mut *connection)
+                .await?
+            {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            let entity = match reference.kinds {
+                [only] => only().name,
+                _ => "directoryObject",
+            };
+            return Err(Error::RelatedNotFound {
+                target: reference.target,
+                entity,
+                id: reference.id,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every single-valued navigation of `record` names an entity that exists.

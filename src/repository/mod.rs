@@ -14,7 +14,9 @@
 mod admin;
 mod batch_insert;
 mod checkpoint;
+mod directory;
 mod entity;
+mod resources;
 mod rows;
 mod sql;
 
@@ -28,6 +30,7 @@ use sqlx::SqlitePool;
 pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::batch_insert::CreateQueue;
 use self::checkpoint::Checkpoints;
+pub use self::directory::Relation;
 pub use self::sql::ListQuery;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
 use crate::Error;

@@ -3,8 +3,10 @@
 //! doc pages), which is beta. One scope per path segment lets
 //! `graph::routing::unknown_segment` name the segment that matched nothing.
 
+mod actions;
 mod admin;
 pub mod batch;
+mod directory;
 mod entity_set;
 mod health;
 mod listing;
@@ -15,7 +17,9 @@ mod shape;
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::endpoint;
-use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
+use crate::model::{
+    self, registry, EntityType, Link, Navigation, Segment, Update, Version, Writes,
+};
 pub use set::{NavigationRoute, Set};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -111,7 +115,10 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
     let operations = entity.operations;
     let mut collection = endpoint("").get(entity_set::list);
     if operations.create {
-        collection = collection.post(entity_set::create);
+        collection = match entity.writes {
+            Writes::Custom => collection.post(actions::create),
+            _ => collection.post(entity_set::create),
+        };
     }
     let mut item = endpoint("").get(entity_set::get);
     item = match operations.update {
@@ -127,6 +134,9 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
         if navigation.segment != Segment::None {
             by_id = by_id.service(navigation_scope(set, navigation, name));
         }
+    }
+    if std::ptr::eq(entity, &model::directory::GROUP) {
+        by_id = directory::relations(by_id);
     }
     web::scope(&format!("/{name}"))
         .app_data(set)
@@ -149,20 +159,32 @@ fn navigation_scope(
     if let Link::ToOne { .. } = navigation.link {
         return scope.service(endpoint("").get(navigation::get_related));
     }
+    let contained = navigation.segment == Segment::Contained;
+    let target = route.target();
     let mut collection = endpoint("").get(navigation::list_related);
-    if navigation.segment == Segment::Contained {
-        collection = collection.post(navigation::create_related);
+    if contained {
+        collection = match target.entity.writes {
+            Writes::Custom => collection.post(actions::create_related),
+            _ => collection.post(navigation::create_related),
+        };
     }
-    let scope = scope
+    let mut item = endpoint("").get(navigation::get_item);
+    if contained && target.entity.operations.update != Update::None {
+        item = item.patch(navigation::update_item);
+    }
+    if contained && target.entity.operations.delete {
+        item = item.delete(navigation::delete_item);
+    }
+    // The item's own navigations: `/catalogs/{id}/resources/{key}/roles`.
+    let mut by_key = web::scope("/{key}").service(item);
+    for (nested, next) in target.entity.navigations_in(target.version) {
+        if next.segment == Segment::Read {
+            by_key = by_key
+                .service(navigation_scope(target, next, nested).app_data(set::KeyName("key")));
+        }
+    }
+    scope
         .service(collection)
-        .service(endpoint("/$count").get(navigation::count_related));
-    if navigation.segment != Segment::Contained {
-        return scope;
-    }
-    scope.service(
-        endpoint("/{key}")
-            .get(navigation::get_item)
-            .patch(navigation::update_item)
-            .delete(navigation::delete_item),
-    )
+        .service(endpoint("/$count").get(navigation::count_related))
+        .service(by_key)
 }

@@ -70,6 +70,11 @@ impl FromRequest for NavigationRoute {
 /// The `{id}` of the entity a route addresses.
 pub struct Key(pub String);
 
+/// The path segment holding a navigation's parent key, when it is not `{id}` (a
+/// navigation of an item reached through another navigation).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyName(pub &'static str);
+
 /// The `{key}` of a contained navigation's item.
 pub struct ItemKey(pub String);
 
@@ -87,7 +92,8 @@ impl FromRequest for Key {
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(segment(req, "id").into_inner().map(Key))
+        let name = req.app_data::<KeyName>().map_or("id", |key| key.0);
+        ready(segment(req, name).into_inner().map(Key))
     }
 }
 

@@ -114,18 +114,19 @@ pub(super) fn invalid_scope(scope: &str) -> SignInError {
 
 impl SignIn {
     /// The `aud` of a token for `resource`, if it is one of Graph's names here: those of
-    /// `auth.jwt.audiences`, `server.public_url`, or the base URL the client reached the
-    /// emulator at (what Terraform asks for, since the metadata document names it Graph).
+    /// `auth.jwt.audiences`, `server.public_url`, or the emulator's own origin, the port
+    /// aside. Terraform asks for the base URL the metadata document names Graph; kiota
+    /// without configured scopes asks for the Graph request's scheme and host, without
+    /// its port, and that host may be another loopback name than the token request's.
     pub(super) fn graph_audience(&self, base: &str, resource: &str) -> Result<String, Error> {
         let trimmed = resource.trim_end_matches('/');
-        let known = self
+        let named = self
             .graph_names
             .iter()
             .map(String::as_str)
             .chain(self.public_url.as_deref())
-            .chain(Some(base))
             .any(|name| name.trim_end_matches('/').eq_ignore_ascii_case(trimmed));
-        if known {
+        if named || same_host(base, trimmed) {
             return Ok(trimmed.to_owned());
         }
         Err(SignInError::bad_request(
@@ -135,6 +136,29 @@ impl SignIn {
         )
         .into())
     }
+}
+
+/// Whether `url` is an http(s) origin on the host of `base`, any port; loopback names
+/// count as one host.
+fn same_host(base: &str, url: &str) -> bool {
+    fn host(url: &str) -> Option<String> {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        if rest.contains('/') || rest.is_empty() {
+            return None;
+        }
+        let host = match rest.strip_prefix('[') {
+            Some(v6) => v6.split(']').next()?,
+            None => rest.split(':').next()?,
+        };
+        let host = host.to_ascii_lowercase();
+        Some(match host.as_str() {
+            "localhost" | "127.0.0.1" | "::1" => "loopback".to_owned(),
+            _ => host,
+        })
+    }
+    matches!((host(base), host(url)), (Some(a), Some(b)) if a == b)
 }
 
 /// `client_id` and `client_secret` from the body, else from HTTP Basic (client_secret_basic:
@@ -323,6 +347,30 @@ pub(super) fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_emulators_own_origin_counts_on_any_port_and_loopback_name() {
+        let base = "https://localhost:8443";
+        for own in [
+            "https://localhost:8443",
+            "https://localhost",
+            "http://127.0.0.1",
+            "https://[::1]:9",
+        ] {
+            assert!(same_host(base, own), "{own}");
+        }
+        for foreign in [
+            "https://graph.example",
+            "https://localhost:8443/beta",
+            "localhost",
+        ] {
+            assert!(!same_host(base, foreign), "{foreign}");
+        }
+        assert!(same_host(
+            "https://emulator.test:1",
+            "https://EMULATOR.test"
+        ));
+    }
 
     #[test]
     fn client_credentials_need_one_default_scope() {

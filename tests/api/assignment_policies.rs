@@ -5,6 +5,7 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
+use crate::directory::{create_group, create_user};
 use crate::helpers::*;
 
 const BETA_POLICIES: &str =
@@ -119,12 +120,24 @@ async fn terraform_minimal_policy_gets_the_defaults_the_service_fills() {
 async fn terraform_complete_policy_round_trips_and_put_replaces_it_whole() {
     let app = spawn_app().await;
     let package = new_package(&app, "complete").await;
+    // Approvers, reviewers and requestors must be in the directory.
     let (g1, g2, requestors) = (
-        "11111111-0000-0000-0000-000000000001",
-        "11111111-0000-0000-0000-000000000002",
-        "11111111-0000-0000-0000-000000000003",
+        create_group(&app, "approvers").await,
+        create_group(&app, "escalation").await,
+        create_group(&app, "requestors").await,
     );
-    let body = terraform_complete(&package, g1, g2, requestors);
+    let (g1, g2, requestors) = (g1.as_str(), g2.as_str(), requestors.as_str());
+    let mut body = terraform_complete(&package, g1, g2, "99999999-0000-0000-0000-000000000009");
+    let error = app
+        .post(BETA_POLICIES, &body)
+        .await
+        .assert_graph_error(404, "ResourceNotFound");
+    assert_eq!(error["details"][0]["target"], "specificAllowedTargets");
+    assert_eq!(
+        error["details"][0]["message"],
+        "No group with id '99999999-0000-0000-0000-000000000009' exists."
+    );
+    body = terraform_complete(&package, g1, g2, requestors);
     let created = app.post(BETA_POLICIES, &body).await;
     assert_eq!(
         created.status.as_u16(),
@@ -258,7 +271,7 @@ async fn terraform_complete_policy_round_trips_and_put_replaces_it_whole() {
 async fn one_store_each_version_in_its_own_shape() {
     let app = spawn_app().await;
     let package = new_package(&app, "both versions").await;
-    let user = "22222222-0000-0000-0000-000000000001";
+    let user = &create_user(&app, "requestor").await;
 
     // v1.0's documented direct-assignment policy, read through beta.
     let v1_body = json!({"displayName": "New Policy", "description": "policy for assignment",

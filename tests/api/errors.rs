@@ -263,7 +263,7 @@ async fn an_unknown_path_is_400_naming_the_first_unknown_segment() {
     let app = spawn_app().await;
 
     for (path, segment) in [
-        ("/beta/users", "users"),
+        ("/beta/devices", "devices"),
         ("/v1.0/identityGovernance/accessReviews", "accessReviews"),
         (
             "/beta/identityGovernance/entitlementManagement/accessPackageThings",

@@ -170,14 +170,18 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
                 .unwrap()
                 .keys()
                 .filter(|name| {
-                    ![
-                        "@odata.context",
-                        version.navigation,
-                        "accessPackages",
-                        "accessPackageAssignmentPolicies",
-                        "assignmentPolicies",
-                    ]
-                    .contains(&name.as_str())
+                    // Navigations are there for $expand, not in a plain read.
+                    let navigation = entitlement_emulator::model::registry::ENTITY_TYPES
+                        .iter()
+                        .any(|entity| {
+                            entity.navigations.iter().any(|n| {
+                                n.name.beta == Some(name.as_str())
+                                    || n.name.v1 == Some(name.as_str())
+                            })
+                        });
+                    name.as_str() != "@odata.context"
+                        && !navigation
+                        && name.as_str() != version.navigation
                 })
                 .cloned()
                 .collect();
@@ -354,13 +358,8 @@ async fn every_documented_operation_is_served() {
             }
         }
     }
-    // Per version: $batch; catalogs and packages list, create, count, get, update, delete
-    // and their navigation segments (a catalog's packages; a package's catalog, and its
-    // policies listed, created, and each read, patched, deleted); policies list, create,
-    // count, get, PUT, delete, their package and catalog; then the emulator's own.
-    assert_eq!(
-        operations,
-        2 * (1 + 7 + 12 + 8) + 10,
-        "operations documented"
-    );
+    // What the document lists at this commit, per version: $batch and each set's
+    // operations and navigation segments; then the emulator's own. A declaration that
+    // stops being documented (or served) changes it.
+    assert_eq!(operations, 2 * 72 + 10, "operations documented");
 }

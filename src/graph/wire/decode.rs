@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::{describe, trailing_id};
 use crate::error::Detail;
 use crate::model::{
-    values, Bound, Changes, Dialect, Edm, EntityType, Mode, Navigation, Property, Version,
+    values, Bound, Changes, Dialect, Edm, EntityType, Errors, Mode, Navigation, Property, Version,
 };
 use crate::Error;
 
@@ -75,7 +75,7 @@ impl Decoder {
                 self.property_value(&key, property, raw)?;
             } else if let Some(navigation) = self.bindable(&key) {
                 self.bind_object(&key, navigation, &raw)?;
-            } else if !self.is_navigation(&key) {
+            } else if !self.is_navigation(&key) && !self.entity.ignored.contains(&key.as_str()) {
                 return Err(unknown(self.entity, &key));
             }
         }
@@ -87,12 +87,15 @@ impl Decoder {
         }
         if !self.problems.is_empty() {
             self.problems.sort_by_key(|(position, _)| *position);
-            return Err(Error::InvalidModel(
-                self.problems
-                    .into_iter()
-                    .map(|(_, detail)| detail)
-                    .collect(),
-            ));
+            let details: Vec<Detail> = self
+                .problems
+                .into_iter()
+                .map(|(_, detail)| detail)
+                .collect();
+            return Err(match self.entity.errors {
+                Errors::EntitlementManagement => Error::InvalidModel(details),
+                Errors::Directory => directory_error(self.entity, details),
+            });
         }
         let values = self
             .given
@@ -383,6 +386,30 @@ impl Decoder {
         let message = format!("The {target} property is required.");
         self.problem(property, "MissingProperty", target, message);
     }
+}
+
+/// The directory's words for the first problem: `Request_BadRequest`, naming the property.
+fn directory_error(entity: &EntityType, details: Vec<Detail>) -> Error {
+    let Some(first) = details.into_iter().next() else {
+        return Error::internal("a directory error without a problem");
+    };
+    let target = first.target.as_str();
+    let resource = entity.odata_type.rsplit('.').next().unwrap_or(entity.name);
+    let (message, code) = match first.code {
+        "MissingProperty" => (
+            format!("Property {target} value is required but is empty or missing."),
+            "PropertyRequired",
+        ),
+        _ => (
+            format!(
+                "Invalid value specified for property '{target}' of resource '{}{}'.",
+                resource[..1].to_uppercase(),
+                &resource[1..]
+            ),
+            "InvalidValue",
+        ),
+    };
+    Error::rule_on(400, "Request_BadRequest", message, code, target)
 }
 
 pub(super) fn not_a_guid(target: &str) -> String {

@@ -26,7 +26,7 @@ mod subjects;
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
     access_package, catalog, Bind, Default, Edm, EntityType, Names, Navigation, Operations,
-    PerVersion, Property, Segment, Update, Version, Writes,
+    PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
 };
 
 pub use requestors::ALLOWED_TARGET_SCOPE;
@@ -35,14 +35,14 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     name: "accessPackageAssignmentPolicy",
     odata_type: "microsoft.graph.accessPackageAssignmentPolicy",
     sets: Names::differ("accessPackageAssignmentPolicies", "assignmentPolicies"),
-    root: "identityGovernance/entitlementManagement",
     fixture: "assignmentPolicies",
     table: "assignment_policies",
     properties: &[
         Property::key(),
         Property::guid("access_package_id", Names::beta("accessPackageId")).on_create(),
         // A policy is in its package's catalog, which cannot change.
-        Property::guid("catalog_id", Names::NONE).copied("access_package_id", "catalog_id"),
+        Property::internal("catalog_id", "catalogId", Edm::Guid)
+            .copied("access_package_id", "catalog_id"),
         Property::text("display_name", Names::both("displayName")).name_like(),
         Property::text("description", Names::both("description")).nullable(),
         Property::boolean("can_extend", Names::beta("canExtend")),
@@ -54,8 +54,9 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
             Edm::DateTimeOffset,
         )
         .nullable(),
-        Property::text("expiration_duration", Names::NONE).nullable(),
-        Property::text("expiration_type", Names::NONE).default_text("noExpiration"),
+        Property::internal("expiration_duration", "expirationDuration", Edm::String).nullable(),
+        Property::internal("expiration_type", "expirationType", Edm::String)
+            .default_text("noExpiration"),
         Property::derived(Names::v1("expiration"), &requestors::EXPIRATION),
         Property::enumeration(
             "allowed_target_scope",
@@ -69,7 +70,8 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
             Edm::Complex(&requestors::SUBJECT_SETS),
         )
         .default(Default::Json("[]")),
-        Property::new("accept_requests", Names::NONE, Edm::Bool).default(Default::Bool(true)),
+        Property::internal("accept_requests", "acceptRequests", Edm::Bool)
+            .default(Default::Bool(true)),
         Property::derived(
             Names::beta("requestorSettings"),
             &requestors::BETA_REQUESTOR_SETTINGS,
@@ -137,6 +139,7 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     constraints: &[],
     builtins: &[],
     default_order: CREATION_ORDER,
+    references: Some(references),
     operations: Operations {
         create: true,
         update: Update::Put,
@@ -157,4 +160,43 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
             "requestApprovalSettings": {"isApprovalRequiredForAdd": false, "isApprovalRequiredForUpdate": false, "stages": []},
             "accessPackage": {"id": "{accessPackages}"}}"#,
     ),
+    ..EntityType::BASE
 };
+
+/// Every user, group and service principal a policy names as requestor, approver or
+/// reviewer must exist in the directory.
+fn references(record: &Record) -> Vec<Reference> {
+    let mut found = Vec::new();
+    subjects::references(
+        record.get("specific_allowed_targets"),
+        "specificAllowedTargets",
+        &mut found,
+    );
+    subjects::references(
+        &record.get("requestor_settings")["onBehalfRequestors"],
+        "requestorSettings",
+        &mut found,
+    );
+    let none = Vec::new();
+    for stage in record.get("request_approval_settings")["stages"]
+        .as_array()
+        .unwrap_or(&none)
+    {
+        for list in [
+            "primaryApprovers",
+            "fallbackPrimaryApprovers",
+            "escalationApprovers",
+            "fallbackEscalationApprovers",
+        ] {
+            subjects::references(&stage[list], "requestApprovalSettings", &mut found);
+        }
+    }
+    for list in ["primaryReviewers", "fallbackReviewers"] {
+        subjects::references(
+            &record.get("review_settings")[list],
+            "reviewSettings",
+            &mut found,
+        );
+    }
+    found
+}

@@ -186,3 +186,27 @@ pub fn schema(version: Version) -> Value {
         ),
     ])
 }
+
+/// The directory objects a stored subject list names, for the policy's reference check.
+pub fn references(list: &Value, target: &str, found: &mut Vec<crate::model::Reference>) {
+    use crate::model::directory::{GROUP, SERVICE_PRINCIPAL, USER};
+    let none = Vec::new();
+    for subject in list.as_array().unwrap_or(&none) {
+        let kinds: (&str, &'static [fn() -> &'static crate::model::EntityType]) =
+            match subject["@odata.type"].as_str() {
+                Some("#microsoft.graph.singleUser") => ("userId", &[|| &USER]),
+                Some("#microsoft.graph.groupMembers") => ("groupId", &[|| &GROUP]),
+                Some("#microsoft.graph.singleServicePrincipal") => {
+                    ("servicePrincipalId", &[|| &SERVICE_PRINCIPAL])
+                }
+                _ => continue,
+            };
+        if let Some(id) = subject[kinds.0].as_str() {
+            found.push(crate::model::Reference {
+                id: id.to_owned(),
+                kinds: kinds.1,
+                target: target.to_owned(),
+            });
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! What a catalog holds (reference: elm-surface §4): resources onboarded into it by a
+//! resource request (`resource_request`), each with its roles and scopes. beta
+//! `accessPackageResources`/`…Roles`/`…Scopes`, v1.0 `resources`/`resourceRoles`/
+//! `resourceScopes`. Never written directly: only onboarding makes and removes them.
+
+use serde_json::Value;
+
+use super::entity::{CREATED_AT, MODIFIED_AT};
+use super::{
+    directory::STRINGS, Constraint, Default, Edm, EntityType, Generated, Names, Navigation,
+    Operations, Property, Segment, Update, Writes,
+};
+
+const READ_ONLY: Operations = Operations {
+    create: false,
+    update: Update::None,
+    delete: false,
+};
+
+/// Resources, roles and scopes name their catalog and resource; clients do not see these
+/// columns, they see the navigations.
+const CATALOG: Property = Property::internal("catalog_id", "catalogId", Edm::Guid).read_only();
+const RESOURCE_ID: Property =
+    Property::internal("resource_id", "resourceId", Edm::Guid).read_only();
+const ORIGIN_ID: Property = Property::text("origin_id", Names::both("originId")).read_only();
+const ORIGIN_SYSTEM: Property =
+    Property::text("origin_system", Names::both("originSystem")).read_only();
+const DISPLAY_NAME: Property =
+    Property::text("display_name", Names::both("displayName")).read_only();
+const DESCRIPTION: Property = Property::text("description", Names::both("description"))
+    .nullable()
+    .read_only();
+
+const TO_RESOURCE: Navigation = Navigation::to_one(
+    Names::differ("accessPackageResource", "resource"),
+    || &RESOURCE,
+    "resource_id",
+)
+.segment(Segment::Read);
+
+pub static RESOURCE: EntityType = EntityType {
+    name: "accessPackageResource",
+    odata_type: "microsoft.graph.accessPackageResource",
+    sets: Names::differ("accessPackageResources", "resources"),
+    fixture: "resources",
+    table: "access_package_resources",
+    properties: &[
+        Property::key(),
+        CATALOG,
+        ORIGIN_ID,
+        ORIGIN_SYSTEM,
+        DISPLAY_NAME,
+        DESCRIPTION,
+        Property::text("resource_type", Names::beta("resourceType"))
+            .nullable()
+            .read_only(),
+        Property::text("url", Names::beta("url"))
+            .nullable()
+            .read_only(),
+        Property::new(
+            "is_pending_onboarding",
+            Names::beta("isPendingOnboarding"),
+            Edm::Bool,
+        )
+        .default(Default::Bool(false))
+        .read_only(),
+        Property::text("added_by", Names::beta("addedBy"))
+            .nullable()
+            .read_only()
+            .generated(Generated::CreatedBy),
+        Property::new("added_on", Names::beta("addedOn"), Edm::DateTimeOffset)
+            .read_only()
+            .generated(Generated::CreatedAt),
+        Property::new(
+            "attributes",
+            Names::both("attributes"),
+            Edm::Complex(&STRINGS_OR_OBJECTS),
+        )
+        .default(Default::Json("[]"))
+        .read_only(),
+        Property {
+            name: Names::v1("createdDateTime"),
+            ..CREATED_AT
+        },
+        Property {
+            name: Names::v1("modifiedDateTime"),
+            ..MODIFIED_AT
+        },
+    ],
+    navigations: &[
+        Navigation::to_many(
+            Names::differ("accessPackageResourceRoles", "roles"),
+            || &ROLE,
+            "resource_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ("accessPackageResourceScopes", "scopes"),
+            || &SCOPE,
+            "resource_id",
+        )
+        .segment(Segment::Read),
+        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id"),
+    ],
+    constraints: &[
+        Constraint::Cascade {
+            child: || &ROLE,
+            fk: "resource_id",
+        },
+        Constraint::Cascade {
+            child: || &SCOPE,
+            fk: "resource_id",
+        },
+    ],
+    operations: READ_ONLY,
+    writes: Writes::Custom,
+    ..EntityType::BASE
+};
+
+/// `attributes`: kept as sent.
+static STRINGS_OR_OBJECTS: super::ComplexType = super::ComplexType {
+    name: "Collection(microsoft.graph.accessPackageResourceAttribute)",
+    decode: |_, value, path| match value {
+        Value::Array(_) => Ok(value.clone()),
+        other => Err(super::json::wrong_type(path, other, "an array")),
+    },
+    encode: |_, stored| stored.clone(),
+    schema: STRINGS.schema,
+};
+
+pub static ROLE: EntityType = EntityType {
+    name: "accessPackageResourceRole",
+    odata_type: "microsoft.graph.accessPackageResourceRole",
+    fixture: "resourceRoles",
+    table: "access_package_resource_roles",
+    properties: &[
+        Property::key(),
+        CATALOG,
+        RESOURCE_ID,
+        ORIGIN_ID,
+        ORIGIN_SYSTEM,
+        DISPLAY_NAME,
+        DESCRIPTION,
+    ],
+    navigations: &[TO_RESOURCE],
+    operations: READ_ONLY,
+    writes: Writes::Custom,
+    default_order: &["origin_id"],
+    ..EntityType::BASE
+};
+
+pub static SCOPE: EntityType = EntityType {
+    name: "accessPackageResourceScope",
+    odata_type: "microsoft.graph.accessPackageResourceScope",
+    fixture: "resourceScopes",
+    table: "access_package_resource_scopes",
+    properties: &[
+        Property::key(),
+        CATALOG,
+        RESOURCE_ID,
+        ORIGIN_ID,
+        ORIGIN_SYSTEM,
+        DISPLAY_NAME,
+        DESCRIPTION,
+        Property::new("is_root_scope", Names::both("isRootScope"), Edm::Bool)
+            .default(Default::Bool(true))
+            .read_only(),
+        Property::text("url", Names::beta("url"))
+            .nullable()
+            .read_only(),
+    ],
+    navigations: &[TO_RESOURCE],
+    operations: READ_ONLY,
+    writes: Writes::Custom,
+    default_order: &["origin_id"],
+    ..EntityType::BASE
+};

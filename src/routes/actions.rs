@@ -1,0 +1,78 @@
+//! Creates that are an entity's own code, not the generic insert: a resource request
+//! (carried out at once) and a role scope (resolved from what the client names).
+
+use actix_web::{web, HttpResponse};
+use serde_json::Value;
+
+use super::set::{Key, NavigationRoute, Set};
+use crate::auth::Caller;
+use crate::graph::wire::{decode, project};
+use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::model::resource_request::{Described, RESOURCE_REQUEST};
+use crate::model::role_scope::{named, ROLE_SCOPE};
+use crate::model::{Mode, Record};
+use crate::repository::Repository;
+use crate::Error;
+
+/// `POST /{set}` for sets whose creates are their own code.
+pub async fn create(
+    set: Set,
+    caller: Caller,
+    root: ServiceRoot,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    if !std::ptr::eq(set.entity, &RESOURCE_REQUEST) {
+        return Err(Error::MethodNotAllowed);
+    }
+    // The resource is described, not bound: `accessPackageResource` (beta) or `resource`.
+    let key = ["accessPackageResource", "resource"]
+        .into_iter()
+        .find(|key| body.0.get(*key).is_some_and(|value| !value.is_null()));
+    let described = match key {
+        Some(key) => Described::read(&body.0[key], key)?,
+        None => Described::default(),
+    };
+    let changes = decode(set.entity, set.version.into(), body.0, Mode::Create)?;
+    let request = Record::create(set.entity, changes, &caller.actor);
+    let stored = repository
+        .resource_request(request, described, &caller.actor)
+        .await?;
+    let location = root.entity_url(set.entity, stored.id());
+    response::created(
+        &root.entity_context(set.entity, ""),
+        &location,
+        project(&stored, set.version.into(), None),
+    )
+}
+
+/// `POST /{set}/{id}/{navigation}` for contained sets whose creates are their own code.
+pub async fn create_related(
+    route: NavigationRoute,
+    caller: Caller,
+    Key(id): Key,
+    root: ServiceRoot,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let target = route.target();
+    if !std::ptr::eq(target.entity, &ROLE_SCOPE) {
+        return Err(Error::MethodNotAllowed);
+    }
+    if !body.0.is_object() {
+        return Err(Error::RequestBodyRead(format!(
+            "The request body must be a JSON object representing a '{}'.",
+            ROLE_SCOPE.odata_type
+        )));
+    }
+    let stored = repository
+        .add_role_scope(&id, named(&body.0)?, &caller.actor)
+        .await?;
+    let context = format!(
+        "{}/$entity",
+        root.navigation_context(route.parent.entity, &id, route.name, "")
+    );
+    let location = format!("{}/{}", root.request_url(), stored.id());
+    let value: serde_json::Map<String, Value> = project(&stored, target.version.into(), None);
+    response::created(&context, &location, value)
+}

@@ -1,0 +1,101 @@
+//! A group's members and owners: `GET /groups/{id}/members`, `POST …/members/$ref` with
+//! `{"@odata.id": "…/directoryObjects/{id}"}` (any host), `DELETE …/members/{id}/$ref`; the
+//! same for owners. Members may be users, groups or service principals, each written with
+//! its `@odata.type`.
+
+use actix_web::{web, HttpResponse, Scope};
+use serde_json::Value;
+
+use super::set::{ItemKey, Key, Set};
+use crate::graph::routing::endpoint;
+use crate::graph::wire::{project, trailing_id};
+use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::model::directory::odata_type;
+use crate::repository::{Relation, Repository};
+use crate::Error;
+
+/// `/{id}/members…` and `/{id}/owners…` under a group's `/{id}` scope.
+pub fn relations(by_id: Scope) -> Scope {
+    [Relation::Members, Relation::Owners]
+        .into_iter()
+        .fold(by_id, |scope, relation| {
+            scope.service(
+                web::scope(&format!("/{}", relation.name()))
+                    .app_data(relation)
+                    .service(endpoint("").get(list))
+                    .service(endpoint("/$ref").post(add))
+                    .service(endpoint("/{key}/$ref").delete(remove)),
+            )
+        })
+}
+
+fn relation(request: &actix_web::HttpRequest) -> Result<Relation, Error> {
+    request
+        .app_data::<Relation>()
+        .copied()
+        .ok_or_else(|| Error::internal("a membership route without its relation"))
+}
+
+/// `GET /groups/{id}/members`: directory objects of any kind.
+pub async fn list(
+    request: actix_web::HttpRequest,
+    set: Set,
+    Key(id): Key,
+    root: ServiceRoot,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let members = repository.group_relation(&id, relation(&request)?).await?;
+    let value = members
+        .iter()
+        .map(|member| {
+            let mut object = serde_json::Map::new();
+            object.insert(
+                "@odata.type".to_owned(),
+                Value::from(odata_type(member.entity())),
+            );
+            object.extend(project(member, set.version.into(), None));
+            object
+        })
+        .collect();
+    let context = format!("{}directoryObjects", root.metadata());
+    response::collection(&context, value, None, None)
+}
+
+/// `POST /groups/{id}/members/$ref`: 204.
+pub async fn add(
+    request: actix_web::HttpRequest,
+    Key(id): Key,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let reference = body
+        .0
+        .get("@odata.id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let Some(member) = trailing_id(&reference) else {
+        return Err(Error::rule(
+            400,
+            "Request_BadRequest",
+            format!("Invalid object identifier '{reference}'."),
+        ));
+    };
+    repository
+        .add_to_group(&id, relation(&request)?, member)
+        .await?;
+    Ok(response::no_content())
+}
+
+/// `DELETE /groups/{id}/members/{memberId}/$ref`: 204.
+pub async fn remove(
+    request: actix_web::HttpRequest,
+    Key(id): Key,
+    ItemKey(member): ItemKey,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository
+        .remove_from_group(&id, relation(&request)?, &member)
+        .await?;
+    Ok(response::no_content())
+}

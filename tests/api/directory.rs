@@ -1,0 +1,274 @@
+//! The small directory: users, groups and service principals as Terraform's azuread
+//! provider and `POST /v1.0/users` create them, group members and owners by `$ref`, and
+//! the directory's own error words.
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+pub const USERS: &str = "/v1.0/users";
+pub const GROUPS: &str = "/v1.0/groups";
+pub const SERVICE_PRINCIPALS: &str = "/v1.0/servicePrincipals";
+
+/// `POST /v1.0/users` as the docs' example sends it, under a name of the caller's choosing.
+pub async fn create_user(app: &TestApp, nickname: &str) -> String {
+    let response = app
+        .post(USERS, &json!({"accountEnabled": true, "displayName": format!("{nickname} (test)"),
+            "mailNickname": nickname, "userPrincipalName": format!("{nickname}@contoso.com"),
+            "passwordProfile": {"forceChangePasswordNextSignIn": true, "password": "xWwvJ]6NMw+bWH-d"}}))
+        .await;
+    assert_eq!(
+        response.status.as_u16(),
+        201,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// A security group, as azuread_group creates one.
+pub async fn create_group(app: &TestApp, name: &str) -> String {
+    let response = app
+        .post(
+            GROUPS,
+            &json!({"displayName": name, "mailEnabled": false, "mailNickname": name,
+            "securityEnabled": true, "groupTypes": [], "description": format!("{name} group")}),
+        )
+        .await;
+    assert_eq!(
+        response.status.as_u16(),
+        201,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()["id"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn users_are_created_read_filtered_patched_and_deleted_and_passwords_never_kept() {
+    let app = spawn_app().await;
+    let id = create_user(&app, "adele").await;
+    let user = app.get(&format!("{USERS}/{id}")).await.json();
+    assert_eq!(user["userPrincipalName"], "adele@contoso.com");
+    assert_eq!(user["accountEnabled"], true);
+    assert!(user.get("passwordProfile").is_none(), "{user}");
+    assert!(
+        !std::fs::read(app.database_path())
+            .unwrap()
+            .windows(8)
+            .any(|w| w == b"xWwvJ]6N"),
+        "no password on disk"
+    );
+
+    for filter in [
+        "displayName eq 'adele (test)'",
+        "startswith(userPrincipalName,'ADELE@')",
+        "mail eq null",
+    ] {
+        let found = app
+            .get(&format!("{USERS}?$filter={}", filter.replace(' ', "%20")))
+            .await
+            .json();
+        assert_eq!(
+            found["value"].as_array().map(Vec::len),
+            Some(1),
+            "{filter}: {found}"
+        );
+    }
+    let beta = app.get(&format!("/beta/users/{id}")).await;
+    assert_eq!(beta.status.as_u16(), 200, "the same store under beta");
+    assert_eq!(
+        app.patch(&format!("{USERS}/{id}"), &json!({"jobTitle": "Engineer"}))
+            .await
+            .status
+            .as_u16(),
+        204
+    );
+    assert_eq!(
+        app.get(&format!("{USERS}/{id}")).await.json()["jobTitle"],
+        "Engineer"
+    );
+    assert_eq!(
+        app.delete(&format!("{USERS}/{id}")).await.status.as_u16(),
+        204
+    );
+    let error = app
+        .get(&format!("{USERS}/{id}"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+    assert_eq!(
+        error["message"],
+        format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present.")
+    );
+}
+
+#[actix_web::test]
+async fn the_directory_refuses_as_the_directory_does() {
+    let app = spawn_app().await;
+    create_user(&app, "megan").await;
+    let error = app
+        .post(
+            USERS,
+            &json!({"accountEnabled": true, "displayName": "Megan again", "mailNickname": "megan2",
+            "userPrincipalName": "MEGAN@contoso.com"}),
+        )
+        .await
+        .assert_graph_error(400, "Request_BadRequest");
+    assert_eq!(
+        error["message"],
+        "Another object with the same value for property userPrincipalName already exists."
+    );
+    assert_eq!(error["details"][0]["code"], "ObjectConflict");
+    assert_eq!(error["details"][0]["target"], "userPrincipalName");
+    let error = app
+        .post(USERS, &json!({"accountEnabled": true, "displayName": "No nickname", "userPrincipalName": "nn@contoso.com"}))
+        .await
+        .assert_graph_error(400, "Request_BadRequest");
+    assert_eq!(
+        error["message"],
+        "Property mailNickname value is required but is empty or missing."
+    );
+    app.get(&format!("{GROUPS}/11111111-2222-3333-4444-555555555555"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+    assert_eq!(app.count_rows("users").await, 1);
+}
+
+#[actix_web::test]
+async fn members_and_owners_are_added_by_reference_from_any_host_and_removed() {
+    let app = spawn_app().await;
+    let group = create_group(&app, "sales").await;
+    let user = create_user(&app, "lee").await;
+    let nested = create_group(&app, "sales-emea").await;
+    let members = format!("{GROUPS}/{group}/members");
+
+    for (id, host) in [
+        (&user, "https://graph.microsoft.com/v1.0/directoryObjects"),
+        (&nested, "http://localhost:1/beta/groups"),
+    ] {
+        let added = app
+            .post(
+                &format!("{members}/$ref"),
+                &json!({"@odata.id": format!("{host}/{id}")}),
+            )
+            .await;
+        assert_eq!(
+            added.status.as_u16(),
+            204,
+            "{}",
+            String::from_utf8_lossy(&added.body)
+        );
+    }
+    let again = app
+        .post(
+            &format!("{members}/$ref"),
+            &json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/users/{user}")}),
+        )
+        .await
+        .assert_graph_error(400, "Request_BadRequest");
+    assert!(
+        again["message"].as_str().unwrap().contains("already exist"),
+        "{again}"
+    );
+    let listed = app.get(&members).await.json();
+    let types: Vec<&Value> = listed["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["@odata.type"])
+        .collect();
+    assert_eq!(
+        types,
+        [
+            &json!("#microsoft.graph.user"),
+            &json!("#microsoft.graph.group")
+        ]
+    );
+    assert_eq!(listed["value"][0]["id"], user.as_str());
+    assert!(listed["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/v1.0/$metadata#directoryObjects"));
+
+    let owners = format!("{GROUPS}/{group}/owners");
+    assert_eq!(
+        app.post(
+            &format!("{owners}/$ref"),
+            &json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/users/{user}")})
+        )
+        .await
+        .status
+        .as_u16(),
+        204
+    );
+    assert_eq!(
+        app.get(&owners).await.json()["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    assert_eq!(
+        app.delete(&format!("{members}/{user}/$ref"))
+            .await
+            .status
+            .as_u16(),
+        204
+    );
+    app.delete(&format!("{members}/{user}/$ref"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+    assert_eq!(
+        app.get(&members).await.json()["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A user deleted leaves every group.
+    assert_eq!(
+        app.delete(&format!("{USERS}/{user}")).await.status.as_u16(),
+        204
+    );
+    assert_eq!(app.get(&owners).await.json()["value"], json!([]));
+}
+
+/// A service principal with an app role, as an application resource needs.
+pub async fn create_service_principal(app: &TestApp, name: &str) -> Value {
+    let response = app
+        .post(SERVICE_PRINCIPALS, &json!({"appId": uuid::Uuid::new_v4().to_string(), "displayName": name,
+            "appRoles": [{"displayName": "Admin", "value": "admin", "description": "Administers", "allowedMemberTypes": ["User"]}]}))
+        .await;
+    assert_eq!(
+        response.status.as_u16(),
+        201,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()
+}
+
+#[actix_web::test]
+async fn service_principals_carry_app_roles_with_ids() {
+    let app = spawn_app().await;
+    let principal = create_service_principal(&app, "Payroll").await;
+    let role = &principal["appRoles"][0];
+    assert!(
+        role["id"].as_str().is_some_and(|id| id.len() == 36),
+        "{role}"
+    );
+    assert_eq!(role["isEnabled"], true);
+    let again = app
+        .post(SERVICE_PRINCIPALS, &json!({"appId": principal["appId"]}))
+        .await;
+    again.assert_graph_error(400, "Request_BadRequest");
+    let id = principal["id"].as_str().unwrap();
+    assert_eq!(
+        app.delete(&format!("{SERVICE_PRINCIPALS}/{id}"))
+            .await
+            .status
+            .as_u16(),
+        204
+    );
+}
