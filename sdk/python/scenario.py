@@ -2,9 +2,11 @@
 
 msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, create an
 access package in it (typed models), get it, list it with $filter on displayName, patch its
-description; create an assignment policy for it in the version's own shape, get it, PUT it,
-delete it; delete the package, then get it again and expect the SDK's typed ODataError
-carrying 404, Graph's error code and the request-id the emulator sent.
+description; create a directory user (client.users.post) and an assignment policy for that
+user in the version's own shape, get it, PUT it, delete it; onboard a new group into a
+catalog and grant its Member role in a package, then take it back (resources.py); delete
+the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
+error code and the request-id the emulator sent.
 
     python scenario.py beta http://127.0.0.1:8080 aio
     python scenario.py v1.0 https://localhost:8443 sync
@@ -32,6 +34,8 @@ from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
+
+import resources
 
 CREDENTIALS = []
 
@@ -147,7 +151,8 @@ async def run(version: str, base: str, flavour: str) -> None:
         "modifiedDateTime moves forward",
     )
 
-    await assignment_policy(version, em, created.id)
+    await assignment_policy(version, em, created.id, await resources.user(version, client))
+    await (resources.beta if version == "beta" else resources.v1)(client)
 
     await item.delete()
     try:
@@ -171,10 +176,9 @@ async def run(version: str, base: str, flavour: str) -> None:
         raise AssertionError("a deleted package must raise ODataError")
 
 
-async def assignment_policy(version: str, em, package_id: str) -> None:
-    """A self-service policy for one user, 30 days, typed models of the version; read back
-    with the polymorphic requestor typed again; PUT as full replacement; deleted."""
-    user = str(uuid.uuid4())
+async def assignment_policy(version: str, em, package_id: str, user: str) -> None:
+    """A self-service policy for one directory user, 30 days, typed models of the version;
+    read back with the polymorphic requestor typed again; PUT as full replacement; deleted."""
     if version == "beta":
         from msgraph_beta.generated.models.access_package_assignment_policy import AccessPackageAssignmentPolicy
         from msgraph_beta.generated.models.approval_settings import ApprovalSettings
