@@ -98,6 +98,7 @@ pub struct AuthSettings {
     pub mode: AuthMode,
     pub default_actor: String,
     pub jwt: JwtSettings,
+    pub signin: crate::signin::settings::SignInSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -340,15 +341,19 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        // Where sign-in is served, the emulator's own signing key is a verification key.
+        let signin_served = self.tls.enabled || self.auth.signin.allow_http;
         if self.auth.mode == AuthMode::Jwt
             && self.auth.jwt.hs256_secret.is_empty()
             && self.auth.jwt.jwks_file.is_empty()
+            && !signin_served
         {
             return Err(ConfigurationError::key(
                 "auth.jwt",
-                "jwt mode needs auth.jwt.hs256_secret or auth.jwt.jwks_file",
+                "jwt mode needs auth.jwt.hs256_secret, auth.jwt.jwks_file, or sign-in served (--tls or auth.signin.allow_http) for the emulator's own tokens",
             ));
         }
+        self.auth.signin.validate()?;
         if self.limits.request_head_timeout_ms == 0 {
             return Err(ConfigurationError::key(
                 "limits.request_head_timeout_ms",

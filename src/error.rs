@@ -115,6 +115,10 @@ pub enum Error {
     /// Everything unexpected. The cause is logged, never sent.
     #[error("An unexpected error occurred.")]
     Internal(String),
+
+    /// A sign-in failure, answered with Entra ID's error body instead of Graph's.
+    #[error("{}", .0.description)]
+    SignIn(crate::signin::SignInError),
 }
 
 impl Error {
@@ -196,6 +200,7 @@ impl Error {
             Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::SignIn(error) => error.status,
         }
     }
 
@@ -227,6 +232,7 @@ impl Error {
             Self::InvalidRequestHeader(_) | Self::InvalidBatch(_) => "BadRequest",
             Self::FailedDependency(_) => "FailedDependency",
             Self::Internal(_) => "generalException",
+            Self::SignIn(error) => error.error,
         }
     }
 

@@ -8,8 +8,14 @@ catalog and grant its Member role in a package, then take it back (resources.py)
 the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
 error code and the request-id the emulator sent.
 
-    python scenario.py beta http://127.0.0.1:8080 <token>
-    python scenario.py throttled http://127.0.0.1:8080 <token>
+    python scenario.py beta http://127.0.0.1:8080 aio
+    python scenario.py v1.0 https://localhost:8443 sync
+    python scenario.py throttled http://127.0.0.1:8080 aio
+
+The credential is azure-identity's stock ClientSecretCredential, `aio` or `sync`, built from
+the variables real automation sets: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET
+and AZURE_AUTHORITY_HOST (the emulator's https:// address; its certificate trusted through
+SSL_CERT_FILE for aiohttp and httpx, REQUESTS_CA_BUNDLE for requests, which MSAL uses).
 
 `throttled` rehearses throttling: with fault injection turning half the catalog reads into
 429s (seeded), the SDK's own retry handler must wait out Retry-After and get its answer;
@@ -18,11 +24,12 @@ the request journal shows the 429s it went through.
 
 import asyncio
 import datetime
+import inspect
+import os
 import sys
 import time
 import uuid
 
-from azure.core.credentials import AccessToken
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
@@ -30,25 +37,37 @@ from kiota_authentication_azure.azure_identity_authentication_provider import (
 
 import resources
 
+CREDENTIALS = []
 
-class EmulatorCredential:
-    """An azure-identity style credential handing out a token minted by
-    `entitlement-emulator token`: what stands in for ClientSecretCredential locally."""
 
-    def __init__(self, token: str) -> None:
-        self._token = token
+def credential(flavour: str):
+    """ClientSecretCredential against the emulator's token endpoint. The aio one posts to
+    it straight away; the sync one is MSAL, which reads OIDC discovery first and, unless
+    told `disable_instance_discovery`, asks login.microsoftonline.com about the authority."""
+    if flavour == "sync":
+        from azure.identity import ClientSecretCredential
+    else:
+        from azure.identity.aio import ClientSecretCredential
+    made = ClientSecretCredential(
+        os.environ["AZURE_TENANT_ID"],
+        os.environ["AZURE_CLIENT_ID"],
+        os.environ["AZURE_CLIENT_SECRET"],
+        authority=os.environ["AZURE_AUTHORITY_HOST"],
+        disable_instance_discovery=True,
+    )
+    CREDENTIALS.append(made)
+    return made
 
-    async def get_token(self, *scopes, **kwargs) -> AccessToken:
-        return AccessToken(self._token, int(time.time()) + 3600)
 
-    async def close(self) -> None:
-        pass
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        pass
+async def closing(scenario) -> None:
+    """Runs the scenario, then closes the credentials' sessions."""
+    try:
+        await scenario
+    finally:
+        for made in CREDENTIALS:
+            closed = made.close()
+            if inspect.isawaitable(closed):
+                await closed
 
 
 def check(condition: bool, what: str) -> None:
@@ -56,7 +75,7 @@ def check(condition: bool, what: str) -> None:
         raise AssertionError(what)
 
 
-async def run(version: str, base: str, token: str) -> None:
+async def run(version: str, base: str, flavour: str) -> None:
     if version == "beta":
         from msgraph_beta import GraphRequestAdapter, GraphServiceClient
         from msgraph_beta.generated.identity_governance.entitlement_management.access_packages.access_packages_request_builder import (
@@ -75,7 +94,7 @@ async def run(version: str, base: str, token: str) -> None:
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
     auth = AzureIdentityAuthenticationProvider(
-        EmulatorCredential(token), scopes=["https://graph.microsoft.com/.default"]
+        credential(flavour), scopes=["https://graph.microsoft.com/.default"]
     )
     adapter = GraphRequestAdapter(auth)
     adapter.base_url = f"{base}/{version}"
@@ -231,7 +250,7 @@ async def assignment_policy(version: str, em, package_id: str, user: str) -> Non
     print(f"python {version}: assignment policy created, read typed, replaced by PUT, deleted", flush=True)
 
 
-async def throttled(base: str, token: str) -> None:
+async def throttled(base: str, flavour: str) -> None:
     import httpx
     from msgraph import GraphRequestAdapter, GraphServiceClient
 
@@ -249,7 +268,8 @@ async def throttled(base: str, token: str) -> None:
         check(faults.status_code == 200, f"faults set: {faults.text}")
         await control.delete("/_emulator/requests")
 
-        auth = AzureIdentityAuthenticationProvider(EmulatorCredential(token))
+        # No scopes: kiota asks for `{scheme}://{host}/.default` of the Graph URL itself.
+        auth = AzureIdentityAuthenticationProvider(credential(flavour))
         adapter = GraphRequestAdapter(auth)
         adapter.base_url = f"{base}/v1.0"
         client = GraphServiceClient(request_adapter=adapter)
@@ -271,6 +291,6 @@ async def throttled(base: str, token: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "throttled":
-        asyncio.run(throttled(sys.argv[2].rstrip("/"), sys.argv[3]))
+        asyncio.run(closing(throttled(sys.argv[2].rstrip("/"), sys.argv[3])))
     else:
-        asyncio.run(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]))
+        asyncio.run(closing(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3])))

@@ -19,6 +19,7 @@ use base64::Engine;
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
 use crate::graph::routing;
+use crate::signin::OwnKey;
 use crate::Error;
 
 /// The settings and, in jwt mode, the loaded keys.
@@ -29,9 +30,14 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    pub fn new(settings: &AuthSettings, admin: &AdminSettings) -> Result<Self, ConfigurationError> {
+    /// `own`: the key the emulator's sign-in signs with, which jwt mode trusts unasked.
+    pub fn new(
+        settings: &AuthSettings,
+        admin: &AdminSettings,
+        own: Option<OwnKey>,
+    ) -> Result<Self, ConfigurationError> {
         let verifier = match settings.mode {
-            AuthMode::Jwt => Some(Verifier::load(&settings.jwt)?),
+            AuthMode::Jwt => Some(Verifier::load(&settings.jwt, own)?),
             AuthMode::Any | AuthMode::None => None,
         };
         Ok(Self {
@@ -116,6 +122,8 @@ pub async fn authenticate(
         if let Err(error) = auth.admit_admin(routing::routed_path(&req), req.headers()) {
             return Ok(req.error_response(error).map_into_right_body());
         }
+    } else if routing::is_signin(&req) {
+        // Sign-in is where tokens come from: it needs none.
     } else {
         // Reads need Read.All or ReadWrite.All; anything that changes state ReadWrite.All.
         // A `$batch` envelope changes nothing itself: each item is checked as it runs.
