@@ -30,10 +30,7 @@ pub static APPROVAL: EntityType = EntityType {
         "approval_id",
     )
     .segment(Segment::Contained)],
-    constraints: &[Constraint::Cascade {
-        child: || &APPROVAL_STAGE,
-        fk: "approval_id",
-    }],
+    constraints: &[Constraint::cascade(|| &APPROVAL_STAGE, "approval_id")],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     ..EntityType::BASE

@@ -11,8 +11,8 @@ use super::json::{duration_seconds, invalid, wrong_type, Object};
 use super::subject::SUBJECT;
 use super::values::{format_instant, normalize_instant, parse_instant};
 use super::{
-    access_package, assignment_policy, ComplexType, Default, Edm, EntityType, EnumType, Member,
-    Names, Navigation, Operations, Property, Record, Segment, Writes,
+    access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
+    Member, Names, Navigation, Operations, Property, Record, Segment, Writes,
 };
 use crate::Error;
 
@@ -71,12 +71,7 @@ pub static ASSIGNMENT: EntityType = EntityType {
         HIDDEN_CREATED_AT,
     ],
     navigations: &[
-        Navigation::to_one(
-            Names::both("accessPackage"),
-            || &access_package::ACCESS_PACKAGE,
-            "access_package_id",
-        )
-        .segment(Segment::Read),
+        access_package::READ_PACKAGE,
         Navigation::to_one(
             Names::differ("accessPackageAssignmentPolicy", "assignmentPolicy"),
             || &assignment_policy::ASSIGNMENT_POLICY,
@@ -96,6 +91,23 @@ pub static ASSIGNMENT: EntityType = EntityType {
     writes: Writes::Custom,
     ..EntityType::BASE
 };
+
+/// Assignments that have not ended hold what they were made through (their package, their
+/// policy): its delete is 400 `code`. Ended ones go with it.
+pub const fn held_by_assignments(
+    fk: &'static str,
+    code: &'static str,
+    message: fn(i64) -> String,
+) -> Constraint {
+    Constraint::Restrict {
+        child: || &ASSIGNMENT,
+        fk,
+        unless: Some(("state", "expired")),
+        status: 400,
+        code,
+        message,
+    }
+}
 
 /// The schedule of a request that names none, as the service answers it.
 pub const NO_SCHEDULE: &str = r#"{"startDateTime":null,"recurrence":null,

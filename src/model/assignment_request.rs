@@ -140,12 +140,7 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
         internal("approval_stage", "approvalStage", Edm::Int32).default(Default::Int(0)),
     ],
     navigations: &[
-        Navigation::to_one(
-            Names::both("accessPackage"),
-            || &access_package::ACCESS_PACKAGE,
-            "access_package_id",
-        )
-        .segment(Segment::Read),
+        access_package::READ_PACKAGE,
         Navigation::to_one(
             Names::differ("accessPackageAssignment", "assignment"),
             || &ASSIGNMENT,
@@ -182,10 +177,7 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
                 })
             },
         },
-        Constraint::Cascade {
-            child: || &APPROVAL,
-            fk: "id",
-        },
+        Constraint::cascade(|| &APPROVAL, "id"),
     ],
     operations: Operations {
         create: true,

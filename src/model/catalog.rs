@@ -116,34 +116,13 @@ pub static CATALOG: EntityType = EntityType {
         // the roles assigned over it go with it. Policies, roles and scopes cannot be
         // left (they go with their packages and resources) but are named so that no
         // foreign key is forgotten.
-        Constraint::Cascade {
-            child: || &resource_request::RESOURCE_REQUEST,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &role_management::ROLE_ASSIGNMENT,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &assignment_request::ASSIGNMENT_REQUEST,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &assignment::ASSIGNMENT,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &assignment_policy::ASSIGNMENT_POLICY,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &resources::ROLE,
-            fk: "catalog_id",
-        },
-        Constraint::Cascade {
-            child: || &resources::SCOPE,
-            fk: "catalog_id",
-        },
+        Constraint::cascade(|| &resource_request::RESOURCE_REQUEST, "catalog_id"),
+        Constraint::cascade(|| &role_management::ROLE_ASSIGNMENT, "catalog_id"),
+        Constraint::cascade(|| &assignment_request::ASSIGNMENT_REQUEST, "catalog_id"),
+        Constraint::cascade(|| &assignment::ASSIGNMENT, "catalog_id"),
+        Constraint::cascade(|| &assignment_policy::ASSIGNMENT_POLICY, "catalog_id"),
+        Constraint::cascade(|| &resources::ROLE, "catalog_id"),
+        Constraint::cascade(|| &resources::SCOPE, "catalog_id"),
     ],
     // As the migration inserts it (a test compares the two).
     builtins: &[&[

@@ -238,6 +238,13 @@ pub enum Constraint {
     },
 }
 
+impl Constraint {
+    /// Rows of `child` whose `fk` names this row go with it.
+    pub const fn cascade(child: fn() -> &'static EntityType, fk: &'static str) -> Self {
+        Self::Cascade { child, fk }
+    }
+}
+
 /// Where Entitlement Management's sets live below the version.
 pub const ENTITLEMENT_MANAGEMENT: &str = "identityGovernance/entitlementManagement";
 

@@ -97,14 +97,8 @@ pub static RESOURCE: EntityType = EntityType {
         Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id"),
     ],
     constraints: &[
-        Constraint::Cascade {
-            child: || &ROLE,
-            fk: "resource_id",
-        },
-        Constraint::Cascade {
-            child: || &SCOPE,
-            fk: "resource_id",
-        },
+        Constraint::cascade(|| &ROLE, "resource_id"),
+        Constraint::cascade(|| &SCOPE, "resource_id"),
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,

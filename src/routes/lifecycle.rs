@@ -45,10 +45,10 @@ pub async fn settle(
 pub fn functions(entity: &'static EntityType, scope: Scope) -> Scope {
     let call = |name: &str| format!(r"/{{call:{name}(\(|%28).*}}");
     if std::ptr::eq(entity, &ASSIGNMENT_REQUEST) {
-        scope.service(endpoint(&call("filterByCurrentUser")).get(requests_of_current_user))
+        scope.service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
     } else if std::ptr::eq(entity, &ASSIGNMENT) {
         scope
-            .service(endpoint(&call("filterByCurrentUser")).get(assignments_of_current_user))
+            .service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
             .service(endpoint(&call("additionalAccess")).get(additional_access))
     } else {
         scope
@@ -232,32 +232,9 @@ fn unsupported_on(on: &str, allowed: &str) -> Error {
     ))
 }
 
-/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')`.
-async fn requests_of_current_user(
-    set: Set,
-    call: web::Path<String>,
-    caller: Caller,
-    root: ServiceRoot,
-    query: ODataQuery,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
-    let on = argument(&arguments(&call)?, "on")?;
-    let who = caller.who();
-    let filter = match on.to_ascii_lowercase().as_str() {
-        "target" => only(
-            set.entity,
-            "target_id",
-            repository.caller_subject(&who).await?.into_iter().collect(),
-        )?,
-        "createdby" => only(set.entity, "created_by", vec![who.actor.clone()])?,
-        "approver" => only(set.entity, "id", repository.awaiting_approver(&who).await?)?,
-        _ => return Err(unsupported_on(&on, "target, createdBy or approver")),
-    };
-    list_where(set, root, query, repository, Some(filter)).await
-}
-
+/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')` and
 /// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
-async fn assignments_of_current_user(
+async fn of_current_user(
     set: Set,
     call: web::Path<String>,
     caller: Caller,
@@ -267,20 +244,24 @@ async fn assignments_of_current_user(
 ) -> Result<HttpResponse, Error> {
     let on = argument(&arguments(&call)?, "on")?;
     let who = caller.who();
-    let filter = match on.to_ascii_lowercase().as_str() {
-        "target" => only(
+    let requests = std::ptr::eq(set.entity, &ASSIGNMENT_REQUEST);
+    let filter = match (on.to_ascii_lowercase().as_str(), requests) {
+        ("target", _) => only(
             set.entity,
             "target_id",
             repository.caller_subject(&who).await?.into_iter().collect(),
         )?,
+        ("createdby", true) => only(set.entity, "created_by", vec![who.actor.clone()])?,
         // An assignment has the id of the request that made it.
-        "createdby" => only(
+        ("createdby", false) => only(
             set.entity,
             "id",
             repository
                 .values_where(&ASSIGNMENT_REQUEST, "id", "created_by", &who.actor)
                 .await?,
         )?,
+        ("approver", true) => only(set.entity, "id", repository.awaiting_approver(&who).await?)?,
+        _ if requests => return Err(unsupported_on(&on, "target, createdBy or approver")),
         _ => return Err(unsupported_on(&on, "target or createdBy")),
     };
     list_where(set, root, query, repository, Some(filter)).await

@@ -138,24 +138,18 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         .segment(Segment::Read),
     ],
     constraints: &[
-        Constraint::Restrict {
-            child: || &assignment::ASSIGNMENT,
-            fk: "assignment_policy_id",
-            unless: Some(("state", "expired")),
-            status: 400,
-            code: "InvalidDeletePolicyHasAssignments",
-            message: |n| {
+        assignment::held_by_assignments(
+            "assignment_policy_id",
+            "InvalidDeletePolicyHasAssignments",
+            |n| {
                 format!("The policy can not be deleted because {n} active assignment(s) were made through it; remove them with adminRemove requests first.")
             },
-        },
-        Constraint::Cascade {
-            child: || &assignment_request::ASSIGNMENT_REQUEST,
-            fk: "assignment_policy_id",
-        },
-        Constraint::Cascade {
-            child: || &assignment::ASSIGNMENT,
-            fk: "assignment_policy_id",
-        },
+        ),
+        Constraint::cascade(
+            || &assignment_request::ASSIGNMENT_REQUEST,
+            "assignment_policy_id",
+        ),
+        Constraint::cascade(|| &assignment::ASSIGNMENT, "assignment_policy_id"),
     ],
     builtins: &[],
     default_order: CREATION_ORDER,
