@@ -4,7 +4,10 @@ msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, cre
 access package in it (typed models), get it, list it with $filter on displayName, patch its
 description; create a directory user (client.users.post) and an assignment policy for that
 user in the version's own shape, get it, PUT it, delete it; onboard a new group into a
-catalog and grant its Member role in a package, then take it back (resources.py); delete
+catalog and grant its Member role in a package, then take it back (resources.py); assign
+a user to a package granting a group's Member role (adminAdd, polled to delivered: the user
+is a member), remove it (adminRemove: no longer a member), assign again and move the
+emulator clock past the policy's 30 days (expired, member gone) (lifecycle.py); delete
 the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
 error code and the request-id the emulator sent.
 
@@ -35,6 +38,7 @@ from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 
+import lifecycle
 import resources
 
 CREDENTIALS = []
@@ -153,6 +157,7 @@ async def run(version: str, base: str, flavour: str) -> None:
 
     await assignment_policy(version, em, created.id, await resources.user(version, client))
     await (resources.beta if version == "beta" else resources.v1)(client)
+    await (lifecycle.beta if version == "beta" else lifecycle.v1)(client, base)
 
     await item.delete()
     try:
