@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -14,6 +15,7 @@ use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
 use crate::graph::wire::fixture;
 use crate::repository::{OpenError, Repository};
+use crate::signin::directory::DirectoryClients;
 use crate::signin::key::KeyError;
 use crate::signin::SignIn;
 use crate::tls::{Tls, TlsError};
@@ -97,6 +99,10 @@ impl Application {
             .await?
             .with_lifecycle(settings.lifecycle);
         let repository = seeded(repository, &settings.seed.file).await?;
+        let signin = signin.with_directory(Arc::new(DirectoryClients::new(
+            repository.clone(),
+            settings.auth.signin.roles.clone(),
+        )));
         let https = match tls {
             Some(tls) => {
                 let (listener, address) = bind(&settings.server.host, settings.tls.port)?;

@@ -1,6 +1,6 @@
 //! A small Graph directory, enough for what Entitlement Management names: users, groups
 //! (with members and owners: `routes::directory`) and service principals with their app
-//! roles. At the version roots (`/v1.0/users`), speaking the directory's error words.
+//! roles and password credentials (`password_credential`). At the version roots (`/v1.0/users`), speaking the directory's error words.
 
 use serde_json::Value;
 
@@ -8,8 +8,8 @@ use super::entity::CREATED_AT;
 use super::json::{invalid, object, wrong_type, Object};
 use super::values::{canonical_guid, new_id};
 use super::{
-    ComplexType, Constraint, Default, Edm, EntityType, Errors, Generated, Names, PerVersion,
-    Property, Record,
+    password_credential, ComplexType, Constraint, Default, Edm, EntityType, Errors, Generated,
+    Names, PerVersion, Property, Record,
 };
 
 /// The directory's own words for a second object with the same key value.
@@ -203,6 +203,14 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
             Names::both("appRoles"),
             Edm::Complex(&APP_ROLES),
         )
+        .default(Default::Json("[]")),
+        // Written only by addPassword and removePassword (and the fixture).
+        Property::new(
+            password_credential::COLUMN,
+            Names::both("passwordCredentials"),
+            Edm::Complex(&password_credential::PASSWORD_CREDENTIALS),
+        )
+        .read_only()
         .default(Default::Json("[]")),
         // Kept for listings' order; the directory does not show it.
         Property::internal("created_date_time", "createdDateTime", Edm::DateTimeOffset)

@@ -10,6 +10,7 @@ use crate::graph::version::set_path;
 use crate::model::approval::APPROVAL_STAGE;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
+use crate::model::directory::SERVICE_PRINCIPAL;
 use crate::model::subject::SUBJECT;
 use crate::model::Version;
 
@@ -91,6 +92,30 @@ pub fn paths(version: Version, paths: &mut Map<String, Value>) {
         type_name(ASSIGNMENT_REQUEST.odata_type, version)
     );
     let assignment_list = format!("{}.collection", type_name(ASSIGNMENT.odata_type, version));
+    let principals = root(&SERVICE_PRINCIPAL, version);
+    let principal_tag = format!("{v} servicePrincipals");
+    for (name, summary, status) in [
+        (
+            "addPassword",
+            "A new client secret, shown only in this answer",
+            "200",
+        ),
+        (
+            "removePassword",
+            "Remove a client secret by its keyId",
+            "204",
+        ),
+    ] {
+        paths.insert(
+            format!("{principals}/{{id}}/{name}"),
+            action(
+                &principal_tag,
+                summary,
+                format!("{v}.servicePrincipals.{name}"),
+                status,
+            ),
+        );
+    }
     paths.insert(
         format!("{requests}/{{id}}/cancel"),
         action(

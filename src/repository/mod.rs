@@ -19,6 +19,7 @@ mod delivery;
 mod directory;
 mod entity;
 mod lifecycle;
+mod passwords;
 mod requests;
 mod resources;
 mod rows;

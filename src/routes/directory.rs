@@ -1,8 +1,9 @@
 //! A group's members and owners: `GET /groups/{id}/members`, `POST …/members/$ref` with
 //! `{"@odata.id": "…/directoryObjects/{id}"}` (any host), `DELETE …/members/{id}/$ref`; the
 //! same for owners. Members may be users, groups or service principals, each written with
-//! its `@odata.type`.
+//! its `@odata.type`. A service principal's `addPassword` and `removePassword`.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, Scope};
 use serde_json::Value;
 
@@ -11,6 +12,7 @@ use crate::graph::routing::endpoint;
 use crate::graph::wire::{project, trailing_id};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::directory::odata_type;
+use crate::model::password_credential::{self, NewPassword};
 use crate::repository::{Relation, Repository};
 use crate::Error;
 
@@ -96,6 +98,50 @@ pub async fn remove(
 ) -> Result<HttpResponse, Error> {
     repository
         .remove_from_group(&id, relation(&request)?, &member)
+        .await?;
+    Ok(response::no_content())
+}
+
+/// `/{id}/addPassword` and `/{id}/removePassword` under a service principal's `/{id}`.
+pub fn password_actions(by_id: Scope) -> Scope {
+    by_id
+        .service(endpoint("/addPassword").post(add_password))
+        .service(endpoint("/removePassword").post(remove_password))
+}
+
+/// `POST /servicePrincipals/{id}/addPassword`: 200 with the new credential, the only
+/// answer that ever shows its `secretText`.
+pub async fn add_password(
+    Key(id): Key,
+    root: ServiceRoot,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let NewPassword { stored, answer } = NewPassword::from_body(&body.0)?;
+    repository
+        .change_passwords(&id, |credentials| {
+            let mut all = credentials.as_array().cloned().unwrap_or_default();
+            all.push(stored);
+            Ok((Value::Array(all), ()))
+        })
+        .await?;
+    let context = format!("{}microsoft.graph.passwordCredential", root.metadata());
+    response::entity(StatusCode::OK, &context, answer, None)
+}
+
+/// `POST /servicePrincipals/{id}/removePassword` with `{"keyId": "…"}`: 204.
+pub async fn remove_password(
+    Key(id): Key,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let key_id = password_credential::key_to_remove(&body.0)?;
+    repository
+        .change_passwords(&id, |credentials| {
+            password_credential::without(credentials, &key_id)
+                .map(|kept| (kept, ()))
+                .ok_or_else(|| password_credential::unknown_key(&key_id))
+        })
         .await?;
     Ok(response::no_content())
 }

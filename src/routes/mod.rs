@@ -163,6 +163,9 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
     if std::ptr::eq(entity, &model::directory::GROUP) {
         by_id = directory::relations(by_id);
     }
+    if std::ptr::eq(entity, &model::directory::SERVICE_PRINCIPAL) {
+        by_id = directory::password_actions(by_id);
+    }
     by_id = lifecycle::actions(entity, by_id);
     let scope = web::scope(&format!("/{name}"))
         .app_data(set)

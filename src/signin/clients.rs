@@ -7,7 +7,7 @@
 //! Comparison is constant-time anyway.
 //!
 //! Lookups go through `ClientDirectory`, so that service principals' password credentials
-//! (Graph's `addPassword`) can answer next to the configured ones.
+//! (Graph's `addPassword`, `signin::directory`) answer next to the configured ones.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +24,11 @@ pub fn sha256(text: &str) -> Digest {
     let mut out = [0; 32];
     out.copy_from_slice(digest(&SHA256, text.as_bytes()).as_ref());
     out
+}
+
+/// 64 lower-case hex digits, as the fixture writes a digest.
+pub fn hex(digest: &Digest) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// 64 hex digits, either case.
@@ -44,10 +49,12 @@ fn same(a: &Digest, b: &Digest) -> bool {
     a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
-/// One password credential: its digest and, for credentials made through Graph, its end.
+/// One password credential: its digest and, for credentials made through Graph, when it
+/// starts and ends.
 #[derive(Debug, Clone)]
 pub struct Secret {
     pub sha256: Digest,
+    pub start: Option<OffsetDateTime>,
     pub end: Option<OffsetDateTime>,
 }
 
@@ -66,8 +73,11 @@ pub struct Client {
     pub object_id: String,
     pub display_name: String,
     pub roles: Vec<String>,
-    /// Empty for a client admitted by `accept_any_client`: any secret then passes.
     pub secrets: Vec<Secret>,
+    /// Any secret passes: a client admitted by `accept_any_client`.
+    pub any_secret: bool,
+    /// A disabled service principal (`accountEnabled: false`) cannot sign in.
+    pub enabled: bool,
 }
 
 impl Client {
@@ -79,16 +89,22 @@ impl Client {
             display_name: client_id.to_owned(),
             roles: roles.to_vec(),
             secrets: Vec::new(),
+            any_secret: true,
+            enabled: true,
         }
     }
 
+    /// A secret that has not started yet is as good as wrong: Entra knows no other answer.
     pub fn check(&self, presented: &str) -> SecretCheck {
-        if self.secrets.is_empty() {
+        if self.any_secret {
             return SecretCheck::Valid;
         }
         let presented = sha256(presented);
         let now = OffsetDateTime::now_utc();
         match self.secrets.iter().find(|s| same(&s.sha256, &presented)) {
+            Some(Secret {
+                start: Some(start), ..
+            }) if *start > now => SecretCheck::Wrong,
             Some(Secret { end: Some(end), .. }) if *end <= now => SecretCheck::Expired,
             Some(_) => SecretCheck::Valid,
             None => SecretCheck::Wrong,
@@ -173,8 +189,11 @@ fn configured_client(settings: &ClientSettings, default_roles: &[String]) -> Cli
             .unwrap_or_else(|| default_roles.to_vec()),
         secrets: vec![Secret {
             sha256: digest_of(&settings.secret, &settings.secret_sha256),
+            start: None,
             end: None,
         }],
+        any_secret: false,
+        enabled: true,
         client_id,
     }
 }
@@ -225,9 +244,9 @@ mod tests {
     #[test]
     fn digests_parse_in_either_case_and_only_whole() {
         let digest = sha256("s");
-        let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+        let hex = hex(&digest);
         assert_eq!(parse_digest(&hex), Some(digest));
-        assert_eq!(parse_digest(&hex.to_lowercase()), Some(digest));
+        assert_eq!(parse_digest(&hex.to_uppercase()), Some(digest));
         assert_eq!(parse_digest(&hex[..62]), None);
         assert_eq!(parse_digest(&"zz".repeat(32)), None);
     }
@@ -236,18 +255,33 @@ mod tests {
     fn secrets_are_checked_and_expired_ones_refused() {
         let mut client = Client::unregistered("c", &[]);
         assert_eq!(client.check("anything"), SecretCheck::Valid);
+        let now = OffsetDateTime::now_utc();
+        client.any_secret = false;
+        assert_eq!(
+            client.check("anything"),
+            SecretCheck::Wrong,
+            "none to match"
+        );
         client.secrets = vec![
             Secret {
                 sha256: sha256("current"),
+                start: Some(now - time::Duration::days(1)),
                 end: None,
             },
             Secret {
                 sha256: sha256("old"),
-                end: Some(OffsetDateTime::now_utc() - time::Duration::days(1)),
+                start: None,
+                end: Some(now - time::Duration::days(1)),
+            },
+            Secret {
+                sha256: sha256("future"),
+                start: Some(now + time::Duration::days(1)),
+                end: None,
             },
         ];
         assert_eq!(client.check("current"), SecretCheck::Valid);
         assert_eq!(client.check("old"), SecretCheck::Expired);
+        assert_eq!(client.check("future"), SecretCheck::Wrong);
         assert_eq!(client.check("Current"), SecretCheck::Wrong);
     }
 

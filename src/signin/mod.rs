@@ -14,6 +14,7 @@
 //! app-only and delegated v1 tokens carry; `auth.mode = "jwt"` accepts them unconfigured.
 
 pub mod clients;
+pub mod directory;
 mod discovery;
 pub mod error;
 pub mod key;
@@ -132,8 +133,8 @@ impl SignIn {
         })
     }
 
-    /// Another source of clients, asked after those already there (service principals'
-    /// password credentials, once the directory holds them).
+    /// Another source of clients, asked after those already there (the directory's
+    /// service principals and their password credentials).
     pub fn with_directory(mut self, directory: Arc<dyn ClientDirectory>) -> Self {
         self.directories.push(directory);
         self
@@ -190,10 +191,12 @@ impl SignIn {
     }
 
     /// The client `client_id` names, from the first source that knows it; one nobody
-    /// registered when `accept_any_client` admits it.
+    /// registered when `accept_any_client` admits it. That setting also lets in, with any
+    /// secret, a service principal that has no password credentials to check.
     async fn client(&self, client_id: &str) -> Result<Option<Client>, Error> {
         for directory in &self.directories {
-            if let Some(client) = directory.find(client_id).await? {
+            if let Some(mut client) = directory.find(client_id).await? {
+                client.any_secret |= client.secrets.is_empty() && self.settings.accept_any_client;
                 return Ok(Some(client));
             }
         }

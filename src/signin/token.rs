@@ -206,6 +206,17 @@ pub(super) async fn authenticate(
         )
         .into());
     };
+    if !client.enabled {
+        return Err(SignInError::bad_request(
+            "unauthorized_client",
+            7_000_112,
+            format!(
+                "Application '{}'({}) is disabled.",
+                client.client_id, client.display_name
+            ),
+        )
+        .into());
+    }
     match secret {
         None if !secret_required => Ok(client),
         None => Err(SignInError::invalid_client(

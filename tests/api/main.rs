@@ -36,5 +36,6 @@ mod seed_export;
 mod shutdown;
 mod signin;
 mod signin_errors;
+mod sp_passwords;
 mod tls;
 mod update_delete;
