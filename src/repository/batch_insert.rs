@@ -15,11 +15,13 @@
 //! bad row cannot fail its neighbours. Direct creates use the same statement with one row.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoint::Checkpoints;
+use super::writer::Writer;
 use super::{rows, sql};
 use crate::model::{Constraint, EntityType, Errors, Link, Navigation, Record};
 use crate::Error;
@@ -41,7 +43,7 @@ pub(super) struct CreateQueue {
 
 impl CreateQueue {
     /// Starts the writing task on the current runtime.
-    pub fn start(writer: SqlitePool, checkpoints: Checkpoints) -> Self {
+    pub fn start(writer: Arc<Writer>, checkpoints: Checkpoints) -> Self {
         // Bounded, so a flood of creates waits in the handlers instead of growing memory.
         let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(run(writer, receiver, checkpoints));
@@ -60,7 +62,7 @@ impl CreateQueue {
     }
 }
 
-async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>, checkpoints: Checkpoints) {
+async fn run(writer: Arc<Writer>, mut receiver: mpsc::Receiver<Pending>, checkpoints: Checkpoints) {
     let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
     // Waits for one create, then takes all that queued meanwhile: under load a batch is
     // whatever arrived during the previous commit; alone, a create is written at once.
@@ -93,17 +95,22 @@ async fn run(writer: SqlitePool, mut receiver: mpsc::Receiver<Pending>, checkpoi
             let _ = pending.reply.send(outcome);
         }
         // After the answers: the callers of this batch do not wait for it.
-        checkpoints.catch_up(&writer).await;
+        if checkpoints.wal_is_large() {
+            match writer.lock().await {
+                Ok(mut connection) => checkpoints.catch_up(&mut connection).await,
+                Err(error) => tracing::warn!(%error, "no connection to checkpoint on"),
+            }
+        }
     }
 }
 
 async fn write(
-    writer: &SqlitePool,
+    writer: &Writer,
     entity: &'static EntityType,
     records: &[&Record],
 ) -> Vec<Result<Record, Error>> {
     let attempt = async {
-        let mut connection = writer.acquire().await?;
+        let mut connection = writer.lock().await?;
         insert(&mut connection, entity, records).await
     };
     match attempt.await {
@@ -113,7 +120,7 @@ async fn write(
             let mut outcomes = Vec::with_capacity(records.len());
             for record in records {
                 let one = async {
-                    let mut connection = writer.acquire().await?;
+                    let mut connection = writer.lock().await?;
                     insert(&mut connection, entity, &[*record]).await
                 };
                 outcomes.push(match one.await {

@@ -109,7 +109,7 @@ impl Repository {
         if entity.writes == Writes::Batched {
             return self.creates.create(record).await;
         }
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         check_directory(&mut tx, &record).await?;
         let outcome = batch_insert::insert(&mut tx, entity, &[&record])
             .await?
@@ -130,7 +130,7 @@ impl Repository {
         mode: Mode,
         actor: &str,
     ) -> Result<Record, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let current = find(&mut tx, entity, id)
             .await?
             .ok_or_else(|| not_found(entity, id))?;
@@ -171,7 +171,7 @@ impl Repository {
     /// Deletes an entity, in one transaction with the rules that can forbid it.
     #[tracing::instrument(skip_all, fields(entity = entity.name))]
     pub async fn delete(&self, entity: &'static EntityType, id: &str) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let current = find(&mut tx, entity, id)
             .await?
             .ok_or_else(|| not_found(entity, id))?;

@@ -2,7 +2,7 @@
 //! records and get stored ones back; the SQL for every declared entity is built here from
 //! its declaration.
 //!
-//! SQLite has one writer at a time, so writes go through a pool of exactly one connection:
+//! SQLite has one writer at a time, so writes go through exactly one connection (`writer`):
 //! concurrent writers queue in-process instead of racing for the file lock and failing
 //! with SQLITE_BUSY. Creates of sets declared `Writes::Batched` queue for that connection
 //! in batches (`batch_insert`). Reads use their own pool and, in WAL mode, never wait for
@@ -19,19 +19,21 @@ mod entity;
 mod resources;
 mod rows;
 mod sql;
+mod writer;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 
 pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::batch_insert::CreateQueue;
 use self::checkpoint::Checkpoints;
 pub use self::directory::Relation;
 pub use self::sql::ListQuery;
+use self::writer::Writer;
 use crate::configuration::{ConfigurationError, DatabaseSettings};
 use crate::Error;
 
@@ -40,7 +42,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 
 #[derive(Clone)]
 pub struct Repository {
-    writer: SqlitePool,
+    writer: Arc<Writer>,
     reader: SqlitePool,
     creates: CreateQueue,
     /// The `--seed` fixture, which `reset` restores along with the built-in rows.
@@ -66,21 +68,13 @@ impl Repository {
     pub async fn open(settings: &DatabaseSettings) -> Result<Self, OpenError> {
         let url = settings.url.clone();
         let options = settings.connect_options()?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            // A queue of writers is normal; waiting long is better than failing.
-            .acquire_timeout(Duration::from_secs(30))
-            // The default pings every connection handed out: a worker-thread round trip per
-            // request, for a local file that cannot have gone away.
-            .test_before_acquire(false)
-            .connect_with(
-                options
-                    .clone()
-                    .pragma("wal_autocheckpoint", "0")
-                    // A WAL that grew past twice the checkpoint step under a burst is cut
-                    // back when it starts over.
-                    .pragma("journal_size_limit", "268435456"),
-            )
+        let mut writer = options
+            .clone()
+            .pragma("wal_autocheckpoint", "0")
+            // A WAL that grew past twice the checkpoint step under a burst is cut
+            // back when it starts over.
+            .pragma("journal_size_limit", "268435456")
+            .connect()
             .await
             .map_err(|source| OpenError::Open {
                 url: url.clone(),
@@ -89,30 +83,34 @@ impl Repository {
         let created = sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
         )
-        .fetch_one(&writer)
+        .fetch_one(&mut writer)
         .await
         .map_err(|source| OpenError::Open {
             url: url.clone(),
             source,
         })? == 0;
-        MIGRATOR.run(&writer).await.map_err(|source| match source {
-            MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
-                url: url.clone(),
-                version,
-            },
-            source => OpenError::Migrate {
-                url: url.clone(),
-                source,
-            },
-        })?;
+        MIGRATOR
+            .run(&mut writer)
+            .await
+            .map_err(|source| match source {
+                MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
+                    url: url.clone(),
+                    version,
+                },
+                source => OpenError::Migrate {
+                    url: url.clone(),
+                    source,
+                },
+            })?;
         let reader = SqlitePoolOptions::new()
             .max_connections(settings.max_read_connections)
             .acquire_timeout(Duration::from_secs(30))
             .test_before_acquire(false)
             // Opened on first use, which keeps start-up fast.
             .connect_lazy_with(options.pragma("query_only", "ON"));
+        let writer = Arc::new(Writer::new(writer));
         let checkpoints = Checkpoints::start(reader.clone());
-        let creates = CreateQueue::start(writer.clone(), checkpoints);
+        let creates = CreateQueue::start(Arc::clone(&writer), checkpoints);
         Ok(Self {
             writer,
             reader,
