@@ -43,8 +43,9 @@ impl Writer {
         }
     }
 
-    /// The connection for statements that are their own transaction (autocommit).
-    pub async fn lock(&self) -> Result<MappedMutexGuard<'_, SqliteConnection>, Error> {
+    /// The connection, for statements that are their own transaction (autocommit), or
+    /// to `begin` one.
+    pub async fn lock(&self) -> Result<WriteLock<'_>, Error> {
         let locked = tokio::time::timeout(WAIT, self.connection.lock())
             .await
             .map_err(|_| Error::ServiceUnavailable)?;
@@ -56,21 +57,16 @@ impl Writer {
                 tracing::debug!(%error, "rolling back an abandoned transaction");
             }
         }
-        Ok(connection)
+        Ok(WriteLock {
+            connection,
+            abandoned: &self.abandoned,
+        })
     }
 
     /// A write transaction: it holds SQLite's write lock from the start, so its reads
     /// see what it then changes, even with another process writing the same file.
     pub async fn begin(&self) -> Result<WriteTx<'_>, Error> {
-        let mut connection = self.lock().await?;
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut *connection)
-            .await?;
-        Ok(WriteTx {
-            connection,
-            abandoned: &self.abandoned,
-            open: true,
-        })
+        self.lock().await?.begin().await
     }
 
     /// Closes the connection (the last connection to close checkpoints the WAL); writes
@@ -82,6 +78,41 @@ impl Writer {
                 tracing::warn!(%error, "closing the writer connection");
             }
         }
+    }
+}
+
+/// The writer connection, held: no other write of this process runs until it is dropped.
+pub(super) struct WriteLock<'a> {
+    connection: MappedMutexGuard<'a, SqliteConnection>,
+    abandoned: &'a AtomicBool,
+}
+
+impl<'a> WriteLock<'a> {
+    /// Begins a transaction on the connection already held, so that no other write
+    /// comes between what was done with it and the transaction.
+    pub async fn begin(mut self) -> Result<WriteTx<'a>, Error> {
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *self.connection)
+            .await?;
+        Ok(WriteTx {
+            connection: self.connection,
+            abandoned: self.abandoned,
+            open: true,
+        })
+    }
+}
+
+impl Deref for WriteLock<'_> {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.connection
+    }
+}
+
+impl DerefMut for WriteLock<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
     }
 }
 
