@@ -15,10 +15,12 @@
 //! bad row cannot fail its neighbours. Direct creates use the same statement with one row.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sqlx::SqliteConnection;
-use tokio::sync::{mpsc, oneshot};
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
 use super::checkpoint::Checkpoints;
 use super::writer::Writer;
@@ -35,72 +37,161 @@ struct Pending {
     reply: oneshot::Sender<Result<Record, Error>>,
 }
 
-/// The handle requests use; the writing task stops when the last handle is dropped.
+/// The handle requests use.
+///
+/// No task waits for creates: the create that finds the queue idle starts one on its
+/// own runtime (the actix worker serving it), which writes until the queue is empty and
+/// then ends. A writing task on a thread of its own would cost every batch two more
+/// thread hand-offs: the requests' wake-up of that thread, and its answers back.
 #[derive(Clone)]
 pub(super) struct CreateQueue {
-    sender: mpsc::Sender<Pending>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    writer: Arc<Writer>,
+    checkpoints: Checkpoints,
+    /// The runtime the repository was opened on, which lives as long as the server: a
+    /// writing task whose own runtime stops (a worker shutting down) hands its queue on
+    /// to a task there.
+    fallback: Handle,
+}
+
+#[derive(Default)]
+struct Queue {
+    pending: Vec<Pending>,
+    /// A writing task is running (or about to): creates only queue.
+    writing: bool,
 }
 
 impl CreateQueue {
-    /// Starts the writing task on the current runtime.
-    pub fn start(writer: Arc<Writer>, checkpoints: Checkpoints) -> Self {
-        // Bounded, so a flood of creates waits in the handlers instead of growing memory.
-        let (sender, receiver) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(writer, receiver, checkpoints));
-        Self { sender }
+    pub fn new(writer: Arc<Writer>, checkpoints: Checkpoints) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                queue: Mutex::default(),
+                writer,
+                checkpoints,
+                fallback: Handle::current(),
+            }),
+        }
     }
 
-    /// Queues a record and waits until the transaction holding it has committed (or failed).
+    /// Queues a record and waits until the statement holding it has committed (or failed).
     pub async fn create(&self, record: Record) -> Result<Record, Error> {
         let (reply, answer) = oneshot::channel();
-        self.sender
-            .send(Pending { record, reply })
-            .await
-            .map_err(|_| Error::ServiceUnavailable)?;
-        // The task drops the reply only if it is gone, i.e. the server is shutting down.
+        let start = {
+            let mut queue = self.shared.lock();
+            queue.pending.push(Pending { record, reply });
+            !std::mem::replace(&mut queue.writing, true)
+        };
+        if start {
+            tokio::spawn(run(Arc::clone(&self.shared), false));
+        }
+        // The reply is dropped unanswered only when no runtime is left to write on, i.e.
+        // the server is shutting down.
         answer.await.map_err(|_| Error::ServiceUnavailable)?
     }
 }
 
-async fn run(writer: Arc<Writer>, mut receiver: mpsc::Receiver<Pending>, checkpoints: Checkpoints) {
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        // Nothing panics while holding it; a poisoned queue is still consistent.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Marks the queue idle if the writing task ends before emptying it (its runtime shut
+/// down under it), and hands what is queued on to the fallback runtime.
+struct Writing {
+    shared: Arc<Shared>,
+    on_fallback: bool,
+    done: bool,
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if self.on_fallback {
+            // Nowhere left to write: the callers get 503.
+            let mut queue = self.shared.lock();
+            queue.writing = false;
+            queue.pending.clear();
+        } else {
+            self.shared
+                .fallback
+                .spawn(run(Arc::clone(&self.shared), true));
+        }
+    }
+}
+
+/// The writing task. Its guard exists before the first poll, so a task dropped unpolled
+/// (spawned on a runtime already shut down) still lets go of the queue.
+fn run(shared: Arc<Shared>, on_fallback: bool) -> impl Future<Output = ()> + Send {
+    let writing = Writing {
+        shared: Arc::clone(&shared),
+        on_fallback,
+        done: false,
+    };
+    write_until_empty(shared, writing)
+}
+
+async fn write_until_empty(shared: Arc<Shared>, mut writing: Writing) {
     let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
-    // Waits for one create, then takes all that queued meanwhile: under load a batch is
-    // whatever arrived during the previous commit; alone, a create is written at once.
-    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        tracing::debug!(rows = batch.len(), "writing a batch of creates");
-        // Rows of one entity share a statement; entities go in the order they arrived.
-        let mut entities: Vec<&'static EntityType> = Vec::new();
-        for pending in &batch {
-            let entity = pending.record.entity();
-            if !entities.iter().any(|seen| std::ptr::eq(*seen, entity)) {
-                entities.push(entity);
+    loop {
+        // Everything queued since the last batch: under load, whatever arrived during the
+        // previous commit; alone, a create is written at once.
+        {
+            let mut queue = shared.lock();
+            if queue.pending.is_empty() {
+                queue.writing = false;
+                writing.done = true;
+                return;
             }
+            let take = queue.pending.len().min(MAX_BATCH);
+            batch.extend(queue.pending.drain(..take));
         }
-        let mut outcomes: HashMap<usize, Result<Record, Error>> = HashMap::new();
-        for entity in entities {
-            let (positions, records): (Vec<usize>, Vec<&Record>) = batch
-                .iter()
-                .enumerate()
-                .filter(|(_, pending)| std::ptr::eq(pending.record.entity(), entity))
-                .map(|(position, pending)| (position, &pending.record))
-                .unzip();
-            let results = write(&writer, entity, &records).await;
-            outcomes.extend(positions.into_iter().zip(results));
-        }
-        for (position, pending) in batch.drain(..).enumerate() {
-            let outcome = outcomes
-                .remove(&position)
-                .unwrap_or_else(|| Err(Error::internal("a queued create got no outcome")));
-            // A caller that went away (client disconnected) no longer needs its answer.
-            let _ = pending.reply.send(outcome);
-        }
+        write_batch(&shared.writer, &mut batch).await;
         // After the answers: the callers of this batch do not wait for it.
-        if checkpoints.wal_is_large() {
-            match writer.lock().await {
-                Ok(mut connection) => checkpoints.catch_up(&mut connection).await,
+        if shared.checkpoints.wal_is_large() {
+            match shared.writer.lock().await {
+                Ok(mut connection) => shared.checkpoints.catch_up(&mut connection).await,
                 Err(error) => tracing::warn!(%error, "no connection to checkpoint on"),
             }
         }
+    }
+}
+
+/// Writes the batch and answers (and empties) it.
+async fn write_batch(writer: &Writer, batch: &mut Vec<Pending>) {
+    tracing::debug!(rows = batch.len(), "writing a batch of creates");
+    // Rows of one entity share a statement; entities go in the order they arrived.
+    let mut entities: Vec<&'static EntityType> = Vec::new();
+    for pending in batch.iter() {
+        let entity = pending.record.entity();
+        if !entities.iter().any(|seen| std::ptr::eq(*seen, entity)) {
+            entities.push(entity);
+        }
+    }
+    let mut outcomes: HashMap<usize, Result<Record, Error>> = HashMap::new();
+    for entity in entities {
+        let (positions, records): (Vec<usize>, Vec<&Record>) = batch
+            .iter()
+            .enumerate()
+            .filter(|(_, pending)| std::ptr::eq(pending.record.entity(), entity))
+            .map(|(position, pending)| (position, &pending.record))
+            .unzip();
+        let results = write(writer, entity, &records).await;
+        outcomes.extend(positions.into_iter().zip(results));
+    }
+    for (position, pending) in batch.drain(..).enumerate() {
+        let outcome = outcomes
+            .remove(&position)
+            .unwrap_or_else(|| Err(Error::internal("a queued create got no outcome")));
+        // A caller that went away (client disconnected) no longer needs its answer.
+        let _ = pending.reply.send(outcome);
     }
 }
 

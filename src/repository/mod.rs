@@ -110,7 +110,7 @@ impl Repository {
             .connect_lazy_with(options.pragma("query_only", "ON"));
         let writer = Arc::new(Writer::new(writer));
         let checkpoints = Checkpoints::start(reader.clone());
-        let creates = CreateQueue::start(Arc::clone(&writer), checkpoints);
+        let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
         Ok(Self {
             writer,
             reader,
