@@ -290,7 +290,7 @@ pub(super) async fn insert(
     // One statement is its own transaction: SQLite takes the write lock before reading
     // (the busy timeout covers waiting for it), checks and inserts under that lock, and
     // commits when the last returned row has been read.
-    let returned = sqlx::query(&statement(entity))
+    let returned = sqlx::query(&sql::cached(entity, "insert", statement))
         .bind(&json)
         .fetch_all(&mut *connection)
         .await?;

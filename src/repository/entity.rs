@@ -100,7 +100,7 @@ impl Repository {
 
     /// Stores a new entity; referenced entities must exist and names must be free. The
     /// stored row is returned once its transaction has committed.
-    #[tracing::instrument(skip_all, fields(entity = record.entity().name))]
+    #[tracing::instrument(level = "debug", skip_all, fields(entity = record.entity().name))]
     pub async fn create(&self, mut record: Record) -> Result<Record, Error> {
         let entity = record.entity();
         if let Some(prepare) = entity.prepare {
@@ -131,7 +131,7 @@ impl Repository {
 
     /// PATCH (`Update`) or PUT (`Replace`): the stored entity after the change. A PATCH that
     /// sets nothing changes nothing, not even `modifiedDateTime`.
-    #[tracing::instrument(skip_all, fields(entity = entity.name))]
+    #[tracing::instrument(level = "debug", skip_all, fields(entity = entity.name))]
     pub async fn update(
         &self,
         entity: &'static EntityType,
@@ -179,13 +179,13 @@ impl Repository {
     }
 
     /// Deletes an entity, in one transaction with the rules that can forbid it.
-    #[tracing::instrument(skip_all, fields(entity = entity.name))]
+    #[tracing::instrument(level = "debug", skip_all, fields(entity = entity.name))]
     pub async fn delete(&self, entity: &'static EntityType, id: &str) -> Result<(), Error> {
         let mut connection = self.writer.lock().await?;
         // The usual case first, as one statement: the row exists and nothing keeps it or
         // hangs off it. Only when that deletes nothing are the rules checked one by one,
         // to cascade or to say why not, on the same connection.
-        let deleted = sqlx::query(&unblocked_delete(entity))
+        let deleted = sqlx::query(&sql::cached(entity, "unblocked delete", unblocked_delete))
             .bind(values::normalize_id(id))
             .execute(&mut *connection)
             .await?;
@@ -302,14 +302,17 @@ pub(super) async fn find(
     entity: &'static EntityType,
     id: &str,
 ) -> Result<Option<Record>, Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {} FROM {} WHERE id = ?1",
-        sql::columns(entity),
-        entity.table
-    ))
-    .bind(values::normalize_id(id))
-    .fetch_optional(&mut *connection)
-    .await?;
+    let text = sql::cached(entity, "find", |entity| {
+        format!(
+            "SELECT {} FROM {} WHERE id = ?1",
+            sql::columns(entity),
+            entity.table
+        )
+    });
+    let row = sqlx::query(&text)
+        .bind(values::normalize_id(id))
+        .fetch_optional(&mut *connection)
+        .await?;
     row.map(|row| rows::record(entity, &row)).transpose()
 }
 
