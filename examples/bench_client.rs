@@ -239,6 +239,7 @@ async fn workflow(
     tally: &RefCell<Tally>,
 ) {
     let mut vars = constants.clone();
+    vars.insert("slug".to_owned(), unique.replace(' ', "-"));
     vars.insert("unique".to_owned(), unique);
     let started = Instant::now();
     for step in steps {

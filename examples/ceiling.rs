@@ -6,7 +6,9 @@
 //! - POST (any path): reads the whole body, then 201 with the seed create response
 //!   (`bench/seed-response.json`, the same body WireMock and Prism are given).
 //! - GET with `$filter`: 200 with a one-item collection page (the `displayName eq` answer).
-//! - GET otherwise: 200 with the entity (get by id, `$expand`).
+//! - GET otherwise: 200 with the entity (get by id, `$expand`), which also says
+//!   `"requestState":"Delivered"` and the assignment it delivered: the workflow's poll for
+//!   delivery ends at its first answer, the fastest a delivery can be.
 //! - DELETE: 204.
 //!
 //! The body must be read: actix-web closes a connection whose request body was left unread
@@ -21,6 +23,7 @@ use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
 const CREATED: &str = include_str!("../bench/seed-response.json");
+const ASSIGNMENT: &str = "8f1cbd0e-62a1-4d2b-a7a4-2b0f0c6f3a55";
 const CONTENT_TYPE: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 /// The canned bodies, built once: the handlers only copy a reference-counted buffer.
@@ -40,7 +43,9 @@ impl Bodies {
             .map(|(_, rest)| format!(r#""id":{rest}"#))
             .expect("bench/seed-response.json has an id");
         let context = "http://127.0.0.1/beta/$metadata#identityGovernance/entitlementManagement/accessPackages";
-        let entity = format!(r#"{{"@odata.context":"{context}/$entity",{properties}"#);
+        let entity = format!(
+            r#"{{"@odata.context":"{context}/$entity","requestState":"Delivered","accessPackageAssignment":{{"id":"{ASSIGNMENT}"}},{properties}"#
+        );
         let page = format!(r#"{{"@odata.context":"{context}","value":[{{{properties}]}}"#);
         Bodies {
             created: Bytes::from(created),

@@ -2,19 +2,24 @@
 
 Python msgraph-beta-sdk (beta) and msgraph-sdk (v1.0) over http; the stock JavaScript client
 over https with the emulator's generated certificate, trusted through NODE_EXTRA_CA_CERTS.
-The emulators verify tokens (auth.mode = "jwt"), minted by `entitlement-emulator token`, so
-a client that drops its Authorization header fails here.
+The emulators verify tokens (auth.mode = "jwt"). The SDKs get theirs from the emulator's
+own token endpoint with the stock ClientSecretCredential (azure-identity aio and sync,
+@azure/identity), configured as real automation is, by AZURE_* variables and a trusted
+certificate; so a client that drops its Authorization header, or a credential that cannot
+sign in, fails here. schemathesis gets a token minted by `entitlement-emulator token`.
 
     python sdk/run.py target/release/entitlement-emulator
 
 Against an emulator already running with the environment `--environment` prints (one
 NAME=value a line, an --env-file for `docker run`): Python over its http address, JavaScript
-over its https address trusting CERTIFICATE, tokens minted by COMMAND (the emulator binary,
-or e.g. `docker exec NAME entitlement-emulator`):
+over its https address trusting CERTIFICATE, both signed in at its https address (the
+environment lets any client in: variables cannot register one). COMMAND (the emulator
+binary, or e.g. `docker exec NAME entitlement-emulator`) is no longer used:
 
     python sdk/run.py --running http://127.0.0.1:8080 https://localhost:8443 cert.pem COMMAND...
 """
 
+import hashlib
 import json
 import os
 import signal
@@ -26,6 +31,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECRET = "sdk-suite-secret"
+# The application the SDKs sign in as, registered in each emulator's config file.
+TENANT_ID = "00000000-0000-4000-8000-000000000e11"
+CLIENT_ID = "5e2c6a4f-0000-4000-8000-0000000005d4"
+CLIENT_SECRET = "sdk-suite client secret, forty characters"
+SIGNIN = f"""
+[[auth.signin.clients]]
+client_id = "{CLIENT_ID}"
+secret_sha256 = "{hashlib.sha256(CLIENT_SECRET.encode()).hexdigest()}"
+display_name = "sdk-suite"
+"""
 
 
 class Emulator:
@@ -34,7 +49,9 @@ class Emulator:
 
     def __init__(self, binary: str, tls: bool) -> None:
         self.dir = tempfile.TemporaryDirectory(prefix="sdk-suite-")
-        args = [binary, "--port", "0", "--database", f"sqlite://{self.dir.name}/emulator.db"]
+        config = Path(self.dir.name) / "config.toml"
+        config.write_text(SIGNIN)
+        args = [binary, "--port", "0", "--database", f"sqlite://{self.dir.name}/emulator.db", "--config", str(config)]
         if tls:
             args += ["--tls", "--tls-port", "0"]
         self.process = subprocess.Popen(
@@ -52,6 +69,9 @@ class Emulator:
         """The HTTPS address as `https://localhost:<port>`: the JS client's host check and
         certificate verification want a name."""
         return f"https://localhost:{self.https.rsplit(':', 1)[1]}"
+
+    def signin(self) -> dict:
+        return signin(self.https_by_name, self.certificate)
 
     def __enter__(self) -> "Emulator":
         return self
@@ -91,33 +111,55 @@ def run(name: str, command: list, env: dict | None = None) -> None:
         raise SystemExit(f"{name}: failed (exit {result.returncode})")
 
 
-def js_version() -> str:
-    return json.loads(
-        (HERE / "js/node_modules/@microsoft/microsoft-graph-client/package.json").read_text()
-    )["version"]
+def js_version(package: str = "@microsoft/microsoft-graph-client") -> str:
+    return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
+
+
+def js_identity() -> str:
+    return (
+        f"@azure/identity {js_version('@azure/identity')} ClientSecretCredential"
+        f" (msal-node {js_version('@azure/msal-node')})"
+    )
+
+
+def signin(https: str, certificate: str) -> dict:
+    """The environment of a client that signs in at the emulator whose HTTPS address is
+    `https`: the variables azure-identity reads, and trust in the certificate for every
+    HTTP stack involved (aiohttp and httpx, requests under MSAL, Node)."""
+    return {
+        **os.environ,
+        "AZURE_TENANT_ID": TENANT_ID,
+        "AZURE_CLIENT_ID": CLIENT_ID,
+        "AZURE_CLIENT_SECRET": CLIENT_SECRET,
+        "AZURE_AUTHORITY_HOST": https,
+        "SSL_CERT_FILE": certificate,
+        "REQUESTS_CA_BUNDLE": certificate,
+        "NODE_EXTRA_CA_CERTS": certificate,
+    }
 
 
 def running(http: str, https: str, certificate: str, command: list) -> None:
     """The Python scenario (both SDKs) and the JavaScript one, once each, against one
     emulator that someone else started and will stop (a container, say)."""
-    bearer = token(command)
     scenario = str(HERE / "python" / "scenario.py")
     for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
         run(
-            f"Python {sdk} {version(sdk)} over http ({api}) against {http}",
-            [sys.executable, scenario, api, http, bearer],
+            f"Python {sdk} {version(sdk)} over http ({api}) against {http}, signed in at {https}",
+            [sys.executable, scenario, api, http, "aio"],
+            env=signin(https, certificate),
         )
     run(
-        f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https against {https}",
-        ["node", str(HERE / "js" / "scenario.mjs"), https, bearer],
-        env={**os.environ, "NODE_EXTRA_CA_CERTS": certificate},
+        f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https against {https}, {js_identity()}",
+        ["node", str(HERE / "js" / "scenario.mjs"), https],
+        env=signin(https, certificate),
     )
     print("SDK suite: all scenarios passed against the running emulator")
 
 
 def main() -> None:
     if sys.argv[1] == "--environment":
-        for name, value in environment().items():
+        container = {**environment(), "EMULATOR__AUTH__SIGNIN__ACCEPT_ANY_CLIENT": "true"}
+        for name, value in container.items():
             if name.startswith("EMULATOR__"):
                 print(f"{name}={value}")
         return
@@ -128,35 +170,40 @@ def main() -> None:
     binary = str(Path(sys.argv[1]).resolve())
     bearer = token([binary])
 
+    # Graph over http; sign-in, as every credential insists, over the https listener.
     scenario = str(HERE / "python" / "scenario.py")
+    identity = f"azure-identity {version('azure-identity')}"
     for sdk, api in [("msgraph-beta-sdk", "beta"), ("msgraph-sdk", "v1.0")]:
-        with Emulator(binary, tls=False) as emulator:
+        with Emulator(binary, tls=True) as emulator:
             run(
-                f"Python {sdk} {version(sdk)} over http ({api})",
-                [sys.executable, scenario, api, emulator.http, bearer],
+                f"Python {sdk} {version(sdk)} over http ({api}), {identity} aio ClientSecretCredential",
+                [sys.executable, scenario, api, emulator.http, "aio"],
+                env=emulator.signin(),
             )
 
     # Fault injection meets the SDK's retry handler: seeded 429s on catalog reads, retried
     # after Retry-After, seen in the request journal.
-    with Emulator(binary, tls=False) as emulator:
+    with Emulator(binary, tls=True) as emulator:
         run(
             f"Python msgraph-sdk {version('msgraph-sdk')} under injected throttling",
-            [sys.executable, scenario, "throttled", emulator.http, bearer],
+            [sys.executable, scenario, "throttled", emulator.http, "aio"],
+            env=emulator.signin(),
         )
 
-    # The same SDK over https, trusting the generated certificate the documented way.
+    # The same SDK over https, trusting the generated certificate the documented way, with
+    # the sync credential (MSAL: OIDC discovery, then the token).
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0)",
-            [sys.executable, scenario, "v1.0", emulator.https_by_name, bearer],
-            env={**os.environ, "SSL_CERT_FILE": emulator.certificate},
+            f"Python msgraph-sdk {version('msgraph-sdk')} over https (v1.0), {identity} sync ClientSecretCredential (msal {version('msal')})",
+            [sys.executable, scenario, "v1.0", emulator.https_by_name, "sync"],
+            env=emulator.signin(),
         )
 
     with Emulator(binary, tls=True) as emulator:
         run(
-            f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0)",
-            ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name, bearer],
-            env={**os.environ, "NODE_EXTRA_CA_CERTS": emulator.certificate},
+            f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0), {js_identity()}",
+            ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name],
+            env=emulator.signin(),
         )
 
     # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,

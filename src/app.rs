@@ -11,13 +11,13 @@ use crate::auth::Authenticator;
 use crate::configuration::Settings;
 use crate::faults::{self, Faults};
 use crate::graph::request_context::request_context;
-use crate::graph::routing::unknown_segment;
 use crate::graph::PublicUrl;
 use crate::journal::{self, Journal};
 use crate::odata::{Limits, ODataSettings};
 use crate::repository::Repository;
 use crate::routes::batch::BatchExecutor;
-use crate::{auth, routes};
+use crate::signin::SignIn;
+use crate::{auth, routes, signin};
 
 /// Everything the application shares across workers; `app` builds the request pipeline
 /// from it, for the server and for the items of a `$batch`.
@@ -30,10 +30,16 @@ pub struct AppState {
     faults: web::Data<Faults>,
     journal: web::Data<Journal>,
     odata: web::Data<ODataSettings>,
+    signin: web::Data<SignIn>,
 }
 
 impl AppState {
-    pub fn new(repository: Repository, authenticator: Authenticator, settings: &Settings) -> Self {
+    pub fn new(
+        repository: Repository,
+        authenticator: Authenticator,
+        signin: SignIn,
+        settings: &Settings,
+    ) -> Self {
         let base = settings.public_url_base();
         Self {
             repository: web::Data::new(repository),
@@ -53,6 +59,7 @@ impl AppState {
                 },
                 max_query_length: settings.odata.max_query_length,
             }),
+            signin: web::Data::new(signin),
         }
     }
 
@@ -71,6 +78,8 @@ impl AppState {
         >,
     > {
         App::new()
+            // Innermost: the lifecycle catches up with the clock before a route reads.
+            .wrap(from_fn(routes::lifecycle::settle))
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(faults::inject))
             // Added late, so it runs early: every response, even a 401, gets ids and
@@ -85,8 +94,11 @@ impl AppState {
             .app_data(self.public_url.clone())
             .app_data(self.payload.clone())
             .app_data(self.odata.clone())
+            .app_data(self.signin.clone())
             .app_data(BatchExecutor::new(self.clone()))
             .configure(routes::configure)
-            .default_service(web::to(unknown_segment))
+            // Sign-in's paths start with a tenant, a segment any other path may have: they
+            // are told apart where nothing else matched.
+            .default_service(web::to(signin::or_unknown_segment))
     }
 }

@@ -24,6 +24,7 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub journal: JournalSettings,
     pub faults: crate::faults::FaultSettings,
+    pub lifecycle: LifecycleSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
     pub log: LogSettings,
@@ -97,6 +98,7 @@ pub struct AuthSettings {
     pub mode: AuthMode,
     pub default_actor: String,
     pub jwt: JwtSettings,
+    pub signin: crate::signin::settings::SignInSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,6 +126,46 @@ pub struct JournalSettings {
     pub bodies: bool,
     /// Longest body kept; longer ones are cut.
     pub max_body_bytes: usize,
+}
+
+/// How fast assignment requests move (`model::lifecycle`); `/_emulator/lifecycle` changes
+/// it at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSettings {
+    pub pace: Pace,
+    /// With `pace = "dwell"`: how long a request stays in each state that moves by itself.
+    pub dwell_ms: DwellSettings,
+}
+
+impl LifecycleSettings {
+    /// The default: delivered by the next read.
+    pub const IMMEDIATE: Self = Self {
+        pace: Pace::Immediate,
+        dwell_ms: DwellSettings {
+            submitted: 2000,
+            delivering: 5000,
+        },
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pace {
+    /// The 201 says submitted; the next read says delivered.
+    Immediate,
+    /// Each state lasts its `dwell_ms`.
+    Dwell,
+    /// Nothing moves by itself: `POST /_emulator/assignmentRequests/{id}/advance` moves
+    /// a request one step.
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DwellSettings {
+    pub submitted: u64,
+    pub delivering: u64,
 }
 
 /// How `auth.mode = "jwt"` checks tokens.
@@ -299,15 +341,19 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        // Where sign-in is served, the emulator's own signing key is a verification key.
+        let signin_served = self.tls.enabled || self.auth.signin.allow_http;
         if self.auth.mode == AuthMode::Jwt
             && self.auth.jwt.hs256_secret.is_empty()
             && self.auth.jwt.jwks_file.is_empty()
+            && !signin_served
         {
             return Err(ConfigurationError::key(
                 "auth.jwt",
-                "jwt mode needs auth.jwt.hs256_secret or auth.jwt.jwks_file",
+                "jwt mode needs auth.jwt.hs256_secret, auth.jwt.jwks_file, or sign-in served (--tls or auth.signin.allow_http) for the emulator's own tokens",
             ));
         }
+        self.auth.signin.validate()?;
         if self.limits.request_head_timeout_ms == 0 {
             return Err(ConfigurationError::key(
                 "limits.request_head_timeout_ms",

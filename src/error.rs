@@ -115,6 +115,10 @@ pub enum Error {
     /// Everything unexpected. The cause is logged, never sent.
     #[error("An unexpected error occurred.")]
     Internal(String),
+
+    /// A sign-in failure, answered with Entra ID's error body instead of Graph's.
+    #[error("{}", .0.description)]
+    SignIn(crate::signin::SignInError),
 }
 
 impl Error {
@@ -161,6 +165,15 @@ impl Error {
         }])
     }
 
+    /// A required property that is absent, as `InvalidModel` writes it.
+    pub fn missing_value(target: &str, message: impl Into<String>) -> Self {
+        Self::InvalidModel(vec![Detail {
+            code: "MissingProperty",
+            message: message.into(),
+            target: target.to_owned(),
+        }])
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
@@ -187,6 +200,7 @@ impl Error {
             Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::SignIn(error) => error.status,
         }
     }
 
@@ -218,6 +232,7 @@ impl Error {
             Self::InvalidRequestHeader(_) | Self::InvalidBatch(_) => "BadRequest",
             Self::FailedDependency(_) => "FailedDependency",
             Self::Internal(_) => "generalException",
+            Self::SignIn(error) => error.error,
         }
     }
 

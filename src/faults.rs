@@ -298,7 +298,7 @@ pub async fn inject(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let faults = req.app_data::<web::Data<Faults>>().cloned();
     let decision = match faults {
-        Some(faults) if !routing::is_control(&req) => {
+        Some(faults) if !routing::is_control(&req) && !routing::is_signin(&req) => {
             let header = req
                 .headers()
                 .get(FAULT_HEADER)

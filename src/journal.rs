@@ -3,7 +3,8 @@
 //!
 //! Recorded outside every other layer, so it sees the final status, the request-id and
 //! the time the whole request took. `/_emulator/` calls are not recorded: they are the
-//! test's own plumbing. The Authorization header (and cookies) are never kept.
+//! test's own plumbing. The Authorization header (and cookies) are never kept, nor the
+//! bodies of sign-in requests, which carry client secrets and tokens.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -122,6 +123,7 @@ pub async fn record(
         Some(journal) if journal.settings.capacity > 0 && !routing::is_control(&req) => journal,
         _ => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
+    let bodies = journal.settings.bodies && !routing::is_signin(&req);
     let started = Instant::now();
     let time = values::now();
     let method = req.method().to_string();
@@ -146,7 +148,7 @@ pub async fn record(
     // Read here and handed on as the same bytes, when its length is declared and within
     // the limit; anything else streams to the handler untouched (and may get its 413).
     let request_body = match declared_length {
-        Some(length) if journal.settings.bodies && length <= journal.payload_limit => {
+        Some(length) if bodies && length <= journal.payload_limit => {
             match req.extract::<Bytes>().await {
                 Ok(bytes) => {
                     let text = if routing::is_batch(&req) {
@@ -166,7 +168,7 @@ pub async fn record(
     };
 
     let response = next.call(req).await?.map_into_boxed_body();
-    let (response, response_body) = if journal.settings.bodies {
+    let (response, response_body) = if bodies {
         let (request, response) = response.into_parts();
         let (head, body) = response.into_parts();
         let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();

@@ -7,6 +7,7 @@
 //!   [`routes`] maps URLs to handlers, one set of handlers for every declared entity set.
 //! - [`model`]: every entity set, declared: properties, versions' names, navigations, rules.
 //! - [`tls`]: the certificate HTTPS serves, given or generated and kept.
+//! - [`signin`]: Entra ID's token endpoint, discovery documents and cloud metadata.
 //! - [`graph`]: Graph's wire format (versions, bodies, headers, errors, unknown paths).
 //! - [`faults`]: injected throttling, 5xx and latency, configured or per request.
 //! - [`journal`]: the last requests answered, for `GET /_emulator/requests`.
@@ -28,6 +29,7 @@ pub mod odata;
 pub mod openapi;
 pub mod repository;
 pub mod routes;
+pub mod signin;
 pub mod startup;
 pub mod telemetry;
 pub mod tls;

@@ -14,6 +14,8 @@ use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
 use crate::graph::wire::fixture;
 use crate::repository::{OpenError, Repository};
+use crate::signin::key::KeyError;
+use crate::signin::SignIn;
 use crate::tls::{Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,8 @@ pub enum StartupError {
     Configuration(#[from] ConfigurationError),
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error(transparent)]
+    SigningKey(#[from] KeyError),
     #[error("cannot load the seed file {path}: {message}")]
     Seed { path: String, message: String },
     #[error("cannot listen on {address}: {source}")]
@@ -79,13 +83,19 @@ fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let authenticator = Authenticator::new(&settings.auth, &settings.admin)?;
+        let signin = SignIn::load(&settings)?;
+        let own_key = signin
+            .verification_key()
+            .map_err(|problem| ConfigurationError::key("auth.signin.key_file", problem))?;
+        let authenticator = Authenticator::new(&settings.auth, &settings.admin, own_key)?;
         let tls = if settings.tls.enabled {
             Some(Tls::load(&settings.tls, &settings.database)?)
         } else {
             None
         };
-        let repository = Repository::open(&settings.database).await?;
+        let repository = Repository::open(&settings.database)
+            .await?
+            .with_lifecycle(settings.lifecycle);
         let repository = seeded(repository, &settings.seed.file).await?;
         let https = match tls {
             Some(tls) => {
@@ -111,6 +121,7 @@ impl Application {
             https.map(|(listener, _, tls)| (listener, tls.config)),
             repository.clone(),
             authenticator,
+            signin,
             &settings,
         )
         .map_err(|source| StartupError::Bind {
@@ -185,9 +196,10 @@ fn serve(
     https: Option<(TcpListener, rustls::ServerConfig)>,
     repository: Repository,
     authenticator: Authenticator,
+    signin: SignIn,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let state = AppState::new(repository, authenticator, settings);
+    let state = AppState::new(repository, authenticator, signin, settings);
     let mut server = HttpServer::new(move || state.app())
         // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
         // a SIGTERM sent the moment that line appears is still graceful.

@@ -106,7 +106,7 @@ fn certificate_names(configured: &[String]) -> Vec<String> {
 }
 
 /// The folder holding the database file (the working directory for a bare file name).
-fn database_folder(database: &DatabaseSettings) -> PathBuf {
+pub(crate) fn database_folder(database: &DatabaseSettings) -> PathBuf {
     database
         .connect_options()
         .ok()

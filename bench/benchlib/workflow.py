@@ -52,7 +52,8 @@ def probe(checks, server):
     """Runs the workflow once, step by step, against the emulator. Returns the names of the
     steps to skip, each with why, or None when a served step answered wrongly."""
     spec = load()
-    names = dict(spec.get("vars", {}), unique=f"wf probe {uuid.uuid4().hex[:8]}")
+    unique = f"wf probe {uuid.uuid4().hex[:8]}"
+    names = dict(spec.get("vars", {}), unique=unique, slug=unique.replace(" ", "-"))
     captured_by = {s["capture"]: s["name"] for s in spec["steps"] if s.get("capture")}
     skipped, ran = {}, []
     for step in spec["steps"]:

@@ -1,8 +1,12 @@
 // The SDK scenario with the stock JavaScript Graph client (@microsoft/microsoft-graph-client),
 // its default middleware, over https: the client attaches the token only to https URLs of
 // Graph or of `customHosts`. Node trusts the emulator's certificate via NODE_EXTRA_CA_CERTS.
+// The token comes from @azure/identity's stock ClientSecretCredential, configured from the
+// variables real automation sets, its authority the emulator.
 //
-//     NODE_EXTRA_CA_CERTS=/path/emulator-cert.pem node scenario.mjs https://localhost:8443 <token>
+//     NODE_EXTRA_CA_CERTS=/path/emulator-cert.pem AZURE_TENANT_ID=… AZURE_CLIENT_ID=… \
+//       AZURE_CLIENT_SECRET=… AZURE_AUTHORITY_HOST=https://localhost:8443 \
+//       node scenario.mjs https://localhost:8443
 //
 // For beta and v1.0: create a catalog, create an access package in it, get it, list it with
 // $filter on displayName, patch its description, delete it, then get it again and expect a
@@ -10,16 +14,33 @@
 
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { ClientSecretCredential } from "@azure/identity";
 import graph from "@microsoft/microsoft-graph-client";
+import azureTokenCredentials from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 
 const { BatchRequestContent, BatchResponseContent, Client, GraphError } = graph;
-const [base, token] = process.argv.slice(2);
+const { TokenCredentialAuthenticationProvider } = azureTokenCredentials;
+const [base] = process.argv.slice(2);
 const EM = "/identityGovernance/entitlementManagement";
+
+// disableInstanceDiscovery: MSAL would otherwise ask login.microsoftonline.com about the
+// authority before using it.
+function credential() {
+  const { AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST } = process.env;
+  return new ClientSecretCredential(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, {
+    authorityHost: AZURE_AUTHORITY_HOST,
+    disableInstanceDiscovery: true,
+  });
+}
+
+const authProvider = new TokenCredentialAuthenticationProvider(credential(), {
+  scopes: ["https://graph.microsoft.com/.default"],
+});
 
 // The stock client: its default middleware, a token for every request to a custom host.
 function graphClient(version) {
-  return Client.init({
-    authProvider: (done) => done(null, token),
+  return Client.initWithMiddleware({
+    authProvider,
     baseUrl: `${base}/`,
     defaultVersion: version,
     customHosts: new Set([new URL(base).hostname]),

@@ -2,12 +2,20 @@
 
 msgraph-beta-sdk against /beta, msgraph-sdk against /v1.0: create a catalog, create an
 access package in it (typed models), get it, list it with $filter on displayName, patch its
-description; create an assignment policy for it in the version's own shape, get it, PUT it,
-delete it; delete the package, then get it again and expect the SDK's typed ODataError
-carrying 404, Graph's error code and the request-id the emulator sent.
+description; create a directory user (client.users.post) and an assignment policy for that
+user in the version's own shape, get it, PUT it, delete it; onboard a new group into a
+catalog and grant its Member role in a package, then take it back (resources.py); delete
+the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
+error code and the request-id the emulator sent.
 
-    python scenario.py beta http://127.0.0.1:8080 <token>
-    python scenario.py throttled http://127.0.0.1:8080 <token>
+    python scenario.py beta http://127.0.0.1:8080 aio
+    python scenario.py v1.0 https://localhost:8443 sync
+    python scenario.py throttled http://127.0.0.1:8080 aio
+
+The credential is azure-identity's stock ClientSecretCredential, `aio` or `sync`, built from
+the variables real automation sets: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET
+and AZURE_AUTHORITY_HOST (the emulator's https:// address; its certificate trusted through
+SSL_CERT_FILE for aiohttp and httpx, REQUESTS_CA_BUNDLE for requests, which MSAL uses).
 
 `throttled` rehearses throttling: with fault injection turning half the catalog reads into
 429s (seeded), the SDK's own retry handler must wait out Retry-After and get its answer;
@@ -16,35 +24,50 @@ the request journal shows the 429s it went through.
 
 import asyncio
 import datetime
+import inspect
+import os
 import sys
 import time
 import uuid
 
-from azure.core.credentials import AccessToken
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 
+import resources
 
-class EmulatorCredential:
-    """An azure-identity style credential handing out a token minted by
-    `entitlement-emulator token`: what stands in for ClientSecretCredential locally."""
+CREDENTIALS = []
 
-    def __init__(self, token: str) -> None:
-        self._token = token
 
-    async def get_token(self, *scopes, **kwargs) -> AccessToken:
-        return AccessToken(self._token, int(time.time()) + 3600)
+def credential(flavour: str):
+    """ClientSecretCredential against the emulator's token endpoint. The aio one posts to
+    it straight away; the sync one is MSAL, which reads OIDC discovery first and, unless
+    told `disable_instance_discovery`, asks login.microsoftonline.com about the authority."""
+    if flavour == "sync":
+        from azure.identity import ClientSecretCredential
+    else:
+        from azure.identity.aio import ClientSecretCredential
+    made = ClientSecretCredential(
+        os.environ["AZURE_TENANT_ID"],
+        os.environ["AZURE_CLIENT_ID"],
+        os.environ["AZURE_CLIENT_SECRET"],
+        authority=os.environ["AZURE_AUTHORITY_HOST"],
+        disable_instance_discovery=True,
+    )
+    CREDENTIALS.append(made)
+    return made
 
-    async def close(self) -> None:
-        pass
 
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        pass
+async def closing(scenario) -> None:
+    """Runs the scenario, then closes the credentials' sessions."""
+    try:
+        await scenario
+    finally:
+        for made in CREDENTIALS:
+            closed = made.close()
+            if inspect.isawaitable(closed):
+                await closed
 
 
 def check(condition: bool, what: str) -> None:
@@ -52,7 +75,7 @@ def check(condition: bool, what: str) -> None:
         raise AssertionError(what)
 
 
-async def run(version: str, base: str, token: str) -> None:
+async def run(version: str, base: str, flavour: str) -> None:
     if version == "beta":
         from msgraph_beta import GraphRequestAdapter, GraphServiceClient
         from msgraph_beta.generated.identity_governance.entitlement_management.access_packages.access_packages_request_builder import (
@@ -71,7 +94,7 @@ async def run(version: str, base: str, token: str) -> None:
         from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
     auth = AzureIdentityAuthenticationProvider(
-        EmulatorCredential(token), scopes=["https://graph.microsoft.com/.default"]
+        credential(flavour), scopes=["https://graph.microsoft.com/.default"]
     )
     adapter = GraphRequestAdapter(auth)
     adapter.base_url = f"{base}/{version}"
@@ -128,7 +151,8 @@ async def run(version: str, base: str, token: str) -> None:
         "modifiedDateTime moves forward",
     )
 
-    await assignment_policy(version, em, created.id)
+    await assignment_policy(version, em, created.id, await resources.user(version, client))
+    await (resources.beta if version == "beta" else resources.v1)(client)
 
     await item.delete()
     try:
@@ -152,10 +176,9 @@ async def run(version: str, base: str, token: str) -> None:
         raise AssertionError("a deleted package must raise ODataError")
 
 
-async def assignment_policy(version: str, em, package_id: str) -> None:
-    """A self-service policy for one user, 30 days, typed models of the version; read back
-    with the polymorphic requestor typed again; PUT as full replacement; deleted."""
-    user = str(uuid.uuid4())
+async def assignment_policy(version: str, em, package_id: str, user: str) -> None:
+    """A self-service policy for one directory user, 30 days, typed models of the version;
+    read back with the polymorphic requestor typed again; PUT as full replacement; deleted."""
     if version == "beta":
         from msgraph_beta.generated.models.access_package_assignment_policy import AccessPackageAssignmentPolicy
         from msgraph_beta.generated.models.approval_settings import ApprovalSettings
@@ -227,7 +250,7 @@ async def assignment_policy(version: str, em, package_id: str) -> None:
     print(f"python {version}: assignment policy created, read typed, replaced by PUT, deleted", flush=True)
 
 
-async def throttled(base: str, token: str) -> None:
+async def throttled(base: str, flavour: str) -> None:
     import httpx
     from msgraph import GraphRequestAdapter, GraphServiceClient
 
@@ -245,7 +268,8 @@ async def throttled(base: str, token: str) -> None:
         check(faults.status_code == 200, f"faults set: {faults.text}")
         await control.delete("/_emulator/requests")
 
-        auth = AzureIdentityAuthenticationProvider(EmulatorCredential(token))
+        # No scopes: kiota asks for `{scheme}://{host}/.default` of the Graph URL itself.
+        auth = AzureIdentityAuthenticationProvider(credential(flavour))
         adapter = GraphRequestAdapter(auth)
         adapter.base_url = f"{base}/v1.0"
         client = GraphServiceClient(request_adapter=adapter)
@@ -267,6 +291,6 @@ async def throttled(base: str, token: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "throttled":
-        asyncio.run(throttled(sys.argv[2].rstrip("/"), sys.argv[3]))
+        asyncio.run(closing(throttled(sys.argv[2].rstrip("/"), sys.argv[3])))
     else:
-        asyncio.run(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]))
+        asyncio.run(closing(run(sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3])))

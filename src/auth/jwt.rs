@@ -12,6 +12,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::configuration::{ConfigurationError, JwtSettings};
+use crate::signin::OwnKey;
 use crate::Error;
 
 pub const READ: &str = "EntitlementManagement.Read.All";
@@ -54,6 +55,9 @@ pub struct Claims {
     pub app_displayname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
+    /// The directory object the token speaks for (the user, or the app's service principal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oid: Option<String>,
 }
 
 impl Claims {
@@ -90,11 +94,13 @@ pub struct Verifier {
     secret: Option<DecodingKey>,
     /// (kid, algorithm, key) from the JWKS file.
     published: Vec<(Option<String>, Algorithm, DecodingKey)>,
+    /// The key the emulator's own sign-in signs with (`crate::signin`).
+    own: Option<OwnKey>,
     settings: JwtSettings,
 }
 
 impl Verifier {
-    pub fn load(settings: &JwtSettings) -> Result<Self, ConfigurationError> {
+    pub fn load(settings: &JwtSettings, own: Option<OwnKey>) -> Result<Self, ConfigurationError> {
         let secret = (!settings.hs256_secret.is_empty())
             .then(|| DecodingKey::from_secret(settings.hs256_secret.as_bytes()));
         let mut published = Vec::new();
@@ -116,15 +122,16 @@ impl Verifier {
                 published.push((jwk.common.key_id.clone(), algorithm, decoding));
             }
         }
-        if secret.is_none() && published.is_empty() {
+        if secret.is_none() && published.is_empty() && own.is_none() {
             return Err(ConfigurationError::key(
                 "auth.jwt",
-                "jwt mode needs auth.jwt.hs256_secret or an auth.jwt.jwks_file with RSA or EC keys",
+                "jwt mode needs auth.jwt.hs256_secret, an auth.jwt.jwks_file with RSA or EC keys, or sign-in served (--tls or auth.signin.allow_http) for the emulator's own tokens",
             ));
         }
         Ok(Self {
             secret,
             published,
+            own,
             settings: settings.clone(),
         })
     }
@@ -134,6 +141,11 @@ impl Verifier {
         let invalid = |message: &str| Error::InvalidAuthenticationToken(message.to_owned());
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| invalid("CompactToken parsing failed with error code: 80049217"))?;
+        if let Some(own) = &self.own {
+            if header.alg == Algorithm::RS256 && header.kid.as_deref() == Some(own.kid.as_str()) {
+                return self.verify_own(token, own);
+            }
+        }
         let keys: Vec<&DecodingKey> = match header.alg {
             Algorithm::HS256 => self.secret.iter().collect(),
             Algorithm::RS256 | Algorithm::ES256 => self
@@ -169,33 +181,46 @@ impl Verifier {
                     }
                     return Ok(data.claims);
                 }
-                Err(error) => {
-                    last = invalid(match error.kind() {
-                        ErrorKind::ExpiredSignature => {
-                            "Lifetime validation failed, the token is expired."
-                        }
-                        ErrorKind::ImmatureSignature => {
-                            "Lifetime validation failed, the token is not yet valid."
-                        }
-                        ErrorKind::InvalidAudience => {
-                            "Access token validation failure. Invalid audience."
-                        }
-                        ErrorKind::InvalidIssuer => {
-                            "Access token validation failure. Invalid issuer."
-                        }
-                        ErrorKind::MissingRequiredClaim(_) => {
-                            "Access token validation failure. A required claim is missing."
-                        }
-                        ErrorKind::InvalidSignature => {
-                            "Access token validation failure. Invalid signature."
-                        }
-                        _ => "Access token validation failure.",
-                    });
-                }
+                Err(error) => last = rejection(&error),
             }
         }
         Err(last)
     }
+
+    /// A token of the emulator's own sign-in: its issuer only. The audience is not
+    /// checked: the token endpoint signs tokens for Graph alone (any other resource is
+    /// refused), and the base URL a client named Graph by (localhost, 127.0.0.1,
+    /// `server.public_url`) is whatever it reached the emulator at.
+    fn verify_own(&self, token: &str, own: &OwnKey) -> Result<Claims, Error> {
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = self.settings.clock_skew_secs;
+        validation.validate_nbf = true;
+        validation.validate_aud = false;
+        validation.set_issuer(&[own.issuer.as_str()]);
+        jsonwebtoken::decode::<Claims>(token, &own.key, &validation)
+            .map(|data| data.claims)
+            .map_err(|error| rejection(&error))
+    }
+}
+
+/// Graph's 401 message for a token that failed verification.
+fn rejection(error: &jsonwebtoken::errors::Error) -> Error {
+    Error::InvalidAuthenticationToken(
+        match error.kind() {
+            ErrorKind::ExpiredSignature => "Lifetime validation failed, the token is expired.",
+            ErrorKind::ImmatureSignature => {
+                "Lifetime validation failed, the token is not yet valid."
+            }
+            ErrorKind::InvalidAudience => "Access token validation failure. Invalid audience.",
+            ErrorKind::InvalidIssuer => "Access token validation failure. Invalid issuer.",
+            ErrorKind::MissingRequiredClaim(_) => {
+                "Access token validation failure. A required claim is missing."
+            }
+            ErrorKind::InvalidSignature => "Access token validation failure. Invalid signature.",
+            _ => "Access token validation failure.",
+        }
+        .to_owned(),
+    )
 }
 
 /// What `entitlement-emulator token` mints: an HS256 token signed with the configured

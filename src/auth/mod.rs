@@ -19,6 +19,7 @@ use base64::Engine;
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
 use crate::graph::routing;
+use crate::signin::OwnKey;
 use crate::Error;
 
 /// The settings and, in jwt mode, the loaded keys.
@@ -29,9 +30,14 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    pub fn new(settings: &AuthSettings, admin: &AdminSettings) -> Result<Self, ConfigurationError> {
+    /// `own`: the key the emulator's sign-in signs with, which jwt mode trusts unasked.
+    pub fn new(
+        settings: &AuthSettings,
+        admin: &AdminSettings,
+        own: Option<OwnKey>,
+    ) -> Result<Self, ConfigurationError> {
         let verifier = match settings.mode {
-            AuthMode::Jwt => Some(Verifier::load(&settings.jwt)?),
+            AuthMode::Jwt => Some(Verifier::load(&settings.jwt, own)?),
             AuthMode::Any | AuthMode::None => None,
         };
         Ok(Self {
@@ -66,6 +72,9 @@ const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
 pub struct Caller {
     /// The user principal name to record as createdBy/modifiedBy.
     pub actor: String,
+    /// The token's `oid`: who "the current user" of `filterByCurrentUser` and a
+    /// self-service request is.
+    pub object_id: Option<String>,
 }
 
 impl Caller {
@@ -80,15 +89,23 @@ impl Caller {
             let actor = claims
                 .actor()
                 .unwrap_or_else(|| settings.default_actor.clone());
-            return Ok(Self { actor });
+            return Ok(Self {
+                actor,
+                object_id: claims.oid,
+            });
         }
         if settings.mode == AuthMode::Any && token.is_none() {
             return Err(Error::MissingAccessToken);
         }
-        let actor = token
-            .and_then(actor_claim)
+        let claims = token.and_then(unverified_claims);
+        let actor = claims
+            .as_ref()
+            .and_then(jwt::Claims::actor)
             .unwrap_or_else(|| settings.default_actor.clone());
-        Ok(Self { actor })
+        Ok(Self {
+            actor,
+            object_id: claims.and_then(|claims| claims.oid),
+        })
     }
 }
 
@@ -105,6 +122,8 @@ pub async fn authenticate(
         if let Err(error) = auth.admit_admin(routing::routed_path(&req), req.headers()) {
             return Ok(req.error_response(error).map_into_right_body());
         }
+    } else if routing::is_signin(&req) {
+        // Sign-in is where tokens come from: it needs none.
     } else {
         // Reads need Read.All or ReadWrite.All; anything that changes state ReadWrite.All.
         // A `$batch` envelope changes nothing itself: each item is checked as it runs.
@@ -121,6 +140,16 @@ pub async fn authenticate(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+impl Caller {
+    /// Who the caller is, as requests and approvals ask.
+    pub fn who(&self) -> crate::repository::Who {
+        crate::repository::Who {
+            actor: self.actor.clone(),
+            object_id: self.object_id.clone(),
+        }
+    }
 }
 
 impl FromRequest for Caller {
@@ -148,13 +177,18 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Who a JWT names (`Claims::actor`: upn, preferred_username, unique_name, then an app's
-/// name). The signature is not checked: in `any` mode this only decides what createdBy says.
-fn actor_claim(token: &str) -> Option<String> {
+/// The claims of a JWT, unchecked: in `any` mode they only decide what createdBy says
+/// and who "the current user" is.
+fn unverified_claims(token: &str) -> Option<jwt::Claims> {
     let mut parts = token.split('.');
     let (_header, payload) = (parts.next()?, parts.next()?);
-    let claims: jwt::Claims = serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()?;
-    claims.actor()
+    serde_json::from_slice(&BASE64URL.decode(payload).ok()?).ok()
+}
+
+/// Who a JWT names (`Claims::actor`: upn, preferred_username, unique_name, then an app's name).
+#[cfg(test)]
+fn actor_claim(token: &str) -> Option<String> {
+    unverified_claims(token)?.actor()
 }
 
 #[cfg(test)]

@@ -29,11 +29,19 @@ pub async fn request_context(
     // Handlers' and extractors' errors arrive as error responses; inner middleware answers
     // with responses too, so `Err` here would be a bug in this crate.
     let response = next.call(req).await?.map_into_boxed_body();
-    let mut response = if response.status().is_client_error() || response.status().is_server_error()
+    let failed = response.status().is_client_error() || response.status().is_server_error();
+    let signin = match response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<Error>())
     {
-        with_graph_error_body(response, &ids)
-    } else {
-        response
+        Some(Error::SignIn(error)) => Some(error.clone()),
+        _ => None,
+    };
+    let mut response = match signin {
+        Some(error) => crate::signin::error::with_entra_body(response, &error, &ids),
+        None if failed => with_graph_error_body(response, &ids),
+        None => response,
     };
 
     let headers = response.headers_mut();

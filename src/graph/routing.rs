@@ -26,6 +26,12 @@ pub fn is_control(req: &ServiceRequest) -> bool {
     routed_path(req).starts_with(CONTROL_PREFIX)
 }
 
+/// Whether the request goes to a sign-in endpoint (`crate::signin`): no bearer token, no
+/// faults, Entra's error body, no bodies in the journal.
+pub fn is_signin(req: &ServiceRequest) -> bool {
+    crate::signin::is_signin_path(routed_path(req))
+}
+
 /// Whether the request is a `$batch` envelope (`POST /beta/$batch`, `POST /v1.0/$batch`).
 pub fn is_batch(req: &ServiceRequest) -> bool {
     req.method() == Method::POST && matches!(routed_path(req), "/beta/$batch" | "/v1.0/$batch")

@@ -2,8 +2,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    assignment_policy, catalog, role_scope, Bind, Constraint, EntityType, Names, Navigation,
-    PerVersion, Property, Record, Segment, Writes,
+    assignment, assignment_policy, assignment_request, catalog, role_scope, Bind, Constraint,
+    EntityType, Names, Navigation, PerVersion, Property, Record, Segment, Writes,
 };
 
 pub static ACCESS_PACKAGE: EntityType = EntityType {
@@ -59,15 +59,26 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             code: "DuplicateAccessPackage",
             message: duplicate_name,
         },
+        // Access someone holds keeps its package; what has ended goes with it, and so
+        // does the request history.
+        assignment::held_by_assignments(
+            "access_package_id",
+            "InvalidDeleteAccessPackageHasAssignments",
+            |n| {
+                format!("The access package can not be deleted because it has {n} active assignment(s); remove them with adminRemove requests first.")
+            },
+        ),
+        Constraint::cascade(
+            || &assignment_request::ASSIGNMENT_REQUEST,
+            "access_package_id",
+        ),
+        Constraint::cascade(|| &assignment::ASSIGNMENT, "access_package_id"),
         // Policies are contained in their package (CSDL): they go with it.
-        Constraint::Cascade {
-            child: || &assignment_policy::ASSIGNMENT_POLICY,
-            fk: "access_package_id",
-        },
-        Constraint::Cascade {
-            child: || &role_scope::ROLE_SCOPE,
-            fk: "access_package_id",
-        },
+        Constraint::cascade(
+            || &assignment_policy::ASSIGNMENT_POLICY,
+            "access_package_id",
+        ),
+        Constraint::cascade(|| &role_scope::ROLE_SCOPE, "access_package_id"),
     ],
     // Parallel test suites create packages by the dozen: the hot write.
     writes: Writes::Batched,
@@ -77,6 +88,15 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
     ),
     ..EntityType::BASE
 };
+
+/// `accessPackage`, read-only, from whatever names a package by `access_package_id`
+/// (an assignment, a request).
+pub const READ_PACKAGE: Navigation = Navigation::to_one(
+    Names::both("accessPackage"),
+    || &ACCESS_PACKAGE,
+    "access_package_id",
+)
+.segment(Segment::Read);
 
 /// Graph's words for a name taken in the catalog (ignoring case, as the index does).
 fn duplicate_name(record: &Record) -> String {

@@ -11,18 +11,24 @@
 //! Nothing here knows HTTP or SQL text.
 
 pub mod access_package;
+pub mod approval;
+pub mod assignment;
 pub mod assignment_policy;
+pub mod assignment_request;
 pub mod catalog;
 pub mod directory;
 mod edm;
 mod entity;
 pub mod json;
+pub mod lifecycle;
+mod property;
 mod record;
 pub mod registry;
 pub mod resource_request;
 pub mod resources;
 pub mod role_management;
 pub mod role_scope;
+pub mod subject;
 pub mod values;
 mod write;
 

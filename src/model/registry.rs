@@ -2,8 +2,8 @@
 //! and seed, export and the routes follow.
 
 use super::{
-    access_package, assignment_policy, catalog, directory, resource_request, resources,
-    role_management, role_scope, EntityType,
+    access_package, approval, assignment, assignment_policy, assignment_request, catalog,
+    directory, resource_request, resources, role_management, role_scope, subject, EntityType,
 };
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
@@ -20,6 +20,11 @@ pub static ENTITY_TYPES: &[&EntityType] = &[
     &role_scope::ROLE_SCOPE,
     &role_management::ROLE_DEFINITION,
     &role_management::ROLE_ASSIGNMENT,
+    &subject::SUBJECT,
+    &assignment::ASSIGNMENT,
+    &assignment_request::ASSIGNMENT_REQUEST,
+    &approval::APPROVAL,
+    &approval::APPROVAL_STAGE,
 ];
 
 /// The entity whose rows the fixture format keeps under `key`.

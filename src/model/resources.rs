@@ -8,13 +8,7 @@ use serde_json::Value;
 use super::entity::{CREATED_AT, MODIFIED_AT};
 use super::{
     directory::STRINGS, Constraint, Default, Edm, EntityType, Generated, Names, Navigation,
-    Operations, Property, Segment, Update, Writes,
-};
-
-const READ_ONLY: Operations = Operations {
-    create: false,
-    update: Update::None,
-    delete: false,
+    Operations, Property, Segment, Writes,
 };
 
 /// Resources, roles and scopes name their catalog and resource; clients do not see these
@@ -103,16 +97,10 @@ pub static RESOURCE: EntityType = EntityType {
         Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id"),
     ],
     constraints: &[
-        Constraint::Cascade {
-            child: || &ROLE,
-            fk: "resource_id",
-        },
-        Constraint::Cascade {
-            child: || &SCOPE,
-            fk: "resource_id",
-        },
+        Constraint::cascade(|| &ROLE, "resource_id"),
+        Constraint::cascade(|| &SCOPE, "resource_id"),
     ],
-    operations: READ_ONLY,
+    operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     ..EntityType::BASE
 };
@@ -143,7 +131,7 @@ pub static ROLE: EntityType = EntityType {
         DESCRIPTION,
     ],
     navigations: &[TO_RESOURCE],
-    operations: READ_ONLY,
+    operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     default_order: &["origin_id"],
     ..EntityType::BASE
@@ -170,7 +158,7 @@ pub static SCOPE: EntityType = EntityType {
             .read_only(),
     ],
     navigations: &[TO_RESOURCE],
-    operations: READ_ONLY,
+    operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     default_order: &["origin_id"],
     ..EntityType::BASE

@@ -97,13 +97,15 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
             }),
         };
         let mut navigation_item = json!({ "parameters": [id.clone()], "get": get });
-        if navigation.segment == Segment::Contained {
+        if navigation.segment == Segment::Contained && navigation.target().operations.create {
             navigation_item["post"] = json!({
                 "tags": [tag], "summary": format!("Create a {target} in a {name}"),
                 "operationId": format!("{operation_id}.create"),
                 "requestBody": body(&format!("{target}.create")),
                 "responses": responses("201", "Created", Some(&target)),
             });
+        }
+        if navigation.segment == Segment::Contained {
             let key = json!({ "name": "key", "in": "path", "required": true, "schema": { "type": "string" } });
             let contained = navigation.target();
             let mut item = json!({

@@ -7,6 +7,7 @@
 
 mod control;
 mod entities;
+mod lifecycle;
 
 use serde_json::{json, Map, Value};
 
@@ -29,8 +30,11 @@ pub fn document() -> Value {
                 entities::entity_set(entity, version, &mut paths);
             }
         }
+        lifecycle::schemas(version, &mut schemas);
+        lifecycle::paths(version, &mut paths);
     }
     control::emulator_paths(&mut paths);
+    lifecycle::control_paths(&mut paths);
     // The control surface takes the admin token when one is configured, nothing otherwise;
     // health and this document are always open (their own `security: []`).
     for (path, item) in paths.iter_mut() {
@@ -38,7 +42,7 @@ pub fn document() -> Value {
             continue;
         }
         if let Some(operations) = item.as_object_mut() {
-            for operation in operations.values_mut() {
+            for operation in operations.values_mut().filter(|value| value.is_object()) {
                 if operation.get("security").is_none() {
                     operation["security"] = json!([{ "admin": [] }, {}]);
                 }

@@ -37,8 +37,9 @@ impl Repository {
         if let Some(baseline) = self.baseline.as_deref() {
             write(&mut tx, &baseline.0).await?;
         }
+        super::requests::regrant(&mut tx).await?;
         tx.commit().await?;
-        Ok(())
+        self.reset_lifecycle().await
     }
 
     /// Loads a fixture in one transaction; an invalid one changes nothing. References and
@@ -50,7 +51,10 @@ impl Repository {
             clear(&mut tx).await?;
         }
         write(&mut tx, &rows).await?;
+        super::requests::regrant(&mut tx).await?;
         tx.commit().await?;
+        // Seeded requests may be due.
+        self.recompute_due().await?;
         Ok(counts(&rows))
     }
 

@@ -61,6 +61,9 @@ struct Shared {
 #[derive(Default)]
 struct Queue {
     pending: Vec<Pending>,
+    /// The batch a writing task was writing when its runtime stopped under it: those
+    /// rows may have committed, so the next task looks before it writes them again.
+    rescued: Vec<Pending>,
     /// A writing task is running (or about to): creates only queue.
     writing: bool,
 }
@@ -102,10 +105,15 @@ impl Shared {
 }
 
 /// Marks the queue idle if the writing task ends before emptying it (its runtime shut
-/// down under it), and hands what is queued on to the fallback runtime.
+/// down under it), and hands what is queued on to the fallback runtime, with the batch it
+/// was writing: an actix worker stops once its own connections are done, while the
+/// task it runs may be writing the creates of another worker's requests, which are still
+/// waiting for their answers.
 struct Writing {
     shared: Arc<Shared>,
     on_fallback: bool,
+    /// The batch being written; empty once it is answered.
+    batch: Vec<Pending>,
     done: bool,
 }
 
@@ -114,12 +122,17 @@ impl Drop for Writing {
         if self.done {
             return;
         }
+        let in_flight = std::mem::take(&mut self.batch);
+        let mut queue = self.shared.lock();
         if self.on_fallback {
             // Nowhere left to write: the callers get 503.
-            let mut queue = self.shared.lock();
             queue.writing = false;
             queue.pending.clear();
+            queue.rescued.clear();
+            drop(in_flight);
         } else {
+            queue.rescued.extend(in_flight);
+            drop(queue);
             self.shared
                 .fallback
                 .spawn(run(Arc::clone(&self.shared), true));
@@ -133,17 +146,21 @@ fn run(shared: Arc<Shared>, on_fallback: bool) -> impl Future<Output = ()> + Sen
     let writing = Writing {
         shared: Arc::clone(&shared),
         on_fallback,
+        batch: Vec::with_capacity(MAX_BATCH),
         done: false,
     };
     write_until_empty(shared, writing)
 }
 
 async fn write_until_empty(shared: Arc<Shared>, mut writing: Writing) {
-    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
     loop {
-        // Everything queued since the last batch: under load, whatever arrived during the
-        // previous commit; alone, a create is written at once.
-        {
+        let rescued = std::mem::take(&mut shared.lock().rescued);
+        if !rescued.is_empty() {
+            writing.batch = rescued;
+            answer_committed(&shared.writer, &mut writing.batch).await;
+        } else {
+            // Everything queued since the last batch: under load, whatever arrived during
+            // the previous commit; alone, a create is written at once.
             let mut queue = shared.lock();
             if queue.pending.is_empty() {
                 queue.writing = false;
@@ -151,9 +168,9 @@ async fn write_until_empty(shared: Arc<Shared>, mut writing: Writing) {
                 return;
             }
             let take = queue.pending.len().min(MAX_BATCH);
-            batch.extend(queue.pending.drain(..take));
+            writing.batch.extend(queue.pending.drain(..take));
         }
-        write_batch(&shared.writer, &mut batch).await;
+        write_batch(&shared.writer, &mut writing.batch).await;
         // After the answers: the callers of this batch do not wait for it.
         if shared.checkpoints.wal_is_large() {
             match shared.writer.lock().await {
@@ -164,8 +181,30 @@ async fn write_until_empty(shared: Arc<Shared>, mut writing: Writing) {
     }
 }
 
+/// Answers the rescued creates that are stored (their statement ran to its commit after
+/// the task that sent it was dropped); the others stay in `batch`, to be written. A create's
+/// id is new, so a row with it is that create's. The lock is taken after the dropped
+/// statement: the connection runs statements in the order they were sent.
+async fn answer_committed(writer: &Writer, batch: &mut Vec<Pending>) {
+    let Ok(mut connection) = writer.lock().await else {
+        return; // `write_batch` answers them with the same error.
+    };
+    for pending in std::mem::take(batch) {
+        let record = &pending.record;
+        match super::entity::find(&mut connection, record.entity(), record.id()).await {
+            Ok(Some(stored)) => {
+                let _ = pending.reply.send(Ok(stored));
+            }
+            Ok(None) | Err(_) => batch.push(pending),
+        }
+    }
+}
+
 /// Writes the batch and answers (and empties) it.
 async fn write_batch(writer: &Writer, batch: &mut Vec<Pending>) {
+    if batch.is_empty() {
+        return;
+    }
     tracing::debug!(rows = batch.len(), "writing a batch of creates");
     // Rows of one entity share a statement; entities go in the order they arrived.
     let mut entities: Vec<&'static EntityType> = Vec::new();

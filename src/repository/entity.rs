@@ -98,6 +98,30 @@ impl Repository {
         rows::records(entity, &found)
     }
 
+    /// The `select` column of the rows whose `column` is `value`: the ids a function's
+    /// filter names.
+    pub async fn values_where(
+        &self,
+        entity: &'static EntityType,
+        select: &str,
+        column: &str,
+        value: &str,
+    ) -> Result<Vec<String>, Error> {
+        let (Some(_), Some(_)) = (entity.column(select), entity.column(column)) else {
+            return Err(Error::internal(format!(
+                "{} lacks {select} or {column}",
+                entity.name
+            )));
+        };
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT DISTINCT {select} FROM {} WHERE {column} = ?1 AND {select} IS NOT NULL",
+            entity.table
+        ))
+        .bind(values::normalize_id(value))
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// Stores a new entity; referenced entities must exist and names must be free. The
     /// stored row is returned once its transaction has committed.
     #[tracing::instrument(level = "debug", skip_all, fields(entity = record.entity().name))]
@@ -153,27 +177,7 @@ impl Repository {
         }
         check_references(&mut tx, &next).await?;
         check_directory(&mut tx, &next).await?;
-        let assignments: Vec<String> = entity
-            .stored()
-            .filter(|property| property.column != "id" && property.copied.is_none())
-            .map(|property| format!("{} = r.value ->> '{}'", property.column, property.column))
-            .collect();
-        let row = serde_json::to_string(&rows::json_row(&next)).map_err(Error::internal)?;
-        let updated = sqlx::query(&format!(
-            "UPDATE {table} SET {assignments} FROM (SELECT ?1 AS value) AS r WHERE {table}.id = ?2 RETURNING {columns}",
-            table = entity.table,
-            assignments = assignments.join(", "),
-            columns = sql::columns(entity),
-        ))
-        .bind(&row)
-        .bind(next.id())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|error| match error.as_database_error() {
-            Some(e) if e.is_unique_violation() => conflict(entity, &next, false),
-            _ => Error::from(error),
-        })?;
-        let stored = rows::record(entity, &updated)?;
+        let stored = save(&mut tx, &next).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -185,28 +189,35 @@ impl Repository {
         // The usual case first, as one statement: the row exists and nothing keeps it or
         // hangs off it. Only when that deletes nothing are the rules checked one by one,
         // to cascade or to say why not, on the same connection.
-        let deleted = sqlx::query(&sql::cached(entity, "unblocked delete", unblocked_delete))
-            .bind(values::normalize_id(id))
-            .execute(&mut *connection)
-            .await?;
-        if deleted.rows_affected() > 0 {
-            return Ok(());
+        if deletes_in_one_statement(entity) {
+            let deleted = sqlx::query(&sql::cached(entity, "unblocked delete", unblocked_delete))
+                .bind(values::normalize_id(id))
+                .execute(&mut *connection)
+                .await?;
+            if deleted.rows_affected() > 0 {
+                return Ok(());
+            }
         }
         let mut tx = connection.begin().await?;
         let current = find(&mut tx, entity, id)
             .await?
             .ok_or_else(|| not_found(entity, id))?;
         for constraint in entity.constraints {
-            if let Constraint::Protected {
-                column,
-                value,
-                code,
-                message,
-            } = constraint
-            {
-                if current.text(column) == *value {
+            match constraint {
+                Constraint::Protected {
+                    column,
+                    value,
+                    code,
+                    message,
+                } if current.text(column) == *value => {
                     return Err(Error::rule(400, code, *message));
                 }
+                Constraint::Check { refuse } => {
+                    if let Some(error) = refuse(&current) {
+                        return Err(error);
+                    }
+                }
+                _ => {}
             }
         }
         remove(&mut tx, entity, vec![current.id().to_owned()]).await?;
@@ -215,8 +226,20 @@ impl Repository {
     }
 }
 
+/// Whether `unblocked_delete` can decide for this entity: a `Check` is code that needs the
+/// row, so an entity with one always takes the transaction.
+fn deletes_in_one_statement(entity: &EntityType) -> bool {
+    !entity
+        .constraints
+        .iter()
+        .any(|constraint| matches!(constraint, Constraint::Check { .. }))
+}
+
 /// `DELETE` of the row `?1` when no rule stands in the way: not a protected row, and no
-/// row of a restricting or contained set names it.
+/// row of a restricting or contained set names it. Stricter than the rules: a `Restrict`
+/// with `unless`, which some of those rows would not block, and a `Cascade`, whose rows
+/// must go first, both leave the decision to the transaction. The triggers of the table
+/// fire as they do for the transaction's `DELETE`.
 fn unblocked_delete(entity: &EntityType) -> String {
     let mut sql = format!("DELETE FROM {} WHERE id = ?1", entity.table);
     for constraint in entity.constraints {
@@ -237,6 +260,32 @@ fn unblocked_delete(entity: &EntityType) -> String {
     sql
 }
 
+/// Writes a changed record over its stored row; the stored row comes back.
+pub(super) async fn save(tx: &mut SqliteConnection, record: &Record) -> Result<Record, Error> {
+    let entity = record.entity();
+    let assignments: Vec<String> = entity
+        .stored()
+        .filter(|property| property.column != "id" && property.copied.is_none())
+        .map(|property| format!("{} = r.value ->> '{}'", property.column, property.column))
+        .collect();
+    let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
+    let updated = sqlx::query(&format!(
+        "UPDATE {table} SET {assignments} FROM (SELECT ?1 AS value) AS r WHERE {table}.id = ?2 RETURNING {columns}",
+        table = entity.table,
+        assignments = assignments.join(", "),
+        columns = sql::columns(entity),
+    ))
+    .bind(&row)
+    .bind(record.id())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|error| match error.as_database_error() {
+        Some(e) if e.is_unique_violation() => conflict(entity, record, false),
+        _ => Error::from(error),
+    })?;
+    rows::record(entity, &updated)
+}
+
 /// Deletes the rows and what they contain, refusing while rows that restrict it exist.
 pub(super) fn remove<'a>(
     tx: &'a mut SqliteConnection,
@@ -254,16 +303,21 @@ pub(super) fn remove<'a>(
                 Constraint::Restrict {
                     child,
                     fk,
+                    unless,
                     status,
                     code,
                     message,
                 } => {
+                    let except = unless.map_or(String::new(), |(column, _)| {
+                        format!(" AND {column} IS NOT ?2")
+                    });
                     let holding: i64 = sqlx::query_scalar(&format!(
-                        "SELECT count(*) FROM {} WHERE {}",
+                        "SELECT count(*) FROM {} WHERE {}{except}",
                         child().table,
                         among(fk)
                     ))
                     .bind(&json)
+                    .bind(unless.map(|(_, value)| value))
                     .fetch_one(&mut *tx)
                     .await?;
                     if holding > 0 {

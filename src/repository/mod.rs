@@ -14,8 +14,12 @@
 mod admin;
 mod batch_insert;
 mod checkpoint;
+mod decisions;
+mod delivery;
 mod directory;
 mod entity;
+mod lifecycle;
+mod requests;
 mod resources;
 mod rows;
 mod sql;
@@ -32,9 +36,11 @@ pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::batch_insert::CreateQueue;
 use self::checkpoint::Checkpoints;
 pub use self::directory::Relation;
+use self::lifecycle::Lifecycle;
+pub use self::requests::Who;
 pub use self::sql::ListQuery;
 use self::writer::Writer;
-use crate::configuration::{ConfigurationError, DatabaseSettings};
+use crate::configuration::{ConfigurationError, DatabaseSettings, LifecycleSettings};
 use crate::Error;
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
@@ -45,6 +51,7 @@ pub struct Repository {
     writer: Arc<Writer>,
     reader: SqlitePool,
     creates: CreateQueue,
+    lifecycle: Arc<Lifecycle>,
     /// The `--seed` fixture, which `reset` restores along with the built-in rows.
     baseline: Option<Arc<Baseline>>,
     /// Whether this open created the database (no migration had run before).
@@ -108,6 +115,14 @@ impl Repository {
             .test_before_acquire(false)
             // Opened on first use, which keeps start-up fast.
             .connect_lazy_with(options.pragma("query_only", "ON"));
+        let offset_ms: i64 =
+            sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
+                .fetch_one(&mut writer)
+                .await
+                .map_err(|source| OpenError::Open {
+                    url: url.clone(),
+                    source,
+                })?;
         let writer = Arc::new(Writer::new(writer));
         let checkpoints = Checkpoints::start(reader.clone());
         let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
@@ -115,6 +130,7 @@ impl Repository {
             writer,
             reader,
             creates,
+            lifecycle: Arc::new(Lifecycle::new(LifecycleSettings::IMMEDIATE, offset_ms)),
             baseline: None,
             created,
         })
@@ -123,6 +139,12 @@ impl Repository {
     /// True when this open made a new database: the moment a `--seed` fixture applies.
     pub fn created(&self) -> bool {
         self.created
+    }
+
+    /// How fast requests move (`[lifecycle]`), and what reset returns to.
+    pub fn with_lifecycle(mut self, settings: LifecycleSettings) -> Self {
+        self.lifecycle = Arc::new(Lifecycle::new(settings, self.lifecycle.offset_ms()));
+        self
     }
 
     /// Makes `reset` restore `fixture` (the `--seed` file) besides the built-in rows.

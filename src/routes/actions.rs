@@ -1,13 +1,14 @@
 //! Creates that are an entity's own code, not the generic insert: a resource request
 //! (carried out at once) and a role scope (resolved from what the client names).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::set::{Key, NavigationRoute, Set};
 use crate::auth::Caller;
 use crate::graph::wire::{decode, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::resource_request::{Described, RESOURCE_REQUEST};
 use crate::model::role_scope::{named, ROLE_SCOPE};
 use crate::model::{Mode, Record};
@@ -20,8 +21,12 @@ pub async fn create(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
+    req: HttpRequest,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
+    if std::ptr::eq(set.entity, &ASSIGNMENT_REQUEST) {
+        return super::lifecycle::create_request(set, caller, root, body, req, repository).await;
+    }
     if !std::ptr::eq(set.entity, &RESOURCE_REQUEST) {
         return Err(Error::MethodNotAllowed);
     }

@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::graph::wire::{decode, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::{Mode, Record};
-use crate::odata::ODataQuery;
+use crate::odata::{Filter, ODataQuery};
 use crate::repository::Repository;
 use crate::Error;
 
@@ -23,8 +23,26 @@ pub async fn list(
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
+    list_where(set, root, query, repository, None).await
+}
+
+/// A listing of the set narrowed by `only` besides the client's `$filter`: what a
+/// function such as `filterByCurrentUser` returns.
+pub async fn list_where(
+    set: Set,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+    only: Option<Filter>,
+) -> Result<HttpResponse, Error> {
     let scope = set.scope();
-    let options = query.list_options(scope)?;
+    let mut options = query.list_options(scope)?;
+    if let Some(only) = only {
+        options.filter = Some(match options.filter.take() {
+            Some(asked) => Filter::And(Box::new(only), Box::new(asked)),
+            None => only,
+        });
+    }
     let page = listing::page(&repository, set.entity, &options, None).await?;
     let next_link = page.next_link(&query, &root);
     let value = shape(&repository, scope, page.rows, &options.selection).await?;

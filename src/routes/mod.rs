@@ -6,9 +6,11 @@
 mod actions;
 mod admin;
 pub mod batch;
+mod control;
 mod directory;
 mod entity_set;
 mod health;
+pub mod lifecycle;
 mod listing;
 mod navigation;
 mod set;
@@ -40,6 +42,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 endpoint("/requests")
                     .get(admin::requests)
                     .delete(admin::clear_requests),
+            )
+            .service(
+                endpoint("/clock")
+                    .get(control::clock)
+                    .put(control::set_clock),
+            )
+            .service(endpoint("/clock/advance").post(control::advance_clock))
+            .service(
+                endpoint("/lifecycle")
+                    .get(control::lifecycle)
+                    .put(control::set_lifecycle),
+            )
+            .service(endpoint("/assignmentRequests/{id}/advance").post(control::advance_request))
+            .service(
+                endpoint("/assignmentRequests/{id}/failDelivery").post(control::fail_delivery),
             ),
     );
     for version in Version::ALL {
@@ -73,7 +90,15 @@ fn mount(
     let mut segments: Vec<&'static str> = Vec::new();
     for entity in entities {
         if entity.root == prefix {
-            if let Some(name) = entity.set(version) {
+            if std::ptr::eq(*entity, &model::subject::SUBJECT) {
+                cfg.service(
+                    endpoint(r"/{call:subjects(\(|%28).*}").get(lifecycle::subject_by_object_id),
+                );
+            }
+            for name in [entity.set(version), entity.aliases.get(version)]
+                .into_iter()
+                .flatten()
+            {
                 cfg.service(set_scope(entity, version, name));
             }
             continue;
@@ -138,11 +163,12 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
     if std::ptr::eq(entity, &model::directory::GROUP) {
         by_id = directory::relations(by_id);
     }
-    web::scope(&format!("/{name}"))
+    by_id = lifecycle::actions(entity, by_id);
+    let scope = web::scope(&format!("/{name}"))
         .app_data(set)
         .service(collection)
-        .service(endpoint("/$count").get(entity_set::count))
-        .service(by_id)
+        .service(endpoint("/$count").get(entity_set::count));
+    lifecycle::functions(entity, scope).service(by_id)
 }
 
 fn navigation_scope(
@@ -162,7 +188,7 @@ fn navigation_scope(
     let contained = navigation.segment == Segment::Contained;
     let target = route.target();
     let mut collection = endpoint("").get(navigation::list_related);
-    if contained {
+    if contained && target.entity.operations.create {
         collection = match target.entity.writes {
             Writes::Custom => collection.post(actions::create_related),
             _ => collection.post(navigation::create_related),
@@ -170,7 +196,10 @@ fn navigation_scope(
     }
     let mut item = endpoint("").get(navigation::get_item);
     if contained && target.entity.operations.update != Update::None {
-        item = item.patch(navigation::update_item);
+        item = match lifecycle::decides(&route) {
+            true => item.patch(lifecycle::decide),
+            false => item.patch(navigation::update_item),
+        };
     }
     if contained && target.entity.operations.delete {
         item = item.delete(navigation::delete_item);

@@ -9,7 +9,7 @@ use crate::directory::{create_group, create_service_principal, create_user};
 use crate::helpers::*;
 
 /// A query string, percent-encoded.
-fn q(path: &str, query: &str) -> String {
+pub fn q(path: &str, query: &str) -> String {
     let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
     format!("{path}?{}", encoded.replace("%3D", "=").replace("%26", "&"))
 }
@@ -31,7 +31,7 @@ async fn five_times(app: &TestApp, path: &str, holds: impl Fn(&Value) -> bool) -
     last
 }
 
-async fn new_catalog(app: &TestApp, name: &str) -> String {
+pub async fn new_catalog(app: &TestApp, name: &str) -> String {
     let created = app
         .post(
             &format!("{BETA}/accessPackageCatalogs"),
@@ -471,84 +471,50 @@ async fn applications_bring_their_app_roles_and_bad_requests_are_refused_as_grap
 }
 
 #[actix_web::test]
-async fn terraform_3_catalog_role_assignments_and_the_built_in_roles() {
+async fn an_emptied_catalog_is_deleted_with_its_request_history_and_role_assignments() {
     let app = spawn_app().await;
-    let root = "/beta/roleManagement/entitlementManagement";
-    let owner = app
-        .get(&q(
-            &format!("{root}/roleDefinitions"),
-            "$filter=displayName eq 'Catalog owner'",
-        ))
+    let group = create_group(&app, "history").await;
+    let user = create_user(&app, "history owner").await;
+    let catalog = new_catalog(&app, "Short-lived").await;
+    let requests = format!("{BETA}/accessPackageResourceRequests");
+    for kind in ["AdminAdd", "AdminRemove"] {
+        let response = app
+            .post(
+                &requests,
+                &terraform_resource_request(&catalog, &group, "AadGroup", kind),
+            )
+            .await;
+        assert_eq!(response.status.as_u16(), 201, "{kind}");
+    }
+    let assignments = "/v1.0/roleManagement/entitlementManagement/roleAssignments";
+    let assigned = app
+        .post(
+            assignments,
+            &json!({"appScopeId": format!("/AccessPackageCatalog/{catalog}"),
+                "directoryScopeId": "/", "principalId": user,
+                "roleDefinitionId": "44272f93-9762-48e8-af59-1b5351b1d6b3"}),
+        )
         .await
         .json();
-    assert_eq!(owner["value"].as_array().map(Vec::len), Some(1));
-    let role = owner["value"][0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(role, "ae79f266-94d4-4dab-b730-feca7e132178");
-    assert_eq!(
-        app.get(&format!("{root}/roleDefinitions/{role}"))
-            .await
-            .json()["templateId"],
-        role.as_str()
-    );
-    let all = app
-        .get("/v1.0/roleManagement/entitlementManagement/roleDefinitions")
-        .await
-        .json();
-    assert_eq!(all["value"].as_array().map(Vec::len), Some(5));
 
-    let user = create_user(&app, "owner").await;
-    let catalog = new_catalog(&app, "owned").await;
-    let assignments = format!("{root}/roleAssignments");
-    let body = json!({"appScopeId": format!("/AccessPackageCatalog/{catalog}"), "directoryScopeId": "/",
-        "principalId": user, "roleDefinitionId": role});
-    let created = app.post(&assignments, &body).await;
+    let deleted = app
+        .delete(&format!("{BETA}/accessPackageCatalogs/{catalog}"))
+        .await;
     assert_eq!(
-        created.status.as_u16(),
-        201,
+        deleted.status.as_u16(),
+        204,
         "{}",
-        String::from_utf8_lossy(&created.body)
+        String::from_utf8_lossy(&deleted.body)
     );
-    let id = created.json()["id"].as_str().unwrap().to_owned();
-    let read = app.get(&format!("{assignments}/{id}")).await.json();
-    assert_eq!(
-        read["appScopeId"],
-        format!("/AccessPackageCatalog/{catalog}")
-    );
-    assert_eq!(read["principalId"], user.as_str());
-    // Microsoft365DSC's lookup, in its spelling.
-    let found = app
-        .get(&q(
-            &assignments,
-            &format!("$filter=PrincipalId eq '{user}' and RoleDefinitionId eq '{role}'"),
-        ))
+    let left = app
+        .get(&q(&requests, &format!("$filter=catalogId eq '{catalog}'")))
         .await
         .json();
-    assert_eq!(found["value"].as_array().map(Vec::len), Some(1));
-
-    let mut unknown = body.clone();
-    unknown["principalId"] = json!("99999999-9999-9999-9999-999999999999");
-    app.post(&assignments, &unknown)
-        .await
-        .assert_graph_error(404, "ResourceNotFound");
-    let mut bad_scope = body.clone();
-    bad_scope["appScopeId"] = json!("/");
-    app.post(&assignments, &bad_scope)
-        .await
-        .assert_graph_error(400, "InvalidModel");
-    let mut no_catalog = body;
-    no_catalog["appScopeId"] = json!("/AccessPackageCatalog/99999999-9999-9999-9999-999999999999");
-    app.post(&assignments, &no_catalog)
-        .await
-        .assert_graph_error(404, "ResourceNotFound");
-
-    assert_eq!(
-        app.delete(&format!("{assignments}/{id}"))
-            .await
-            .status
-            .as_u16(),
-        204
-    );
-    app.get(&format!("{assignments}/{id}"))
-        .await
-        .assert_graph_error(404, "ResourceNotFound");
+    assert_eq!(left["value"], json!([]));
+    app.get(&format!(
+        "{assignments}/{}",
+        assigned["id"].as_str().unwrap()
+    ))
+    .await
+    .assert_graph_error(404, "ResourceNotFound");
 }

@@ -128,6 +128,39 @@ async fn every_declaration_matches_the_migrated_schema() {
                 }
             }
         }
+        // A delete of this entity must know every row that points at it: a foreign key
+        // with no Restrict or Cascade (and no ON DELETE) would surface as a 500.
+        for other in registry::ENTITY_TYPES {
+            let keys: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT \"from\", \"table\", on_delete FROM pragma_foreign_key_list(?1)",
+            )
+            .bind(other.table)
+            .fetch_all(&mut connection)
+            .await
+            .expect("foreign keys");
+            for (fk, parent, on_delete) in keys {
+                if parent != entity.table || on_delete != "NO ACTION" {
+                    continue;
+                }
+                let handled = entity
+                    .constraints
+                    .iter()
+                    .any(|constraint| match constraint {
+                        Constraint::Restrict { child, fk: c, .. }
+                        | Constraint::Cascade { child, fk: c } => {
+                            child().table == other.table && *c == fk
+                        }
+                        _ => false,
+                    });
+                assert!(
+                    handled || !entity.operations.delete,
+                    "{}.{fk} points at {} but a delete of {} neither restricts nor cascades it",
+                    other.table,
+                    entity.table,
+                    entity.name
+                );
+            }
+        }
         let unique = unique_indexes(&mut connection, entity.table).await;
         for constraint in entity.constraints {
             match constraint {
@@ -148,6 +181,7 @@ async fn every_declaration_matches_the_migrated_schema() {
                         child().name
                     )
                 }
+                Constraint::Check { .. } => {}
                 Constraint::Protected { column, .. } => {
                     assert!(
                         entity.column(column).is_some(),

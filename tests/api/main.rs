@@ -1,7 +1,9 @@
 //! HTTP tests: one binary, one module per subject, all sharing `helpers::spawn_app`.
 
 mod admin;
+mod approvals;
 mod assignment_policies;
+mod assignments;
 mod authorization;
 mod batch;
 mod catalog_resources;
@@ -21,13 +23,18 @@ mod get_access_package;
 mod helpers;
 mod hostile_filters;
 mod hostile_requests;
+mod https;
 mod journal;
+mod lifecycle;
 mod openapi;
 mod persistence;
 mod query;
 mod query_plans;
 mod real_clients;
+mod role_management;
 mod seed_export;
 mod shutdown;
+mod signin;
+mod signin_errors;
 mod tls;
 mod update_delete;

@@ -4,59 +4,8 @@
 //! The client is rustls verifying against the certificate file alone (as a user trusting it
 //! with SSL_CERT_FILE would), speaking HTTP/1.1 over a blocking socket on a blocking thread.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::sync::Arc;
-
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
-
 use crate::helpers::*;
-
-/// Sends `request` over TLS to `address` (`https://host:port`), verifying the server as
-/// `server_name` against `trusted`; returns the whole response text, or the TLS error.
-async fn https_exchange(
-    address: &str,
-    server_name: &str,
-    trusted: &Path,
-    request: String,
-) -> Result<String, String> {
-    let socket = address
-        .strip_prefix("https://")
-        .expect("an https address")
-        .to_owned();
-    let server_name = ServerName::try_from(server_name.to_owned()).expect("a server name");
-    let mut roots = rustls::RootCertStore::empty();
-    for certificate in CertificateDer::pem_file_iter(trusted).expect("a PEM file") {
-        roots.add(certificate.expect("a certificate")).unwrap();
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    actix_web::rt::task::spawn_blocking(move || {
-        let connection = rustls::ClientConnection::new(Arc::new(config), server_name).unwrap();
-        let mut stream = rustls::StreamOwned::new(connection, TcpStream::connect(socket).unwrap());
-        stream
-            .write_all(request.as_bytes())
-            .map_err(|e| e.to_string())?;
-        let mut response = Vec::new();
-        match stream.read_to_end(&mut response) {
-            Ok(_) => {}
-            // A peer closing without close_notify after `Connection: close` is not a failure
-            // of what was received.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => {}
-            Err(e) => return Err(e.to_string()),
-        }
-        Ok(String::from_utf8_lossy(&response).into_owned())
-    })
-    .await
-    .unwrap()
-}
+use crate::https::https_exchange;
 
 fn get(path: &str, host: &str) -> String {
     format!(

@@ -25,11 +25,12 @@ mod subjects;
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, catalog, Bind, Default, Edm, EntityType, Names, Navigation, Operations,
-    PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
+    access_package, assignment, assignment_request, catalog, Bind, Constraint, Default, Edm,
+    EntityType, Names, Navigation, Operations, PerVersion, Property, Record, Reference, Segment,
+    Update, Version, Writes,
 };
 
-pub use requestors::ALLOWED_TARGET_SCOPE;
+pub use requestors::{expiration, ALLOWED_TARGET_SCOPE};
 
 pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     name: "accessPackageAssignmentPolicy",
@@ -136,7 +137,20 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         )
         .segment(Segment::Read),
     ],
-    constraints: &[],
+    constraints: &[
+        assignment::held_by_assignments(
+            "assignment_policy_id",
+            "InvalidDeletePolicyHasAssignments",
+            |n| {
+                format!("The policy can not be deleted because {n} active assignment(s) were made through it; remove them with adminRemove requests first.")
+            },
+        ),
+        Constraint::cascade(
+            || &assignment_request::ASSIGNMENT_REQUEST,
+            "assignment_policy_id",
+        ),
+        Constraint::cascade(|| &assignment::ASSIGNMENT, "assignment_policy_id"),
+    ],
     builtins: &[],
     default_order: CREATION_ORDER,
     references: Some(references),

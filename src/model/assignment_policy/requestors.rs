@@ -271,7 +271,8 @@ pub static EXPIRATION: Derived = Derived {
     schema: |_| object([("type", Value::from("object"))]),
 };
 
-fn expiration(record: &Record) -> Value {
+/// v1.0's `expiration` of a stored policy: its end, else its duration, else the type stored.
+pub fn expiration(record: &Record) -> Value {
     let end = record.get("expiration_date_time");
     let duration = record.get("expiration_duration");
     let kind = match (end.is_null(), duration.is_null()) {

@@ -1,0 +1,388 @@
+//! The request lifecycle carried out (`model::lifecycle` decides, this writes): each move
+//! of a request is one transaction with its effect on the assignment, and the triggers of
+//! the assignments migration change group membership in the same statement.
+//!
+//! Nothing moves in the background. Every request first lets the lifecycle catch up with
+//! the emulator clock (`settle`): whatever came due since is carried out, oldest first, in
+//! one transaction, before the request is served. So what a client reads is always where
+//! the pace and the clock say the request is, and no test has to wait for a timer. Until
+//! something is due, that check is two atomic loads.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::RwLock;
+
+use serde_json::Value;
+use sqlx::SqliteConnection;
+use time::{Duration, OffsetDateTime};
+
+use super::delivery::{
+    close_stage, deliver, end_assignment, open_stage, set_assignment, start_delivery,
+};
+use super::entity::{find, save};
+use super::Repository;
+use crate::configuration::{LifecycleSettings, Pace};
+use crate::model::assignment::{starts_at, ASSIGNMENT};
+use crate::model::assignment_policy::ASSIGNMENT_POLICY;
+use crate::model::assignment_request::ASSIGNMENT_REQUEST;
+use crate::model::json::duration_seconds;
+use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
+use crate::model::values::{format_instant, parse_instant};
+use crate::model::{approval, Record};
+use crate::Error;
+
+/// Nothing is due.
+const NEVER: i64 = i64::MAX;
+/// Requests moved per statement, and rounds per settle (a request needs at most three).
+const DUE_PER_ROUND: i64 = 512;
+const MAX_ROUNDS: usize = 64;
+
+/// The emulator clock, the pace, and when the next move is due.
+pub struct Lifecycle {
+    /// The clock's distance from real time.
+    offset_ms: AtomicI64,
+    configured: LifecycleSettings,
+    settings: RwLock<LifecycleSettings>,
+    /// A lower bound of the next due time (ms on the emulator clock).
+    earliest_ms: AtomicI64,
+    /// Set by whoever adds a due time, so a settle that was computing `earliest_ms`
+    /// meanwhile computes it again rather than overwrite the newer bound.
+    dirty: AtomicBool,
+    settling: tokio::sync::Mutex<()>,
+}
+
+fn millis(instant: OffsetDateTime) -> i64 {
+    i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(NEVER)
+}
+
+fn millis_of(text: &str) -> Option<i64> {
+    parse_instant(text).ok().map(millis)
+}
+
+impl Lifecycle {
+    pub fn new(settings: LifecycleSettings, offset_ms: i64) -> Self {
+        Self {
+            offset_ms: AtomicI64::new(offset_ms),
+            configured: settings,
+            settings: RwLock::new(settings),
+            // Unknown until the first settle looks.
+            earliest_ms: AtomicI64::new(i64::MIN),
+            dirty: AtomicBool::new(false),
+            settling: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Now on the emulator clock.
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+    }
+
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::SeqCst)
+    }
+
+    pub fn settings(&self) -> LifecycleSettings {
+        *self
+            .settings
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_settings(&self, settings: LifecycleSettings) {
+        *self
+            .settings
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+    }
+
+    /// A move is due at `at` (stored form).
+    fn note_due(&self, at: &Value) {
+        if let Some(ms) = at.as_str().and_then(millis_of) {
+            self.dirty.store(true, Ordering::SeqCst);
+            self.earliest_ms.fetch_min(ms, Ordering::SeqCst);
+        }
+    }
+
+    fn is_due(&self) -> bool {
+        self.earliest_ms.load(Ordering::SeqCst) <= millis(self.now())
+    }
+
+    /// When a request that entered `state` at `at` moves on without anyone deciding:
+    /// automatic states by the pace, a scheduled one at its start, an approval stage when
+    /// its time for a decision runs out.
+    fn next_step(
+        &self,
+        state: State,
+        at: OffsetDateTime,
+        request: &Record,
+        stage: Option<&Value>,
+    ) -> Option<OffsetDateTime> {
+        let settings = self.settings();
+        let dwell =
+            |ms: u64| at + Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX / 4));
+        match state {
+            State::Submitted | State::Delivering => match settings.pace {
+                Pace::Immediate => Some(at),
+                Pace::Dwell if state == State::Submitted => {
+                    Some(dwell(settings.dwell_ms.submitted))
+                }
+                Pace::Dwell => Some(dwell(settings.dwell_ms.delivering)),
+                Pace::Manual => None,
+            },
+            State::Scheduled => starts_at(request.get("schedule")).or(Some(at)),
+            State::PendingApproval => stage
+                .and_then(|stage| stage["durationBeforeAutomaticDenial"].as_str())
+                .and_then(duration_seconds)
+                .map(|seconds| at + Duration::seconds(seconds)),
+            _ => None,
+        }
+    }
+}
+
+/// What a request's moves depend on, from it and its policy.
+pub(super) fn facts(request: &Record, policy: &Record) -> Facts {
+    let request_type = request.text("request_type");
+    Facts {
+        kind: Kind::of(request_type).unwrap_or(Kind::Add),
+        stages: approval::stages_for(policy, request_type).len(),
+        starts_at: starts_at(request.get("schedule")),
+        fail_delivery: request.get("fail_delivery").as_bool() == Some(true)
+            || request.get("fail_delivery").as_i64() == Some(1),
+    }
+}
+
+impl Repository {
+    /// Carries out every move that has come due on the emulator clock.
+    pub async fn settle(&self) -> Result<(), Error> {
+        let life = &self.lifecycle;
+        if !life.is_due() {
+            return Ok(());
+        }
+        let _turn = life.settling.lock().await;
+        if !life.is_due() {
+            return Ok(());
+        }
+        let now = life.now();
+        let stamp = format_instant(now);
+        let mut tx = self.writer.begin().await?;
+        for _ in 0..MAX_ROUNDS {
+            let due: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
+            )
+            .bind(&stamp)
+            .bind(DUE_PER_ROUND)
+            .fetch_all(&mut *tx)
+            .await?;
+            let ending: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM assignments WHERE ends_at <= ?1 AND state <> 'expired' ORDER BY ends_at, id LIMIT ?2",
+            )
+            .bind(&stamp)
+            .bind(DUE_PER_ROUND)
+            .fetch_all(&mut *tx)
+            .await?;
+            if due.is_empty() && ending.is_empty() {
+                break;
+            }
+            for id in due {
+                if let Some(request) = find(&mut tx, &ASSIGNMENT_REQUEST, &id).await? {
+                    self.move_by_itself(&mut tx, request, now).await?;
+                }
+            }
+            for id in ending {
+                if let Some(assignment) = find(&mut tx, &ASSIGNMENT, &id).await? {
+                    end_assignment(&mut tx, assignment, now, true).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        self.recompute_due().await
+    }
+
+    /// The lower bound of the next due time, from the database; redone while someone adds
+    /// a due time meanwhile.
+    pub(super) async fn recompute_due(&self) -> Result<(), Error> {
+        loop {
+            self.lifecycle.dirty.store(false, Ordering::SeqCst);
+            let next: Option<String> = sqlx::query_scalar(
+                "SELECT min(t) FROM (SELECT min(next_step_at) AS t FROM assignment_requests
+                 UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired')",
+            )
+            .fetch_one(&mut *self.writer.lock().await?)
+            .await?;
+            let ms = next.as_deref().and_then(millis_of).unwrap_or(NEVER);
+            self.lifecycle.earliest_ms.store(ms, Ordering::SeqCst);
+            if !self.lifecycle.dirty.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A due request moves on: its automatic step, its start, or its approval times out.
+    async fn move_by_itself(
+        &self,
+        tx: &mut SqliteConnection,
+        request: Record,
+        now: OffsetDateTime,
+    ) -> Result<Record, Error> {
+        let policy = self.policy_of(tx, &request).await?;
+        let state = State::parse(request.text("state")).unwrap_or(State::Submitted);
+        let step = match state {
+            State::PendingApproval => {
+                close_stage(tx, &request, "Expired", None, now).await?;
+                lifecycle::time_out(state)
+            }
+            _ => lifecycle::advance(state, &facts(&request, &policy), now),
+        };
+        match step {
+            Ok(step) => self.apply(tx, request, &policy, step, now).await,
+            // Nothing to do after all: it waits from now on.
+            Err(_) => {
+                let mut request = request;
+                request.set("next_step_at", Value::Null);
+                save(tx, &request).await
+            }
+        }
+    }
+
+    pub(super) async fn policy_of(
+        &self,
+        tx: &mut SqliteConnection,
+        request: &Record,
+    ) -> Result<Record, Error> {
+        find(tx, &ASSIGNMENT_POLICY, request.text("assignment_policy_id"))
+            .await?
+            .ok_or_else(|| Error::internal("a request's policy is gone"))
+    }
+
+    /// Carries out a move and its effect; the request as stored after it.
+    pub(super) async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        mut request: Record,
+        policy: &Record,
+        step: Move,
+        now: OffsetDateTime,
+    ) -> Result<Record, Error> {
+        let kind = Kind::of(request.text("request_type")).unwrap_or(Kind::Add);
+        // A delivery failed on demand fails once: the retry goes through.
+        if request.text("state") == State::DeliveryFailed.stored() {
+            request.set("fail_delivery", Value::Bool(false));
+        }
+        let mut stage = None;
+        match step.effect {
+            Effect::None => {}
+            Effect::OpenApproval => stage = Some(open_stage(tx, &mut request, policy, now).await?),
+            Effect::StartDelivery => start_delivery(tx, &mut request, kind, now).await?,
+            Effect::Deliver => deliver(tx, &request, policy, kind, now).await?,
+            Effect::FailDelivery => {
+                if kind == Kind::Add {
+                    set_assignment(tx, &request, AssignmentState::DeliveryFailed).await?;
+                }
+            }
+        }
+        let stamp = format_instant(now);
+        request.set("state", Value::from(step.to.stored()));
+        request.set("status", Value::from(step.to.status()));
+        request.set("state_changed_at", Value::from(stamp.as_str()));
+        let next = self
+            .lifecycle
+            .next_step(step.to, now, &request, stage.as_ref())
+            .map(format_instant);
+        request.set("next_step_at", next.map_or(Value::Null, Value::from));
+        if step.to.is_final() {
+            request.set("completed_date_time", Value::from(stamp));
+        }
+        let stored = save(tx, &request).await?;
+        self.lifecycle.note_due(stored.get("next_step_at"));
+        Ok(stored)
+    }
+
+    /// When a request entering `state` at `at` moves on (stored form, or null).
+    pub(super) fn lifecycle_next(
+        &self,
+        state: State,
+        at: OffsetDateTime,
+        request: &Record,
+    ) -> Value {
+        self.lifecycle
+            .next_step(state, at, request, None)
+            .map_or(Value::Null, |next| Value::from(format_instant(next)))
+    }
+
+    pub(super) fn note_due(&self, at: &Value) {
+        self.lifecycle.note_due(at);
+    }
+
+    /// The emulator clock: now, and its distance from real time.
+    pub fn clock(&self) -> (OffsetDateTime, i64) {
+        (self.lifecycle.now(), self.lifecycle.offset_ms())
+    }
+
+    /// Moves the emulator clock to `to` (never back), then carries out what came due.
+    pub async fn move_clock(&self, to: OffsetDateTime) -> Result<(), Error> {
+        let now = self.lifecycle.now();
+        if to < now {
+            return Err(Error::rule(
+                400,
+                "InvalidRequest",
+                format!(
+                    "The emulator clock only moves forward: it is {} already.",
+                    format_instant(now)
+                ),
+            ));
+        }
+        let offset = self.lifecycle.offset_ms() + millis(to) - millis(now);
+        self.set_offset(offset).await?;
+        self.settle().await
+    }
+
+    pub(super) async fn set_offset(&self, offset_ms: i64) -> Result<(), Error> {
+        let _turn = self.lifecycle.settling.lock().await;
+        sqlx::query("UPDATE emulator_clock SET offset_ms = ?1 WHERE id = 1")
+            .bind(offset_ms)
+            .execute(&mut *self.writer.lock().await?)
+            .await?;
+        self.lifecycle.offset_ms.store(offset_ms, Ordering::SeqCst);
+        // What came due by the jump is found by the next settle.
+        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn pace(&self) -> LifecycleSettings {
+        self.lifecycle.settings()
+    }
+
+    /// A new pace: requests waiting in an automatic state are rescheduled by it.
+    pub async fn set_pace(&self, settings: LifecycleSettings) -> Result<(), Error> {
+        let _turn = self.lifecycle.settling.lock().await;
+        self.lifecycle.set_settings(settings);
+        let mut tx = self.writer.begin().await?;
+        let waiting: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM assignment_requests WHERE state IN ('submitted', 'delivering')",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in waiting {
+            let Some(mut request) = find(&mut tx, &ASSIGNMENT_REQUEST, &id).await? else {
+                continue;
+            };
+            let state = State::parse(request.text("state")).unwrap_or(State::Submitted);
+            let entered = parse_instant(request.text("state_changed_at"))
+                .unwrap_or_else(|_| self.lifecycle.now());
+            let next = self.lifecycle.next_step(state, entered, &request, None);
+            request.set(
+                "next_step_at",
+                next.map(format_instant).map_or(Value::Null, Value::from),
+            );
+            save(&mut tx, &request).await?;
+        }
+        tx.commit().await?;
+        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Reset: the configured pace and real time again.
+    pub(super) async fn reset_lifecycle(&self) -> Result<(), Error> {
+        self.lifecycle.set_settings(self.lifecycle.configured);
+        self.set_offset(0).await
+    }
+}

@@ -1,0 +1,414 @@
+//! Assignment requests made, and the subjects they name. A new request is checked against
+//! its package, policy and target on a reader, then queued with the other creates (one
+//! group commit for concurrent suites); everything after it is a lifecycle move, one
+//! transaction each (`decisions`, `lifecycle`).
+
+use serde_json::Value;
+use sqlx::SqliteConnection;
+
+use super::entity::find;
+use super::Repository;
+use crate::model::assignment::ASSIGNMENT;
+use crate::model::assignment_policy::ASSIGNMENT_POLICY;
+use crate::model::assignment_request::{admits, unanswered, Asked};
+use crate::model::directory::{PRINCIPALS, USER};
+use crate::model::lifecycle::{Kind, State};
+use crate::model::subject::SUBJECT;
+use crate::model::values::{format_instant, normalize_id};
+use crate::model::{access_package, Changes, Record};
+use crate::Error;
+
+/// Who is calling, as far as requests care: the recorded actor, and the directory object
+/// the token names (`oid`), if it names one.
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    pub actor: String,
+    pub object_id: Option<String>,
+}
+
+/// The one message the service gives when no policy admits a request.
+fn no_valid_policy() -> Error {
+    Error::rule(
+        400,
+        "InvalidRequest",
+        "No valid policy was found in the request.",
+    )
+}
+
+impl Repository {
+    /// The directory user a caller is: the token's `oid`, else the user whose sign-in
+    /// name is the caller's.
+    pub(super) async fn caller_user(
+        &self,
+        connection: &mut SqliteConnection,
+        who: &Who,
+    ) -> Result<Option<Record>, Error> {
+        if let Some(id) = &who.object_id {
+            if let Some(user) = find(connection, &USER, id).await? {
+                return Ok(Some(user));
+            }
+        }
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE user_principal_name = ?1 COLLATE NOCASE",
+        )
+        .bind(&who.actor)
+        .fetch_optional(&mut *connection)
+        .await?;
+        match id {
+            Some(id) => find(connection, &USER, &id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The subject of a directory object, made the first time it is named.
+    async fn subject_for(&self, object: &Record) -> Result<Record, Error> {
+        let mut connection = self.reader.acquire().await?;
+        if let Some(subject) = subject_of(&mut connection, object.id()).await? {
+            return Ok(subject);
+        }
+        drop(connection);
+        let mut subject = Record::create(&SUBJECT, Changes::default(), "");
+        let is_user = std::ptr::eq(object.entity(), &USER);
+        subject.set("object_id", Value::from(object.id()));
+        subject.set("display_name", object.get("display_name").clone());
+        subject.set(
+            "subject_type",
+            Value::from(if is_user { "user" } else { "servicePrincipal" }),
+        );
+        if is_user {
+            subject.set("email", object.get("mail").clone());
+            subject.set("principal_name", object.get("user_principal_name").clone());
+        }
+        // Two requests naming a new subject at once: the second finds the first's.
+        match self.creates.create(subject).await {
+            Ok(stored) => Ok(stored),
+            Err(_) => {
+                let mut connection = self.reader.acquire().await?;
+                subject_of(&mut connection, object.id())
+                    .await?
+                    .ok_or_else(|| Error::internal("a subject could not be made"))
+            }
+        }
+    }
+
+    /// The subject whose `objectId` is `object_id`: `subjects(objectId='…')`.
+    pub async fn subject_by_object_id(&self, object_id: &str) -> Result<Record, Error> {
+        let mut connection = self.reader.acquire().await?;
+        subject_of(&mut connection, object_id)
+            .await?
+            .ok_or(Error::ResourceNotFound)
+    }
+
+    /// Checks a new request against its package, policy and target, and stores it
+    /// `submitted`. `asked` is what its `assignment` object names.
+    pub async fn create_request(
+        &self,
+        mut request: Record,
+        asked: Asked,
+        who: &Who,
+        fail_delivery: bool,
+    ) -> Result<Record, Error> {
+        let request_type = request.text("request_type").to_owned();
+        let kind = Kind::of(&request_type).ok_or_else(|| {
+            Error::invalid_value(
+                "requestType",
+                format!("A client can not make a '{request_type}' request: send adminAdd, adminUpdate, adminRemove, userAdd, userUpdate or userRemove."),
+            )
+        })?;
+        let self_service = Kind::is_self_service(&request_type);
+        let mut connection = self.reader.acquire().await?;
+        let caller = self.caller_user(&mut connection, who).await?;
+        let (policy, target) = match kind {
+            Kind::Add => {
+                let target = match (&asked.target_object_id, &asked.target_email) {
+                    (Some(id), _) => directory_object(&mut connection, id, "assignment.targetId").await?,
+                    (None, Some(email)) => by_email(&mut connection, email).await?,
+                    (None, None) if self_service => caller.clone().ok_or_else(|| {
+                        Error::missing_value("assignment.targetId", "The caller is not a user of the directory: name the target with assignment.targetId.")
+                    })?,
+                    (None, None) => {
+                        return Err(Error::missing_value(
+                            "assignment.targetId",
+                            "The target is required: assignment.targetId or assignment.target.",
+                        ))
+                    }
+                };
+                let policy = match &asked.policy_id {
+                    Some(id) => find(&mut connection, &ASSIGNMENT_POLICY, id)
+                        .await?
+                        .ok_or_else(|| Error::RelatedNotFound {
+                            target: "assignment.assignmentPolicyId".to_owned(),
+                            entity: ASSIGNMENT_POLICY.name,
+                            id: id.clone(),
+                        })?,
+                    None if self_service => {
+                        let package = asked.package_id.as_deref().ok_or_else(|| {
+                            Error::missing_value(
+                                "assignment.accessPackageId",
+                                "The access package is required.",
+                            )
+                        })?;
+                        self.only_policy(&mut connection, package, &target).await?
+                    }
+                    None => {
+                        return Err(Error::missing_value(
+                            "assignment.assignmentPolicyId",
+                            "An administrator's assignment names its policy.",
+                        ))
+                    }
+                };
+                (policy, target)
+            }
+            Kind::Update | Kind::Remove => {
+                let id = asked.assignment_id.as_deref().ok_or_else(|| {
+                    Error::missing_value(
+                        "assignment.id",
+                        "The assignment to change is required: assignment.id.",
+                    )
+                })?;
+                let assignment =
+                    find(&mut connection, &ASSIGNMENT, id)
+                        .await?
+                        .ok_or_else(|| Error::RelatedNotFound {
+                            target: "assignment.id".to_owned(),
+                            entity: ASSIGNMENT.name,
+                            id: id.to_owned(),
+                        })?;
+                if assignment.text("state") == "expired" {
+                    return Err(Error::rule(
+                        400,
+                        "InvalidRequest",
+                        "The assignment has ended already.",
+                    ));
+                }
+                request.set("assignment_id", Value::from(assignment.id()));
+                let policy = find(
+                    &mut connection,
+                    &ASSIGNMENT_POLICY,
+                    assignment.text("assignment_policy_id"),
+                )
+                .await?
+                .ok_or_else(|| Error::internal("an assignment's policy is gone"))?;
+                let subject = find(&mut connection, &SUBJECT, assignment.text("target_id"))
+                    .await?
+                    .ok_or_else(|| Error::internal("an assignment's target is gone"))?;
+                let target =
+                    directory_object(&mut connection, subject.text("object_id"), "assignment.id")
+                        .await?;
+                (policy, target)
+            }
+        };
+        let package = policy.text("access_package_id").to_owned();
+        if asked
+            .package_id
+            .as_deref()
+            .is_some_and(|asked| asked != package)
+        {
+            if find(
+                &mut connection,
+                &access_package::ACCESS_PACKAGE,
+                asked.package_id.as_deref().unwrap_or_default(),
+            )
+            .await?
+            .is_none()
+            {
+                return Err(Error::RelatedNotFound {
+                    target: "assignment.accessPackageId".to_owned(),
+                    entity: access_package::ACCESS_PACKAGE.name,
+                    id: asked.package_id.unwrap_or_default(),
+                });
+            }
+            return Err(no_valid_policy());
+        }
+        if self_service {
+            if caller
+                .as_ref()
+                .is_some_and(|caller| caller.id() != target.id())
+            {
+                return Err(no_valid_policy());
+            }
+            if kind == Kind::Add {
+                let groups = groups_of(&mut connection, target.id()).await?;
+                if !admits(&policy, &target, &groups) {
+                    return Err(no_valid_policy());
+                }
+                if let Some((id, text)) = unanswered(&policy, &request).into_iter().next() {
+                    return Err(Error::missing_value(
+                        "answers",
+                        format!("The question '{text}' ({id}) requires an answer."),
+                    ));
+                }
+                let justification_required = policy.get("request_approval_settings")
+                    ["isRequestorJustificationRequired"]
+                    .as_bool()
+                    == Some(true);
+                if justification_required && request.text("justification").trim().is_empty() {
+                    return Err(Error::missing_value(
+                        "justification",
+                        "The policy requires a justification.",
+                    ));
+                }
+            }
+        }
+        if kind == Kind::Add {
+            let holding: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
+                 WHERE a.access_package_id = ?1 AND s.object_id = ?2 AND a.state <> 'expired')",
+            )
+            .bind(&package)
+            .bind(target.id())
+            .fetch_one(&mut *connection)
+            .await?;
+            if holding {
+                return Err(Error::rule(400, "InvalidRequest", "The target already has an assignment to this access package; change it with an update request."));
+            }
+        }
+        drop(connection);
+        let target = self.subject_for(&target).await?;
+        let requestor = match &caller {
+            Some(user) => Some(self.subject_for(user).await?),
+            None => None,
+        };
+        let now = self.lifecycle.now();
+        let stamp = format_instant(now);
+        request.set("access_package_id", Value::from(package));
+        request.set("assignment_policy_id", Value::from(policy.id()));
+        request.set("target_id", Value::from(target.id()));
+        request.set(
+            "requestor_id",
+            requestor.map_or(Value::Null, |r| Value::from(r.id())),
+        );
+        request.set("fail_delivery", Value::Bool(fail_delivery));
+        request.set("created_date_time", Value::from(stamp.as_str()));
+        request.set("state_changed_at", Value::from(stamp.as_str()));
+        if request.get("is_validation_only").as_bool() == Some(true) {
+            return Ok(request);
+        }
+        let next = self.lifecycle_next(State::Submitted, now, &request);
+        request.set("next_step_at", next);
+        let stored = self.creates.create(request).await?;
+        self.note_due(stored.get("next_step_at"));
+        Ok(stored)
+    }
+
+    /// The single policy of `package` that admits `target`, for a self-service request
+    /// that names none.
+    async fn only_policy(
+        &self,
+        connection: &mut SqliteConnection,
+        package: &str,
+        target: &Record,
+    ) -> Result<Record, Error> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM assignment_policies WHERE access_package_id = ?1 ORDER BY created_date_time, id",
+        )
+        .bind(normalize_id(package))
+        .fetch_all(&mut *connection)
+        .await?;
+        let groups = groups_of(connection, target.id()).await?;
+        let mut admitting = Vec::new();
+        for id in ids {
+            if let Some(policy) = find(connection, &ASSIGNMENT_POLICY, &id).await? {
+                if admits(&policy, target, &groups) {
+                    admitting.push(policy);
+                }
+            }
+        }
+        match admitting.len() {
+            1 => Ok(admitting.remove(0)),
+            0 => Err(no_valid_policy()),
+            _ => Err(Error::missing_value(
+                "assignment.assignmentPolicyId",
+                "More than one policy of the access package applies: name one with assignment.assignmentPolicyId.",
+            )),
+        }
+    }
+}
+
+pub(super) async fn subject_of(
+    connection: &mut SqliteConnection,
+    object_id: &str,
+) -> Result<Option<Record>, Error> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM subjects WHERE object_id = ?1")
+        .bind(normalize_id(object_id))
+        .fetch_optional(&mut *connection)
+        .await?;
+    match id {
+        Some(id) => find(connection, &SUBJECT, &id).await,
+        None => Ok(None),
+    }
+}
+
+/// A user or service principal by id; 404 naming where the body named it.
+async fn directory_object(
+    connection: &mut SqliteConnection,
+    id: &str,
+    target: &str,
+) -> Result<Record, Error> {
+    for kind in PRINCIPALS {
+        if kind().table == "groups" {
+            continue;
+        }
+        if let Some(record) = find(connection, kind(), id).await? {
+            return Ok(record);
+        }
+    }
+    Err(Error::RelatedNotFound {
+        target: target.to_owned(),
+        entity: "directoryObject",
+        id: id.to_owned(),
+    })
+}
+
+/// `target: {email}`: the directory user with that mail or sign-in name.
+async fn by_email(connection: &mut SqliteConnection, email: &str) -> Result<Record, Error> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE mail = ?1 COLLATE NOCASE OR user_principal_name = ?1 COLLATE NOCASE
+         ORDER BY created_date_time LIMIT 1",
+    )
+    .bind(email.trim())
+    .fetch_optional(&mut *connection)
+    .await?;
+    match id {
+        Some(id) => directory_object(connection, &id, "assignment.target.email").await,
+        None => Err(Error::RelatedNotFound {
+            target: "assignment.target.email".to_owned(),
+            entity: USER.name,
+            id: email.to_owned(),
+        }),
+    }
+}
+
+/// The groups a directory object is a direct member of.
+pub(super) async fn groups_of(
+    connection: &mut SqliteConnection,
+    id: &str,
+) -> Result<Vec<String>, Error> {
+    Ok(sqlx::query_scalar(
+        "SELECT group_id FROM group_members WHERE member_id = ?1 AND relation = 'members'",
+    )
+    .bind(id)
+    .fetch_all(&mut *connection)
+    .await?)
+}
+
+/// After a fixture: memberships that delivered assignments grant, which the fixture
+/// does not carry.
+pub(super) async fn regrant(tx: &mut SqliteConnection) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO group_members (group_id, relation, member_id, member_type, managed, added)
+         SELECT DISTINCT g.group_id, g.relation, s.object_id,
+                CASE s.subject_type WHEN 'servicePrincipal' THEN 'service_principals' ELSE 'users' END,
+                1, (SELECT ifnull(max(added), 0) + 1 FROM group_members)
+         FROM assignments AS a
+         JOIN subjects AS s ON s.id = a.target_id
+         JOIN access_package_group_grants AS g ON g.access_package_id = a.access_package_id
+         WHERE a.state = 'delivered'
+           AND EXISTS (SELECT 1 FROM groups WHERE id = g.group_id)
+           AND NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
+                           AND m.relation = g.relation AND m.member_id = s.object_id)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! `/_emulator/clock`, `/_emulator/lifecycle` and `/_emulator/assignmentRequests/{id}/…`:
+//! the test's hands on time and on the request lifecycle (not Graph).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+use time::Duration;
+
+use crate::configuration::LifecycleSettings;
+use crate::graph::wire::project;
+use crate::model::json::duration_seconds;
+use crate::model::values::{format_instant, parse_instant};
+use crate::model::{Dialect, Record};
+use crate::repository::Repository;
+use crate::Error;
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::BadRequest(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn reading(repository: &Repository) -> HttpResponse {
+    let (now, offset_ms) = repository.clock();
+    HttpResponse::Ok().json(json!({"now": format_instant(now), "offset_ms": offset_ms}))
+}
+
+/// `GET /_emulator/clock`: `{"now": …, "offset_ms": …}`.
+pub async fn clock(repository: web::Data<Repository>) -> HttpResponse {
+    reading(&repository)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    now: String,
+}
+
+/// `PUT /_emulator/clock` `{"now": "2027-01-01T00:00:00Z"}`: the clock jumps there (never
+/// back); what came due meanwhile happens before the answer.
+pub async fn set_clock(
+    repository: web::Data<Repository>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Error> {
+    let asked: SetClock = serde_json::from_slice(&body).map_err(|e| {
+        bad(format!(
+            "The body must be {{\"now\": \"<RFC 3339 time>\"}}: {e}"
+        ))
+    })?;
+    let to = parse_instant(&asked.now).map_err(bad)?;
+    repository.move_clock(to).await?;
+    Ok(reading(&repository))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    /// An ISO 8601 duration: `P31D`, `PT90M`.
+    by: Option<String>,
+    ms: Option<i64>,
+}
+
+/// `POST /_emulator/clock/advance` `{"by": "P31D"}` or `{"ms": 1500}`.
+pub async fn advance_clock(
+    repository: web::Data<Repository>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Error> {
+    let asked: Advance = serde_json::from_slice(&body).map_err(|e| {
+        bad(format!(
+            "The body must be {{\"by\": \"P1D\"}} or {{\"ms\": 1000}}: {e}"
+        ))
+    })?;
+    let by = match (asked.by, asked.ms) {
+        (Some(text), None) => Duration::seconds(duration_seconds(&text).ok_or_else(|| {
+            bad(format!(
+                "'{text}' is not an ISO 8601 duration in weeks, days, hours, minutes or seconds."
+            ))
+        })?),
+        (None, Some(ms)) => Duration::milliseconds(ms),
+        _ => return Err(bad("Give one of by (an ISO 8601 duration) or ms.")),
+    };
+    let (now, _) = repository.clock();
+    repository.move_clock(now + by).await?;
+    Ok(reading(&repository))
+}
+
+/// `GET /_emulator/lifecycle`: the pace in force, as `[lifecycle]` spells it.
+pub async fn lifecycle(repository: web::Data<Repository>) -> HttpResponse {
+    HttpResponse::Ok().json(repository.pace())
+}
+
+/// `PUT /_emulator/lifecycle` `{"pace": "dwell", "dwell_ms": {"submitted": 500,
+/// "delivering": 1500}}`: requests waiting now are rescheduled by the new pace.
+pub async fn set_lifecycle(
+    repository: web::Data<Repository>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Error> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(&body);
+    let settings: LifecycleSettings = serde_path_to_error::deserialize(deserializer)
+        .map_err(|e| bad(format!("{}: {}", e.path(), e.inner())))?;
+    repository.set_pace(settings).await?;
+    Ok(HttpResponse::Ok().json(repository.pace()))
+}
+
+fn request_reading(request: &Record) -> HttpResponse {
+    HttpResponse::Ok().json(project(request, Dialect::V1, None))
+}
+
+/// `POST /_emulator/assignmentRequests/{id}/advance`: one step, whatever the pace; the
+/// request after it, in v1.0's shape.
+pub async fn advance_request(
+    id: web::Path<String>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    Ok(request_reading(&repository.advance_request(&id).await?))
+}
+
+/// `POST /_emulator/assignmentRequests/{id}/failDelivery`: its delivery will fail.
+pub async fn fail_delivery(
+    id: web::Path<String>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    Ok(request_reading(&repository.fail_request(&id).await?))
+}

@@ -1,0 +1,311 @@
+//! Requests and what they lead to, beyond the standard operations: create, `cancel`,
+//! `reprocess`, an approver's decision, the functions `filterByCurrentUser(on='…')` and
+//! `additionalAccess(…)`, and `subjects(objectId='…')`. Each hands its work to the
+//! repository; the lifecycle itself is `model::lifecycle`.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse, Scope};
+use serde_json::Value;
+
+use super::entity_set::list_where;
+use super::set::{ItemKey, Key, NavigationRoute, Set};
+use crate::auth::Caller;
+use crate::graph::routing::endpoint;
+use crate::graph::wire::{decode, project};
+use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::model::approval::decision;
+use crate::model::assignment::ASSIGNMENT;
+use crate::model::assignment_request::{take_asked, ASSIGNMENT_REQUEST};
+use crate::model::subject::SUBJECT;
+use crate::model::{EntityType, Mode, Record};
+use crate::odata::{Column, Comparison, Filter, ODataQuery, Operand, Scalar};
+use crate::repository::Repository;
+use crate::Error;
+
+/// Middleware: before any request is served, the lifecycle catches up with the clock.
+pub async fn settle(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(repository) = req.app_data::<web::Data<Repository>>().cloned() {
+        if let Err(error) = repository.settle().await {
+            return Ok(req.error_response(error).map_into_right_body());
+        }
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// The functions a set serves beside `/{id}` (registered before it, which would take
+/// them for ids).
+pub fn functions(entity: &'static EntityType, scope: Scope) -> Scope {
+    let call = |name: &str| format!(r"/{{call:{name}(\(|%28).*}}");
+    if std::ptr::eq(entity, &ASSIGNMENT_REQUEST) {
+        scope.service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
+    } else if std::ptr::eq(entity, &ASSIGNMENT) {
+        scope
+            .service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
+            .service(endpoint(&call("additionalAccess")).get(additional_access))
+    } else {
+        scope
+    }
+}
+
+/// The actions an entity serves below `/{id}`.
+pub fn actions(entity: &'static EntityType, by_id: Scope) -> Scope {
+    if std::ptr::eq(entity, &ASSIGNMENT_REQUEST) {
+        by_id
+            .service(endpoint("/cancel").post(cancel))
+            .service(endpoint("/reprocess").post(reprocess_request))
+    } else if std::ptr::eq(entity, &ASSIGNMENT) {
+        by_id.service(endpoint("/reprocess").post(reprocess_assignment))
+    } else {
+        by_id
+    }
+}
+
+/// `POST /assignmentRequests`: 201 with the request as the service first answers it,
+/// `submitted` and not yet dated; it moves on at the lifecycle's pace.
+pub async fn create_request(
+    set: Set,
+    caller: Caller,
+    root: ServiceRoot,
+    body: JsonBody,
+    req: HttpRequest,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let mut body = body.0;
+    let Value::Object(members) = &mut body else {
+        return Err(Error::RequestBodyRead(format!(
+            "The request body must be a JSON object representing a '{}'.",
+            ASSIGNMENT_REQUEST.odata_type
+        )));
+    };
+    let asked = take_asked(members)?;
+    let changes = decode(set.entity, set.version.into(), body, Mode::Create)?;
+    let request = Record::create(set.entity, changes, &caller.actor);
+    let fail = req
+        .headers()
+        .get("x-emulator-delivery")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("fail"));
+    let stored = repository
+        .create_request(request, asked, &caller.who(), fail)
+        .await?;
+    let mut value = project(&stored, set.version.into(), None);
+    value.insert("createdDateTime".to_owned(), Value::Null);
+    response::created(
+        &root.entity_context(set.entity, ""),
+        &root.entity_url(set.entity, stored.id()),
+        value,
+    )
+}
+
+/// `POST /assignmentRequests/{id}/cancel`: 204.
+async fn cancel(Key(id): Key, repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+    repository.cancel_request(&id).await?;
+    Ok(response::no_content())
+}
+
+/// `POST /assignmentRequests/{id}/reprocess`: 202, delivery is tried again.
+async fn reprocess_request(
+    Key(id): Key,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository.reprocess_request(&id).await?;
+    Ok(HttpResponse::build(StatusCode::ACCEPTED).finish())
+}
+
+/// `POST /assignments/{id}/reprocess`: 202, what the assignment grants is granted again.
+async fn reprocess_assignment(
+    Key(id): Key,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository.reprocess_assignment(&id).await?;
+    Ok(HttpResponse::build(StatusCode::ACCEPTED).finish())
+}
+
+/// `PATCH /accessPackageAssignmentApprovals/{id}/stages/{stageId}` `{reviewResult,
+/// justification}`: 204.
+pub async fn decide(
+    caller: Caller,
+    Key(id): Key,
+    ItemKey(key): ItemKey,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository
+        .decide_stage(&id, &key, decision(&body.0)?, &caller.who())
+        .await?;
+    Ok(response::no_content())
+}
+
+/// The route a stage's PATCH is registered on.
+pub fn decides(route: &NavigationRoute) -> bool {
+    std::ptr::eq(
+        route.target().entity,
+        &crate::model::approval::APPROVAL_STAGE,
+    )
+}
+
+/// `name(key='value',…)` → its arguments, percent-decoded.
+fn arguments(call: &str) -> Result<Vec<(String, String)>, Error> {
+    let decoded: String = percent_decode(call);
+    let inner = decoded
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .ok_or_else(|| Error::InvalidQuery(format!("'{decoded}' is not a function call.")))?;
+    inner
+        .split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| {
+            let (key, value) = part.split_once('=').ok_or_else(|| {
+                Error::InvalidQuery(format!("The function argument '{part}' has no value."))
+            })?;
+            let value = value.trim();
+            let value = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .unwrap_or(value);
+            Ok((key.trim().to_owned(), value.replace("''", "'")))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| {
+            bytes
+                .get(at)
+                .and_then(|byte| char::from(*byte).to_digit(16))
+        };
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn argument(arguments: &[(String, String)], name: &str) -> Result<String, Error> {
+    arguments
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.clone())
+        .ok_or_else(|| Error::InvalidQuery(format!("The function needs the parameter '{name}'.")))
+}
+
+/// `column eq value` (or `in values`) over the set's own column.
+fn only(entity: &'static EntityType, column: &str, values: Vec<String>) -> Result<Filter, Error> {
+    let (_, property) = entity
+        .column(column)
+        .ok_or_else(|| Error::internal(format!("{} has no column {column}", entity.name)))?;
+    let column = Operand::Column(Column::own(property));
+    let mut values: Vec<Operand> = values
+        .into_iter()
+        .map(|value| Operand::Value(Scalar::Text(value)))
+        .collect();
+    Ok(match values.len() {
+        1 => Filter::Compare(column, Comparison::Eq, values.remove(0)),
+        // No value matches nothing.
+        0 => Filter::Compare(column, Comparison::Eq, Operand::Value(Scalar::Null)),
+        _ => Filter::In(column, values),
+    })
+}
+
+fn unsupported_on(on: &str, allowed: &str) -> Error {
+    Error::InvalidQuery(format!(
+        "The value '{on}' is not valid for the parameter 'on': use {allowed}."
+    ))
+}
+
+/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')` and
+/// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
+async fn of_current_user(
+    set: Set,
+    call: web::Path<String>,
+    caller: Caller,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let on = argument(&arguments(&call)?, "on")?;
+    let who = caller.who();
+    let requests = std::ptr::eq(set.entity, &ASSIGNMENT_REQUEST);
+    let filter = match (on.to_ascii_lowercase().as_str(), requests) {
+        ("target", _) => only(
+            set.entity,
+            "target_id",
+            repository.caller_subject(&who).await?.into_iter().collect(),
+        )?,
+        ("createdby", true) => only(set.entity, "created_by", vec![who.actor.clone()])?,
+        // An assignment has the id of the request that made it.
+        ("createdby", false) => only(
+            set.entity,
+            "id",
+            repository
+                .values_where(&ASSIGNMENT_REQUEST, "id", "created_by", &who.actor)
+                .await?,
+        )?,
+        ("approver", true) => only(set.entity, "id", repository.awaiting_approver(&who).await?)?,
+        _ if requests => return Err(unsupported_on(&on, "target, createdBy or approver")),
+        _ => return Err(unsupported_on(&on, "target or createdBy")),
+    };
+    list_where(set, root, query, repository, Some(filter)).await
+}
+
+/// `GET /assignments/additionalAccess(accessPackageId='…',incompatibleAccessPackageId='…')`:
+/// assignments of the first package whose targets also hold the second.
+async fn additional_access(
+    set: Set,
+    call: web::Path<String>,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let arguments = arguments(&call)?;
+    let package = argument(&arguments, "accessPackageId")?;
+    let incompatible = argument(&arguments, "incompatibleAccessPackageId")?;
+    if package.eq_ignore_ascii_case(&incompatible) {
+        return Err(Error::InvalidQuery(
+            "accessPackageId and incompatibleAccessPackageId must differ.".to_owned(),
+        ));
+    }
+    let holders = repository
+        .values_where(&ASSIGNMENT, "target_id", "access_package_id", &incompatible)
+        .await?;
+    let filter = Filter::And(
+        Box::new(only(set.entity, "access_package_id", vec![package])?),
+        Box::new(only(set.entity, "target_id", holders)?),
+    );
+    list_where(set, root, query, repository, Some(filter)).await
+}
+
+/// `GET /subjects(objectId='…')`.
+pub async fn subject_by_object_id(
+    call: web::Path<String>,
+    root: ServiceRoot,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let object_id = argument(&arguments(&call)?, "objectId")?;
+    let subject = repository.subject_by_object_id(&object_id).await?;
+    response::entity(
+        StatusCode::OK,
+        &root.entity_context(&SUBJECT, ""),
+        project(&subject, root.version.into(), None),
+        None,
+    )
+}

@@ -1,0 +1,261 @@
+//! Who may sign in: applications (client credentials) and users (password grant), and the
+//! secrets they prove themselves with.
+//!
+//! Secrets are kept only as SHA-256 digests. A fast hash is enough here: client secrets
+//! are long random strings (Entra's are 40 characters), which no dictionary reaches; a
+//! slow password hash protects low-entropy passwords, which test users' are not worth.
+//! Comparison is constant-time anyway.
+//!
+//! Lookups go through `ClientDirectory`, so that service principals' password credentials
+//! (Graph's `addPassword`) can answer next to the configured ones.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use ring::digest::{digest, SHA256};
+use time::OffsetDateTime;
+
+use super::settings::{ClientSettings, SignInSettings, UserSettings};
+use crate::Error;
+
+pub type Digest = [u8; 32];
+
+pub fn sha256(text: &str) -> Digest {
+    let mut out = [0; 32];
+    out.copy_from_slice(digest(&SHA256, text.as_bytes()).as_ref());
+    out
+}
+
+/// 64 hex digits, either case.
+pub fn parse_digest(hex: &str) -> Option<Digest> {
+    let hex = hex.trim();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Equal digests, without an early exit that would time the first difference.
+fn same(a: &Digest, b: &Digest) -> bool {
+    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
+/// One password credential: its digest and, for credentials made through Graph, its end.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub sha256: Digest,
+    pub end: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SecretCheck {
+    Valid,
+    Wrong,
+    Expired,
+}
+
+/// A client the token endpoint knows: a registered application's service principal.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client_id: String,
+    /// The service principal's id: `oid` and `sub` of its tokens.
+    pub object_id: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    /// Empty for a client admitted by `accept_any_client`: any secret then passes.
+    pub secrets: Vec<Secret>,
+}
+
+impl Client {
+    /// A client nobody registered, admitted by `auth.signin.accept_any_client`.
+    pub fn unregistered(client_id: &str, roles: &[String]) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            object_id: derived_id("servicePrincipal", client_id),
+            display_name: client_id.to_owned(),
+            roles: roles.to_vec(),
+            secrets: Vec::new(),
+        }
+    }
+
+    pub fn check(&self, presented: &str) -> SecretCheck {
+        if self.secrets.is_empty() {
+            return SecretCheck::Valid;
+        }
+        let presented = sha256(presented);
+        let now = OffsetDateTime::now_utc();
+        match self.secrets.iter().find(|s| same(&s.sha256, &presented)) {
+            Some(Secret { end: Some(end), .. }) if *end <= now => SecretCheck::Expired,
+            Some(_) => SecretCheck::Valid,
+            None => SecretCheck::Wrong,
+        }
+    }
+}
+
+/// A user of the password grant.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub username: String,
+    pub object_id: String,
+    pub display_name: String,
+    pub scopes: Vec<String>,
+    password: Digest,
+}
+
+impl User {
+    pub fn password_matches(&self, presented: &str) -> bool {
+        same(&self.password, &sha256(presented))
+    }
+}
+
+/// A source of clients. Boxed futures keep it object-safe, so sources can be chained.
+pub trait ClientDirectory: Send + Sync {
+    fn find<'a>(
+        &'a self,
+        client_id: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<Client>, Error>> + 'a>>;
+}
+
+/// The clients and users of `[auth.signin]`.
+pub struct Configured {
+    clients: Vec<Client>,
+    users: Vec<User>,
+}
+
+impl Configured {
+    pub fn new(settings: &SignInSettings) -> Self {
+        Self {
+            clients: settings
+                .clients
+                .iter()
+                .map(|client| configured_client(client, &settings.roles))
+                .collect(),
+            users: settings.users.iter().map(configured_user).collect(),
+        }
+    }
+
+    /// User names compare as Entra compares UPNs: without regard to case.
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|user| user.username.eq_ignore_ascii_case(username.trim()))
+    }
+}
+
+impl ClientDirectory for Configured {
+    fn find<'a>(
+        &'a self,
+        client_id: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<Client>, Error>> + 'a>> {
+        let found = self
+            .clients
+            .iter()
+            .find(|client| client.client_id.eq_ignore_ascii_case(client_id))
+            .cloned();
+        Box::pin(std::future::ready(Ok(found)))
+    }
+}
+
+fn configured_client(settings: &ClientSettings, default_roles: &[String]) -> Client {
+    let client_id = settings.client_id.trim().to_owned();
+    Client {
+        object_id: non_empty(&settings.object_id)
+            .map(|id| id.to_lowercase())
+            .unwrap_or_else(|| derived_id("servicePrincipal", &client_id)),
+        display_name: non_empty(&settings.display_name).unwrap_or_else(|| client_id.clone()),
+        roles: settings
+            .roles
+            .clone()
+            .unwrap_or_else(|| default_roles.to_vec()),
+        secrets: vec![Secret {
+            sha256: digest_of(&settings.secret, &settings.secret_sha256),
+            end: None,
+        }],
+        client_id,
+    }
+}
+
+fn configured_user(settings: &UserSettings) -> User {
+    let username = settings.username.trim().to_owned();
+    User {
+        object_id: non_empty(&settings.object_id)
+            .map(|id| id.to_lowercase())
+            .unwrap_or_else(|| derived_id("user", &username.to_ascii_lowercase())),
+        display_name: non_empty(&settings.display_name).unwrap_or_else(|| username.clone()),
+        scopes: settings.scopes.clone(),
+        password: digest_of(&settings.password, &settings.password_sha256),
+        username,
+    }
+}
+
+/// Validation has made sure exactly one is given and the digest parses.
+fn digest_of(plain: &str, hex: &str) -> Digest {
+    if plain.is_empty() {
+        parse_digest(hex).unwrap_or([0; 32])
+    } else {
+        sha256(plain)
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// A GUID that stays the same for the same name across restarts, so `oid` does not change
+/// under a Terraform state that recorded it.
+fn derived_id(kind: &str, name: &str) -> String {
+    let digest = sha256(&format!("entitlement-emulator {kind} {name}"));
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn digests_parse_in_either_case_and_only_whole() {
+        let digest = sha256("s");
+        let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(parse_digest(&hex), Some(digest));
+        assert_eq!(parse_digest(&hex.to_lowercase()), Some(digest));
+        assert_eq!(parse_digest(&hex[..62]), None);
+        assert_eq!(parse_digest(&"zz".repeat(32)), None);
+    }
+
+    #[test]
+    fn secrets_are_checked_and_expired_ones_refused() {
+        let mut client = Client::unregistered("c", &[]);
+        assert_eq!(client.check("anything"), SecretCheck::Valid);
+        client.secrets = vec![
+            Secret {
+                sha256: sha256("current"),
+                end: None,
+            },
+            Secret {
+                sha256: sha256("old"),
+                end: Some(OffsetDateTime::now_utc() - time::Duration::days(1)),
+            },
+        ];
+        assert_eq!(client.check("current"), SecretCheck::Valid);
+        assert_eq!(client.check("old"), SecretCheck::Expired);
+        assert_eq!(client.check("Current"), SecretCheck::Wrong);
+    }
+
+    #[test]
+    fn derived_ids_are_stable_guids() {
+        let id = derived_id("servicePrincipal", "app");
+        assert_eq!(id, derived_id("servicePrincipal", "app"));
+        assert_ne!(id, derived_id("user", "app"));
+        assert!(Uuid::parse_str(&id).is_ok());
+    }
+}

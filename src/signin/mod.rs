@@ -1,0 +1,353 @@
+//! Signing in the way clients sign in to Entra ID, so that their unchanged credential code
+//! (azure-identity's `ClientSecretCredential`, MSAL, Terraform's azuread provider) gets a
+//! token from the emulator: the OAuth 2.0 token endpoint, OIDC discovery, the JWKS, MSAL's
+//! instance discovery and Azure's cloud metadata document (`/metadata/endpoints`), whose
+//! login and Graph endpoints are the emulator itself.
+//!
+//! These paths are not Graph's: they need no bearer token (this is where tokens come
+//! from), failures have Entra's error body (`error`), faults are never injected into them,
+//! and the journal records them without bodies (they carry secrets and tokens). They are
+//! served over HTTPS only unless `auth.signin.allow_http`: every client library refuses an
+//! http authority anyway.
+//!
+//! Tokens are RS256, signed with the emulator's own key (`key`), with the claims Graph's
+//! app-only and delegated v1 tokens carry; `auth.mode = "jwt"` accepts them unconfigured.
+
+pub mod clients;
+mod discovery;
+pub mod error;
+pub mod key;
+mod password;
+pub mod settings;
+mod token;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use jsonwebtoken::DecodingKey;
+
+use self::clients::{Client, ClientDirectory, Configured};
+pub use self::error::SignInError;
+use self::key::{KeyError, SigningKey};
+use self::settings::SignInSettings;
+use crate::configuration::Settings;
+use crate::graph::routing;
+use crate::Error;
+
+/// What a sign-in path asks for; `tenant` is the path's first segment as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint<'a> {
+    /// `/metadata/endpoints`: the cloud's endpoints, as Azure Resource Manager lists them.
+    Metadata,
+    /// `/{tenant}/oauth2/v2.0/token`, or v1's `/{tenant}/oauth2/token`.
+    Token { tenant: &'a str, v1: bool },
+    /// `/{tenant}/v2.0/.well-known/openid-configuration`, or v1's without `v2.0`.
+    Configuration { tenant: &'a str, v1: bool },
+    /// `/{tenant}/discovery/v2.0/keys`, or v1's `/{tenant}/discovery/keys`.
+    Keys { tenant: &'a str, v1: bool },
+    /// `/{tenant}/discovery/instance` (MSAL asks `common`).
+    Instance,
+}
+
+impl<'a> Endpoint<'a> {
+    /// The endpoint a (percent-decoded) path names. Leading slashes are skipped: a login
+    /// endpoint written with a trailing slash makes go-azure-sdk ask `//{tenant}/oauth2/…`.
+    pub fn parse(path: &'a str) -> Option<Self> {
+        // Most requests are Graph's: rule them out before splitting.
+        const ENDS: [&str; 4] = ["/token", "/openid-configuration", "/keys", "/instance"];
+        if !ENDS.iter().any(|end| path.ends_with(end)) && !path.ends_with("/metadata/endpoints") {
+            return None;
+        }
+        let mut segments = path.trim_start_matches('/').split('/');
+        let first = segments.next().filter(|s| !s.is_empty())?;
+        let rest: Vec<&str> = segments.collect();
+        Some(match (first, rest.as_slice()) {
+            ("metadata", ["endpoints"]) => Self::Metadata,
+            (tenant, ["oauth2", "v2.0", "token"]) => Self::Token { tenant, v1: false },
+            (tenant, ["oauth2", "token"]) => Self::Token { tenant, v1: true },
+            (tenant, ["v2.0", ".well-known", "openid-configuration"]) => {
+                Self::Configuration { tenant, v1: false }
+            }
+            (tenant, [".well-known", "openid-configuration"]) => {
+                Self::Configuration { tenant, v1: true }
+            }
+            (tenant, ["discovery", "v2.0", "keys"]) => Self::Keys { tenant, v1: false },
+            (tenant, ["discovery", "keys"]) => Self::Keys { tenant, v1: true },
+            (_, ["discovery", "instance"]) => Self::Instance,
+            _ => return None,
+        })
+    }
+}
+
+/// Whether middleware is looking at a sign-in request (by the routed path).
+pub fn is_signin_path(path: &str) -> bool {
+    Endpoint::parse(path).is_some()
+}
+
+/// The emulator's own key as the verifier needs it.
+pub struct OwnKey {
+    pub kid: String,
+    pub key: DecodingKey,
+    pub issuer: String,
+}
+
+/// Sign-in's settings, key and client sources, shared by every worker.
+pub struct SignIn {
+    settings: SignInSettings,
+    /// Lower case, as GUIDs are compared.
+    tenant_id: String,
+    key: Option<SigningKey>,
+    configured: Arc<Configured>,
+    /// Asked in order; the configured clients first.
+    directories: Vec<Arc<dyn ClientDirectory>>,
+    /// `auth.jwt.audiences`: the names of Graph a token may be asked for, besides the
+    /// emulator's own base URL.
+    graph_names: Vec<String>,
+    public_url: Option<String>,
+}
+
+impl SignIn {
+    /// The signing key is generated only where sign-in is served (HTTPS on, or
+    /// `allow_http`); an existing one is always loaded, so its tokens keep verifying.
+    pub fn load(settings: &Settings) -> Result<Self, KeyError> {
+        let signin = &settings.auth.signin;
+        let path = if signin.key_file.is_empty() {
+            crate::tls::database_folder(&settings.database).join(key::KEY_FILE)
+        } else {
+            PathBuf::from(&signin.key_file)
+        };
+        let served = settings.tls.enabled || signin.allow_http;
+        let key = SigningKey::load(&path, served)?;
+        let configured = Arc::new(Configured::new(signin));
+        let base = settings.public_url_base();
+        Ok(Self {
+            settings: signin.clone(),
+            tenant_id: signin.tenant_id.to_lowercase(),
+            key,
+            directories: vec![configured.clone()],
+            configured,
+            graph_names: settings.auth.jwt.audiences.clone(),
+            public_url: (!base.is_empty()).then_some(base),
+        })
+    }
+
+    /// Another source of clients, asked after those already there (service principals'
+    /// password credentials, once the directory holds them).
+    pub fn with_directory(mut self, directory: Arc<dyn ClientDirectory>) -> Self {
+        self.directories.push(directory);
+        self
+    }
+
+    /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
+    pub fn issuer(&self) -> String {
+        format!("https://sts.windows.net/{}/", self.tenant_id)
+    }
+
+    pub fn verification_key(&self) -> Result<Option<OwnKey>, String> {
+        let Some(key) = &self.key else {
+            return Ok(None);
+        };
+        Ok(Some(OwnKey {
+            kid: key.kid().to_owned(),
+            key: key.decoding_key()?,
+            issuer: self.issuer(),
+        }))
+    }
+
+    /// The tenant segments this directory answers to: its id, and the multi-tenant aliases
+    /// a client may use before it knows the tenant.
+    fn knows_tenant(&self, segment: &str) -> bool {
+        segment.eq_ignore_ascii_case(&self.tenant_id)
+            || segment.eq_ignore_ascii_case("common")
+            || segment.eq_ignore_ascii_case("organizations")
+    }
+
+    fn unknown_tenant(tenant: &str, error: &'static str) -> SignInError {
+        SignInError::bad_request(
+            error,
+            90_002,
+            format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."),
+        )
+    }
+
+    /// The base URL clients reached the emulator at: `server.public_url`, else the
+    /// request's scheme and Host, as `@odata.context` is built.
+    fn base(&self, req: &HttpRequest) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
+
+    fn key(&self) -> Result<&SigningKey, Error> {
+        self.key
+            .as_ref()
+            .ok_or_else(|| Error::internal("sign-in is served but no signing key was loaded"))
+    }
+
+    /// The client `client_id` names, from the first source that knows it; one nobody
+    /// registered when `accept_any_client` admits it.
+    async fn client(&self, client_id: &str) -> Result<Option<Client>, Error> {
+        for directory in &self.directories {
+            if let Some(client) = directory.find(client_id).await? {
+                return Ok(Some(client));
+            }
+        }
+        Ok(self
+            .settings
+            .accept_any_client
+            .then(|| Client::unregistered(client_id, &self.settings.roles)))
+    }
+
+    async fn answer(
+        &self,
+        endpoint: Endpoint<'_>,
+        req: &HttpRequest,
+        payload: web::Payload,
+    ) -> Result<HttpResponse, Error> {
+        if !req.app_config().secure() && !self.settings.allow_http {
+            return Err(Error::SignIn(SignInError::emulator(
+                "invalid_request",
+                "The emulator serves sign-in over HTTPS only, as Entra ID does: start it with --tls (tls.enabled) and use its https:// address, or set auth.signin.allow_http = true.",
+            )));
+        }
+        let post = endpoint_method(endpoint) == "POST";
+        if req.method().as_str() != endpoint_method(endpoint) {
+            return Err(Error::SignIn(SignInError::bad_request(
+                "invalid_request",
+                900_561,
+                format!(
+                    "The endpoint only accepts {} requests. Received a {} request.",
+                    if post { "POST, OPTIONS" } else { "GET" },
+                    req.method()
+                ),
+            )));
+        }
+        let base = self.base(req);
+        match endpoint {
+            Endpoint::Metadata => Ok(discovery::metadata(&base)),
+            Endpoint::Instance => Ok(discovery::instance(&base, req.query_string())),
+            Endpoint::Configuration { tenant, v1 } => {
+                if !self.knows_tenant(tenant) {
+                    return Err(Self::unknown_tenant(tenant, "invalid_tenant").into());
+                }
+                Ok(discovery::configuration(&base, tenant, &self.tenant_id, v1))
+            }
+            Endpoint::Keys { tenant, v1 } => {
+                if !self.knows_tenant(tenant) {
+                    return Err(Self::unknown_tenant(tenant, "invalid_tenant").into());
+                }
+                let issuer = (!v1).then(|| format!("{base}/{}/v2.0", self.tenant_id));
+                Ok(discovery::keys(self.key()?, issuer.as_deref()))
+            }
+            Endpoint::Token { tenant, v1 } => {
+                if !self.knows_tenant(tenant) {
+                    return Err(Self::unknown_tenant(tenant, "invalid_request").into());
+                }
+                let body = web::Bytes::from_request(req, &mut payload.into_inner())
+                    .await
+                    .map_err(|_| {
+                        SignInError::emulator(
+                            "invalid_request",
+                            "The request body could not be read (limits.max_body_bytes).",
+                        )
+                    })?;
+                token::token(self, req, &base, v1, &body).await
+            }
+        }
+    }
+}
+
+fn endpoint_method(endpoint: Endpoint<'_>) -> &'static str {
+    match endpoint {
+        Endpoint::Token { .. } => "POST",
+        _ => "GET",
+    }
+}
+
+impl From<SignInError> for Error {
+    fn from(error: SignInError) -> Self {
+        Error::SignIn(error)
+    }
+}
+
+/// Everything no route matched: a sign-in endpoint, or else Graph's 400 "Resource not
+/// found for the segment". Being the default service costs Graph's own requests nothing.
+pub async fn or_unknown_segment(
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, Error> {
+    let Some(endpoint) = Endpoint::parse(req.match_info().as_str()) else {
+        return routing::unknown_segment(req).await;
+    };
+    let signin = req
+        .app_data::<web::Data<SignIn>>()
+        .cloned()
+        .ok_or_else(|| Error::internal("sign-in is not registered"))?;
+    signin
+        .answer(endpoint, &req, payload)
+        .await
+        .map_err(|error| match error {
+            Error::SignIn(_) => error,
+            // Entra's shape even for the unexpected; the cause goes to the log only.
+            other => {
+                tracing::error!(cause = ?other, path = req.path(), "sign-in failed");
+                Error::SignIn(SignInError::server_error())
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_their_endpoints() {
+        let t = "00000000-0000-4000-8000-000000000e11";
+        for (path, expected) in [
+            ("/metadata/endpoints", Some(Endpoint::Metadata)),
+            (
+                &format!("/{t}/oauth2/v2.0/token") as &str,
+                Some(Endpoint::Token {
+                    tenant: t,
+                    v1: false,
+                }),
+            ),
+            (
+                &format!("//{t}/oauth2/token"),
+                Some(Endpoint::Token {
+                    tenant: t,
+                    v1: true,
+                }),
+            ),
+            (
+                "/common/v2.0/.well-known/openid-configuration",
+                Some(Endpoint::Configuration {
+                    tenant: "common",
+                    v1: false,
+                }),
+            ),
+            (
+                "/common/discovery/keys",
+                Some(Endpoint::Keys {
+                    tenant: "common",
+                    v1: true,
+                }),
+            ),
+            ("/common/discovery/instance", Some(Endpoint::Instance)),
+            (
+                "/beta/identityGovernance/entitlementManagement/accessPackages",
+                None,
+            ),
+            ("/oauth2/v2.0/token", None),
+            ("/a/b/oauth2/v2.0/token", None),
+            ("/metadata/endpoints/x", None),
+        ] {
+            assert_eq!(Endpoint::parse(path), expected, "{path}");
+        }
+    }
+}
