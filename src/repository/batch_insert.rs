@@ -131,6 +131,12 @@ impl Drop for Writing {
             queue.rescued.clear();
             drop(in_flight);
         } else {
+            if !in_flight.is_empty() {
+                tracing::info!(
+                    rows = in_flight.len(),
+                    "the runtime of a writing task stopped mid-batch: its batch goes on elsewhere"
+                );
+            }
             queue.rescued.extend(in_flight);
             drop(queue);
             self.shared
@@ -438,3 +444,6 @@ pub(super) fn not_found(entity: &EntityType, id: &str) -> Error {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
