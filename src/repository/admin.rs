@@ -32,7 +32,7 @@ impl Repository {
     /// after, never between, and queued writes run before or after it.
     #[tracing::instrument(skip_all)]
     pub async fn reset(&self) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         clear(&mut tx).await?;
         if let Some(baseline) = self.baseline.as_deref() {
             write(&mut tx, &baseline.0).await?;
@@ -46,7 +46,7 @@ impl Repository {
     /// unique names are checked inside the transaction, against what it holds.
     #[tracing::instrument(skip_all)]
     pub async fn seed(&self, rows: Vec<FixtureRow>, mode: SeedMode) -> Result<Seeded, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         if mode == SeedMode::Replace {
             clear(&mut tx).await?;
         }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// Pause between passes when the last one copied everything.
 const IDLE_PAUSE: Duration = Duration::from_millis(250);
@@ -43,15 +43,20 @@ impl Checkpoints {
         Self { wal_is_large }
     }
 
-    /// Called by the writer between batches: when the WAL has grown large, copies the rest
-    /// so that the next write can start it over.
-    pub async fn catch_up(&self, writer: &SqlitePool) {
+    /// The last background pass found the WAL large: the writer should `catch_up`.
+    pub fn wal_is_large(&self) -> bool {
+        self.wal_is_large.load(Ordering::Relaxed)
+    }
+
+    /// Called by the writer between batches, on its connection: copies the rest of the
+    /// WAL so that the next write can start it over.
+    pub async fn catch_up(&self, writer: &mut SqliteConnection) {
         if !self.wal_is_large.swap(false, Ordering::Relaxed) {
             return;
         }
         let started = std::time::Instant::now();
         match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(writer)
+            .fetch_one(&mut *writer)
             .await
         {
             Ok((busy, frames, copied)) => tracing::debug!(

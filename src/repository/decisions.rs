@@ -72,7 +72,7 @@ impl Repository {
 
     /// `/_emulator/assignmentRequests/{id}/failDelivery`: its delivery will fail.
     pub async fn fail_request(&self, id: &str) -> Result<Record, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let mut request = find(&mut tx, &ASSIGNMENT_REQUEST, id)
             .await?
             .ok_or_else(|| not_found(&ASSIGNMENT_REQUEST, id))?;
@@ -92,7 +92,7 @@ impl Repository {
         id: &str,
         decide: impl FnOnce(State, &lifecycle::Facts) -> Result<lifecycle::Move, Refused>,
     ) -> Result<Record, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let request = find(&mut tx, &ASSIGNMENT_REQUEST, id)
             .await?
             .ok_or_else(|| not_found(&ASSIGNMENT_REQUEST, id))?;
@@ -115,7 +115,7 @@ impl Repository {
         decision: Decision,
         who: &Who,
     ) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let stage = find(&mut tx, &APPROVAL_STAGE, stage_id)
             .await?
             .filter(|stage| stage.text("approval_id") == normalize_id(approval_id))
@@ -176,7 +176,7 @@ impl Repository {
     /// Delivers a delivered assignment again: what it grants and was taken away by hand
     /// comes back.
     pub async fn reprocess_assignment(&self, id: &str) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let mut assignment = find(&mut tx, &ASSIGNMENT, id)
             .await?
             .ok_or_else(|| not_found(&ASSIGNMENT, id))?;

@@ -71,7 +71,7 @@ impl Repository {
         relation: Relation,
         member: &str,
     ) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let group = find(&mut tx, &GROUP, group)
             .await?
             .ok_or_else(|| not_found(&GROUP, group))?;
@@ -115,7 +115,7 @@ impl Repository {
         relation: Relation,
         member: &str,
     ) -> Result<(), Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let group = find(&mut tx, &GROUP, group)
             .await?
             .ok_or_else(|| not_found(&GROUP, group))?;

@@ -163,7 +163,7 @@ impl Repository {
         }
         let now = life.now();
         let stamp = format_instant(now);
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         for _ in 0..MAX_ROUNDS {
             let due: Vec<String> = sqlx::query_scalar(
                 "SELECT id FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
@@ -206,7 +206,7 @@ impl Repository {
                 "SELECT min(t) FROM (SELECT min(next_step_at) AS t FROM assignment_requests
                  UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired')",
             )
-            .fetch_one(&self.writer)
+            .fetch_one(&mut *self.writer.lock().await?)
             .await?;
             let ms = next.as_deref().and_then(millis_of).unwrap_or(NEVER);
             self.lifecycle.earliest_ms.store(ms, Ordering::SeqCst);
@@ -339,7 +339,7 @@ impl Repository {
         let _turn = self.lifecycle.settling.lock().await;
         sqlx::query("UPDATE emulator_clock SET offset_ms = ?1 WHERE id = 1")
             .bind(offset_ms)
-            .execute(&self.writer)
+            .execute(&mut *self.writer.lock().await?)
             .await?;
         self.lifecycle.offset_ms.store(offset_ms, Ordering::SeqCst);
         // What came due by the jump is found by the next settle.
@@ -355,7 +355,7 @@ impl Repository {
     pub async fn set_pace(&self, settings: LifecycleSettings) -> Result<(), Error> {
         let _turn = self.lifecycle.settling.lock().await;
         self.lifecycle.set_settings(settings);
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let waiting: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM assignment_requests WHERE state IN ('submitted', 'delivering')",
         )

@@ -2,7 +2,7 @@
 //! records and get stored ones back; the SQL for every declared entity is built here from
 //! its declaration.
 //!
-//! SQLite has one writer at a time, so writes go through a pool of exactly one connection:
+//! SQLite has one writer at a time, so writes go through exactly one connection (`writer`):
 //! concurrent writers queue in-process instead of racing for the file lock and failing
 //! with SQLITE_BUSY. Creates of sets declared `Writes::Batched` queue for that connection
 //! in batches (`batch_insert`). Reads use their own pool and, in WAL mode, never wait for
@@ -24,13 +24,14 @@ mod requests;
 mod resources;
 mod rows;
 mod sql;
+mod writer;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 
 pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::batch_insert::CreateQueue;
@@ -39,6 +40,7 @@ pub use self::directory::Relation;
 use self::lifecycle::Lifecycle;
 pub use self::requests::Who;
 pub use self::sql::ListQuery;
+use self::writer::Writer;
 use crate::configuration::{ConfigurationError, DatabaseSettings, LifecycleSettings};
 use crate::Error;
 
@@ -47,7 +49,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 
 #[derive(Clone)]
 pub struct Repository {
-    writer: SqlitePool,
+    writer: Arc<Writer>,
     reader: SqlitePool,
     creates: CreateQueue,
     lifecycle: Arc<Lifecycle>,
@@ -74,21 +76,13 @@ impl Repository {
     pub async fn open(settings: &DatabaseSettings) -> Result<Self, OpenError> {
         let url = settings.url.clone();
         let options = settings.connect_options()?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            // A queue of writers is normal; waiting long is better than failing.
-            .acquire_timeout(Duration::from_secs(30))
-            // The default pings every connection handed out: a worker-thread round trip per
-            // request, for a local file that cannot have gone away.
-            .test_before_acquire(false)
-            .connect_with(
-                options
-                    .clone()
-                    .pragma("wal_autocheckpoint", "0")
-                    // A WAL that grew past twice the checkpoint step under a burst is cut
-                    // back when it starts over.
-                    .pragma("journal_size_limit", "268435456"),
-            )
+        let mut writer = options
+            .clone()
+            .pragma("wal_autocheckpoint", "0")
+            // A WAL that grew past twice the checkpoint step under a burst is cut
+            // back when it starts over.
+            .pragma("journal_size_limit", "268435456")
+            .connect()
             .await
             .map_err(|source| OpenError::Open {
                 url: url.clone(),
@@ -97,22 +91,25 @@ impl Repository {
         let created = sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
         )
-        .fetch_one(&writer)
+        .fetch_one(&mut writer)
         .await
         .map_err(|source| OpenError::Open {
             url: url.clone(),
             source,
         })? == 0;
-        MIGRATOR.run(&writer).await.map_err(|source| match source {
-            MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
-                url: url.clone(),
-                version,
-            },
-            source => OpenError::Migrate {
-                url: url.clone(),
-                source,
-            },
-        })?;
+        MIGRATOR
+            .run(&mut writer)
+            .await
+            .map_err(|source| match source {
+                MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
+                    url: url.clone(),
+                    version,
+                },
+                source => OpenError::Migrate {
+                    url: url.clone(),
+                    source,
+                },
+            })?;
         let reader = SqlitePoolOptions::new()
             .max_connections(settings.max_read_connections)
             .acquire_timeout(Duration::from_secs(30))
@@ -121,14 +118,15 @@ impl Repository {
             .connect_lazy_with(options.pragma("query_only", "ON"));
         let offset_ms: i64 =
             sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
-                .fetch_one(&writer)
+                .fetch_one(&mut writer)
                 .await
                 .map_err(|source| OpenError::Open {
                     url: url.clone(),
                     source,
                 })?;
+        let writer = Arc::new(Writer::new(writer));
         let checkpoints = Checkpoints::start(reader.clone());
-        let creates = CreateQueue::start(writer.clone(), checkpoints);
+        let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
         Ok(Self {
             writer,
             reader,

@@ -19,7 +19,7 @@ impl Repository {
         id: &str,
         change: impl FnOnce(&Value) -> Result<(Value, T), Error>,
     ) -> Result<T, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let mut principal = find(&mut tx, &SERVICE_PRINCIPAL, id)
             .await?
             .ok_or_else(|| not_found(&SERVICE_PRINCIPAL, id))?;

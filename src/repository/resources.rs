@@ -64,7 +64,7 @@ impl Repository {
         described: Described,
         actor: &str,
     ) -> Result<Record, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         check_references(&mut tx, &request).await?;
         let catalog = request.text("catalog_id").to_owned();
         let resource = match request.text("request_type") {
@@ -133,7 +133,7 @@ impl Repository {
         (role, scope): (Named, Named),
         actor: &str,
     ) -> Result<Record, Error> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin().await?;
         let package = find(&mut tx, &ACCESS_PACKAGE, package)
             .await?
             .ok_or(Error::ResourceNotFound)?;

@@ -2,6 +2,9 @@
 //! column and table names, which come from the declarations, and operators are written
 //! into the text.
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -20,6 +23,33 @@ pub struct ListQuery<'a> {
     pub after: Option<&'a [Scalar]>,
     pub skip: u64,
     pub limit: u64,
+}
+
+/// A statement's text that depends only on the declaration, built on first use and kept:
+/// the hot writes would otherwise format the same few hundred bytes on every call.
+/// `kind` names the statement; the entity is told apart by its address.
+pub(super) fn cached(
+    entity: &'static EntityType,
+    kind: &'static str,
+    build: impl FnOnce(&'static EntityType) -> String,
+) -> Arc<str> {
+    type Texts = RwLock<HashMap<(usize, &'static str), Arc<str>>>;
+    static TEXTS: OnceLock<Texts> = OnceLock::new();
+    let texts = TEXTS.get_or_init(Texts::default);
+    let key = (std::ptr::from_ref(entity) as usize, kind);
+    if let Some(text) = texts
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return Arc::clone(text);
+    }
+    let text: Arc<str> = build(entity).into();
+    texts
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key, Arc::clone(&text));
+    text
 }
 
 /// `id, display_name, …`: every declared column, in declaration order.

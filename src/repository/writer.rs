@@ -1,0 +1,288 @@
+//! The one connection that writes, outside sqlx's pool.
+//!
+//! SQLite has one writer at a time, so every write of this process goes through a single
+//! connection, and concurrent writers queue here, in-process, instead of racing for the
+//! file lock. A pool of one connection would queue them too, but sqlx's pool pings every
+//! connection it is handed back (`return_to_pool` runs `ping()` unconditionally): one more
+//! round trip to the connection's worker thread after every write, during which the next
+//! writer waits. A `tokio::sync::Mutex` hands the connection straight to the next writer,
+//! first come first served.
+//!
+//! Transactions are `BEGIN IMMEDIATE` … `COMMIT`, sent as plain statements: sqlx's
+//! `begin_with` with a custom statement asks the worker thread a second time whether the
+//! transaction really began. One that is dropped before `commit` (an error returned with
+//! `?`, a request cancelled) is rolled back by the next user of the connection, before
+//! its own first statement.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use sqlx::{Connection, SqliteConnection};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+use crate::Error;
+
+/// How long a write waits for the connection before answering 503 (as the pool's acquire
+/// timeout did): a queue of writers is normal, and waiting long is better than failing.
+const WAIT: Duration = Duration::from_secs(30);
+
+pub(super) struct Writer {
+    /// `None` once closed.
+    connection: Mutex<Option<SqliteConnection>>,
+    /// A transaction may still be open on the connection: a `BEGIN` was sent and no
+    /// `COMMIT` is known to have succeeded. Changed only while the mutex is held.
+    abandoned: AtomicBool,
+}
+
+impl Writer {
+    pub fn new(connection: SqliteConnection) -> Self {
+        Self {
+            connection: Mutex::new(Some(connection)),
+            abandoned: AtomicBool::new(false),
+        }
+    }
+
+    /// The connection, for statements that are their own transaction (autocommit), or
+    /// to `begin` one.
+    pub async fn lock(&self) -> Result<WriteLock<'_>, Error> {
+        let locked = tokio::time::timeout(WAIT, self.connection.lock())
+            .await
+            .map_err(|_| Error::ServiceUnavailable)?;
+        let mut connection =
+            MutexGuard::try_map(locked, Option::as_mut).map_err(|_| Error::ServiceUnavailable)?;
+        if self.abandoned.load(Ordering::Relaxed) {
+            // Fails harmlessly when no transaction is open (SQLite ended it itself, or the
+            // COMMIT of a cancelled caller went through). The flag is cleared only once
+            // the ROLLBACK has run: a lock cancelled before that leaves it to the next.
+            if let Err(error) = sqlx::query("ROLLBACK").execute(&mut *connection).await {
+                tracing::debug!(%error, "rolling back an abandoned transaction");
+            }
+            self.abandoned.store(false, Ordering::Relaxed);
+        }
+        Ok(WriteLock {
+            connection,
+            abandoned: &self.abandoned,
+        })
+    }
+
+    /// A write transaction: it holds SQLite's write lock from the start, so its reads
+    /// see what it then changes, even with another process writing the same file.
+    pub async fn begin(&self) -> Result<WriteTx<'_>, Error> {
+        self.lock().await?.begin().await
+    }
+
+    /// Closes the connection (the last connection to close checkpoints the WAL); writes
+    /// after this answer 503.
+    pub async fn close(&self) {
+        let taken = self.connection.lock().await.take();
+        if let Some(connection) = taken {
+            if let Err(error) = connection.close().await {
+                tracing::warn!(%error, "closing the writer connection");
+            }
+        }
+    }
+}
+
+/// The writer connection, held: no other write of this process runs until it is dropped.
+pub(super) struct WriteLock<'a> {
+    connection: MappedMutexGuard<'a, SqliteConnection>,
+    abandoned: &'a AtomicBool,
+}
+
+impl<'a> WriteLock<'a> {
+    /// Begins a transaction on the connection already held, so that no other write
+    /// comes between what was done with it and the transaction.
+    pub async fn begin(mut self) -> Result<WriteTx<'a>, Error> {
+        // Set before the statement is sent: a caller cancelled while BEGIN is on its way
+        // drops this lock, not a `WriteTx`, yet the worker thread still runs the BEGIN.
+        // Were the flag not set, the next writer's statements would run inside that
+        // transaction and never commit.
+        self.abandoned.store(true, Ordering::Relaxed);
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *self.connection)
+            .await?;
+        Ok(WriteTx {
+            connection: self.connection,
+            abandoned: self.abandoned,
+            open: true,
+        })
+    }
+}
+
+impl Deref for WriteLock<'_> {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.connection
+    }
+}
+
+impl DerefMut for WriteLock<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
+    }
+}
+
+/// An open write transaction; dropped without `commit`, it is rolled back.
+pub(super) struct WriteTx<'a> {
+    connection: MappedMutexGuard<'a, SqliteConnection>,
+    abandoned: &'a AtomicBool,
+    open: bool,
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(mut self) -> Result<(), Error> {
+        sqlx::query("COMMIT").execute(&mut *self.connection).await?;
+        self.open = false;
+        self.abandoned.store(false, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Still under the mutex: the next `lock` sees it before any statement. (Set
+            // since `begin` already; said again so that the rule is stated here.)
+            self.abandoned.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Deref for WriteTx<'_> {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.connection
+    }
+}
+
+impl DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+    use sqlx::ConnectOptions;
+
+    use super::*;
+
+    async fn open(path: &std::path::Path) -> SqliteConnection {
+        SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .connect()
+            .await
+            .expect("the database opens")
+    }
+
+    /// Rows another connection sees: what has committed.
+    async fn committed(path: &std::path::Path) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM t")
+            .fetch_one(&mut open(path).await)
+            .await
+            .expect("count")
+    }
+
+    /// Polls the future until it waits for the worker thread, then drops it, as actix
+    /// does with a request whose client went away: what it sent still runs. The pause
+    /// lets the worker get to it before the next statement is sent. False when the
+    /// worker was quicker and the future finished.
+    async fn cancel_on_its_way(future: impl Future) -> bool {
+        let cancelled = tokio::select! {
+            biased;
+            _ = future => false,
+            () = tokio::task::yield_now() => true,
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        cancelled
+    }
+
+    async fn writer() -> (tempfile::TempDir, std::path::PathBuf, Writer) {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        let path = directory.path().join("writer.db");
+        let mut connection = open(&path).await;
+        sqlx::query("CREATE TABLE t (n INTEGER)")
+            .execute(&mut connection)
+            .await
+            .expect("create table");
+        (directory, path, Writer::new(connection))
+    }
+
+    async fn insert(writer: &Writer, n: i64) {
+        sqlx::query("INSERT INTO t (n) VALUES (?1)")
+            .bind(n)
+            .execute(&mut *writer.lock().await.expect("lock"))
+            .await
+            .expect("insert");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_is_rolled_back_before_the_next_write() {
+        let (_directory, path, writer) = writer().await;
+        {
+            let mut tx = writer.begin().await.expect("begin");
+            sqlx::query("INSERT INTO t (n) VALUES (1)")
+                .execute(&mut *tx)
+                .await
+                .expect("insert in the transaction");
+        }
+        insert(&writer, 2).await;
+        assert_eq!(
+            committed(&path).await,
+            1,
+            "only the autocommit row is there"
+        );
+        let tx = writer.begin().await.expect("a transaction begins again");
+        tx.commit().await.expect("and commits");
+    }
+
+    #[tokio::test]
+    async fn a_begin_cancelled_on_its_way_does_not_swallow_the_next_write() {
+        let (_directory, path, writer) = writer().await;
+        // A BEGIN that finished is a dropped `WriteTx`, the test above: try again.
+        let mut tries = 0;
+        while !cancel_on_its_way(writer.begin()).await {
+            tries += 1;
+            assert!(tries < 100, "the worker always answered before the cancel");
+        }
+        insert(&writer, 1).await;
+        assert_eq!(committed(&path).await, 1, "the next write committed");
+        let tx = writer.begin().await.expect("a transaction begins again");
+        tx.commit().await.expect("and commits");
+    }
+
+    #[tokio::test]
+    async fn a_commit_cancelled_on_its_way_leaves_a_usable_connection() {
+        let (_directory, path, writer) = writer().await;
+        let mut tx = writer.begin().await.expect("begin");
+        sqlx::query("INSERT INTO t (n) VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert in the transaction");
+        cancel_on_its_way(tx.commit()).await;
+        insert(&writer, 2).await;
+        let rows = committed(&path).await;
+        // The COMMIT either went through before the ROLLBACK or never ran.
+        assert!(rows == 2 || rows == 1, "{rows} rows");
+        let tx = writer.begin().await.expect("a transaction begins again");
+        tx.commit().await.expect("and commits");
+    }
+
+    #[tokio::test]
+    async fn writes_after_close_are_503() {
+        let (_directory, _path, writer) = writer().await;
+        writer.close().await;
+        assert!(matches!(
+            writer.lock().await.err(),
+            Some(Error::ServiceUnavailable)
+        ));
+    }
+}
