@@ -5,6 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::model::Errors;
+
 /// One entry of Graph's `error.details`: which property was wrong and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
@@ -22,9 +24,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidAuthenticationToken(String),
 
-    /// A genuine token without the permission the request needs.
-    #[error("Insufficient privileges to complete the operation.")]
-    AccessDenied,
+    /// A genuine token without the permission the request needs, worded as the part of
+    /// Graph the path belongs to words it (reference §4.2): Entitlement Management's
+    /// `UnAuthorized`, or the directory's `Authorization_RequestDenied`.
+    #[error("{}", access_denied_message(*.0))]
+    AccessDenied(Errors),
 
     #[error("The request body must be sent with Content-Type: application/json.")]
     UnsupportedMediaType,
@@ -179,7 +183,7 @@ impl Error {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MalformedJson
             | Self::RequestBodyRead(_)
@@ -211,7 +215,8 @@ impl Error {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
                 "InvalidAuthenticationToken"
             }
-            Self::AccessDenied => "Authorization_RequestDenied",
+            Self::AccessDenied(Errors::EntitlementManagement) => "UnAuthorized",
+            Self::AccessDenied(Errors::Directory) => "Authorization_RequestDenied",
             Self::UnsupportedMediaType => "UnsupportedMediaType",
             Self::MalformedJson
             | Self::UnknownSegment(_)
@@ -266,6 +271,15 @@ impl Error {
             s if s.is_client_error() => Self::BadRequest(s, message),
             _ => Self::Internal(message),
         }
+    }
+}
+
+fn access_denied_message(dialect: Errors) -> &'static str {
+    match dialect {
+        Errors::EntitlementManagement => {
+            "User is not authorized to perform the operation. Reason: Unauthorized"
+        }
+        Errors::Directory => "Insufficient privileges to complete the operation.",
     }
 }
 

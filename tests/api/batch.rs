@@ -286,7 +286,7 @@ async fn each_item_is_authorised_with_the_batchs_token() {
     assert_eq!(by_id(&responses, "1")["status"], 403);
     assert_eq!(
         by_id(&responses, "1")["body"]["error"]["code"],
-        "Authorization_RequestDenied"
+        "UnAuthorized"
     );
     assert_eq!(by_id(&responses, "2")["status"], 200);
     let responses = items_of(&send_with(Some(token(READ_WRITE))).await);
