@@ -44,6 +44,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidQuery(String),
 
+    /// A `$filter` literal that is not a GUID, compared with an id: Entitlement
+    /// Management's own code and wording (reference §4.2, Microsoft365DSC#4032).
+    #[error("OData query is invalid: Unrecognized Guid format")]
+    UnrecognizedGuid,
+
     #[error("Model is not valid.")]
     InvalidModel(Vec<Detail>),
 
@@ -192,6 +197,7 @@ impl Error {
             | Self::InvalidFaults(_)
             | Self::InvalidBatch(_)
             | Self::InvalidQuery(_)
+            | Self::UnrecognizedGuid
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::RelatedNotFound { .. } => StatusCode::NOT_FOUND,
             Self::Rule { status, .. } => status_or_500(*status),
@@ -223,6 +229,7 @@ impl Error {
             | Self::InvalidQuery(_)
             | Self::BadRequest(..) => "BadRequest",
             Self::RequestBodyRead(_) => "RequestBodyRead",
+            Self::UnrecognizedGuid => "InvalidFilter",
             Self::InvalidModel(_) => "InvalidModel",
             Self::ResourceNotFound | Self::RelatedNotFound { .. } => "ResourceNotFound",
             Self::Rule { code, .. } => code,
