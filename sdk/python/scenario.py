@@ -182,7 +182,7 @@ async def run(version: str, base: str, flavour: str) -> None:
     patched = await item.get()
     check(patched.description == "patched by the SDK", f"patched: {patched.description}")
     check(
-        patched.modified_date_time >= created.modified_date_time,
+        patched.modified_date_time > created.modified_date_time,
         "modifiedDateTime moves forward",
     )
 

@@ -130,7 +130,9 @@ async fn it_prints_one_listening_line_serves_and_exits_0_on_sigterm() {
         !rest_of_stdout.contains("listening on"),
         "exactly one listening line"
     );
-    // The WAL was checkpointed into the file on the way out.
+    // The WAL was checkpointed into the file on the way out: a reader would still see a
+    // leftover -wal, so its absence is the proof, the row count only that it was kept.
+    assert!(!dir.path().join("e.db-wal").exists(), "the WAL is left");
     assert_eq!(
         count_rows(&dir.path().join("e.db"), "access_packages").await,
         1

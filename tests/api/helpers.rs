@@ -389,6 +389,16 @@ pub struct RunningEmulator {
     stdout: BufReader<ChildStdout>,
 }
 
+/// A test that panics before `terminate` must not leave its emulator running.
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl RunningEmulator {
     /// Starts the binary and waits for its "listening on" line (no sleeping: the read blocks
     /// until the line comes or the process ends).

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::*;
 
@@ -233,6 +233,28 @@ async fn sql_injection_strings_are_stored_and_compared_verbatim() {
         let value = found.json()["value"].clone();
         assert_eq!(value.as_array().map(Vec::len), Some(1), "{name}: {value}");
         assert_eq!(value[0]["displayName"], name);
+    }
+    // LIKE's wildcards and its escape character are data inside contains/startswith too:
+    // unescaped, '%_' would match every name and a bare backslash would break the pattern.
+    for (needle, expected) in [
+        ("%_", "%_\\"),
+        ("_\\", "%_\\"),
+        ("\\", "%_\\"),
+        ("%", "%_\\"),
+    ] {
+        let filter = format!("contains(displayName,'{needle}')");
+        let encoded: String = form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+        let found = app
+            .get(&format!("{BETA}/accessPackages?$filter={encoded}"))
+            .await;
+        assert_eq!(found.status.as_u16(), 200, "{:?}", found.body);
+        let names: Vec<Value> = found.json()["value"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|p| p["displayName"].clone())
+            .collect();
+        assert_eq!(names, vec![Value::from(expected)], "{filter}");
     }
     assert_eq!(app.count_rows("access_packages").await, 4);
 }
