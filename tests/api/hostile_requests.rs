@@ -235,14 +235,16 @@ async fn sql_injection_strings_are_stored_and_compared_verbatim() {
         assert_eq!(value[0]["displayName"], name);
     }
     // LIKE's wildcards and its escape character are data inside contains/startswith too:
-    // unescaped, '%_' would match every name and a bare backslash would break the pattern.
-    for (needle, expected) in [
-        ("%_", "%_\\"),
-        ("_\\", "%_\\"),
-        ("\\", "%_\\"),
-        ("%", "%_\\"),
+    // an unescaped '_' matches any character ('x_' would find "x' OR…", '_' at the start
+    // every name), and an unescaped backslash would escape what follows it.
+    for (function, needle, expected) in [
+        ("contains", "%_", vec!["%_\\"]),
+        ("contains", "x_", vec![]),
+        ("startswith", "_", vec![]),
+        ("contains", "\\", vec!["%_\\"]),
+        ("endswith", "_\\", vec!["%_\\"]),
     ] {
-        let filter = format!("contains(displayName,'{needle}')");
+        let filter = format!("{function}(displayName,'{needle}')");
         let encoded: String = form_urlencoded::byte_serialize(filter.as_bytes()).collect();
         let found = app
             .get(&format!("{BETA}/accessPackages?$filter={encoded}"))
@@ -254,7 +256,8 @@ async fn sql_injection_strings_are_stored_and_compared_verbatim() {
             .iter()
             .map(|p| p["displayName"].clone())
             .collect();
-        assert_eq!(names, vec![Value::from(expected)], "{filter}");
+        let expected: Vec<Value> = expected.into_iter().map(Value::from).collect();
+        assert_eq!(names, expected, "{filter}");
     }
     assert_eq!(app.count_rows("access_packages").await, 4);
 }
