@@ -5,6 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::model::Errors;
+
 /// One entry of Graph's `error.details`: which property was wrong and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
@@ -22,9 +24,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidAuthenticationToken(String),
 
-    /// A genuine token without the permission the request needs.
-    #[error("Insufficient privileges to complete the operation.")]
-    AccessDenied,
+    /// A genuine token without the permission the request needs, worded as the part of
+    /// Graph the path belongs to words it (reference §4.2): Entitlement Management's
+    /// `UnAuthorized`, or the directory's `Authorization_RequestDenied`.
+    #[error("{}", access_denied_message(*.0))]
+    AccessDenied(Errors),
 
     #[error("The request body must be sent with Content-Type: application/json.")]
     UnsupportedMediaType,
@@ -39,6 +43,11 @@ pub enum Error {
     /// A query option that cannot be parsed or does not fit the resource type.
     #[error("{0}")]
     InvalidQuery(String),
+
+    /// A `$filter` literal that is not a GUID, compared with an id: Entitlement
+    /// Management's own code and wording (reference §4.2, Microsoft365DSC#4032).
+    #[error("OData query is invalid: Unrecognized Guid format")]
+    UnrecognizedGuid,
 
     #[error("Model is not valid.")]
     InvalidModel(Vec<Detail>),
@@ -179,7 +188,7 @@ impl Error {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::AccessDenied(_) => StatusCode::FORBIDDEN,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MalformedJson
             | Self::RequestBodyRead(_)
@@ -188,6 +197,7 @@ impl Error {
             | Self::InvalidFaults(_)
             | Self::InvalidBatch(_)
             | Self::InvalidQuery(_)
+            | Self::UnrecognizedGuid
             | Self::UnknownSegment(_) => StatusCode::BAD_REQUEST,
             Self::ResourceNotFound | Self::RelatedNotFound { .. } => StatusCode::NOT_FOUND,
             Self::Rule { status, .. } => status_or_500(*status),
@@ -211,13 +221,15 @@ impl Error {
             Self::MissingAccessToken | Self::InvalidAuthenticationToken(_) => {
                 "InvalidAuthenticationToken"
             }
-            Self::AccessDenied => "Authorization_RequestDenied",
+            Self::AccessDenied(Errors::EntitlementManagement) => "UnAuthorized",
+            Self::AccessDenied(Errors::Directory) => "Authorization_RequestDenied",
             Self::UnsupportedMediaType => "UnsupportedMediaType",
             Self::MalformedJson
             | Self::UnknownSegment(_)
             | Self::InvalidQuery(_)
             | Self::BadRequest(..) => "BadRequest",
             Self::RequestBodyRead(_) => "RequestBodyRead",
+            Self::UnrecognizedGuid => "InvalidFilter",
             Self::InvalidModel(_) => "InvalidModel",
             Self::ResourceNotFound | Self::RelatedNotFound { .. } => "ResourceNotFound",
             Self::Rule { code, .. } => code,
@@ -266,6 +278,15 @@ impl Error {
             s if s.is_client_error() => Self::BadRequest(s, message),
             _ => Self::Internal(message),
         }
+    }
+}
+
+fn access_denied_message(dialect: Errors) -> &'static str {
+    match dialect {
+        Errors::EntitlementManagement => {
+            "User is not authorized to perform the operation. Reason: Unauthorized"
+        }
+        Errors::Directory => "Insufficient privileges to complete the operation.",
     }
 }
 

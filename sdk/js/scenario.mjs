@@ -54,8 +54,18 @@ async function scenario(version) {
 
   const catalog = await client
     .api(`${EM}/${catalogs}`)
-    .post({ displayName: `JS catalog ${suffix}`, description: "made by the JS client" });
+    .post({ displayName: `JS catalog ${suffix}`, description: "made by the JS client", isExternallyVisible: true });
   assert.ok(catalog.id, "catalog created");
+  assert.equal(catalog.displayName, `JS catalog ${suffix}`);
+  assert.equal(catalog.isExternallyVisible, true);
+  // Graph's create response: beta "UserManaged"/"Published" (reference §3), v1.0's enum values.
+  if (version === "beta") {
+    assert.equal(catalog.catalogType, "UserManaged");
+    assert.equal(catalog.catalogStatus, "Published");
+  } else {
+    assert.equal(catalog.catalogType, "userManaged");
+    assert.equal(catalog.state, "published");
+  }
 
   const name = `JS package ${suffix}`;
   const binding = version === "beta" ? { catalogId: catalog.id } : { catalog: { id: catalog.id } };
@@ -70,6 +80,13 @@ async function scenario(version) {
   const got = await item.get();
   assert.equal(got.id, created.id);
   assert.equal(got.description, "first");
+  // The binding as the client sent it, read back through the navigation.
+  const navigation = version === "beta" ? "accessPackageCatalog" : "catalog";
+  const expanded = await client.api(`${EM}/accessPackages/${created.id}`).expand(navigation).get();
+  assert.equal(expanded[navigation].id, catalog.id, "bound to the catalog");
+  if (version === "beta") {
+    assert.equal(created.catalogId, catalog.id);
+  }
 
   const listed = await client.api(`${EM}/accessPackages`).filter(`displayName eq '${name}'`).get();
   assert.deepEqual(
@@ -93,7 +110,9 @@ async function scenario(version) {
   } catch (error) {
     assert.ok(error instanceof GraphError, `GraphError, got ${error}`);
     assert.equal(error.statusCode, 404);
-    assert.ok(error.code, "error code");
+    // Graph's code and message for a missing ELM object (reference §4.2).
+    assert.equal(error.code, "ResourceNotFound");
+    assert.equal(error.message, "The resource was not found.");
     assert.match(error.requestId ?? "", /^[0-9a-f-]{36}$/, "request-id");
     assert.equal(error.requestId, error.headers?.get("request-id"), "the header's request-id");
     console.log(`js ${version}: ${error.statusCode} ${error.code} request-id ${error.requestId}`);

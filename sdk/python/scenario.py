@@ -107,13 +107,24 @@ async def run(version: str, base: str, flavour: str) -> None:
     suffix = uuid.uuid4().hex[:8]
 
     catalog_body = AccessPackageCatalog(
-        display_name=f"SDK catalog {suffix}", description="made by the Python SDK"
+        display_name=f"SDK catalog {suffix}", description="made by the Python SDK",
+        is_externally_visible=True,
     )
     if version == "beta":
         catalog = await em.access_package_catalogs.post(catalog_body)
     else:
         catalog = await em.catalogs.post(catalog_body)
     check(catalog is not None and catalog.id, f"catalog created: {catalog}")
+    check(catalog.display_name == f"SDK catalog {suffix}", f"catalog displayName: {catalog.display_name}")
+    check(catalog.is_externally_visible is True, f"isExternallyVisible: {catalog.is_externally_visible}")
+    # Graph's create response: beta's strings "UserManaged"/"Published" (reference §3), v1.0's
+    # enums, which the SDK must parse into its enum types.
+    if version == "beta":
+        check(catalog.catalog_type == "UserManaged", f"catalogType: {catalog.catalog_type}")
+        check(catalog.catalog_status == "Published", f"catalogStatus: {catalog.catalog_status}")
+    else:
+        check(str(catalog.catalog_type.value) == "userManaged", f"catalogType: {catalog.catalog_type}")
+        check(str(catalog.state.value) == "published", f"state: {catalog.state}")
 
     name = f"SDK package {suffix}"
     if version == "beta":
@@ -135,6 +146,30 @@ async def run(version: str, base: str, flavour: str) -> None:
     item = em.access_packages.by_access_package_id(created.id)
     got = await item.get()
     check(got.id == created.id and got.description == "first", f"get: {got}")
+    # How the SDK serialised the binding (beta catalogId, v1.0 catalog: {id}), read back
+    # through the navigation.
+    navigation = "accessPackageCatalog" if version == "beta" else "catalog"
+    expanded = await item.get(
+        request_configuration=RequestConfiguration(
+            query_parameters=item.AccessPackageItemRequestBuilderGetQueryParameters(expand=[navigation])
+        )
+    )
+    bound = expanded.access_package_catalog if version == "beta" else expanded.catalog
+    check(bound is not None and bound.id == catalog.id, f"bound to the catalog: {bound}")
+
+    try:
+        await em.access_packages.post(package_body)
+    except ODataError as error:
+        check(error.response_status_code == 409, f"duplicate: status {error.response_status_code}")
+        check(error.error.code == "DuplicateAccessPackage", f"duplicate: code {error.error.code}")
+        check(
+            error.error.message == f'There\'s an existing access package with name "{name}" in the catalog.',
+            f"duplicate: message {error.error.message}",
+        )
+    else:
+        raise AssertionError("a second package of the same name must raise ODataError")
+
+    await paging(em, AccessPackage, AccessPackagesRequestBuilder, catalog.id, version, suffix)
 
     query = AccessPackagesRequestBuilder.AccessPackagesRequestBuilderGetQueryParameters(
         filter=f"displayName eq '{name}'"
@@ -151,7 +186,7 @@ async def run(version: str, base: str, flavour: str) -> None:
     patched = await item.get()
     check(patched.description == "patched by the SDK", f"patched: {patched.description}")
     check(
-        patched.modified_date_time >= created.modified_date_time,
+        patched.modified_date_time > created.modified_date_time,
         "modifiedDateTime moves forward",
     )
 
@@ -164,7 +199,9 @@ async def run(version: str, base: str, flavour: str) -> None:
         await item.get()
     except ODataError as error:
         check(error.response_status_code == 404, f"status {error.response_status_code}")
-        check(error.error is not None and error.error.code, f"error code: {error.error}")
+        # Graph's code and message for a missing ELM object (reference §4.2).
+        check(error.error is not None and error.error.code == "ResourceNotFound", f"error code: {error.error}")
+        check(error.error.message == "The resource was not found.", f"error message: {error.error.message}")
         inner = error.error.inner_error
         check(inner is not None and inner.request_id, f"request-id: {inner}")
         headers = {k.lower(): v for k, v in (error.response_headers or {}).items()}
@@ -179,6 +216,36 @@ async def run(version: str, base: str, flavour: str) -> None:
         )
     else:
         raise AssertionError("a deleted package must raise ODataError")
+
+
+async def paging(em, AccessPackage, AccessPackagesRequestBuilder, catalog_id: str, version: str, suffix: str) -> None:
+    """One package more than a page holds (the emulator's default odata.max_page_size, 100):
+    the SDK follows @odata.nextLink (with_url) until there is none and sees each once."""
+    prefix = f"SDK page {suffix}"
+    made = []
+    for n in range(101):
+        if version == "beta":
+            body = AccessPackage(catalog_id=catalog_id, display_name=f"{prefix} {n}")
+        else:
+            from msgraph.generated.models.access_package_catalog import AccessPackageCatalog
+
+            body = AccessPackage(catalog=AccessPackageCatalog(id=catalog_id), display_name=f"{prefix} {n}")
+        made.append((await em.access_packages.post(body)).id)
+    query = AccessPackagesRequestBuilder.AccessPackagesRequestBuilderGetQueryParameters(
+        filter=f"startswith(displayName,'{prefix}')"
+    )
+    page = await em.access_packages.get(request_configuration=RequestConfiguration(query_parameters=query))
+    seen, pages = [p.id for p in page.value], 1
+    while page.odata_next_link:
+        page = await em.access_packages.with_url(page.odata_next_link).get()
+        seen += [p.id for p in page.value]
+        pages += 1
+        check(pages <= 3, f"paging ends: {len(seen)} seen")
+    check(pages == 2, f"two pages: {pages}")
+    check(sorted(seen) == sorted(made) and len(seen) == 101, f"each package once over the pages: {len(seen)} seen")
+    for package_id in made:
+        await em.access_packages.by_access_package_id(package_id).delete()
+    print(f"python {version}: 101 packages paged through {pages} pages by @odata.nextLink", flush=True)
 
 
 async def assignment_policy(version: str, em, package_id: str, user: str) -> None:

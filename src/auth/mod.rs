@@ -19,6 +19,7 @@ use base64::Engine;
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
 use crate::graph::routing;
+use crate::model::Errors;
 use crate::signin::OwnKey;
 use crate::Error;
 
@@ -78,13 +79,18 @@ pub struct Caller {
 }
 
 impl Caller {
-    fn from_headers(headers: &HeaderMap, auth: &Authenticator, write: bool) -> Result<Self, Error> {
+    fn from_headers(
+        headers: &HeaderMap,
+        auth: &Authenticator,
+        write: bool,
+        dialect: Errors,
+    ) -> Result<Self, Error> {
         let settings = &auth.settings;
         let token = bearer_token(headers);
         if let Some(verifier) = &auth.verifier {
             let claims = verifier.verify(token.ok_or(Error::MissingAccessToken)?)?;
             if !claims.allows(write) {
-                return Err(Error::AccessDenied);
+                return Err(Error::AccessDenied(dialect));
             }
             let actor = claims
                 .actor()
@@ -129,7 +135,7 @@ pub async fn authenticate(
         // A `$batch` envelope changes nothing itself: each item is checked as it runs.
         let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS")
             && !routing::is_batch(&req);
-        match Caller::from_headers(req.headers(), &auth, write) {
+        match Caller::from_headers(req.headers(), &auth, write, routing::dialect(&req)) {
             Ok(caller) => {
                 req.extensions_mut().insert(caller);
             }

@@ -9,6 +9,7 @@ use actix_web::http::header::{HeaderValue, ALLOW};
 use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, Route};
 
+use crate::model::{registry, Errors, Version};
 use crate::Error;
 
 /// The emulator's own control surface, outside Graph.
@@ -30,6 +31,32 @@ pub fn is_control(req: &ServiceRequest) -> bool {
 /// faults, Entra's error body, no bodies in the journal.
 pub fn is_signin(req: &ServiceRequest) -> bool {
     crate::signin::is_signin_path(routed_path(req))
+}
+
+/// The part of Graph a path belongs to, for errors raised before routing (a permission the
+/// token lacks): the directory's own sets (`/users`, `/groups`, `/servicePrincipals`, with
+/// or without a version) answer in the directory's dialect; everything else, `$batch` and
+/// unknown paths included, in Entitlement Management's, which this emulator is about.
+pub fn dialect(req: &ServiceRequest) -> Errors {
+    let path = routed_path(req).trim_start_matches('/');
+    let (version, rest) = Version::ALL
+        .iter()
+        .find_map(|version| {
+            let rest = path.strip_prefix(version.segment())?;
+            Some((*version, rest.strip_prefix('/').unwrap_or(rest)))
+        })
+        .unwrap_or((Version::Beta, path));
+    let first = rest.split(['/', '(']).next().unwrap_or(rest);
+    let directory = registry::ENTITY_TYPES.iter().any(|entity| {
+        entity.errors == Errors::Directory
+            && entity.root.is_empty()
+            && entity.set(version) == Some(first)
+    });
+    if directory {
+        Errors::Directory
+    } else {
+        Errors::EntitlementManagement
+    }
 }
 
 /// Whether the request is a `$batch` envelope (`POST /beta/$batch`, `POST /v1.0/$batch`).

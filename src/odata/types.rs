@@ -132,9 +132,7 @@ pub(super) fn coerce(
     match (against.class(), value) {
         (Class::Guid, Scalar::Text(text)) => match Uuid::try_parse(text.trim()) {
             Ok(guid) => Ok(Scalar::Text(guid.hyphenated().to_string())),
-            Err(_) => Err(Error::InvalidQuery(format!(
-                "OData query is invalid: Unrecognized Guid format: '{text}'."
-            ))),
+            Err(_) => Err(Error::UnrecognizedGuid),
         },
         // Any version's spelling, in any case, as stored.
         (Class::Enum(_), Scalar::Text(text)) if value_type.class() == Class::Text => {

@@ -232,10 +232,8 @@ impl Repository {
     }
 }
 
+/// A caller who is not one of the stage's approvers: ELM's own 403, as for a missing
+/// permission.
 fn unauthorized() -> Error {
-    Error::rule(
-        403,
-        "UnAuthorized",
-        "User is not authorized to perform the operation. Reason: Unauthorized",
-    )
+    Error::AccessDenied(crate::model::Errors::EntitlementManagement)
 }

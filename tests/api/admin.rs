@@ -1,5 +1,7 @@
 //! `/_emulator/`: reset between tests, guarded by `admin.token` when it is set.
 
+use std::time::Instant;
+
 use actix_web::http::Method;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
@@ -56,22 +58,64 @@ async fn reset_returns_to_the_seeded_state() {
     assert_eq!(app.create_beta_package("a").await.status.as_u16(), 201);
 }
 
+/// A reset that restores a large `--seed` fixture takes long enough for reads to run while
+/// it does; each must see the state before (fixture plus 40) or after (the fixture), never a
+/// count in between, as a reset in several transactions (clear, then refill) would show.
 #[actix_web::test]
 async fn readers_see_the_state_before_or_after_a_reset_never_between() {
-    let app = spawn_app().await;
+    const SEEDED: usize = 500;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("large.json");
+    let packages: Vec<Value> = (0..SEEDED)
+        .map(|i| {
+            json!({"id": format!("00000000-0000-4000-8000-{i:012}"), "catalogId": GENERAL,
+                   "displayName": format!("seeded {i}")})
+        })
+        .collect();
+    std::fs::write(&file, json!({ "accessPackages": packages }).to_string()).unwrap();
+    let app = spawn_app_with(|settings| settings.seed.file = file.display().to_string()).await;
     let names: Vec<String> = (0..40).map(|i| format!("p{i}")).collect();
     join_all(names.iter().map(|name| app.create_beta_package(name))).await;
     let count = format!("{BETA}/accessPackages/$count");
+    let (before, after) = ((SEEDED + 40).to_string(), SEEDED.to_string());
 
-    let reads = join_all((0..40).map(|_| app.get(&count)));
-    let (reads, reset) = futures_util::future::join(reads, reset(&app, None)).await;
+    let finished = std::cell::Cell::new(None);
+    let started = Instant::now();
+    let resetting = async {
+        let response = reset(&app, None).await;
+        finished.set(Some(Instant::now()));
+        response
+    };
+    // Two readers, each reading again until the reset has answered.
+    let reader = || async {
+        let mut seen = Vec::new();
+        while finished.get().is_none() {
+            let asked = Instant::now();
+            let read = app.get(&count).await;
+            assert_eq!(read.status.as_u16(), 200);
+            let value = String::from_utf8_lossy(&read.body).trim().to_owned();
+            seen.push((asked, Instant::now(), value));
+        }
+        seen
+    };
+    let (response, first, second) =
+        futures_util::future::join3(resetting, reader(), reader()).await;
 
-    assert_eq!(reset.status.as_u16(), 204);
-    for read in reads {
-        assert_eq!(read.status.as_u16(), 200);
-        let seen = String::from_utf8_lossy(&read.body).trim().to_owned();
-        assert!(seen == "40" || seen == "0", "a reader saw {seen} packages");
+    assert_eq!(response.status.as_u16(), 204);
+    let done = finished.get().expect("the reset answered");
+    let mut during = 0;
+    for (asked, answered, value) in first.iter().chain(&second) {
+        assert!(
+            *value == before || *value == after,
+            "a reader saw {value} packages, neither {before} nor {after}"
+        );
+        if *asked > started && *answered < done {
+            during += 1;
+        }
     }
+    // Otherwise the check above proved nothing.
+    assert!(during > 0, "no read ran while the reset did");
+    eprintln!("reset of {SEEDED} rows: {during} reads answered while it ran");
 }
 
 #[actix_web::test]

@@ -137,18 +137,59 @@ async fn read_permission_reads_but_cannot_write() {
 
     assert_eq!(list(&app, &token).await.status.as_u16(), 200);
     let refused = create(&app, &token, "nope").await;
-    let body = refused.assert_graph_error(403, "Authorization_RequestDenied");
+    // Entitlement Management's own 403 (reference §4.2, terraform-provider-azuread#1226),
+    // not the directory's.
+    let body = refused.assert_graph_error(403, "UnAuthorized");
     assert_eq!(
         body["message"],
-        "Insufficient privileges to complete the operation."
+        "User is not authorized to perform the operation. Reason: Unauthorized"
     );
     assert!(refused.header("www-authenticate").starts_with("Bearer "));
 
     let unrelated = hs256(&claims("User.Read Mail.Send"));
-    list(&app, &unrelated)
+    let body = list(&app, &unrelated)
         .await
-        .assert_graph_error(403, "Authorization_RequestDenied");
+        .assert_graph_error(403, "UnAuthorized");
+    assert_eq!(
+        body["message"],
+        "User is not authorized to perform the operation. Reason: Unauthorized"
+    );
     assert_eq!(app.count_rows("access_packages").await, 0);
+}
+
+/// The directory is another part of Graph and refuses in its own words (reference §4.2,
+/// the json-batching page); ELM paths that merely contain a directory word do not.
+#[actix_web::test]
+async fn the_directory_refuses_in_its_own_dialect() {
+    let app = jwt_app().await;
+    let unrelated = hs256(&claims("Mail.Send"));
+    let get = |path: String| {
+        let request = app
+            .request(Method::GET, &path)
+            .insert_header(("Authorization", format!("Bearer {unrelated}")));
+        send(request, None)
+    };
+    for path in [
+        "/v1.0/users".to_owned(),
+        "/beta/groups/00000000-0000-0000-0000-000000000001/members".to_owned(),
+        "/servicePrincipals".to_owned(),
+    ] {
+        let body = get(path.clone())
+            .await
+            .assert_graph_error(403, "Authorization_RequestDenied");
+        assert_eq!(
+            body["message"], "Insufficient privileges to complete the operation.",
+            "{path}"
+        );
+    }
+    for path in [
+        format!("{V1}/catalogs"),
+        format!("{BETA}/accessPackageCatalogs/{GENERAL}/accessPackageResources"),
+        "/v1.0/roleManagement/entitlementManagement/roleDefinitions".to_owned(),
+        "/v1.0/usersx".to_owned(),
+    ] {
+        get(path).await.assert_graph_error(403, "UnAuthorized");
+    }
 }
 
 #[actix_web::test]

@@ -21,7 +21,7 @@ fn help_lists_every_flag_and_the_environment_form() {
 }
 
 fn assert_one_line_usage_error(args: &[&str], envs: &[(&str, &str)], mentions: &str) {
-    let output = emulator_command(args, envs).output().unwrap();
+    let output = refused_start(args, envs);
 
     assert_eq!(output.status.code(), Some(2), "{args:?} {envs:?}");
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -47,22 +47,53 @@ fn bad_values_are_one_line_naming_the_key_and_exit_2() {
     );
 }
 
-#[test]
-fn a_config_file_sits_between_defaults_and_the_environment() {
+#[actix_web::test]
+async fn a_config_file_sits_between_defaults_and_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("emulator.toml");
-    std::fs::write(&file, "[server]\nport = 1\n[log]\nlevel = \"warn\"\n").unwrap();
-    let database = format!("sqlite://{}", dir.path().join("e.db").display());
+    let database = format!("sqlite://{}", dir.path().join("from-file.db").display());
+    std::fs::write(
+        &file,
+        format!(
+            "[server]\nport = 1\n[database]\nurl = \"{database}\"\n[admin]\ntoken = \"from the file\"\n"
+        ),
+    )
+    .unwrap();
 
-    // The file sets port 1; the environment's 0 wins over it, so a free port is bound.
-    let emulator = RunningEmulator::start(emulator_command(
-        &["--config", file.to_str().unwrap(), "--database", &database],
+    // The file sets port 1; the environment's 0 wins over it, so a free port is bound. The
+    // file's database and admin token win over the defaults (./emulator.db, none). Run in
+    // the temporary folder, so a file that was ignored writes its default database there.
+    let mut command = emulator_command(
+        &["--config", file.to_str().unwrap()],
         &[("EMULATOR__SERVER__PORT", "0")],
-    ));
-
+    );
+    command.current_dir(dir.path());
+    let emulator = RunningEmulator::start(command);
     assert_ne!(emulator.port, 1);
+
+    let reset = |token: Option<&str>| {
+        let mut request =
+            awc::Client::default().post(format!("{}/_emulator/reset", emulator.address));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        send(request, None)
+    };
+    reset(None)
+        .await
+        .assert_graph_error(401, "InvalidAuthenticationToken");
+    assert_eq!(reset(Some("from the file")).await.status.as_u16(), 204);
+
     let (code, _) = emulator.terminate();
     assert_eq!(code, Some(0));
+    assert!(
+        dir.path().join("from-file.db").exists(),
+        "the file's database"
+    );
+    assert!(
+        !dir.path().join("emulator.db").exists(),
+        "not the default one"
+    );
 }
 
 #[actix_web::test]
@@ -99,7 +130,9 @@ async fn it_prints_one_listening_line_serves_and_exits_0_on_sigterm() {
         !rest_of_stdout.contains("listening on"),
         "exactly one listening line"
     );
-    // The WAL was checkpointed into the file on the way out.
+    // The WAL was checkpointed into the file on the way out: a reader would still see a
+    // leftover -wal, so its absence is the proof, the row count only that it was kept.
+    assert!(!dir.path().join("e.db-wal").exists(), "the WAL is left");
     assert_eq!(
         count_rows(&dir.path().join("e.db"), "access_packages").await,
         1

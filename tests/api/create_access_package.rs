@@ -191,8 +191,9 @@ async fn flags_that_are_sent_are_stored() {
 }
 
 #[actix_web::test]
-async fn read_only_properties_sent_on_create_are_ignored() {
+async fn read_only_properties_sent_on_create_and_patch_are_ignored() {
     let app = spawn_app().await;
+    let started = time::OffsetDateTime::now_utc();
 
     let response = app
         .post(
@@ -213,9 +214,56 @@ async fn read_only_properties_sent_on_create_are_ignored() {
     assert_eq!(response.status.as_u16(), 201);
     let body = response.json();
     assert_ne!(body["id"], "00000000-0000-0000-0000-000000000001");
-    assert_eq!(body["createdBy"], "admin@contoso.onmicrosoft.com");
-    assert_ne!(body["createdDateTime"], "2001-01-01T00:00:00Z");
-    assert_graph_timestamp(&body["modifiedDateTime"]);
+    // Compared as instants, not as text: the emulator writes seven fractional digits, so an
+    // honoured "2001-01-01T00:00:00Z" would come back as "…00.0000000Z" and differ as text.
+    assert_stamped_by_the_server(&body, "admin@contoso.onmicrosoft.com", started);
+    assert_eq!(body["modifiedDateTime"], body["createdDateTime"]);
+    let id = body["id"].as_str().expect("an id");
+    let stored = app.get(&format!("{BETA}/accessPackages/{id}")).await.json();
+    assert_eq!(stored["createdDateTime"], body["createdDateTime"]);
+    assert_eq!(stored["modifiedBy"], body["modifiedBy"]);
+
+    // Terraform sends back the whole object it read, audit fields included: a PATCH must
+    // ignore them too and stamp the change itself.
+    let patched = app
+        .patch(
+            &format!("{BETA}/accessPackages/{id}"),
+            &json!({
+                "description": "changed",
+                "createdBy": "mallory@example.com",
+                "createdDateTime": "2001-01-01T00:00:00Z",
+                "modifiedBy": "mallory@example.com",
+                "modifiedDateTime": "2001-01-01T00:00:00Z",
+            }),
+        )
+        .await;
+    assert_eq!(patched.status.as_u16(), 204, "{:?}", patched.body);
+    let stored = app.get(&format!("{BETA}/accessPackages/{id}")).await.json();
+    assert_eq!(stored["description"], "changed");
+    assert_eq!(stored["createdDateTime"], body["createdDateTime"]);
+    assert_stamped_by_the_server(&stored, "admin@contoso.onmicrosoft.com", started);
+}
+
+/// createdBy/modifiedBy name the caller, and both timestamps fall between the start of the
+/// test and now (a few seconds' slack for a coarse clock), whatever the body said.
+fn assert_stamped_by_the_server(body: &Value, actor: &str, started: time::OffsetDateTime) {
+    let slack = time::Duration::seconds(5);
+    let now = time::OffsetDateTime::now_utc();
+    for (by, at) in [
+        ("createdBy", "createdDateTime"),
+        ("modifiedBy", "modifiedDateTime"),
+    ] {
+        assert_eq!(body[by], actor, "{by}: {body}");
+        assert_graph_timestamp(&body[at]);
+        let text = body[at].as_str().unwrap_or_default();
+        let instant =
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|e| panic!("{at} {text}: {e}"));
+        assert!(
+            instant >= started - slack && instant <= now + slack,
+            "{at} {text} was not stamped by the server between {started} and {now}"
+        );
+    }
 }
 
 #[actix_web::test]
@@ -258,6 +306,8 @@ async fn the_same_name_in_the_same_catalog_is_a_409_whatever_its_case() {
     let response = app.create_beta_package("sALES rEPS").await;
 
     let error = response.assert_graph_error(409, "DuplicateAccessPackage");
+    // Graph's wording (reference §4.2); whether it names the sent or the stored spelling is
+    // unknown: echoing the sent one is the emulator's decision (README).
     assert_eq!(
         error["message"],
         "There's an existing access package with name \"sALES rEPS\" in the catalog."

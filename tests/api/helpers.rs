@@ -335,11 +335,68 @@ pub fn emulator_command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     command
 }
 
+/// Runs the binary to its end where it is expected to refuse to start (exit 2 or 1). Should
+/// it start after all, it must fail the test rather than hang it, take a fixed port or write
+/// `emulator.db` into the checkout: it runs in a temporary folder, with `--port 0` and a
+/// database there given beneath everything the test sets (a config file; flags instead when
+/// the test passes its own `--config`), and is killed after 30 s.
+pub fn refused_start(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let database = format!("sqlite://{}", dir.path().join("refused.db").display());
+    let mut all: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    if args.contains(&"--config") {
+        all.extend(["--port".to_owned(), "0".to_owned()]);
+        all.extend(["--database".to_owned(), database]);
+    } else {
+        let file = dir.path().join("fallback.toml");
+        std::fs::write(
+            &file,
+            format!("[server]\nport = 0\n[tls]\nport = 0\n[database]\nurl = \"{database}\"\n"),
+        )
+        .expect("a config file");
+        all.extend(["--config".to_owned(), file.display().to_string()]);
+    }
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let mut command = emulator_command(&all, envs);
+    let child = command
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let (exited, watch) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if watch.recv_timeout(Duration::from_secs(30)).is_err() {
+            // SAFETY: a pid this test spawned; at worst it is already gone.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    });
+    let output = child.wait_with_output().expect("the process ends");
+    let _ = exited.send(());
+    assert!(
+        output.status.code().is_some(),
+        "{args:?} {envs:?} started a server (killed after 30 s): {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    output
+}
+
 pub struct RunningEmulator {
     pub child: Child,
     pub address: String,
     pub port: u16,
     stdout: BufReader<ChildStdout>,
+}
+
+/// A test that panics before `terminate` must not leave its emulator running.
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl RunningEmulator {

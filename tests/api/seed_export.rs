@@ -310,7 +310,7 @@ fn an_invalid_seed_file_stops_start_up_naming_the_file_and_the_problem() {
     )
     .unwrap();
     let database = format!("sqlite://{}", dir.path().join("e.db").display());
-    let output = emulator_command(
+    let output = refused_start(
         &[
             "--port",
             "0",
@@ -320,9 +320,7 @@ fn an_invalid_seed_file_stops_start_up_naming_the_file_and_the_problem() {
             file.to_str().unwrap(),
         ],
         &[],
-    )
-    .output()
-    .unwrap();
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -200,6 +200,10 @@ fn the_binary_prints_both_addresses_and_the_absolute_certificate_path() {
 
 #[test]
 fn half_a_given_pair_or_one_port_for_both_is_a_usage_error() {
+    // One port for both must be a real port; one this test holds, so a regression that
+    // tried to listen on it fails at once instead of taking a fixed port from others.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = held.local_addr().unwrap().port().to_string();
     for (envs, mentions) in [
         (
             vec![("EMULATOR__TLS__CERT_FILE", "/nonexistent/cert.pem")],
@@ -207,13 +211,13 @@ fn half_a_given_pair_or_one_port_for_both_is_a_usage_error() {
         ),
         (
             vec![
-                ("EMULATOR__SERVER__PORT", "9443"),
-                ("EMULATOR__TLS__PORT", "9443"),
+                ("EMULATOR__SERVER__PORT", taken.as_str()),
+                ("EMULATOR__TLS__PORT", taken.as_str()),
             ],
             "tls.port",
         ),
     ] {
-        let output = emulator_command(&["--tls"], &envs).output().unwrap();
+        let output = refused_start(&["--tls"], &envs);
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -225,9 +229,7 @@ fn half_a_given_pair_or_one_port_for_both_is_a_usage_error() {
 
 #[test]
 fn tls_only_without_tls_is_a_usage_error() {
-    let output = emulator_command(&[], &[("EMULATOR__TLS__ONLY", "true")])
-        .output()
-        .unwrap();
+    let output = refused_start(&[], &[("EMULATOR__TLS__ONLY", "true")]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("tls.only"), "{stderr}");
