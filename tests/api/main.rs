@@ -29,6 +29,7 @@ mod lifecycle;
 mod openapi;
 mod persistence;
 mod query;
+mod query_oracle;
 mod query_plans;
 mod real_clients;
 mod role_management;
