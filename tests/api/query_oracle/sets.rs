@@ -360,6 +360,9 @@ pub async fn assignment_policies(
     for _ in 0..count {
         let package = &packages[rng.usize(..packages.len())];
         let scope = pick(rng, TARGET_SCOPES);
+        // Graph's form only: a client's own form (`2030-01-01T00:00:00Z`) is stored as sent,
+        // and filters and orders then compare it as text against the normalised literal, so
+        // `expirationDateTime eq 2030-01-01T00:00:00Z` misses it. A known gap, not modelled.
         let expiration = match rng.usize(..3) {
             0 => Value::Null,
             1 => json!("2030-01-01T00:00:00.0000000Z"),
