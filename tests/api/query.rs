@@ -206,6 +206,13 @@ async fn bad_query_options_are_400_naming_the_problem() {
             format!("$filter={}", encode("displayName eq true")),
             "incompatible types",
         ),
+        // A negative number is a number, not a property named '-1'.
+        (
+            format!("$filter={}", encode("displayName eq -1")),
+            "incompatible types",
+        ),
+        // Keywords are not property names.
+        (format!("$filter={}", encode("eq eq 'x'")), "Syntax error"),
         (
             format!("$filter={}", encode("catalogId eq 'not-a-guid'")),
             "Unrecognized Guid",
@@ -495,4 +502,14 @@ async fn the_largest_skip_and_top_answer_an_empty_or_full_page() {
         .await;
     assert_eq!(top.status.as_u16(), 200, "{:?}", top.body);
     assert_eq!(top.json()["value"].as_array().map(Vec::len), Some(1));
+}
+
+/// Function arguments count towards the nesting limit only while they are parsed: forty
+/// calls side by side are not forty levels deep.
+#[actix_web::test]
+async fn many_function_calls_side_by_side_are_not_deep_nesting() {
+    let DataSet { app, .. } = data_set().await;
+    let filter = vec!["contains(displayName,'team')"; 40].join(" or ");
+    let expected: BTreeSet<String> = ["Alpha Team", "Charlie team"].map(str::to_owned).into();
+    assert_eq!(names(&app, BETA, &filter).await, expected);
 }
