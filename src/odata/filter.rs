@@ -418,10 +418,12 @@ impl Parser<'_> {
                 }
                 let upper = lowered == "toupper";
                 let operand = match operand {
+                    // ASCII letters only, as SQLite's lower() and upper() fold the column
+                    // side: `tolower(displayName) eq tolower('ÉMILE')` must fold both alike.
                     Operand::Value(Scalar::Text(text)) => Operand::Value(Scalar::Text(if upper {
-                        text.to_uppercase()
+                        text.to_ascii_uppercase()
                     } else {
-                        text.to_lowercase()
+                        text.to_ascii_lowercase()
                     })),
                     other if upper => Operand::Upper(Box::new(other)),
                     other => Operand::Lower(Box::new(other)),

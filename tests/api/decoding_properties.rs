@@ -1,24 +1,28 @@
 //! The two decoders every request meets — the JSON body and `$filter` — called directly
-//! with 100,000+ generated inputs, for every declared entity set in both versions: each is
-//! accepted or refused with a client error, none panics and none is a server error. (The
-//! HTTP-level property tests in `hostile_filters` show the same through the server; here
-//! the case count is affordable.)
+//! with generated inputs for every declared entity set in both versions. What this can
+//! catch is a panic (or a stack overflow): the decoders have no way to answer anything but
+//! a client error, so "each is a 4xx" holds by construction and is asserted only to keep
+//! it so. Whether a query answers the *right* rows is `query_oracle`'s; whether generated
+//! filters survive SQL is `hostile_filters`'.
 
 use entitlement_emulator::graph::body::parse;
 use entitlement_emulator::graph::wire::decode;
 use entitlement_emulator::model::{registry, Mode, Version};
 use entitlement_emulator::odata::{filter, Limits, Scope};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 
 use crate::hostile_filters::filter_text;
 
 const CASES: u32 = 40_000;
 
+/// A fixed seed: the same inputs every run, so a failure seen once is seen again (and
+/// printed, minimised, by proptest). `PROPTEST_RNG_SEED` is not read: change it here.
 fn runner() -> TestRunner {
     TestRunner::new(Config {
         cases: CASES,
         failure_persistence: None,
+        rng_seed: RngSeed::Fixed(20_261_201),
         ..Config::default()
     })
 }
@@ -86,29 +90,29 @@ fn decode_for(
 }
 
 #[test]
-fn generated_bodies_are_accepted_or_refused_with_a_4xx() {
+fn generated_bodies_never_panic_the_decoder() {
     let mut runner = runner();
     runner
         .run(&(body_text(), target()), |(text, target)| {
             decode_for(text.as_bytes(), target)
         })
-        .expect("no generated body panics or is a server error");
+        .expect("no generated body panics");
 }
 
 /// Raw bytes, most of them not UTF-8 or not JSON at all.
 #[test]
-fn arbitrary_bytes_are_refused_with_a_4xx() {
+fn arbitrary_bytes_never_panic_the_decoder() {
     let mut runner = runner();
     runner
         .run(
             &(proptest::collection::vec(any::<u8>(), 0..256), target()),
             |(bytes, target)| decode_for(&bytes, target),
         )
-        .expect("no byte string panics or is a server error");
+        .expect("no byte string panics");
 }
 
 #[test]
-fn generated_filters_parse_or_are_refused_with_a_4xx() {
+fn generated_filters_never_panic_the_parser() {
     let limits = Limits {
         max_depth: 32,
         max_nodes: 256,
@@ -125,5 +129,5 @@ fn generated_filters_parse_or_are_refused_with_a_4xx() {
                 Ok(())
             },
         )
-        .expect("no generated $filter panics or is a server error");
+        .expect("no generated $filter panics");
 }

@@ -1,7 +1,9 @@
-//! Random `$filter` strings never make the server fail: each is a 200 or a Graph-shaped 400.
+//! Random `$filter` strings through the server, so that those that parse reach the SQL the
+//! repository builds: each is a 200 or a Graph-shaped 400, never a 500 from SQLite, and the
+//! table survives. (This cannot tell a right answer from a wrong one; `query_oracle` does.)
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 
 use crate::helpers::*;
 
@@ -53,9 +55,11 @@ fn random_filters_never_give_a_5xx() {
         app.create_beta_package("it's").await;
         app
     });
+    // Fixed, as in decoding_properties: the same 300 filters every run.
     let mut runner = TestRunner::new(Config {
         cases: 300,
         failure_persistence: None,
+        rng_seed: RngSeed::Fixed(20_261_201),
         ..Config::default()
     });
     runner

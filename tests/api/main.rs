@@ -30,6 +30,7 @@ mod openapi;
 mod persistence;
 mod query;
 mod query_errors;
+mod query_oracle;
 mod query_plans;
 mod real_clients;
 mod role_management;

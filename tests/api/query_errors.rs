@@ -52,6 +52,13 @@ async fn bad_query_options_are_400_naming_the_problem() {
             format!("$filter={}", encode("displayName eq true")),
             "incompatible types",
         ),
+        // A negative number is a number, not a property named '-1'.
+        (
+            format!("$filter={}", encode("displayName eq -1")),
+            "incompatible types",
+        ),
+        // Keywords are not property names.
+        (format!("$filter={}", encode("eq eq 'x'")), "Syntax error"),
         (
             format!("$filter={}", encode("displayName")),
             "not a Boolean",
