@@ -358,25 +358,7 @@ async fn applications_bring_their_app_roles_and_bad_requests_are_refused_as_grap
     let principal = create_service_principal(&app, "Payroll").await;
     let requests = format!("{BETA}/accessPackageResourceRequests");
     let origin = principal["id"].as_str().unwrap();
-    let created = app
-        .post(
-            &requests,
-            &terraform_resource_request(&catalog, origin, "AadApplication", "AdminAdd"),
-        )
-        .await;
-    assert_eq!(
-        created.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
-    let roles = app
-        .get(&q(
-            &format!("{BETA}/accessPackageCatalogs/{catalog}/accessPackageResourceRoles"),
-            "$filter=originSystem eq 'AadApplication'",
-        ))
-        .await
-        .json();
+    let roles = onboarded_roles(&app, &catalog, origin, "AadApplication").await;
     assert_eq!(
         roles["value"][0]["originId"],
         principal["appRoles"][0]["id"]
@@ -442,25 +424,7 @@ async fn applications_bring_their_app_roles_and_bad_requests_are_refused_as_grap
     assert_eq!(error["message"], "The role was not found.");
     // A SharePoint site: its numbered roles.
     let site = "https://contoso.sharepoint.com/sites/Marketing";
-    let created = app
-        .post(
-            &requests,
-            &terraform_resource_request(&catalog, site, "SharePointOnline", "AdminAdd"),
-        )
-        .await;
-    assert_eq!(
-        created.status.as_u16(),
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
-    let roles = app
-        .get(&q(
-            &format!("{BETA}/accessPackageCatalogs/{catalog}/accessPackageResourceRoles"),
-            "$filter=originSystem eq 'SharePointOnline'",
-        ))
-        .await
-        .json();
+    let roles = onboarded_roles(&app, &catalog, site, "SharePointOnline").await;
     let ids: Vec<&Value> = roles["value"]
         .as_array()
         .unwrap()
@@ -517,4 +481,27 @@ async fn an_emptied_catalog_is_deleted_with_its_request_history_and_role_assignm
     ))
     .await
     .assert_graph_error(404, "ResourceNotFound");
+}
+
+/// Onboards `origin` into the catalog with Terraform's resource request (201 asserted) and
+/// lists the catalog's roles of that origin system.
+async fn onboarded_roles(app: &TestApp, catalog: &str, origin: &str, system: &str) -> Value {
+    let created = app
+        .post(
+            &format!("{BETA}/accessPackageResourceRequests"),
+            &terraform_resource_request(catalog, origin, system, "AdminAdd"),
+        )
+        .await;
+    assert_eq!(
+        created.status.as_u16(),
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    app.get(&q(
+        &format!("{BETA}/accessPackageCatalogs/{catalog}/accessPackageResourceRoles"),
+        &format!("$filter=originSystem eq '{system}'"),
+    ))
+    .await
+    .json()
 }
