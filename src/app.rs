@@ -10,6 +10,7 @@ use actix_web::{web, App};
 use crate::auth::Authenticator;
 use crate::configuration::Settings;
 use crate::faults::{self, Faults};
+use crate::graph::panics::contain_panics;
 use crate::graph::request_context::request_context;
 use crate::graph::PublicUrl;
 use crate::journal::{self, Journal};
@@ -82,6 +83,8 @@ impl AppState {
             .wrap(from_fn(routes::lifecycle::settle))
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(faults::inject))
+            // A panic inside costs one request a 500, not the connection.
+            .wrap(from_fn(contain_panics))
             // Added late, so it runs early: every response, even a 401, gets ids and
             // Graph-shaped errors.
             .wrap(from_fn(request_context))

@@ -134,7 +134,9 @@ pub struct JournalSettings {
 #[serde(deny_unknown_fields)]
 pub struct LifecycleSettings {
     pub pace: Pace,
-    /// With `pace = "dwell"`: how long a request stays in each state that moves by itself.
+    /// With `pace = "dwell"`: how long a request stays in each state that moves by itself;
+    /// left out, the defaults (a pace other than dwell has no use for it).
+    #[serde(default)]
     pub dwell_ms: DwellSettings,
 }
 
@@ -142,10 +144,7 @@ impl LifecycleSettings {
     /// The default: delivered by the next read.
     pub const IMMEDIATE: Self = Self {
         pace: Pace::Immediate,
-        dwell_ms: DwellSettings {
-            submitted: 2000,
-            delivering: 5000,
-        },
+        dwell_ms: DwellSettings::DEFAULT,
     };
 }
 
@@ -166,6 +165,19 @@ pub enum Pace {
 pub struct DwellSettings {
     pub submitted: u64,
     pub delivering: u64,
+}
+
+impl DwellSettings {
+    const DEFAULT: Self = Self {
+        submitted: 2000,
+        delivering: 5000,
+    };
+}
+
+impl Default for DwellSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// How `auth.mode = "jwt"` checks tokens.

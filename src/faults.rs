@@ -198,6 +198,8 @@ pub struct Faults {
 struct Decision {
     delay: Duration,
     failure: Option<Error>,
+    /// `x-emulator-fault: panic`: the request fails as a defect of the emulator would.
+    panic: bool,
 }
 
 impl Faults {
@@ -253,7 +255,11 @@ impl Faults {
         } else {
             None
         };
-        Ok(Decision { delay, failure })
+        Ok(Decision {
+            delay,
+            failure,
+            panic: false,
+        })
     }
 }
 
@@ -264,13 +270,13 @@ fn generator(seed: u64) -> fastrand::Rng {
     }
 }
 
-/// `x-emulator-fault: 429`, `503`, `latency=250`, or several, comma-separated.
+/// `x-emulator-fault: 429`, `503`, `latency=250`, `panic`, or several, comma-separated.
 fn requested(header: &str, retry_after_secs: u64) -> Result<Decision, Error> {
     let mut decision = Decision::default();
     for token in header.split(',').map(str::trim).filter(|t| !t.is_empty()) {
         let invalid = || {
             Error::InvalidRequestHeader(format!(
-                "Invalid {FAULT_HEADER} value '{token}': use 429, a 5xx status or latency=<ms>."
+                "Invalid {FAULT_HEADER} value '{token}': use 429, a 5xx status, latency=<ms> or panic."
             ))
         };
         if let Some(ms) = token.strip_prefix("latency=") {
@@ -279,6 +285,10 @@ fn requested(header: &str, retry_after_secs: u64) -> Result<Decision, Error> {
                 return Err(invalid());
             }
             decision.delay = Duration::from_millis(ms);
+            continue;
+        }
+        if token == "panic" {
+            decision.panic = true;
             continue;
         }
         decision.failure = Some(match token.parse::<u16>().map_err(|_| invalid())? {
@@ -318,6 +328,9 @@ pub async fn inject(
     };
     if !decision.delay.is_zero() {
         actix_web::rt::time::sleep(decision.delay).await;
+    }
+    if decision.panic {
+        panic!("{FAULT_HEADER}: panic");
     }
     match decision.failure {
         Some(error) => Ok(req.error_response(error)),

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod body;
 pub mod error_body;
 pub mod ids;
+pub mod panics;
 pub mod request_context;
 pub mod response;
 pub mod routing;

@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
 use super::entity::HIDDEN_CREATED_AT;
-use super::json::{duration_seconds, invalid, wrong_type, Object};
+use super::json::{duration, duration_seconds, invalid, wrong_type, Object};
 use super::subject::SUBJECT;
-use super::values::{format_instant, normalize_instant, parse_instant};
+use super::values::{format_instant, later, normalize_instant, parse_instant};
 use super::{
     access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
     Member, Names, Navigation, Operations, Property, Record, Segment, Writes,
@@ -163,13 +163,7 @@ fn decode_schedule(value: &Value, path: &str) -> Result<Value, Error> {
         Some(value) => {
             let expiration = Object::of(value, &expiration_path)?;
             let duration = match expiration.str("duration")? {
-                Some(text) if duration_seconds(text).is_some() => Value::from(text.trim()),
-                Some(text) => {
-                    return Err(invalid(
-                        &expiration.path("duration"),
-                        format!("'{text}' is not an ISO 8601 duration in weeks, days, hours, minutes or seconds."),
-                    ))
-                }
+                Some(text) => duration(text, &expiration.path("duration"))?,
                 None => Value::Null,
             };
             let kind = match expiration.str("type")? {
@@ -232,7 +226,7 @@ fn end_of(expiration: &Value, start: OffsetDateTime) -> Option<Option<OffsetDate
             expiration["duration"]
                 .as_str()
                 .and_then(duration_seconds)
-                .map(|seconds| start + Duration::seconds(seconds)),
+                .map(|seconds| later(start, Duration::seconds(seconds))),
         ),
         _ => None,
     }

@@ -105,8 +105,51 @@ pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
     )
 }
 
+/// The longest duration Graph takes, in whole seconds: an `Edm.Duration` is a .NET
+/// `TimeSpan`, whose largest value is 10,675,199 days 02:48:05.4775807.
+pub const MAX_DURATION_SECONDS: i64 = i64::MAX / 10_000_000;
+
+/// A duration as a body gives it, checked as Graph checks an `Edm.Duration`; stored as given.
+pub fn duration(text: &str, path: &str) -> Result<Value, Error> {
+    match duration_seconds(text) {
+        Some(_) => Ok(Value::from(text.trim())),
+        None => Err(invalid(
+            path,
+            format!(
+                "'{text}' is not a duration Graph takes: an ISO 8601 duration in weeks, days, hours, minutes or seconds, at most P{}D.",
+                MAX_DURATION_SECONDS / 86_400
+            ),
+        )),
+    }
+}
+
+/// A whole number of `unit`s (beta's `…InDays`, `…InMinutes`) as the duration stored, within
+/// what a `TimeSpan` holds.
+pub fn whole_duration(count: i64, unit: DurationUnit, path: &str) -> Result<String, Error> {
+    let (seconds, designator) = match unit {
+        DurationUnit::Days => (86_400, "P{}D"),
+        DurationUnit::Minutes => (60, "PT{}M"),
+    };
+    if !(0..=MAX_DURATION_SECONDS / seconds).contains(&count) {
+        return Err(invalid(
+            path,
+            format!(
+                "{count} is out of range: use 0 to {}.",
+                MAX_DURATION_SECONDS / seconds
+            ),
+        ));
+    }
+    Ok(designator.replace("{}", &count.to_string()))
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DurationUnit {
+    Days,
+    Minutes,
+}
+
 /// An ISO 8601 duration (`P14D`, `PT11520M`, `P1DT2H`) in seconds; `None` for month and
-/// year durations, whose length is not fixed.
+/// year durations, whose length is not fixed, and for any longer than a `TimeSpan` holds.
 pub fn duration_seconds(text: &str) -> Option<i64> {
     let rest = text.trim().strip_prefix('P')?;
     let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
@@ -129,7 +172,7 @@ pub fn duration_seconds(text: &str) -> Option<i64> {
             return None;
         }
     }
-    Some(seconds)
+    (seconds <= MAX_DURATION_SECONDS).then_some(seconds)
 }
 
 #[cfg(test)]
@@ -147,5 +190,8 @@ mod tests {
         assert_eq!(duration_seconds("PT0S"), Some(0));
         assert_eq!(duration_seconds("P1M"), None);
         assert_eq!(duration_seconds("14 days"), None);
+        assert_eq!(duration_seconds("P10675199D"), Some(10_675_199 * 86_400));
+        assert_eq!(duration_seconds("P10675200D"), None);
+        assert_eq!(duration_seconds("P999999999D"), None);
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::json::{invalid, object, wrong_type, Object};
-use super::values::{canonical_guid, format_instant, new_id, parse_instant};
+use super::values::{canonical_guid, format_instant, later, new_id, parse_instant};
 use super::{ComplexType, Dialect};
 use crate::signin::clients::{hex, parse_digest, sha256, Digest};
 use crate::Error;
@@ -313,7 +313,7 @@ fn two_years_after(start: OffsetDateTime) -> OffsetDateTime {
     start
         .replace_year(year)
         .or_else(|_| start.replace_day(28).and_then(|day| day.replace_year(year)))
-        .unwrap_or(start + time::Duration::days(730))
+        .unwrap_or_else(|_| later(start, time::Duration::days(730)))
 }
 
 /// Entra's secrets are 40 characters: three, a version digit, `Q~`, then 34 more. Each

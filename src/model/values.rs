@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::OffsetDateTime;
+use time::macros::{datetime, format_description};
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::Default;
@@ -44,11 +44,33 @@ pub fn format_instant(instant: OffsetDateTime) -> String {
 pub fn parse_instant(text: &str) -> Result<OffsetDateTime, String> {
     let parsed = OffsetDateTime::parse(text.trim(), &Rfc3339)
         .map_err(|e| format!("'{text}' is not an RFC 3339 date-time ({e})"))?;
-    let utc = parsed.to_offset(time::UtcOffset::UTC);
-    if !(1..=9999).contains(&utc.year()) {
-        return Err(format!("'{text}' is outside years 1-9999"));
+    // An offset can carry a date at the calendar's edge past it (`to_offset` would panic).
+    match parsed.checked_to_offset(time::UtcOffset::UTC) {
+        Some(utc) if (1..=9999).contains(&utc.year()) => Ok(utc),
+        _ => Err(format!("'{text}' is outside years 1-9999")),
     }
-    Ok(utc)
+}
+
+/// The first and last instants Graph's wire format writes (.NET's `DateTimeOffset.MinValue`
+/// and `MaxValue`, to the tick).
+pub const FIRST_INSTANT: OffsetDateTime = datetime!(0001-01-01 00:00:00 UTC);
+pub const LAST_INSTANT: OffsetDateTime = datetime!(9999-12-31 23:59:59.9999999 UTC);
+
+/// `at` moved by `by`, held within years 1-9999: an end that a long duration puts past the
+/// calendar is its last instant, not a panic (`OffsetDateTime + Duration` panics on
+/// overflow) and not an error long after the value that caused it was accepted.
+pub fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
+    match at.checked_add(by) {
+        Some(moved) => moved.clamp(FIRST_INSTANT, LAST_INSTANT),
+        None if by.is_negative() => FIRST_INSTANT,
+        None => LAST_INSTANT,
+    }
+}
+
+/// `at` moved by `by`, or `None` when that leaves years 1-9999.
+pub fn moved(at: OffsetDateTime, by: Duration) -> Option<OffsetDateTime> {
+    at.checked_add(by)
+        .filter(|moved| (FIRST_INSTANT..=LAST_INSTANT).contains(moved))
 }
 
 /// An instant in Graph's stored form.
@@ -69,6 +91,27 @@ pub fn default_value(default: Default) -> Value {
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
+
+    #[test]
+    fn moving_an_instant_never_leaves_the_calendar() {
+        use super::{later, moved, LAST_INSTANT};
+        use time::Duration;
+        let end = datetime!(9999-12-31 23:59:59 UTC);
+        assert_eq!(later(end, Duration::days(1)), LAST_INSTANT);
+        assert_eq!(later(end, Duration::MAX), LAST_INSTANT);
+        assert_eq!(later(end, Duration::MIN), super::FIRST_INSTANT);
+        assert_eq!(moved(end, Duration::days(1)), None);
+        assert_eq!(
+            later(datetime!(2027-01-01 0:00 UTC), Duration::days(1)),
+            datetime!(2027-01-02 0:00 UTC)
+        );
+        assert_eq!(
+            super::format_instant(LAST_INSTANT),
+            "9999-12-31T23:59:59.9999999Z"
+        );
+        assert!(super::parse_instant("9999-12-31T23:59:59-12:00").is_err());
+        assert!(super::parse_instant("0001-01-01T00:00:00+14:00").is_err());
+    }
 
     #[test]
     fn seven_fractional_digits_and_z() {

@@ -8,9 +8,11 @@
 //! the pace and the clock say the request is, and no test has to wait for a timer. Until
 //! something is due, that check is two atomic loads.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::RwLock;
 
+use futures_util::FutureExt;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
@@ -26,7 +28,7 @@ use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::json::duration_seconds;
 use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
-use crate::model::values::{format_instant, parse_instant};
+use crate::model::values::{format_instant, later, parse_instant};
 use crate::model::{approval, Record};
 use crate::Error;
 
@@ -73,7 +75,10 @@ impl Lifecycle {
 
     /// Now on the emulator clock.
     pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+        later(
+            OffsetDateTime::now_utc(),
+            Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst)),
+        )
     }
 
     pub fn offset_ms(&self) -> i64 {
@@ -117,8 +122,12 @@ impl Lifecycle {
         stage: Option<&Value>,
     ) -> Option<OffsetDateTime> {
         let settings = self.settings();
-        let dwell =
-            |ms: u64| at + Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX / 4));
+        let dwell = |ms: u64| {
+            later(
+                at,
+                Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX)),
+            )
+        };
         match state {
             State::Submitted | State::Delivering => match settings.pace {
                 Pace::Immediate => Some(at),
@@ -132,7 +141,7 @@ impl Lifecycle {
             State::PendingApproval => stage
                 .and_then(|stage| stage["durationBeforeAutomaticDenial"].as_str())
                 .and_then(duration_seconds)
-                .map(|seconds| at + Duration::seconds(seconds)),
+                .map(|seconds| later(at, Duration::seconds(seconds))),
             _ => None,
         }
     }
@@ -150,6 +159,86 @@ pub(super) fn facts(request: &Record, policy: &Record) -> Facts {
     }
 }
 
+/// One move inside the settle's transaction, between a savepoint and its release: a move
+/// that fails, or panics, is undone alone and its cause comes back, so that one poisoned
+/// row never holds up every other (nor every request, as settle runs before each).
+async fn set_aside_on_failure(
+    connection_use: impl std::future::Future<Output = Result<(), Error>>,
+) -> Result<(), String> {
+    match AssertUnwindSafe(connection_use).catch_unwind().await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(format!("{error:?}")),
+        Err(panic) => Err(panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned())),
+    }
+}
+
+async fn release(tx: &mut SqliteConnection) -> Result<(), Error> {
+    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// A request whose move failed ends as Graph shows a failed delivery, visibly and for
+/// good (reprocess may try it again); its assignment, if it has one, fails with it.
+async fn quarantine_request(
+    tx: &mut SqliteConnection,
+    id: &str,
+    stamp: &str,
+    cause: &str,
+) -> Result<(), Error> {
+    tracing::error!(
+        request = id,
+        cause,
+        "a lifecycle move failed; the request is set aside as deliveryFailed"
+    );
+    sqlx::query("ROLLBACK TO one_move")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE assignment_requests SET state = 'deliveryFailed', status = 'DeliveryFailed',
+             next_step_at = NULL, state_changed_at = ?2, completed_date_time = ?2
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(stamp)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE assignments SET state = 'deliveryFailed', status = 'DeliveryFailed'
+         WHERE id = (SELECT assignment_id FROM assignment_requests WHERE id = ?1) AND state = 'delivering'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// An assignment whose end failed keeps its state, no longer due, and the failure is logged.
+async fn quarantine_assignment(
+    tx: &mut SqliteConnection,
+    id: &str,
+    cause: &str,
+) -> Result<(), Error> {
+    tracing::error!(
+        assignment = id,
+        cause,
+        "ending an assignment failed; it is no longer due"
+    );
+    sqlx::query("ROLLBACK TO one_move")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE assignments SET ends_at = NULL WHERE id = ?1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
+    Ok(())
+}
+
 impl Repository {
     /// Carries out every move that has come due on the emulator clock.
     pub async fn settle(&self) -> Result<(), Error> {
@@ -165,8 +254,8 @@ impl Repository {
         let stamp = format_instant(now);
         let mut tx = self.writer.begin().await?;
         for _ in 0..MAX_ROUNDS {
-            let due: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
+            let due: Vec<(String, String)> = sqlx::query_as(
+                "SELECT id, next_step_at FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
             )
             .bind(&stamp)
             .bind(DUE_PER_ROUND)
@@ -182,14 +271,33 @@ impl Repository {
             if due.is_empty() && ending.is_empty() {
                 break;
             }
-            for id in due {
-                if let Some(request) = find(&mut tx, &ASSIGNMENT_REQUEST, &id).await? {
-                    self.move_by_itself(&mut tx, request, now).await?;
+            for (id, due_at) in due {
+                // A move happens when it came due, not when the clock was next looked at:
+                // a stage opened by it then times out on time within the same jump.
+                let at = parse_instant(&due_at).map_or(now, |due_at| due_at.min(now));
+                sqlx::query("SAVEPOINT one_move").execute(&mut *tx).await?;
+                let moved = async {
+                    match find(&mut tx, &ASSIGNMENT_REQUEST, &id).await? {
+                        Some(request) => self.move_by_itself(&mut tx, request, at).await.map(drop),
+                        None => Ok(()),
+                    }
+                };
+                match set_aside_on_failure(moved).await {
+                    Ok(()) => release(&mut tx).await?,
+                    Err(cause) => quarantine_request(&mut tx, &id, &stamp, &cause).await?,
                 }
             }
             for id in ending {
-                if let Some(assignment) = find(&mut tx, &ASSIGNMENT, &id).await? {
-                    end_assignment(&mut tx, assignment, now, true).await?;
+                sqlx::query("SAVEPOINT one_move").execute(&mut *tx).await?;
+                let ended = async {
+                    match find(&mut tx, &ASSIGNMENT, &id).await? {
+                        Some(assignment) => end_assignment(&mut tx, assignment, now, true).await,
+                        None => Ok(()),
+                    }
+                };
+                match set_aside_on_failure(ended).await {
+                    Ok(()) => release(&mut tx).await?,
+                    Err(cause) => quarantine_assignment(&mut tx, &id, &cause).await?,
                 }
             }
         }

@@ -9,8 +9,8 @@ use time::Duration;
 
 use crate::configuration::LifecycleSettings;
 use crate::graph::wire::project;
-use crate::model::json::duration_seconds;
-use crate::model::values::{format_instant, parse_instant};
+use crate::model::json::{duration_seconds, MAX_DURATION_SECONDS};
+use crate::model::values::{format_instant, moved, parse_instant, LAST_INSTANT};
 use crate::model::{Dialect, Record};
 use crate::repository::Repository;
 use crate::Error;
@@ -69,17 +69,27 @@ pub async fn advance_clock(
             "The body must be {{\"by\": \"P1D\"}} or {{\"ms\": 1000}}: {e}"
         ))
     })?;
-    let by = match (asked.by, asked.ms) {
-        (Some(text), None) => Duration::seconds(duration_seconds(&text).ok_or_else(|| {
-            bad(format!(
-                "'{text}' is not an ISO 8601 duration in weeks, days, hours, minutes or seconds."
-            ))
-        })?),
-        (None, Some(ms)) => Duration::milliseconds(ms),
+    let (by, named) = match (asked.by, asked.ms) {
+        (Some(text), None) => (
+            Duration::seconds(duration_seconds(&text).ok_or_else(|| {
+                bad(format!(
+                    "by: '{text}' is not an ISO 8601 duration in weeks, days, hours, minutes or seconds, at most P{}D.",
+                    MAX_DURATION_SECONDS / 86_400
+                ))
+            })?),
+            "by",
+        ),
+        (None, Some(ms)) => (Duration::milliseconds(ms), "ms"),
         _ => return Err(bad("Give one of by (an ISO 8601 duration) or ms.")),
     };
     let (now, _) = repository.clock();
-    repository.move_clock(now + by).await?;
+    let to = moved(now, by).ok_or_else(|| {
+        bad(format!(
+            "{named}: the emulator clock cannot move past {}.",
+            format_instant(LAST_INSTANT)
+        ))
+    })?;
+    repository.move_clock(to).await?;
     Ok(reading(&repository))
 }
 

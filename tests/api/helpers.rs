@@ -117,8 +117,13 @@ impl TestApp {
 
     /// As `restart`, with settings changed in between (same folder, same database).
     pub async fn restart_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
+        self.stop().await.start_with(customise).await
+    }
+
+    /// Stops the server gracefully; the folder and database stay for `Stopped::start_with`.
+    pub async fn stop(self) -> Stopped {
         let TestApp {
-            mut settings,
+            settings,
             dir,
             handle,
             served,
@@ -133,10 +138,7 @@ impl TestApp {
             .expect("the server stops within 30 s")
             .expect("the server task ends")
             .expect("the server stops cleanly");
-        settings.server.port = 0;
-        settings.tls.port = 0;
-        customise(&mut settings);
-        start(settings, dir).await
+        Stopped { settings, dir }
     }
 
     pub fn request(&self, method: Method, path: &str) -> awc::ClientRequest {
@@ -201,6 +203,26 @@ impl TestApp {
     /// Rows in a table, read straight from the file: proof of what was (not) stored.
     pub async fn count_rows(&self, table: &str) -> i64 {
         count_rows(&self.database_path(), table).await
+    }
+}
+
+/// An emulator stopped by `TestApp::stop`: its database can be changed behind its back.
+pub struct Stopped {
+    settings: Settings,
+    dir: TempDir,
+}
+
+impl Stopped {
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join("emulator.db")
+    }
+
+    pub async fn start_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
+        let Stopped { mut settings, dir } = self;
+        settings.server.port = 0;
+        settings.tls.port = 0;
+        customise(&mut settings);
+        start(settings, dir).await
     }
 }
 

@@ -39,5 +39,7 @@ mod shutdown;
 mod signin;
 mod signin_errors;
 mod sp_passwords;
+mod time_limits;
+mod time_properties;
 mod tls;
 mod update_delete;

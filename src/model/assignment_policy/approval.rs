@@ -7,7 +7,9 @@
 use serde_json::{Map, Value};
 
 use super::subjects;
-use crate::model::json::{duration_seconds, invalid, object, Object};
+use crate::model::json::{
+    duration, duration_seconds, invalid, object, whole_duration, DurationUnit, Object,
+};
 use crate::model::{ComplexType, Dialect, Version};
 use crate::Error;
 
@@ -116,33 +118,31 @@ fn decode_stage(beta: bool, value: &Value, path: &str) -> Result<Value, Error> {
             }
         }
     };
+    let whole = |key: &str, unit| -> Result<Value, Error> {
+        stage.int(key)?.map_or(Ok(Value::Null), |count| {
+            whole_duration(count, unit, &stage.path(key)).map(Value::from)
+        })
+    };
+    let given = |key: &str| -> Result<Value, Error> {
+        stage
+            .str(key)?
+            .map_or(Ok(Value::Null), |text| duration(text, &stage.path(key)))
+    };
     let (denial, escalation) = match beta {
         true => (
-            stage
-                .int("approvalStageTimeOutInDays")?
-                .map(|days| format!("P{days}D")),
-            stage
-                .int("escalationTimeInMinutes")?
-                .map(|minutes| format!("PT{minutes}M")),
+            whole("approvalStageTimeOutInDays", DurationUnit::Days)?,
+            whole("escalationTimeInMinutes", DurationUnit::Minutes)?,
         ),
         false => (
-            stage
-                .str("durationBeforeAutomaticDenial")?
-                .map(str::to_owned),
-            stage.str("durationBeforeEscalation")?.map(str::to_owned),
+            given("durationBeforeAutomaticDenial")?,
+            given("durationBeforeEscalation")?,
         ),
     };
     let (primary, fallback_primary) = approvers("primaryApprovers")?;
     let (escalation_approvers, fallback_escalation) = approvers("escalationApprovers")?;
     Ok(object([
-        (
-            "durationBeforeAutomaticDenial",
-            denial.map_or(Value::Null, Value::from),
-        ),
-        (
-            "durationBeforeEscalation",
-            escalation.map_or(Value::Null, Value::from),
-        ),
+        ("durationBeforeAutomaticDenial", denial),
+        ("durationBeforeEscalation", escalation),
         (
             "isApproverJustificationRequired",
             nullable_flag("isApproverJustificationRequired")?,

@@ -5,7 +5,9 @@
 use serde_json::{Map, Value};
 
 use super::subjects;
-use crate::model::json::{duration_seconds, invalid, object, wrong_type, Object};
+use crate::model::json::{
+    duration, duration_seconds, invalid, object, whole_duration, wrong_type, DurationUnit, Object,
+};
 use crate::model::values::normalize_instant;
 use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record, Version};
 
@@ -199,7 +201,7 @@ pub static DURATION_IN_DAYS: Derived = Derived {
         let duration = if days == 0 {
             Value::Null
         } else {
-            Value::from(format!("P{days}D"))
+            Value::from(whole_duration(days, DurationUnit::Days, path)?)
         };
         Ok(vec![("expiration_duration", duration)])
     },
@@ -251,10 +253,8 @@ pub static EXPIRATION: Derived = Derived {
             _ => Value::Null,
         };
         let duration = match (kind, pattern.str("duration")?) {
-            ("afterDuration", Some(duration)) if duration_seconds(duration).is_some() => {
-                Value::from(duration)
-            }
-            ("afterDuration", _) => {
+            ("afterDuration", Some(text)) => duration(text, &pattern.path("duration"))?,
+            ("afterDuration", None) => {
                 return Err(invalid(
                     &pattern.path("duration"),
                     "An afterDuration expiration needs an ISO 8601 duration, such as P30D.",

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::subjects;
-use crate::model::json::{duration_seconds, object, Object};
+use crate::model::json::{duration_seconds, object, whole_duration, DurationUnit, Object};
 use crate::model::{ComplexType, Dialect, Version};
 use crate::Error;
 
@@ -83,9 +83,14 @@ fn decode(dialect: Dialect, value: &Value, path: &str) -> Result<Value, Error> {
             ])
         }
     };
-    let duration = review
-        .int("durationInDays")?
-        .map_or(Value::Null, |days| Value::from(format!("P{days}D")));
+    let duration = match review.int("durationInDays")? {
+        Some(days) => Value::from(whole_duration(
+            days,
+            DurationUnit::Days,
+            &review.path("durationInDays"),
+        )?),
+        None => Value::Null,
+    };
     Ok(object([
         (
             "isEnabled",
