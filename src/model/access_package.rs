@@ -68,6 +68,13 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
                 format!("The access package can not be deleted because it has {n} active assignment(s); remove them with adminRemove requests first.")
             },
         ),
+        assignment_request::held_by_open_requests(
+            "access_package_id",
+            "InvalidDeleteAccessPackageHasOpenRequests",
+            |n| {
+                format!("The access package can not be deleted because {n} request(s) for it are still open; cancel them first.")
+            },
+        ),
         Constraint::cascade(
             || &assignment_request::ASSIGNMENT_REQUEST,
             "access_package_id",

@@ -102,7 +102,7 @@ pub const fn held_by_assignments(
     Constraint::Restrict {
         child: || &ASSIGNMENT,
         fk,
-        unless: Some(("state", "expired")),
+        unless: Some(("state", &["expired"])),
         status: 400,
         code,
         message,

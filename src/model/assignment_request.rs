@@ -336,3 +336,30 @@ pub fn unanswered(policy: &Record, request: &Record) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Requests still on their way hold what they were made through (their package, their
+/// policy): a client that got 201 must not find its request gone. Its delete is 400
+/// `code` until they finish or are cancelled; finished ones go with it.
+pub const fn held_by_open_requests(
+    fk: &'static str,
+    code: &'static str,
+    message: fn(i64) -> String,
+) -> Constraint {
+    Constraint::Restrict {
+        child: || &ASSIGNMENT_REQUEST,
+        fk,
+        unless: Some((
+            "state",
+            &[
+                "delivered",
+                "deliveryFailed",
+                "partiallyDelivered",
+                "denied",
+                "canceled",
+            ],
+        )),
+        status: 400,
+        code,
+        message,
+    }
+}

@@ -42,12 +42,15 @@ pub static USER: EntityType = EntityType {
         Property::text("user_type", Names::both("userType")).default_text("Member"),
         CREATED_AT,
     ],
-    constraints: &[Constraint::Unique {
-        columns: &["user_principal_name"],
-        status: 400,
-        code: "Request_BadRequest",
-        message: upn_taken,
-    }],
+    constraints: &[
+        Constraint::EndsAccess,
+        Constraint::Unique {
+            columns: &["user_principal_name"],
+            status: 400,
+            code: "Request_BadRequest",
+            message: upn_taken,
+        },
+    ],
     // The password is never kept or returned.
     ignored: &[
         "passwordProfile",
@@ -217,12 +220,15 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
             .read_only()
             .generated(Generated::CreatedAt),
     ],
-    constraints: &[Constraint::Unique {
-        columns: &["app_id"],
-        status: 400,
-        code: "Request_BadRequest",
-        message: app_id_taken,
-    }],
+    constraints: &[
+        Constraint::EndsAccess,
+        Constraint::Unique {
+            columns: &["app_id"],
+            status: 400,
+            code: "Request_BadRequest",
+            message: app_id_taken,
+        },
+    ],
     errors: Errors::Directory,
     example: PerVersion::each(
         r#"{"appId": "{uuid}", "displayName": "Payroll", "appRoles": [{"displayName": "Admin", "value": "admin",

@@ -211,11 +211,12 @@ pub enum Constraint {
         message: fn(&Record) -> String,
     },
     /// Rows of `child` whose `fk` names this row block its deletion, except those whose
-    /// column holds the value `unless` names (ended assignments do not block).
+    /// column holds one of the values `unless` names (ended assignments, finished requests
+    /// do not block).
     Restrict {
         child: fn() -> &'static EntityType,
         fk: &'static str,
-        unless: Option<(&'static str, &'static str)>,
+        unless: Option<(&'static str, &'static [&'static str])>,
         status: u16,
         code: &'static str,
         message: fn(i64) -> String,
@@ -229,6 +230,10 @@ pub enum Constraint {
         child: fn() -> &'static EntityType,
         fk: &'static str,
     },
+    /// The row is a directory object that access packages may be assigned to: deleting it
+    /// ends its assignments (a `systemRemove` request each, delivered) and cancels its
+    /// open requests, in the delete's transaction.
+    EndsAccess,
     /// A row whose `column` holds `value` cannot be deleted (a built-in row).
     Protected {
         column: &'static str,

@@ -76,12 +76,17 @@ impl State {
         }
     }
 
+    /// The states of a request still on its way.
+    pub const OPEN: [Self; 4] = [
+        Self::Submitted,
+        Self::PendingApproval,
+        Self::Scheduled,
+        Self::Delivering,
+    ];
+
     /// Still on its way: at most one such request per target and access package.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            Self::Submitted | Self::PendingApproval | Self::Scheduled | Self::Delivering
-        )
+        Self::OPEN.contains(&self)
     }
 
     /// Moves on by itself once its time comes (the emulator's pace), not by a decision.

@@ -86,7 +86,7 @@ pub(super) async fn close_stage(
     Ok(())
 }
 
-async fn insert_one(tx: &mut SqliteConnection, record: Record) -> Result<Record, Error> {
+pub(super) async fn insert_one(tx: &mut SqliteConnection, record: Record) -> Result<Record, Error> {
     batch_insert::insert(tx, record.entity(), &[&record])
         .await?
         .pop()

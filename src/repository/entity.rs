@@ -7,6 +7,7 @@ use sqlx::SqliteConnection;
 use super::batch_insert::{self, conflict, not_found};
 use super::sql::{self, ListQuery, Statement};
 use super::{rows, Repository};
+use crate::model::subject::SUBJECT;
 use crate::model::{
     values, Changes, Constraint, EntityType, Link, Mode, Navigation, Record, Writes,
 };
@@ -217,6 +218,7 @@ impl Repository {
                         return Err(error);
                     }
                 }
+                Constraint::EndsAccess => self.end_access_of(&mut tx, current.id()).await?,
                 _ => {}
             }
         }
@@ -254,6 +256,11 @@ fn unblocked_delete(entity: &EntityType) -> String {
                     child().table
                 ));
             }
+            // Never assigned anything: nothing to end.
+            Constraint::EndsAccess => sql.push_str(&format!(
+                " AND NOT EXISTS (SELECT 1 FROM {} WHERE object_id = ?1)",
+                SUBJECT.table
+            )),
             _ => {}
         }
     }
@@ -309,7 +316,7 @@ pub(super) fn remove<'a>(
                     message,
                 } => {
                     let except = unless.map_or(String::new(), |(column, _)| {
-                        format!(" AND {column} IS NOT ?2")
+                        format!(" AND {column} NOT IN (SELECT value FROM json_each(?2))")
                     });
                     let holding: i64 = sqlx::query_scalar(&format!(
                         "SELECT count(*) FROM {} WHERE {}{except}",
@@ -317,7 +324,7 @@ pub(super) fn remove<'a>(
                         among(fk)
                     ))
                     .bind(&json)
-                    .bind(unless.map(|(_, value)| value))
+                    .bind(unless.map(|(_, values)| serde_json::json!(values).to_string()))
                     .fetch_one(&mut *tx)
                     .await?;
                     if holding > 0 {

@@ -20,6 +20,7 @@ mod directory;
 mod entity;
 mod lifecycle;
 mod passwords;
+mod removal;
 mod requests;
 mod resources;
 mod rows;

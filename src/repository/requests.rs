@@ -1,11 +1,14 @@
 //! Assignment requests made, and the subjects they name. A new request is checked against
-//! its package, policy and target on a reader, then queued with the other creates (one
-//! group commit for concurrent suites); everything after it is a lifecycle move, one
-//! transaction each (`decisions`, `lifecycle`).
+//! its package, policy and target on a reader; what concurrent requests could both pass is
+//! checked again in the writer's transaction that stores it, with the subjects it names.
+//! Everything after that is a lifecycle move, one transaction each (`decisions`,
+//! `lifecycle`).
 
 use serde_json::Value;
 use sqlx::SqliteConnection;
+use time::OffsetDateTime;
 
+use super::delivery::insert_one;
 use super::entity::find;
 use super::Repository;
 use crate::model::assignment::ASSIGNMENT;
@@ -24,6 +27,26 @@ use crate::Error;
 pub struct Who {
     pub actor: String,
     pub object_id: Option<String>,
+}
+
+/// Whom a request is for, before it is stored: a directory object that may have no
+/// subject yet, or the subject of the assignment it changes.
+enum Target {
+    Object(Record),
+    Subject(Record),
+}
+
+impl Target {
+    fn object_id(&self) -> &str {
+        match self {
+            Self::Object(object) => object.id(),
+            Self::Subject(subject) => subject.text("object_id"),
+        }
+    }
+}
+
+fn ended_already() -> Error {
+    Error::rule(400, "InvalidRequest", "The assignment has ended already.")
 }
 
 /// The one message the service gives when no policy admits a request.
@@ -60,37 +83,6 @@ impl Repository {
         }
     }
 
-    /// The subject of a directory object, made the first time it is named.
-    async fn subject_for(&self, object: &Record) -> Result<Record, Error> {
-        let mut connection = self.reader.acquire().await?;
-        if let Some(subject) = subject_of(&mut connection, object.id()).await? {
-            return Ok(subject);
-        }
-        drop(connection);
-        let mut subject = Record::create(&SUBJECT, Changes::default(), "");
-        let is_user = std::ptr::eq(object.entity(), &USER);
-        subject.set("object_id", Value::from(object.id()));
-        subject.set("display_name", object.get("display_name").clone());
-        subject.set(
-            "subject_type",
-            Value::from(if is_user { "user" } else { "servicePrincipal" }),
-        );
-        if is_user {
-            subject.set("email", object.get("mail").clone());
-            subject.set("principal_name", object.get("user_principal_name").clone());
-        }
-        // Two requests naming a new subject at once: the second finds the first's.
-        match self.creates.create(subject).await {
-            Ok(stored) => Ok(stored),
-            Err(_) => {
-                let mut connection = self.reader.acquire().await?;
-                subject_of(&mut connection, object.id())
-                    .await?
-                    .ok_or_else(|| Error::internal("a subject could not be made"))
-            }
-        }
-    }
-
     /// The subject whose `objectId` is `object_id`: `subjects(objectId='…')`.
     pub async fn subject_by_object_id(&self, object_id: &str) -> Result<Record, Error> {
         let mut connection = self.reader.acquire().await?;
@@ -100,7 +92,10 @@ impl Repository {
     }
 
     /// Checks a new request against its package, policy and target, and stores it
-    /// `submitted`. `asked` is what its `assignment` object names.
+    /// `submitted`. `asked` is what its `assignment` object names. What concurrent requests
+    /// could both pass (the target already holds the package; the assignment has ended) is
+    /// decided again in the writer's transaction that stores it, so that two identical
+    /// requests at once never make two assignments or end one twice.
     pub async fn create_request(
         &self,
         mut request: Record,
@@ -118,6 +113,8 @@ impl Repository {
         let self_service = Kind::is_self_service(&request_type);
         let mut connection = self.reader.acquire().await?;
         let caller = self.caller_user(&mut connection, who).await?;
+        // Whom it is for: a directory object (a new assignment), or the subject of the
+        // assignment it changes, which needs no directory object (its user may be gone).
         let (policy, target) = match kind {
             Kind::Add => {
                 let target = match (&asked.target_object_id, &asked.target_email) {
@@ -157,7 +154,7 @@ impl Repository {
                         ))
                     }
                 };
-                (policy, target)
+                (policy, Target::Object(target))
             }
             Kind::Update | Kind::Remove => {
                 let id = asked.assignment_id.as_deref().ok_or_else(|| {
@@ -175,11 +172,7 @@ impl Repository {
                             id: id.to_owned(),
                         })?;
                 if assignment.text("state") == "expired" {
-                    return Err(Error::rule(
-                        400,
-                        "InvalidRequest",
-                        "The assignment has ended already.",
-                    ));
+                    return Err(ended_already());
                 }
                 request.set("assignment_id", Value::from(assignment.id()));
                 let policy = find(
@@ -192,10 +185,7 @@ impl Repository {
                 let subject = find(&mut connection, &SUBJECT, assignment.text("target_id"))
                     .await?
                     .ok_or_else(|| Error::internal("an assignment's target is gone"))?;
-                let target =
-                    directory_object(&mut connection, subject.text("object_id"), "assignment.id")
-                        .await?;
-                (policy, target)
+                (policy, Target::Subject(subject))
             }
         };
         let package = policy.text("access_package_id").to_owned();
@@ -223,13 +213,13 @@ impl Repository {
         if self_service {
             if caller
                 .as_ref()
-                .is_some_and(|caller| caller.id() != target.id())
+                .is_some_and(|caller| caller.id() != target.object_id())
             {
                 return Err(no_valid_policy());
             }
-            if kind == Kind::Add {
-                let groups = groups_of(&mut connection, target.id()).await?;
-                if !admits(&policy, &target, &groups) {
+            if let Target::Object(object) = &target {
+                let groups = groups_of(&mut connection, object.id()).await?;
+                if !admits(&policy, object, &groups) {
                     return Err(no_valid_policy());
                 }
                 if let Some((id, text)) = unanswered(&policy, &request).into_iter().next() {
@@ -250,26 +240,30 @@ impl Repository {
                 }
             }
         }
-        if kind == Kind::Add {
-            let holding: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
-                 WHERE a.access_package_id = ?1 AND s.object_id = ?2 AND a.state <> 'expired')",
-            )
-            .bind(&package)
-            .bind(target.id())
-            .fetch_one(&mut *connection)
-            .await?;
-            if holding {
-                return Err(Error::rule(400, "InvalidRequest", "The target already has an assignment to this access package; change it with an update request."));
-            }
-        }
         drop(connection);
-        let target = self.subject_for(&target).await?;
+
+        let mut tx = self.writer.begin().await?;
+        let now = self.lifecycle.now();
+        let target = match target {
+            Target::Subject(subject) => subject,
+            Target::Object(object) => subject_in(&mut tx, &object, now).await?,
+        };
         let requestor = match &caller {
-            Some(user) => Some(self.subject_for(user).await?),
+            Some(user) => Some(subject_in(&mut tx, user, now).await?),
             None => None,
         };
-        let now = self.lifecycle.now();
+        match kind {
+            Kind::Add if holds(&mut tx, &package, target.id()).await? => {
+                return Err(Error::rule(400, "InvalidRequest", "The target already has an assignment to this access package; change it with an update request."));
+            }
+            Kind::Update | Kind::Remove => {
+                let assignment = find(&mut tx, &ASSIGNMENT, request.text("assignment_id")).await?;
+                if assignment.is_none_or(|assignment| assignment.text("state") == "expired") {
+                    return Err(ended_already());
+                }
+            }
+            Kind::Add => {}
+        }
         let stamp = format_instant(now);
         request.set("access_package_id", Value::from(package));
         request.set("assignment_policy_id", Value::from(policy.id()));
@@ -282,11 +276,13 @@ impl Repository {
         request.set("created_date_time", Value::from(stamp.as_str()));
         request.set("state_changed_at", Value::from(stamp.as_str()));
         if request.get("is_validation_only").as_bool() == Some(true) {
+            // Nothing is kept, the subjects it would have made included.
             return Ok(request);
         }
         let next = self.lifecycle_next(State::Submitted, now, &request);
         request.set("next_step_at", next);
-        let stored = self.creates.create(request).await?;
+        let stored = insert_one(&mut tx, request).await?;
+        tx.commit().await?;
         self.note_due(stored.get("next_step_at"));
         Ok(stored)
     }
@@ -323,6 +319,43 @@ impl Repository {
             )),
         }
     }
+}
+
+/// The subject of a directory object, made in `tx` the first time it is named.
+async fn subject_in(
+    tx: &mut SqliteConnection,
+    object: &Record,
+    now: OffsetDateTime,
+) -> Result<Record, Error> {
+    if let Some(subject) = subject_of(tx, object.id()).await? {
+        return Ok(subject);
+    }
+    let mut subject = Record::create(&SUBJECT, Changes::default(), "");
+    let is_user = std::ptr::eq(object.entity(), &USER);
+    subject.set("object_id", Value::from(object.id()));
+    subject.set("display_name", object.get("display_name").clone());
+    subject.set(
+        "subject_type",
+        Value::from(if is_user { "user" } else { "servicePrincipal" }),
+    );
+    if is_user {
+        subject.set("email", object.get("mail").clone());
+        subject.set("principal_name", object.get("user_principal_name").clone());
+    }
+    subject.set("created_date_time", Value::from(format_instant(now)));
+    insert_one(tx, subject).await
+}
+
+/// Whether the subject holds an assignment of the package that has not ended.
+async fn holds(tx: &mut SqliteConnection, package: &str, subject: &str) -> Result<bool, Error> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM assignments
+         WHERE access_package_id = ?1 AND target_id = ?2 AND state <> 'expired')",
+    )
+    .bind(package)
+    .bind(subject)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 pub(super) async fn subject_of(
@@ -393,20 +426,15 @@ pub(super) async fn groups_of(
 }
 
 /// After a fixture: memberships that delivered assignments grant, which the fixture
-/// does not carry.
+/// does not carry (the grant rule is the view `granted_memberships`).
 pub(super) async fn regrant(tx: &mut SqliteConnection) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO group_members (group_id, relation, member_id, member_type, managed, added)
-         SELECT DISTINCT g.group_id, g.relation, s.object_id,
-                CASE s.subject_type WHEN 'servicePrincipal' THEN 'service_principals' ELSE 'users' END,
-                1, (SELECT ifnull(max(added), 0) + 1 FROM group_members)
-         FROM assignments AS a
-         JOIN subjects AS s ON s.id = a.target_id
-         JOIN access_package_group_grants AS g ON g.access_package_id = a.access_package_id
-         WHERE a.state = 'delivered'
-           AND EXISTS (SELECT 1 FROM groups WHERE id = g.group_id)
-           AND NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
-                           AND m.relation = g.relation AND m.member_id = s.object_id)",
+         SELECT DISTINCT g.group_id, g.relation, g.member_id, g.member_type, 1,
+                (SELECT ifnull(max(added), 0) + 1 FROM group_members)
+         FROM granted_memberships AS g
+         WHERE NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
+                           AND m.relation = g.relation AND m.member_id = g.member_id)",
     )
     .execute(&mut *tx)
     .await?;

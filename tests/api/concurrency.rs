@@ -109,13 +109,23 @@ async fn in_a_batch_of_creates_each_bad_row_fails_alone() {
     )
     .await;
 
-    burst(&app, "first", false).await;
-    // Alone, after the burst: its log entry tells the size of the burst's last statement.
-    assert_eq!(app.create_beta_package("last").await.status.as_u16(), 201);
-    let widest: i64 = sqlx::query_scalar("SELECT max(previous_statement_rows) FROM test_writes")
-        .fetch_one(&mut outside)
-        .await
-        .expect("the log is readable");
+    // Whether concurrent creates meet in one batch depends on the machine's pace: on a
+    // loaded machine each may be written before the next arrives. A few bursts make a
+    // batch all but certain where batching works, and impossible where it does not.
+    let mut widest = 0;
+    for round in ["first", "second", "third", "fourth", "fifth"] {
+        burst(&app, round, false).await;
+        // Alone, after the burst: its log entry tells the size of the burst's last statement.
+        let last = app.create_beta_package(&format!("{round} last")).await;
+        assert_eq!(last.status.as_u16(), 201);
+        widest = sqlx::query_scalar("SELECT max(previous_statement_rows) FROM test_writes")
+            .fetch_one(&mut outside)
+            .await
+            .expect("the log is readable");
+        if widest >= 2 {
+            break;
+        }
+    }
     assert!(
         widest >= 2,
         "no statement wrote more than {widest} row(s): the creates were not batched"

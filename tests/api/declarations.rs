@@ -182,6 +182,12 @@ async fn every_declaration_matches_the_migrated_schema() {
                     )
                 }
                 Constraint::Check { .. } => {}
+                // Only what an assignment can be for: the subjects' objects.
+                Constraint::EndsAccess => assert!(
+                    ["users", "service_principals"].contains(&entity.table),
+                    "{}: EndsAccess on a set no assignment targets",
+                    entity.name
+                ),
                 Constraint::Protected { column, .. } => {
                     assert!(
                         entity.column(column).is_some(),
@@ -219,6 +225,41 @@ async fn built_in_rows_are_what_migrations_insert() {
                 None,
             );
             assert_eq!(row, &serde_json::Value::Object(expected), "{}", entity.name);
+        }
+    }
+}
+
+/// SQLite before 3.45 reads json_valid(NULL) as 0: a nullable column checked by
+/// json_valid alone fails `PRAGMA integrity_check` there (Debian 12's sqlite3, Python's
+/// sqlite3) on any row holding NULL, and such a build cannot write the NULL at all.
+#[actix_web::test]
+async fn nullable_json_columns_allow_null_on_any_sqlite() {
+    let app = spawn_app().await;
+    let mut connection = SqliteConnectOptions::new()
+        .filename(app.database_path())
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%json_valid%'",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    assert!(!tables.is_empty());
+    for (table, sql) in tables {
+        let columns: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT name, \"notnull\" FROM pragma_table_xinfo('{table}')"
+        ))
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        for (column, not_null) in columns {
+            let bare = format!("CHECK (json_valid({column}))");
+            if not_null == 0 && sql.contains(&bare) {
+                panic!("{table}.{column} is nullable and checked by {bare} alone");
+            }
         }
     }
 }

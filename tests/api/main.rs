@@ -17,6 +17,7 @@ mod create_access_package;
 mod declarations;
 mod decoding_properties;
 mod directory;
+mod ending_access;
 mod errors;
 mod faults;
 mod get_access_package;

@@ -145,6 +145,13 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
                 format!("The policy can not be deleted because {n} active assignment(s) were made through it; remove them with adminRemove requests first.")
             },
         ),
+        assignment_request::held_by_open_requests(
+            "assignment_policy_id",
+            "InvalidDeletePolicyHasOpenRequests",
+            |n| {
+                format!("The policy can not be deleted because {n} request(s) made through it are still open; cancel them first.")
+            },
+        ),
         Constraint::cascade(
             || &assignment_request::ASSIGNMENT_REQUEST,
             "assignment_policy_id",
