@@ -31,6 +31,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECRET = "sdk-suite-secret"
+# jwt mode closes the control surface without one; the scenarios send it to /_emulator/.
+ADMIN_TOKEN = "sdk-suite admin token"
 # The application the SDKs sign in as, registered in each emulator's config file.
 TENANT_ID = "00000000-0000-4000-8000-000000000e11"
 CLIENT_ID = "5e2c6a4f-0000-4000-8000-0000000005d4"
@@ -89,6 +91,7 @@ def environment() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__")}
     env["EMULATOR__AUTH__MODE"] = "jwt"
     env["EMULATOR__AUTH__JWT__HS256_SECRET"] = SECRET
+    env["EMULATOR__ADMIN__TOKEN"] = ADMIN_TOKEN
     env["EMULATOR__LOG__LEVEL"] = "warn"
     return env
 
@@ -135,6 +138,7 @@ def signin(https: str, certificate: str) -> dict:
         "SSL_CERT_FILE": certificate,
         "REQUESTS_CA_BUNDLE": certificate,
         "NODE_EXTRA_CA_CERTS": certificate,
+        "EMULATOR__ADMIN__TOKEN": ADMIN_TOKEN,
     }
 
 

@@ -106,6 +106,12 @@ pub struct AuthSettings {
 pub struct AdminSettings {
     /// When set, `/_emulator/` (except health) needs `Authorization: Bearer <token>`.
     pub token: String,
+    /// Host names the control surface answers to besides loopback names, IP literals and
+    /// `server.public_url`'s host (`"*"`: any), e.g. a compose service's name.
+    pub allowed_hosts: Vec<String>,
+    /// With `auth.mode = "jwt"` and no token, the control surface is closed unless this
+    /// says it is meant to be open.
+    pub open: bool,
 }
 
 /// A fixture loaded into a new database and restored by reset.
@@ -278,7 +284,9 @@ impl Settings {
                 Environment::with_prefix("EMULATOR")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("admin.allowed_hosts"),
             );
         }
         if let Some(host) = &overrides.host {
@@ -389,7 +397,7 @@ impl Settings {
             ));
         }
         tracing_subscriber::EnvFilter::from_str(&self.log.level)
-            .map_err(|e| ConfigurationError::key("log.level", e))?;
+            .map_err(|e| ConfigurationError::key("faults", e))?;
         Ok(())
     }
 

@@ -89,7 +89,12 @@ impl Application {
         let own_key = signin
             .verification_key()
             .map_err(|problem| ConfigurationError::key("auth.signin.key_file", problem))?;
-        let authenticator = Authenticator::new(&settings.auth, &settings.admin, own_key)?;
+        let public_url = settings.public_url_base();
+        let public_authority = public_url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split('/').next());
+        let authenticator =
+            Authenticator::new(&settings.auth, &settings.admin, own_key, public_authority)?;
         let tls = if settings.tls.enabled {
             Some(Tls::load(&settings.tls, &settings.database)?)
         } else {

@@ -50,15 +50,20 @@ async def poll(read, done, what: str):
     raise AssertionError(f"{what}: not there after {POLLS} reads: {value}")
 
 
-async def advance_clock(base: str, by: str) -> dict:
-    """`POST /_emulator/clock/advance` on the emulator at `base`: plain HTTP, not Graph,
-    with the admin token when one is set for the emulator."""
+def control(base: str) -> httpx.AsyncClient:
+    """A client of the emulator's control surface at `base` (plain HTTP, not Graph), with
+    the admin token when one is set for the emulator: jwt mode closes the surface without it."""
     headers = {}
     if token := os.environ.get("EMULATOR__ADMIN__TOKEN"):
         headers["Authorization"] = f"Bearer {token}"
-    async with httpx.AsyncClient(base_url=base, headers=headers) as control:
-        before = (await control.get("/_emulator/clock")).json()
-        moved = await control.post("/_emulator/clock/advance", json={"by": by})
+    return httpx.AsyncClient(base_url=base, headers=headers)
+
+
+async def advance_clock(base: str, by: str) -> dict:
+    """`POST /_emulator/clock/advance` on the emulator at `base`."""
+    async with control(base) as surface:
+        before = (await surface.get("/_emulator/clock")).json()
+        moved = await surface.post("/_emulator/clock/advance", json={"by": by})
     check(moved.status_code == 200, f"clock advanced: {moved.status_code} {moved.text}")
     after = moved.json()
     check(after["offset_ms"] >= before["offset_ms"], f"the clock moved forward: {before} -> {after}")

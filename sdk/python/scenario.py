@@ -323,11 +323,10 @@ async def assignment_policy(version: str, em, package_id: str, user: str) -> Non
 
 
 async def throttled(base: str, flavour: str) -> None:
-    import httpx
     from msgraph import GraphRequestAdapter, GraphServiceClient
 
     catalogs = "/v1.0/identityGovernance/entitlementManagement/catalogs"
-    async with httpx.AsyncClient(base_url=base) as control:
+    async with lifecycle.control(base) as control:
         faults = await control.put(
             "/_emulator/faults",
             json={

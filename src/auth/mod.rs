@@ -3,6 +3,7 @@
 //! `createdBy`/`modifiedBy`. In `"jwt"` the token is verified (`jwt`) and must grant the
 //! permission the request needs.
 
+mod control;
 pub mod jwt;
 
 use std::future::{ready, Ready};
@@ -16,6 +17,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
+use self::control::ControlGuard;
 use self::jwt::Verifier;
 use crate::configuration::{AdminSettings, AuthMode, AuthSettings, ConfigurationError};
 use crate::graph::routing;
@@ -27,15 +29,18 @@ use crate::Error;
 pub struct Authenticator {
     settings: AuthSettings,
     verifier: Option<Verifier>,
-    admin_token: Option<String>,
+    control: ControlGuard,
 }
 
 impl Authenticator {
-    /// `own`: the key the emulator's sign-in signs with, which jwt mode trusts unasked.
+    /// `own`: the key the emulator's sign-in signs with, which jwt mode trusts unasked;
+    /// `public_authority`: host and port of `server.public_url`, which the control surface
+    /// answers to.
     pub fn new(
         settings: &AuthSettings,
         admin: &AdminSettings,
         own: Option<OwnKey>,
+        public_authority: Option<&str>,
     ) -> Result<Self, ConfigurationError> {
         let verifier = match settings.mode {
             AuthMode::Jwt => Some(Verifier::load(&settings.jwt, own)?),
@@ -44,29 +49,10 @@ impl Authenticator {
         Ok(Self {
             settings: settings.clone(),
             verifier,
-            admin_token: (!admin.token.is_empty()).then(|| admin.token.clone()),
+            control: ControlGuard::new(admin, public_authority, settings.mode == AuthMode::Jwt),
         })
     }
-
-    /// `/_emulator/` except health and the OpenAPI document: open, or the admin token
-    /// exactly.
-    fn admit_admin(&self, path: &str, headers: &HeaderMap) -> Result<(), Error> {
-        match &self.admin_token {
-            Some(expected) if !ALWAYS_OPEN.contains(&path) => match bearer_token(headers) {
-                Some(token) if token == expected => Ok(()),
-                _ => Err(Error::InvalidAuthenticationToken(
-                    "The emulator's admin token (admin.token) is required for /_emulator/."
-                        .to_owned(),
-                )),
-            },
-            _ => Ok(()),
-        }
-    }
 }
-
-/// Admin paths always open: health for container health checks, and the OpenAPI document,
-/// which describes the API and reveals no state.
-const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
 
 /// The authenticated caller of a Graph request.
 #[derive(Debug, Clone)]
@@ -125,7 +111,10 @@ pub async fn authenticate(
         return Ok(req.error_response(error).map_into_right_body());
     };
     if routing::is_control(&req) {
-        if let Err(error) = auth.admit_admin(routing::routed_path(&req), req.headers()) {
+        if let Err(error) = auth
+            .control
+            .admit(routing::routed_path(&req), req.headers())
+        {
             return Ok(req.error_response(error).map_into_right_body());
         }
     } else if routing::is_signin(&req) {

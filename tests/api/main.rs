@@ -12,6 +12,7 @@ mod command_line;
 mod concurrency;
 mod conformance;
 mod container;
+mod control_surface;
 mod crash_safety;
 mod create_access_package;
 mod declarations;

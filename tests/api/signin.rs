@@ -27,6 +27,9 @@ pub async fn signin_app(customise: impl FnOnce(&mut Settings)) -> TestApp {
         settings.tls.enabled = true;
         settings.tls.port = 0;
         settings.auth.mode = AuthMode::Jwt;
+        // These tests read the journal and export: jwt mode opens the control surface
+        // only when told to (the guarded default is tests/api/control_surface.rs's).
+        settings.admin.open = true;
         settings.auth.signin.clients = vec![ClientSettings {
             client_id: CLIENT.to_owned(),
             secret: SECRET.to_owned(),
