@@ -4,7 +4,10 @@
 //! Recorded outside every other layer, so it sees the final status, the request-id and
 //! the time the whole request took. `/_emulator/` calls are not recorded: they are the
 //! test's own plumbing. The Authorization header (and cookies) are never kept, nor the
-//! bodies of sign-in requests, which carry client secrets and tokens.
+//! bodies of sign-in requests, which carry client secrets and tokens; everything else that
+//! may hold a secret is redacted (`redact`).
+
+mod redact;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -128,7 +131,7 @@ pub async fn record(
     let time = values::now();
     let method = req.method().to_string();
     let path = req.path().to_owned();
-    let query = req.query_string().to_owned();
+    let query = redact::query(req.query_string());
     let headers: Map<String, Value> = req
         .headers()
         .iter()
@@ -136,7 +139,7 @@ pub async fn record(
         .map(|(name, value)| {
             (
                 name.as_str().to_owned(),
-                Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+                redact::header(name.as_str(), value.as_bytes()),
             )
         })
         .collect();
@@ -152,9 +155,9 @@ pub async fn record(
             match req.extract::<Bytes>().await {
                 Ok(bytes) => {
                     let text = if routing::is_batch(&req) {
-                        journal.body_text(&without_item_tokens(&bytes))
+                        journal.body_text(&redact::body(&without_item_tokens(&bytes)))
                     } else {
-                        journal.body_text(&bytes)
+                        journal.body_text(&redact::body(&bytes))
                     };
                     req.set_payload(bytes.into());
                     text
@@ -172,7 +175,7 @@ pub async fn record(
         let (request, response) = response.into_parts();
         let (head, body) = response.into_parts();
         let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
-        let text = journal.body_text(&bytes);
+        let text = journal.body_text(&redact::body(&bytes));
         let response = ServiceResponse::new(request, head.set_body(BoxBody::new(bytes)));
         (response, text)
     } else {
