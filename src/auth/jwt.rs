@@ -167,6 +167,9 @@ impl Verifier {
         validation.leeway = self.settings.clock_skew_secs;
         validation.validate_nbf = true;
         validation.set_audience(&self.settings.audiences);
+        // A token for no audience is no Graph token (jsonwebtoken checks `aud` only when
+        // the token has one).
+        validation.set_required_spec_claims(&["exp", "aud"]);
         if !self.settings.issuers.is_empty() {
             validation.set_issuer(&self.settings.issuers);
         }
@@ -212,6 +215,9 @@ fn rejection(error: &jsonwebtoken::errors::Error) -> Error {
                 "Lifetime validation failed, the token is not yet valid."
             }
             ErrorKind::InvalidAudience => "Access token validation failure. Invalid audience.",
+            ErrorKind::MissingRequiredClaim(claim) if claim == "aud" => {
+                "Access token validation failure. Invalid audience."
+            }
             ErrorKind::InvalidIssuer => "Access token validation failure. Invalid issuer.",
             ErrorKind::MissingRequiredClaim(_) => {
                 "Access token validation failure. A required claim is missing."

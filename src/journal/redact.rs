@@ -124,22 +124,29 @@ fn looks_like_a_form(text: &str) -> bool {
     !text.contains(char::is_whitespace) && text.contains('=')
 }
 
-/// Replaces secret string members in place; whether there were any.
+/// Replaces secret string members in place; whether there were any. Every member is
+/// visited, so no short-circuiting `any`.
 fn json(value: &mut Value) -> bool {
+    let mut changed = false;
     match value {
-        Value::Object(members) => members.iter_mut().fold(false, |changed, (name, member)| {
-            if is_secret_name(name) && member.is_string() {
-                *member = Value::from(REDACTED);
-                true
-            } else {
-                json(member) || changed
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if is_secret_name(name) && member.is_string() {
+                    *member = Value::from(REDACTED);
+                    changed = true;
+                } else {
+                    changed |= json(member);
+                }
             }
-        }),
-        Value::Array(items) => items
-            .iter_mut()
-            .fold(false, |changed, item| json(item) || changed),
-        _ => false,
+        }
+        Value::Array(items) => {
+            for item in items {
+                changed |= json(item);
+            }
+        }
+        _ => {}
     }
+    changed
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
 use super::entity::HIDDEN_CREATED_AT;
-use super::json::{duration, duration_seconds, invalid, wrong_type, Object};
+use super::json::{duration, duration_seconds, invalid, wrong_type, Object, EXPIRATION_PATTERN};
 use super::subject::SUBJECT;
 use super::values::{format_instant, later, normalize_instant, parse_instant};
 use super::{
@@ -143,11 +143,16 @@ pub static SCHEDULE: ComplexType = ComplexType {
     },
 };
 
-fn decode_schedule(value: &Value, path: &str) -> Result<Value, Error> {
+pub fn decode_schedule(value: &Value, path: &str) -> Result<Value, Error> {
     if value.is_null() {
         return serde_json::from_str(NO_SCHEDULE).map_err(Error::internal);
     }
     let schedule = Object::of(value, path)?;
+    // v1.0's entitlementManagementSchedule and beta's requestSchedule alike.
+    schedule.only(
+        &["startDateTime", "expiration", "recurrence"],
+        "microsoft.graph.entitlementManagementSchedule",
+    )?;
     let instant = |object: &Object, key: &str| -> Result<Value, Error> {
         match object.str(key)? {
             Some(text) => normalize_instant(text)
@@ -162,6 +167,7 @@ fn decode_schedule(value: &Value, path: &str) -> Result<Value, Error> {
         None | Some(Value::Null) => (Value::Null, Value::Null, None),
         Some(value) => {
             let expiration = Object::of(value, &expiration_path)?;
+            expiration.only(EXPIRATION_PATTERN, "microsoft.graph.expirationPattern")?;
             let duration = match expiration.str("duration")? {
                 Some(text) => duration(text, &expiration.path("duration"))?,
                 None => Value::Null,

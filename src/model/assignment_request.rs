@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::approval::APPROVAL;
-use super::assignment::{ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
+use super::assignment::{decode_schedule, ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
 use super::json::{wrong_type, Object};
 use super::subject::SUBJECT;
 use super::values::normalize_id;
@@ -213,6 +213,9 @@ pub struct Asked {
     pub target_email: Option<String>,
     pub policy_id: Option<String>,
     pub package_id: Option<String>,
+    /// The assignment's own `schedule` (an accessPackageAssignment has one), checked as
+    /// the request's is; stored form.
+    pub schedule: Option<Value>,
 }
 
 /// Takes the assignment object out of `body`, leaving what the declaration decodes.
@@ -263,6 +266,9 @@ pub fn take_asked(body: &mut Map<String, Value>) -> Result<Asked, Error> {
             .package_id
             .or(id(&["accessPackageId", "access_package_id"])?)
             .or(nested(&["accessPackage"], "id")?);
+        if let Some(schedule) = object.get("schedule") {
+            asked.schedule = Some(decode_schedule(schedule, &object.path("schedule"))?);
+        }
     }
     Ok(asked)
 }

@@ -1,7 +1,8 @@
 //! Reading the complex values a declaration converts (`ComplexType`, `Derived`): typed
 //! fields of a JSON object, each wrong type a 400 `RequestBodyRead` naming its path, as
-//! the top-level decoder names top-level properties. Unknown members are ignored: SDK
-//! models carry members of the real type this emulator does not keep.
+//! the top-level decoder names top-level properties. Unknown members are ignored, since SDK
+//! models carry members of the real type this emulator does not keep, except in the types
+//! whose whole member list is known here (`Object::only`).
 
 use serde_json::{Map, Value};
 
@@ -25,6 +26,9 @@ pub fn wrong_type(path: &str, value: &Value, expected: &str) -> Error {
         describe(value)
     ))
 }
+
+/// `expirationPattern`'s members, in both versions.
+pub const EXPIRATION_PATTERN: &[&str] = &["duration", "endDateTime", "type"];
 
 /// 400 `InvalidModel` for a value that has the right type but is not allowed.
 pub fn invalid(path: &str, message: impl Into<String>) -> Error {
@@ -84,6 +88,23 @@ impl<'a> Object<'a> {
             None => Ok(&[]),
             Some(Value::Array(items)) => Ok(items),
             Some(other) => Err(wrong_type(&self.path(key), other, "an array")),
+        }
+    }
+
+    /// Refuses members other than `members` (annotations aside), as Graph refuses a
+    /// property its type does not define. For types whose every member Graph defines is
+    /// listed; others stay lenient, since SDK models carry members the emulator does not
+    /// keep.
+    pub fn only(&self, members: &[&str], type_name: &str) -> Result<(), Error> {
+        match self
+            .map
+            .keys()
+            .find(|name| !name.contains('@') && !members.contains(&name.as_str()))
+        {
+            Some(name) => Err(Error::RequestBodyRead(format!(
+                "The property '{name}' does not exist on type '{type_name}'. Make sure to only use property names that are defined by the type or mark the type as open type."
+            ))),
+            None => Ok(()),
         }
     }
 

@@ -166,17 +166,12 @@ impl NewPassword {
         let parameters = parameters(body, "addPassword", &["passwordCredential"])?;
         let given = match parameters.get("passwordCredential") {
             None => Map::new(),
-            Some(Value::Object(map)) => map.clone(),
-            Some(other) => return Err(wrong_type("passwordCredential", other, "an object")),
+            Some(value) => {
+                Object::of(value, "passwordCredential")?
+                    .only(&MEMBERS, "microsoft.graph.passwordCredential")?;
+                value.as_object().cloned().unwrap_or_default()
+            }
         };
-        if let Some(name) = given
-            .keys()
-            .find(|name| !name.contains('@') && !MEMBERS.contains(&name.as_str()))
-        {
-            return Err(Error::RequestBodyRead(format!(
-                "The property '{name}' does not exist on type 'microsoft.graph.passwordCredential'. Make sure to only use property names that are defined by the type or mark the type as open type."
-            )));
-        }
         Self::from_members(&given)
     }
 

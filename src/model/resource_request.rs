@@ -120,8 +120,8 @@ pub static RESOURCE_REQUEST: EntityType = EntityType {
     ..EntityType::BASE
 };
 
-/// The kinds of resource a catalog can hold, by their `originSystem` (matched as .NET
-/// parses an enum name: exact, after trimming; "AadGroup " works, "aadgroup" does not).
+/// The kinds of resource a catalog can hold, by their `originSystem`, in any letter case
+/// (Microsoft365DSC's examples send `AADGroup`) and answered in the canonical spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     Group,
@@ -131,16 +131,17 @@ pub enum Origin {
 
 impl Origin {
     pub fn parse(text: &str) -> Result<Self, Error> {
-        match text.trim() {
-            "AadGroup" => Ok(Self::Group),
-            "AadApplication" => Ok(Self::Application),
-            "SharePointOnline" => Ok(Self::SharePoint),
-            other => Err(Error::rule(
-                400,
-                "ArgumentException",
-                format!("Requested value '{other}' was not found."),
-            )),
-        }
+        let text = text.trim();
+        [Self::Group, Self::Application, Self::SharePoint]
+            .into_iter()
+            .find(|origin| origin.name().eq_ignore_ascii_case(text))
+            .ok_or_else(|| {
+                Error::rule(
+                    400,
+                    "ArgumentException",
+                    format!("Requested value '{text}' was not found."),
+                )
+            })
     }
 
     pub fn name(self) -> &'static str {

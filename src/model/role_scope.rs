@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::json::Object;
+use super::resource_request::Origin;
 use super::resources::{ROLE, SCOPE};
 use super::{
     access_package, Edm, EntityType, Generated, Names, Navigation, Operations, Property, Record,
@@ -103,6 +104,10 @@ pub fn named(body: &Value) -> Result<(Named, Named), Error> {
             }
             None => (None, None),
         };
+        // Not kept (the role's resource says it), but it must be one, in any case.
+        if let Some(system) = item.str("originSystem")? {
+            Origin::parse(system)?;
+        }
         Ok(Named {
             id: item.str("id")?.map(str::to_owned),
             origin_id: item.str("originId")?.map(str::to_owned),

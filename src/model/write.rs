@@ -176,6 +176,13 @@ impl Record {
                 .unwrap_or(property.column)
                 .to_owned()
         };
+        // What no default fills and the row cannot be without (an assignment's package,
+        // policy and target): named here rather than met as a NOT NULL failure.
+        if let Some(missing) = entity.stored().find(|property| {
+            !property.nullable && property.copied.is_none() && record.get(property.column).is_null()
+        }) {
+            return Err((name(missing), "is required".to_owned()));
+        }
         for property in entity.properties {
             if let super::Edm::Enum(enumeration) = property.edm {
                 let member = record

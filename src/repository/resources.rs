@@ -329,7 +329,11 @@ async fn locate(
         }
         (None, None) => None,
     };
-    let system = described.origin_system.as_deref().map(str::trim);
+    let system = described
+        .origin_system
+        .as_deref()
+        .map(|system| Origin::parse(system).map(Origin::name))
+        .transpose()?;
     found
         .filter(|resource| system.is_none_or(|system| resource.text("origin_system") == system))
         .ok_or_else(not_found)

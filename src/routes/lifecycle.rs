@@ -95,8 +95,13 @@ pub async fn create_request(
         )));
     };
     let asked = take_asked(members)?;
+    let own_schedule = members.contains_key("schedule");
     let changes = decode(set.entity, set.version.into(), body, Mode::Create)?;
-    let request = Record::create(set.entity, changes, &caller.actor);
+    let mut request = Record::create(set.entity, changes, &caller.actor);
+    // The request's schedule, else the one the assignment object carries.
+    if let (false, Some(schedule)) = (own_schedule, &asked.schedule) {
+        request.set("schedule", schedule.clone());
+    }
     let fail = req
         .headers()
         .get("x-emulator-delivery")

@@ -18,7 +18,9 @@ pub async fn grant(
     let (client_id, secret) = credentials(form, req);
     let client_id = client_id.ok_or_else(|| SignInError::missing("client_id"))?;
     let username = form.require("username")?;
-    let password = form.require("password")?;
+    let password = form
+        .secret("password")
+        .ok_or_else(|| SignInError::missing("password"))?;
     let (resource, asked) = if v1 {
         (form.require("resource")?.to_owned(), vec![".default"])
     } else {

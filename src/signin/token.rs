@@ -24,11 +24,20 @@ impl Form {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }
 
+    /// A parameter's value, trimmed: names, ids and scopes survive a stray space.
     pub(super) fn get(&self, name: &str) -> Option<&str> {
+        self.secret(name)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A secret's value exactly as sent (Entra compares secrets and passwords whole: a
+    /// space is part of them).
+    pub(super) fn secret(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim())
+            .map(|(_, value)| value.as_str())
             .filter(|value| !value.is_empty())
     }
 
@@ -184,7 +193,7 @@ pub(super) fn credentials(form: &Form, req: &HttpRequest) -> (Option<String>, Op
     let (basic_id, basic_secret) = basic.unzip();
     (
         form.get("client_id").map(str::to_owned).or(basic_id),
-        form.get("client_secret")
+        form.secret("client_secret")
             .map(str::to_owned)
             .or(basic_secret),
     )

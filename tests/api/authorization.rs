@@ -334,3 +334,18 @@ async fn the_token_subcommand_mints_an_accepted_token() {
         .expect("the token command runs");
     assert_eq!(without_secret.status.code(), Some(2));
 }
+
+/// A token for no audience is no Graph token, however well signed.
+#[actix_web::test]
+async fn a_token_without_an_audience_is_refused() {
+    let app = jwt_app().await;
+    let anywhere = hs256(&Claims {
+        aud: None,
+        ..claims(READ)
+    });
+    assert_401(
+        &list(&app, &anywhere).await,
+        "Access token validation failure. Invalid audience.",
+    );
+    assert_eq!(list(&app, &hs256(&claims(READ))).await.status.as_u16(), 200);
+}

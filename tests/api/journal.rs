@@ -232,7 +232,10 @@ async fn secrets_in_bodies_queries_and_headers_are_redacted() {
     let principal = crate::directory::create_service_principal(&app, "journaled").await;
     let added = app
         .post(
-            &format!("/v1.0/servicePrincipals/{}/addPassword", principal["id"].as_str().unwrap()),
+            &format!(
+                "/v1.0/servicePrincipals/{}/addPassword",
+                principal["id"].as_str().unwrap()
+            ),
             &json!({"passwordCredential": {"displayName": "ci"}}),
         )
         .await;
@@ -251,7 +254,14 @@ async fn secrets_in_bodies_queries_and_headers_are_redacted() {
 
     let entries = journal(&app, "").await;
     let text = serde_json::to_string(&entries).unwrap();
-    for leaked in [password, secret.as_str(), "s3cr3t-q", "t0k3n-q", "k3y-h", "k3y-2"] {
+    for leaked in [
+        password,
+        secret.as_str(),
+        "s3cr3t-q",
+        "t0k3n-q",
+        "k3y-h",
+        "k3y-2",
+    ] {
         assert!(!text.contains(leaked), "{leaked} is in the journal: {text}");
     }
     // Still visible: that they were sent, and everything else.
@@ -263,7 +273,10 @@ async fn secrets_in_bodies_queries_and_headers_are_redacted() {
     assert_eq!(last["headers"]["x-api-key"], "[redacted]");
     let created: Value = serde_json::from_str(entries[0]["requestBody"].as_str().unwrap()).unwrap();
     assert_eq!(created["passwordProfile"]["password"], "[redacted]");
-    assert_eq!(created["passwordProfile"]["forceChangePasswordNextSignIn"], true);
+    assert_eq!(
+        created["passwordProfile"]["forceChangePasswordNextSignIn"],
+        true
+    );
     assert_eq!(created["displayName"], "Adele Vance");
     assert!(text.contains(r#"\"secretText\":\"[redacted]\""#), "{text}");
 }

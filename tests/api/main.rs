@@ -41,6 +41,7 @@ mod shutdown;
 mod signin;
 mod signin_errors;
 mod sp_passwords;
+mod strict_bodies;
 mod time_limits;
 mod time_properties;
 mod tls;

@@ -68,11 +68,24 @@ type Case<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str, u32);
 async fn bad_credentials_and_bad_requests_get_entras_errors() {
     let app = signin_app(|_| {}).await;
     let graph = "https://graph.microsoft.com/.default";
+    let padded = format!(" {SECRET} ");
     let cases: Vec<Case> = vec![
         (
             vec![
                 ("client_id", CLIENT),
                 ("client_secret", "wrong"),
+                ("grant_type", "client_credentials"),
+                ("scope", graph),
+            ],
+            401,
+            "invalid_client",
+            7_000_215,
+        ),
+        // A secret is compared whole: spaces around it make it another secret.
+        (
+            vec![
+                ("client_id", CLIENT),
+                ("client_secret", padded.as_str()),
                 ("grant_type", "client_credentials"),
                 ("scope", graph),
             ],

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::subjects;
 use crate::model::json::{
     duration, duration_seconds, invalid, object, whole_duration, wrong_type, DurationUnit, Object,
+    EXPIRATION_PATTERN,
 };
 use crate::model::values::normalize_instant;
 use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record, Version};
@@ -226,6 +227,7 @@ pub static EXPIRATION: Derived = Derived {
     project: |_, record| expiration(record),
     decode: |_, value, path| {
         let pattern = Object::of(value, path)?;
+        pattern.only(EXPIRATION_PATTERN, "microsoft.graph.expirationPattern")?;
         let kind = match pattern.str("type")? {
             None => "noExpiration",
             Some(kind) => EXPIRATION_TYPES
