@@ -14,7 +14,7 @@ use crate::Error;
 
 pub use expand::{Expansion, Selection};
 pub use filter::{Comparison, Filter, Limits, Operand, TextMatch};
-pub use options::{Direction, ListOptions, ODataQuery, ODataSettings};
+pub use options::{Direction, ListOptions, ODataQuery, ODataSettings, PlainPage};
 
 /// A stored value, as bound into SQL or carried in a paging token.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

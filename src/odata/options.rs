@@ -43,6 +43,21 @@ pub struct ListOptions {
     pub page_size: u64,
 }
 
+/// One page of a listing that is no declared set.
+#[derive(Debug)]
+pub struct PlainPage {
+    pub wanted: u64,
+    pub top: Option<u64>,
+    pub after: Option<Vec<Scalar>>,
+}
+
+impl PlainPage {
+    /// Whether rows beyond `fetched` (the page plus one) follow, as `$top` allows.
+    pub fn more(&self, fetched: usize) -> bool {
+        fetched as u64 > self.wanted && self.top.is_none_or(|top| top > self.wanted)
+    }
+}
+
 const OPTIONS: [&str; 8] = [
     "$filter",
     "$select",
@@ -186,6 +201,27 @@ impl ODataQuery {
             },
             after,
             page_size: self.settings.max_page_size,
+        })
+    }
+
+    /// Paging alone, for a listing that is no declared set (a group's members, of several
+    /// kinds): how many rows this page holds at most, what `$top` asked, and where the
+    /// previous page ended (a token of `keys` values).
+    pub fn plain_page(&self, keys: usize) -> Result<PlainPage, Error> {
+        let top = self
+            .get("$top")
+            .map(|text| non_negative("$top", text))
+            .transpose()?;
+        let after = self.get("$skiptoken").map(decode_token).transpose()?;
+        if after.as_ref().is_some_and(|after| after.len() != keys) {
+            return Err(invalid_token());
+        }
+        Ok(PlainPage {
+            wanted: top.map_or(self.settings.max_page_size, |top| {
+                top.min(self.settings.max_page_size)
+            }),
+            top,
+            after,
         })
     }
 

@@ -36,27 +36,39 @@ impl Repository {
         Err(not_found(&GROUP, id))
     }
 
-    /// A group's members or owners, in the order they were added.
+    /// A group's members or owners, in the order they were added: at most `limit`, after
+    /// the one at `after` (when it was added, its id). Each with its place, for the next
+    /// page's token.
     pub async fn group_relation(
         &self,
         group: &str,
         relation: Relation,
-    ) -> Result<Vec<Record>, Error> {
+        after: Option<(i64, &str)>,
+        limit: u64,
+    ) -> Result<Vec<(Record, (i64, String))>, Error> {
         let mut tx = self.reader.begin().await?;
         let group = find(&mut tx, &GROUP, group)
             .await?
             .ok_or_else(|| not_found(&GROUP, group))?;
-        let ids: Vec<(String, String)> = sqlx::query_as(
-            "SELECT member_id, member_type FROM group_members WHERE group_id = ?1 AND relation = ?2 ORDER BY added, member_id",
+        let (added, member) = after.unwrap_or((i64::MIN, ""));
+        let ids: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT member_id, member_type, added FROM group_members
+             WHERE group_id = ?1 AND relation = ?2 AND (added, member_id) > (?3, ?4)
+             ORDER BY added, member_id LIMIT ?5",
         )
         .bind(group.id())
         .bind(relation.name())
+        .bind(added)
+        .bind(member)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?;
         let mut records = Vec::with_capacity(ids.len());
-        for (id, table) in ids {
+        for (id, table, added) in ids {
             if let Some(kind) = kind_of(&table) {
-                records.extend(find(&mut tx, kind, &id).await?);
+                if let Some(record) = find(&mut tx, kind, &id).await? {
+                    records.push((record, (added, id)));
+                }
             }
         }
         tx.commit().await?;

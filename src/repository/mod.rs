@@ -72,11 +72,30 @@ pub enum OpenError {
     Migrate { url: String, source: MigrateError },
 }
 
+/// A new database file is made readable by its owner alone: it holds the digests of client
+/// secrets. SQLite gives its `-wal` and `-shm` files the database file's permissions. An
+/// existing file keeps the permissions its owner gave it.
+fn create_owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 impl Repository {
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub async fn open(settings: &DatabaseSettings) -> Result<Self, OpenError> {
         let url = settings.url.clone();
         let options = settings.connect_options()?;
+        create_owner_only(options.get_filename()).map_err(|source| OpenError::Open {
+            url: url.clone(),
+            source: sqlx::Error::Io(source),
+        })?;
         let mut writer = options
             .clone()
             .pragma("wal_autocheckpoint", "0")

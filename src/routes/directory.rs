@@ -13,6 +13,7 @@ use crate::graph::wire::{project, trailing_id};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::directory::odata_type;
 use crate::model::password_credential::{self, NewPassword};
+use crate::odata::{ODataQuery, Scalar};
 use crate::repository::{Relation, Repository};
 use crate::Error;
 
@@ -38,18 +39,49 @@ fn relation(request: &actix_web::HttpRequest) -> Result<Relation, Error> {
         .ok_or_else(|| Error::internal("a membership route without its relation"))
 }
 
-/// `GET /groups/{id}/members`: directory objects of any kind.
+/// `GET /groups/{id}/members`: directory objects of any kind, paged as every listing is
+/// (`$top`, the page size, `@odata.nextLink`).
 pub async fn list(
     request: actix_web::HttpRequest,
     set: Set,
     Key(id): Key,
     root: ServiceRoot,
+    query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let members = repository.group_relation(&id, relation(&request)?).await?;
+    let page = query.plain_page(2)?;
+    let after = match page.after.as_deref() {
+        None => None,
+        Some([Scalar::Int(added), Scalar::Text(member)]) => Some((*added, member.as_str())),
+        Some(_) => {
+            return Err(Error::InvalidQuery(
+                "The $skiptoken is not valid for this request.".to_owned(),
+            ))
+        }
+    };
+    let mut members = repository
+        .group_relation(
+            &id,
+            relation(&request)?,
+            after,
+            page.wanted.saturating_add(1),
+        )
+        .await?;
+    let more = page.more(members.len());
+    members.truncate(usize::try_from(page.wanted).unwrap_or(usize::MAX));
+    let next_link = more
+        .then(|| members.last())
+        .flatten()
+        .map(|(_, (added, member))| {
+            query.next_link(
+                &root.request_url(),
+                members.len() as u64,
+                &[Scalar::Int(*added), Scalar::Text(member.clone())],
+            )
+        });
     let value = members
         .iter()
-        .map(|member| {
+        .map(|(member, _)| {
             let mut object = serde_json::Map::new();
             object.insert(
                 "@odata.type".to_owned(),
@@ -60,7 +92,7 @@ pub async fn list(
         })
         .collect();
     let context = format!("{}directoryObjects", root.metadata());
-    response::collection(&context, value, None, None)
+    response::collection(&context, value, None, next_link)
 }
 
 /// `POST /groups/{id}/members/$ref`: 204.

@@ -272,3 +272,50 @@ async fn service_principals_carry_app_roles_with_ids() {
         204
     );
 }
+
+/// A large group's members come in pages, as every listing does: the page size, then
+/// `@odata.nextLink` until none is left, each member once; `$top` caps the whole.
+#[actix_web::test]
+async fn members_are_paged() {
+    let app = spawn_app_with(|settings| settings.odata.max_page_size = 4).await;
+    let group = create_group(&app, "large").await;
+    let mut added = Vec::new();
+    for i in 0..10 {
+        let user = create_user(&app, &format!("member-{i}")).await;
+        let reference = json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{user}")});
+        let answer = app
+            .post(&format!("{GROUPS}/{group}/members/$ref"), &reference)
+            .await;
+        assert_eq!(answer.status.as_u16(), 204);
+        added.push(user);
+    }
+    let mut seen = Vec::new();
+    let mut next = Some(format!("{}{GROUPS}/{group}/members", app.address));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let page = app.get(url.trim_start_matches(&app.address)).await.json();
+        let value = page["value"].as_array().unwrap();
+        assert!(value.len() <= 4, "{page}");
+        seen.extend(value.iter().map(|m| m["id"].as_str().unwrap().to_owned()));
+        next = page["@odata.nextLink"].as_str().map(str::to_owned);
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, added, "each member once, in the order added");
+
+    let capped = app
+        .get(&format!("{GROUPS}/{group}/members?$top=6"))
+        .await
+        .json();
+    assert_eq!(capped["value"].as_array().unwrap().len(), 4);
+    let rest = capped["@odata.nextLink"].as_str().unwrap();
+    assert!(rest.contains("$top=2"), "{rest}");
+    let rest = app.get(rest.trim_start_matches(&app.address)).await.json();
+    assert_eq!(rest["value"].as_array().unwrap().len(), 2);
+    assert!(rest.get("@odata.nextLink").is_none(), "{rest}");
+    app.get(&format!(
+        "{GROUPS}/{group}/members?$skiptoken=bm90LWEtdG9rZW4"
+    ))
+    .await
+    .assert_graph_error(400, "BadRequest");
+}

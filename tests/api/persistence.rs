@@ -121,3 +121,25 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
         MIGRATOR.iter().count() as i64 + 1
     );
 }
+
+/// The database holds the digests of client secrets: a new one, with its WAL and shared
+/// memory, is its owner's alone.
+#[cfg(unix)]
+#[actix_web::test]
+async fn a_new_database_and_its_wal_are_readable_by_their_owner_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    assert_eq!(
+        app.create_beta_package("written").await.status.as_u16(),
+        201
+    );
+    let database = app.database_path();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", database.display());
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{path}: {:o}", mode & 0o777);
+    }
+}
