@@ -1,9 +1,10 @@
 -- Two repairs, for databases already written as well as new ones.
 --
 -- 1. Nullable JSON columns checked as `CHECK (json_valid(col))`: SQLite before 3.45 reads
---    json_valid(NULL) as 0, not NULL, so such a build (Debian 12's sqlite3, Python's
---    sqlite3 module) reports a healthy database as failing PRAGMA integrity_check, and
---    refuses to write a NULL there. The check becomes `col IS NULL OR json_valid(col)`.
+--    json_valid(NULL) as 0, not NULL, so such a build (Debian 12's sqlite3 3.40.1, Python's
+--    sqlite3 module) reports a healthy database as "CHECK constraint failed in
+--    assignment_policies" in PRAGMA integrity_check, and refuses to write a NULL there.
+--    The check becomes `col IS NULL OR json_valid(col)`.
 --    A CHECK that only lets more rows in does not change what is on disk, so this uses
 --    SQLite's procedure for such changes ("Making Other Kinds Of Table Schema Changes",
 --    https://sqlite.org/lang_altertable.html#otheralter) instead of copying the tables:
