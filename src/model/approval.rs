@@ -29,7 +29,8 @@ pub static APPROVAL: EntityType = EntityType {
         || &APPROVAL_STAGE,
         "approval_id",
     )
-    .segment(Segment::Contained)],
+    .segment(Segment::Contained)
+    .inline()],
     constraints: &[Constraint::cascade(|| &APPROVAL_STAGE, "approval_id")],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,

@@ -47,7 +47,14 @@ pub struct EntityType {
     /// Properties of the real type that bodies may carry and that are accepted and
     /// ignored (`passwordProfile`: a password is never kept).
     pub ignored: &'static [&'static str],
+    /// For an entity whose id is unique only within its container (CSDL containment: a
+    /// role scope's `{roleId}_{scopeId}` may be in many packages), the foreign key of the
+    /// container. The store keys such a row `{container}/{id}`; clients see `id` alone.
+    pub keyed_within: Option<&'static str>,
 }
+
+/// Between a container's id and a contained id in a stored key: no GUID holds it.
+const CONTAINED_KEY: char = '/';
 
 /// What an entity derives from what was sent, before a write.
 pub type Prepare = fn(&mut Record) -> Result<(), crate::Error>;
@@ -122,6 +129,12 @@ pub struct Navigation {
     /// How a create names the related entity, for single-valued navigations.
     pub bind: Option<Bind>,
     pub segment: Segment,
+    /// Written in every answer of the entity, as if `$expand` named it (an approval's
+    /// stages: Graph's reference pages show them without asking).
+    pub inline: bool,
+    /// A single-valued navigation to a directory object of any of these kinds (a role
+    /// assignment's principal), each written with its `@odata.type`; `target` is the first.
+    pub kinds: Option<&'static [fn() -> &'static EntityType]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +189,40 @@ impl Navigation {
             link,
             bind: None,
             segment: Segment::None,
+            inline: false,
+            kinds: None,
+        }
+    }
+
+    /// The related entity is of any of `kinds`, told apart by where its id is found.
+    pub const fn of_kinds(self, kinds: &'static [fn() -> &'static EntityType]) -> Self {
+        Self {
+            kinds: Some(kinds),
+            ..self
+        }
+    }
+
+    /// The foreign key the row holds, when it names one entity set's row: a navigation to
+    /// several kinds is no foreign key (its `references` check it).
+    pub fn foreign_key(&self) -> Option<&'static str> {
+        match (self.link, self.kinds) {
+            (Link::ToOne { fk }, None) => Some(fk),
+            _ => None,
+        }
+    }
+
+    /// Every entity the navigation may lead to.
+    pub fn targets(&self) -> Vec<&'static EntityType> {
+        match self.kinds {
+            Some(kinds) => kinds.iter().map(|kind| kind()).collect(),
+            None => vec![self.target()],
+        }
+    }
+
+    pub const fn inline(self) -> Self {
+        Self {
+            inline: true,
+            ..self
         }
     }
 
@@ -276,10 +323,37 @@ impl EntityType {
         prepare: None,
         references: None,
         ignored: &[],
+        keyed_within: None,
     };
 
     pub fn set(&self, version: Version) -> Option<&'static str> {
         self.sets.get(version)
+    }
+
+    /// The id a client sees for a stored one (`keyed_within`: without its container).
+    pub fn wire_id<'a>(&self, stored: &'a str) -> &'a str {
+        match self.keyed_within {
+            Some(_) => stored
+                .split_once(CONTAINED_KEY)
+                .map_or(stored, |(_, id)| id),
+            None => stored,
+        }
+    }
+
+    /// The stored id of the row a client calls `id` in `container` (`keyed_within`).
+    pub fn stored_id(&self, container: &str, id: &str) -> String {
+        match self.keyed_within {
+            Some(_) if !id.contains(CONTAINED_KEY) => format!("{container}{CONTAINED_KEY}{id}"),
+            _ => id.to_owned(),
+        }
+    }
+
+    /// A new or loaded row's stored id, from its container's foreign key.
+    pub fn key_within_container(&self, record: &mut Record) {
+        if let Some(fk) = self.keyed_within {
+            let stored = self.stored_id(record.text(fk), record.id());
+            record.set("id", serde_json::Value::from(stored));
+        }
     }
 
     /// The position and declaration of a column.

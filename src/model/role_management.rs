@@ -3,12 +3,13 @@
 //! their well-known ids, and `roleAssignments` of a principal to a role in a catalog's
 //! scope (`appScopeId: /AccessPackageCatalog/{id}`).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use super::edm::ColumnValues;
 use super::values::canonical_guid;
 use super::{
-    catalog, directory, Bind, Default, Edm, EntityType, Names, Navigation, Operations, PerVersion,
-    Property, Reference, Segment, Update,
+    catalog, directory, Bind, Default, Derived, Edm, EntityType, Names, Navigation, Operations,
+    PerVersion, Property, Reference, Segment, Update, Version,
 };
 use crate::Error;
 
@@ -32,46 +33,55 @@ pub static ROLE_DEFINITION: EntityType = EntityType {
     root: ROOT,
     fixture: "roleDefinitions",
     table: "role_definitions",
+    // In the order Graph writes them (rbacapplication-list-roledefinitions, example 2).
     properties: &[
         Property::key(),
         Property::text("display_name", Names::both("displayName")).read_only(),
         Property::text("description", Names::both("description"))
             .nullable()
             .read_only(),
-        Property::text("template_id", Names::both("templateId")).read_only(),
         Property::new("is_built_in", Names::both("isBuiltIn"), Edm::Bool)
             .default(Default::Bool(true))
             .read_only(),
         Property::new("is_enabled", Names::both("isEnabled"), Edm::Bool)
             .default(Default::Bool(true))
             .read_only(),
+        Property::text("template_id", Names::both("templateId")).read_only(),
+        Property::new("version", Names::both("version"), Edm::Derived(&VERSION)).read_only(),
+        Property::new(
+            "role_permissions",
+            Names::both("rolePermissions"),
+            Edm::Derived(&ROLE_PERMISSIONS),
+        )
+        .read_only(),
     ],
-    // In the order listings give them: by name.
+    // Graph's names, with the description the same words (the portal's are longer). In
+    // the order listings give them: by name.
     builtins: &[
         role!(
             "e2182095-804a-4656-ae11-64734e9b7ae5",
-            "Access package assignment manager",
-            "Manage the assignments of a catalog's access packages."
+            "AccessPackage assignment manager",
+            "AccessPackage assignment manager"
         ),
         role!(
             "7f480852-ebdc-47d4-87de-0d8498384a83",
-            "Access package manager",
-            "Manage the access packages of a catalog."
+            "AccessPackages manager",
+            "AccessPackages manager"
         ),
         role!(
             "ba92d953-d8e0-4e39-a797-0cbedb0a89e8",
             "Catalog creator",
-            "Create and manage catalogs."
+            "Catalog creator"
         ),
         role!(
             "ae79f266-94d4-4dab-b730-feca7e132178",
             "Catalog owner",
-            "Manage a catalog: its access packages, resources and roles."
+            "Catalog owner"
         ),
         role!(
             "44272f93-9762-48e8-af59-1b5351b1d6b3",
             "Catalog reader",
-            "Read a catalog and everything in it."
+            "Catalog reader"
         ),
     ],
     default_order: &["display_name"],
@@ -81,6 +91,76 @@ pub static ROLE_DEFINITION: EntityType = EntityType {
         delete: false,
     },
     ..EntityType::BASE
+};
+
+/// What each built-in role allows, as Graph lists it.
+const PERMISSIONS: [(&str, &[&str]); 5] = [
+    (
+        "ae79f266-94d4-4dab-b730-feca7e132178",
+        &["microsoft.entitlementManagement/allEntities/allTasks"],
+    ),
+    (
+        "44272f93-9762-48e8-af59-1b5351b1d6b3",
+        &["microsoft.entitlementManagement/allEntities/Read"],
+    ),
+    (
+        "7f480852-ebdc-47d4-87de-0d8498384a83",
+        &[
+            "microsoft.entitlementManagement/AccessPackageCatalog/AccessPackage/allTasks",
+            "microsoft.entitlementManagement/AccessPackageCatalog/allEntities/Read",
+        ],
+    ),
+    (
+        "ba92d953-d8e0-4e39-a797-0cbedb0a89e8",
+        &["microsoft.entitlementManagement/AccessPackageCatalog/Create"],
+    ),
+    (
+        "e2182095-804a-4656-ae11-64734e9b7ae5",
+        &[
+            "microsoft.entitlementManagement/AccessPackageCatalog/AccessPackage/GrantRequests/allTasks",
+            "microsoft.entitlementManagement/AccessPackageCatalog/AccessPackage/Grants/allTasks",
+            "microsoft.entitlementManagement/AccessPackageCatalog/allEntities/Read",
+        ],
+    ),
+];
+
+fn read_only(_: Version, _: &Value, path: &str) -> Result<ColumnValues, Error> {
+    Err(Error::invalid_value(path, "The property is read-only."))
+}
+
+/// `"1.0"`, a string, for every built-in role.
+static VERSION: Derived = Derived {
+    name: "Edm.String",
+    project: |_, _| Value::from("1.0"),
+    decode: read_only,
+    schema: |_| json!({"type": "string"}),
+};
+
+/// `[{"allowedResourceActions": [...], "condition": null}]`; beta's example has no
+/// `condition`.
+static ROLE_PERMISSIONS: Derived = Derived {
+    name: "Collection(microsoft.graph.unifiedRolePermission)",
+    project: |version, record| {
+        let actions = PERMISSIONS
+            .iter()
+            .find(|(id, _)| *id == record.id())
+            .map_or(&[][..], |(_, actions)| *actions);
+        let mut permission = json!({"allowedResourceActions": actions});
+        if version == Version::V1 {
+            permission["condition"] = Value::Null;
+        }
+        json!([permission])
+    },
+    decode: read_only,
+    schema: |version| {
+        let mut properties =
+            json!({"allowedResourceActions": {"type": "array", "items": {"type": "string"}}});
+        if version == Version::V1 {
+            properties["condition"] = json!({"type": ["string", "null"]});
+        }
+        json!({"type": "array", "items": {"type": "object", "properties": properties,
+            "required": ["allowedResourceActions"]}})
+    },
 };
 
 /// `/AccessPackageCatalog/{id}`: the catalog a role assignment is scoped to.
@@ -119,6 +199,13 @@ pub static ROLE_ASSIGNMENT: EntityType = EntityType {
         })
         .segment(Segment::Read),
         Navigation::to_one(Names::NONE, || &catalog::CATALOG, "catalog_id"),
+        // `$expand=principal`: the user, group or service principal, typed.
+        Navigation::to_one(
+            Names::both("principal"),
+            || &directory::USER,
+            "principal_id",
+        )
+        .of_kinds(directory::PRINCIPALS),
     ],
     default_order: &["id"],
     operations: Operations {

@@ -2,7 +2,8 @@
 //! resource role, in a scope, granted by an access package. beta
 //! `accessPackages/{id}/accessPackageResourceRoleScopes`, v1.0 `…/resourceRoleScopes`.
 //! Created through the package, resolving its role and scope from what the client names
-//! (Terraform names them by origin ids only); its id is `{roleId}_{scopeId}`.
+//! (Terraform names them by origin ids only); its id is `{roleId}_{scopeId}`, unique within
+//! its package.
 
 use serde_json::Value;
 
@@ -59,9 +60,13 @@ pub static ROLE_SCOPE: EntityType = EntityType {
         delete: true,
     },
     writes: Writes::Custom,
+    // Its id is unique within its package only: one group's Member role in several
+    // packages is the most common provisioning pattern.
+    keyed_within: Some("access_package_id"),
     prepare: Some(|record| {
         let id = format!("{}_{}", record.text("role_id"), record.text("scope_id"));
         record.set("id", Value::from(id));
+        ROLE_SCOPE.key_within_container(record);
         Ok(())
     }),
     ..EntityType::BASE

@@ -32,15 +32,27 @@ pub static SUBJECT: EntityType = EntityType {
     properties: &[
         Property::key(),
         Property::guid("object_id", Names::both("objectId")).read_only(),
-        Property::text("display_name", Names::both("displayName"))
+        // beta only; "Not Supported" on its reference page: always null.
+        Property::text("alt_sec_id", Names::beta("altSecId"))
             .nullable()
             .read_only(),
-        Property::text("email", Names::both("email"))
+        Property::text("display_name", Names::both("displayName"))
             .nullable()
             .read_only(),
         Property::text("principal_name", Names::both("principalName"))
             .nullable()
             .read_only(),
+        Property::text("email", Names::both("email"))
+            .nullable()
+            .read_only(),
+        // The principal's security identifier when it is synchronised from on-premises;
+        // the emulator's directory has none.
+        Property::text(
+            "on_premises_security_identifier",
+            Names::both("onPremisesSecurityIdentifier"),
+        )
+        .nullable()
+        .read_only(),
         // beta calls it `type`, a string (`User`).
         Property::enumeration(
             "subject_type",
@@ -57,6 +69,13 @@ pub static SUBJECT: EntityType = EntityType {
         )
         .read_only()
         .default_text("governed"),
+        // beta only: the connected organization an external subject came from.
+        Property::text(
+            "connected_organization_id",
+            Names::beta("connectedOrganizationId"),
+        )
+        .nullable()
+        .read_only(),
         HIDDEN_CREATED_AT,
     ],
     operations: Operations::READ_ONLY,

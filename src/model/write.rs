@@ -144,6 +144,8 @@ impl Record {
         for (property, value) in &changes.values {
             record.set(property.column, value.clone());
         }
+        // A fixture names a contained row as clients do; the store keys it in its container.
+        entity.key_within_container(&mut record);
         if !is_builtin {
             let now = Value::from(values::now());
             let unsaid = |property: &Property, generated| {

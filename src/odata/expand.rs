@@ -107,9 +107,14 @@ impl Selection {
                 });
             }
         }
+        // Navigations the entity always writes, unless `$select` chose what to write.
+        let inline = scope
+            .entity
+            .navigations_in(scope.version)
+            .filter(|(_, navigation)| navigation.inline && select.is_none());
         // A navigation named in `$select` (azuread 2.x's
         // `…RoleScopes($select=accessPackageResourceRole,…)`) comes back embedded.
-        for (name, navigation) in selected_navigations {
+        for (name, navigation) in selected_navigations.into_iter().chain(inline) {
             if !expanded
                 .iter()
                 .any(|e| std::ptr::eq(e.navigation, navigation))

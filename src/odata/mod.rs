@@ -114,6 +114,12 @@ impl Scope {
                 return Ok(Column::own(own));
             }
         }
+        // Another property of a navigation to several kinds would be looked up in one.
+        if navigation.kinds.is_some() {
+            return Err(Error::InvalidQuery(format!(
+                "'{path}': only the id of '{first}' can be filtered on."
+            )));
+        }
         Ok(Column {
             property,
             via: Some(navigation),

@@ -183,13 +183,18 @@ fn collection(type_name: &str) -> Value {
     })
 }
 
-/// An entity as responses write it: every property, the navigations `$expand` adds, and
-/// `@odata.context` on a single entity. Nothing else.
+/// An entity as responses write it: every property, the navigations `$expand` adds,
+/// `@odata.context` on a single entity, and `@odata.type` where its kind must be told
+/// (a directory object in a mixed list or a polymorphic navigation). Nothing else.
 fn entity_schema(entity: &'static EntityType, version: Version) -> Value {
     let mut properties = Map::new();
     properties.insert(
         "@odata.context".to_owned(),
         json!({ "type": "string", "format": "uri" }),
+    );
+    properties.insert(
+        "@odata.type".to_owned(),
+        json!({ "const": format!("#{}", entity.odata_type) }),
     );
     for (name, property) in entity.properties_in(version) {
         properties.insert(
@@ -198,7 +203,15 @@ fn entity_schema(entity: &'static EntityType, version: Version) -> Value {
         );
     }
     for (name, navigation) in entity.navigations_in(version) {
-        let target = reference(&type_name(navigation.target(), version));
+        let kinds: Vec<Value> = navigation
+            .targets()
+            .into_iter()
+            .map(|kind| reference(&type_name(kind, version)))
+            .collect();
+        let target = match kinds.len() {
+            1 => kinds.into_iter().next().unwrap_or_default(),
+            _ => json!({ "anyOf": kinds }),
+        };
         let value = match navigation.link {
             Link::ToMany { .. } => json!({ "type": "array", "items": target }),
             Link::ToOne { .. } => json!({ "anyOf": [target, { "type": "null" }] }),

@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use super::checkpoint::Checkpoints;
 use super::writer::Writer;
 use super::{rows, sql};
-use crate::model::{Constraint, EntityType, Errors, Link, Navigation, Record};
+use crate::model::{Constraint, EntityType, Errors, Navigation, Record};
 use crate::Error;
 
 /// Most rows written by one statement. Bounds a batch's latency and its JSON parameter;
@@ -310,8 +310,8 @@ fn bound(entity: &EntityType) -> impl Iterator<Item = (&'static Navigation, &'st
     entity
         .navigations
         .iter()
-        .filter_map(move |navigation| match navigation.link {
-            Link::ToOne { fk } if entity.column(fk).is_some_and(|(_, p)| p.copied.is_none()) => {
+        .filter_map(move |navigation| match navigation.foreign_key() {
+            Some(fk) if entity.column(fk).is_some_and(|(_, p)| p.copied.is_none()) => {
                 Some((navigation, fk))
             }
             _ => None,

@@ -9,7 +9,7 @@ use super::sql::{self, ListQuery, Statement};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
 use crate::model::{
-    values, Changes, Constraint, EntityType, Link, Mode, Navigation, Record, Writes,
+    values, Changes, Constraint, EntityType, Mode, Navigation, Record, Writes,
 };
 use crate::odata::{Direction, Filter};
 use crate::Error;
@@ -438,7 +438,7 @@ pub(super) async fn missing_reference(
     record: &Record,
 ) -> Result<Option<(&'static Navigation, &'static str, String)>, Error> {
     for navigation in record.entity().navigations {
-        let Link::ToOne { fk } = navigation.link else {
+        let Some(fk) = navigation.foreign_key() else {
             continue;
         };
         let id = record.text(fk);

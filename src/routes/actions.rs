@@ -77,7 +77,7 @@ pub async fn create_related(
         "{}/$entity",
         root.navigation_context(route.parent.entity, &id, route.name, "")
     );
-    let location = format!("{}/{}", root.request_url(), stored.id());
+    let location = format!("{}/{}", root.request_url(), ROLE_SCOPE.wire_id(stored.id()));
     let value: serde_json::Map<String, Value> = project(&stored, target.version.into(), None);
     response::created(&context, &location, value)
 }

@@ -143,7 +143,10 @@ async fn item(
     repository: &Repository,
 ) -> Result<Record, Error> {
     let parent = repository.get(route.parent.entity, id).await?;
-    let item = repository.get(route.target().entity, key).await?;
+    let target = route.target().entity;
+    let item = repository
+        .get(target, &target.stored_id(parent.id(), key))
+        .await?;
     if item.text(parent_key(route)?) != parent.id() {
         return Err(Error::ResourceNotFound);
     }

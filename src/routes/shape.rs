@@ -39,7 +39,6 @@ pub fn shape<'a>(
             .collect();
         for expansion in &selection.expand {
             let navigation = expansion.navigation;
-            let target = Scope::new(navigation.target(), scope.version);
             // Which column of the related rows matches which value of these.
             let (column, keys): (&str, Vec<String>) = match navigation.link {
                 Link::ToOne { fk } => (
@@ -51,12 +50,29 @@ pub fn shape<'a>(
             let mut wanted: Vec<String> = keys.iter().filter(|k| !k.is_empty()).cloned().collect();
             wanted.sort();
             wanted.dedup();
-            let related = repository.related(target.entity, column, &wanted).await?;
-            let matched: Vec<String> = related.iter().map(|r| r.text(column).to_owned()).collect();
-            let embedded = shape(repository, target, related, &expansion.selection).await?;
             let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
-            for (key, object) in matched.into_iter().zip(embedded) {
-                groups.entry(key).or_default().push(object);
+            for kind in navigation.targets() {
+                let related = repository.related(kind, column, &wanted).await?;
+                let matched: Vec<String> =
+                    related.iter().map(|r| r.text(column).to_owned()).collect();
+                let kind_scope = Scope::new(kind, scope.version);
+                let embedded = shape(repository, kind_scope, related, &expansion.selection).await?;
+                for (key, object) in matched.into_iter().zip(embedded) {
+                    let object = match navigation.kinds {
+                        // Which kind it is, first, as Graph writes a directory object.
+                        Some(_) => {
+                            let mut typed = Map::new();
+                            typed.insert(
+                                "@odata.type".to_owned(),
+                                Value::from(format!("#{}", kind.odata_type)),
+                            );
+                            typed.extend(object);
+                            typed
+                        }
+                        None => object,
+                    };
+                    groups.entry(key).or_default().push(object);
+                }
             }
             for (object, key) in shaped.iter_mut().zip(&keys) {
                 let value = match navigation.link {

@@ -11,7 +11,7 @@ use crate::helpers::*;
 use crate::lifecycle::{advance_clock, state};
 
 /// A policy users request themselves, approved by `approver` in one stage of 2 days.
-fn approval_policy(approver: &str) -> Value {
+pub fn approval_policy(approver: &str) -> Value {
     json!({"displayName": "Approved", "description": "needs approval", "allowedTargetScope": "allMemberUsers",
         "expiration": {"type": "noExpiration"},
         "requestorSettings": {"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfUpdateAccess": false,

@@ -27,10 +27,11 @@ pub fn project(
         {
             continue;
         }
-        object.insert(
-            name.to_owned(),
-            project_value(record, property, value, dialect),
-        );
+        let value = match (property.column, value) {
+            ("id", Value::String(stored)) => Value::from(record.entity().wire_id(stored)),
+            _ => project_value(record, property, value, dialect),
+        };
+        object.insert(name.to_owned(), value);
     }
     object
 }
