@@ -2,6 +2,8 @@
 //! and for the items of a `$batch` (which run through the same pipeline, without a
 //! listener).
 
+use std::rc::Rc;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
@@ -16,7 +18,7 @@ use crate::graph::PublicUrl;
 use crate::journal::{self, Journal};
 use crate::odata::{Limits, ODataSettings};
 use crate::repository::Repository;
-use crate::routes::batch::BatchExecutor;
+use crate::routes::batch::{pipeline_of, BatchExecutor, BuildPipeline};
 use crate::signin::SignIn;
 use crate::{auth, routes, signin};
 
@@ -64,6 +66,15 @@ impl AppState {
         }
     }
 
+    /// How a `$batch` executor makes this pipeline for its items.
+    fn batch_pipeline(&self) -> BuildPipeline {
+        let state = self.clone();
+        Rc::new(move || {
+            let state = state.clone();
+            Box::pin(async move { pipeline_of(state.app()).await })
+        })
+    }
+
     /// The whole pipeline: journal, then ids and Graph error bodies, then faults, then
     /// authentication, then the routes. Each worker builds one, and a `$batch` executor
     /// builds one more per worker for its items, so items meet exactly what requests meet.
@@ -98,7 +109,7 @@ impl AppState {
             .app_data(self.payload.clone())
             .app_data(self.odata.clone())
             .app_data(self.signin.clone())
-            .app_data(BatchExecutor::new(self.clone()))
+            .app_data(BatchExecutor::new(self.batch_pipeline()))
             .configure(routes::configure)
             // Sign-in's paths start with a tenant, a segment any other path may have: they
             // are told apart where nothing else matched.

@@ -14,55 +14,13 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use serde::{Deserialize, Serialize};
 
+pub use crate::configuration::faults::{FaultRule, FaultSettings, MAX_LATENCY_MS};
 use crate::graph::routing;
 use crate::Error;
 
 /// The per-request header: `429`, a 5xx status, `latency=<ms>`, comma-separated.
 pub const FAULT_HEADER: &str = "x-emulator-fault";
-
-/// The longest injected delay, from the header or the settings: a fault, not a hang.
-pub const MAX_LATENCY_MS: u64 = 60_000;
-
-/// The `[faults]` settings, and the body of `PUT /_emulator/faults` (same keys; those
-/// left out take the values of `Default`, which injects nothing).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FaultSettings {
-    pub enabled: bool,
-    /// Seed of the random generator; 0: a different one every start.
-    pub seed: u64,
-    /// Probability (0 to 1) of 429 TooManyRequests.
-    pub throttle_rate: f64,
-    /// Retry-After on injected 429s, in seconds.
-    pub retry_after_secs: u64,
-    /// Probability (0 to 1) of a 5xx from `error_statuses`, picked at random.
-    pub error_rate: f64,
-    pub error_statuses: Vec<u16>,
-    /// Delay before answering: latency_ms plus a random 0 to latency_jitter_ms.
-    pub latency_ms: u64,
-    pub latency_jitter_ms: u64,
-    /// Overrides for matching requests; the first rule that matches applies.
-    #[serde(default)]
-    pub rules: Vec<FaultRule>,
-}
-
-impl Default for FaultSettings {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            seed: 0,
-            throttle_rate: 0.0,
-            retry_after_secs: 10,
-            error_rate: 0.0,
-            error_statuses: vec![500, 503, 504],
-            latency_ms: 0,
-            latency_jitter_ms: 0,
-            rules: Vec::new(),
-        }
-    }
-}
 
 /// What may go wrong for one request, and how often: the global values or a rule's.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,116 +33,31 @@ struct FaultSpec {
     latency_jitter_ms: u64,
 }
 
-/// A rule: requests whose method matches (empty or `*`: any) and whose path starts with
-/// `path` get the rule's values instead of the global ones; values left `None` keep the
-/// global ones.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultRule {
-    #[serde(default)]
-    pub method: String,
-    pub path: String,
-    pub throttle_rate: Option<f64>,
-    pub retry_after_secs: Option<u64>,
-    pub error_rate: Option<f64>,
-    pub error_statuses: Option<Vec<u16>>,
-    pub latency_ms: Option<u64>,
-    pub latency_jitter_ms: Option<u64>,
-}
-
-impl FaultSettings {
-    /// Rates within 0 to 1, 5xx statuses, methods HTTP knows; the message names the key.
-    pub fn validate(&self) -> Result<(), String> {
-        let rate = |key: &str, value: f64| {
-            if (0.0..=1.0).contains(&value) {
-                Ok(())
-            } else {
-                Err(format!("{key} must be between 0 and 1, not {value}"))
-            }
-        };
-        let statuses = |key: &str, values: &[u16]| {
-            if values.is_empty() {
-                return Err(format!("{key} must list at least one status"));
-            }
-            match values.iter().find(|s| !(500..=599).contains(*s)) {
-                Some(status) => Err(format!("{key}: {status} is not a 5xx status")),
-                None => Ok(()),
-            }
-        };
-        let latency = |key: &str, fixed: u64, jitter: u64| {
-            if fixed.saturating_add(jitter) > MAX_LATENCY_MS {
-                Err(format!(
-                    "{key}: latency_ms plus latency_jitter_ms may not exceed {MAX_LATENCY_MS}"
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        latency("latency_ms", self.latency_ms, self.latency_jitter_ms)?;
-        rate("throttle_rate", self.throttle_rate)?;
-        rate("error_rate", self.error_rate)?;
-        statuses("error_statuses", &self.error_statuses)?;
-        for (index, rule) in self.rules.iter().enumerate() {
-            let key = |name: &str| format!("rules[{index}].{name}");
-            if !rule.path.starts_with('/') {
-                return Err(format!("{} must start with /", key("path")));
-            }
-            if !matches!(
-                rule.method.to_ascii_uppercase().as_str(),
-                "" | "*" | "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
-            ) {
-                return Err(format!(
-                    "{}: unknown method '{}'",
-                    key("method"),
-                    rule.method
-                ));
-            }
-            if let Some(value) = rule.throttle_rate {
-                rate(&key("throttle_rate"), value)?;
-            }
-            if let Some(value) = rule.error_rate {
-                rate(&key("error_rate"), value)?;
-            }
-            if let Some(values) = &rule.error_statuses {
-                statuses(&key("error_statuses"), values)?;
-            }
-            latency(
-                &key("latency_ms"),
-                rule.latency_ms.unwrap_or(self.latency_ms),
-                rule.latency_jitter_ms.unwrap_or(self.latency_jitter_ms),
-            )?;
+/// The global spec, overridden by the first rule matching the request.
+fn spec_for(settings: &FaultSettings, method: &str, path: &str) -> FaultSpec {
+    let mut spec = FaultSpec {
+        throttle_rate: settings.throttle_rate,
+        retry_after_secs: settings.retry_after_secs,
+        error_rate: settings.error_rate,
+        error_statuses: settings.error_statuses.clone(),
+        latency_ms: settings.latency_ms,
+        latency_jitter_ms: settings.latency_jitter_ms,
+    };
+    let rule = settings.rules.iter().find(|rule| {
+        (rule.method.is_empty() || rule.method == "*" || rule.method.eq_ignore_ascii_case(method))
+            && path.starts_with(&rule.path)
+    });
+    if let Some(rule) = rule {
+        spec.throttle_rate = rule.throttle_rate.unwrap_or(spec.throttle_rate);
+        spec.retry_after_secs = rule.retry_after_secs.unwrap_or(spec.retry_after_secs);
+        spec.error_rate = rule.error_rate.unwrap_or(spec.error_rate);
+        if let Some(statuses) = &rule.error_statuses {
+            spec.error_statuses.clone_from(statuses);
         }
-        Ok(())
+        spec.latency_ms = rule.latency_ms.unwrap_or(spec.latency_ms);
+        spec.latency_jitter_ms = rule.latency_jitter_ms.unwrap_or(spec.latency_jitter_ms);
     }
-
-    /// The global spec, overridden by the first rule matching the request.
-    fn spec_for(&self, method: &str, path: &str) -> FaultSpec {
-        let mut spec = FaultSpec {
-            throttle_rate: self.throttle_rate,
-            retry_after_secs: self.retry_after_secs,
-            error_rate: self.error_rate,
-            error_statuses: self.error_statuses.clone(),
-            latency_ms: self.latency_ms,
-            latency_jitter_ms: self.latency_jitter_ms,
-        };
-        let rule = self.rules.iter().find(|rule| {
-            (rule.method.is_empty()
-                || rule.method == "*"
-                || rule.method.eq_ignore_ascii_case(method))
-                && path.starts_with(&rule.path)
-        });
-        if let Some(rule) = rule {
-            spec.throttle_rate = rule.throttle_rate.unwrap_or(spec.throttle_rate);
-            spec.retry_after_secs = rule.retry_after_secs.unwrap_or(spec.retry_after_secs);
-            spec.error_rate = rule.error_rate.unwrap_or(spec.error_rate);
-            if let Some(statuses) = &rule.error_statuses {
-                spec.error_statuses.clone_from(statuses);
-            }
-            spec.latency_ms = rule.latency_ms.unwrap_or(spec.latency_ms);
-            spec.latency_jitter_ms = rule.latency_jitter_ms.unwrap_or(spec.latency_jitter_ms);
-        }
-        spec
-    }
+    spec
 }
 
 /// The faults in force, shared by every worker. Settings and generator sit under one lock,
@@ -230,14 +103,14 @@ impl Faults {
         let mut state = self.lock();
         let (settings, random) = &mut *state;
         if let Some(header) = header {
-            let retry_after_secs = settings.spec_for(method, path).retry_after_secs;
+            let retry_after_secs = spec_for(settings, method, path).retry_after_secs;
             return requested(header, retry_after_secs);
         }
         // The usual case, answered without building anything.
         if !settings.enabled {
             return Ok(Decision::default());
         }
-        let spec = settings.spec_for(method, path);
+        let spec = spec_for(settings, method, path);
         let jitter = match spec.latency_jitter_ms {
             0 => 0,
             most => random.u64(0..=most),

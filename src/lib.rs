@@ -29,6 +29,7 @@ pub mod odata;
 pub mod openapi;
 pub mod repository;
 pub mod routes;
+pub mod secret;
 pub mod signin;
 pub mod startup;
 pub mod telemetry;

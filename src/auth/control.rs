@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use actix_web::http::header::{HeaderMap, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
 
 use crate::configuration::AdminSettings;
-use crate::signin::clients::sha256;
+use crate::secret::sha256;
 use crate::Error;
 
 /// Admin paths always open: health for container health checks, and the OpenAPI document,

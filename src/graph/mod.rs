@@ -4,12 +4,14 @@
 
 pub mod batch;
 pub mod body;
+pub mod entra;
 pub mod error_body;
 pub mod ids;
 pub mod panics;
 pub mod request_context;
 pub mod response;
 pub mod routing;
+pub mod signin_endpoints;
 pub mod version;
 pub mod wire;
 

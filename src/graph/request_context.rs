@@ -39,7 +39,7 @@ pub async fn request_context(
         _ => None,
     };
     let mut response = match signin {
-        Some(error) => crate::signin::error::with_entra_body(response, &error, &ids),
+        Some(error) => super::entra::with_entra_body(response, &error, &ids),
         None if failed => with_graph_error_body(response, &ids),
         None => response,
     };

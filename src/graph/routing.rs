@@ -30,7 +30,7 @@ pub fn is_control(req: &ServiceRequest) -> bool {
 /// Whether the request goes to a sign-in endpoint (`crate::signin`): no bearer token, no
 /// faults, Entra's error body, no bodies in the journal.
 pub fn is_signin(req: &ServiceRequest) -> bool {
-    crate::signin::is_signin_path(routed_path(req))
+    super::signin_endpoints::is_signin_path(routed_path(req))
 }
 
 /// The part of Graph a path belongs to, for errors raised before routing (a permission the

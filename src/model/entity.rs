@@ -59,13 +59,7 @@ const CONTAINED_KEY: char = '/';
 /// What an entity derives from what was sent, before a write.
 pub type Prepare = fn(&mut Record) -> Result<(), crate::Error>;
 
-/// Entitlement Management answers `ResourceNotFound`/`InvalidModel`; the directory
-/// (users, groups) answers `Request_ResourceNotFound`/`Request_BadRequest`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Errors {
-    EntitlementManagement,
-    Directory,
-}
+pub use crate::error::Errors;
 
 /// A directory object a record names by id: one of `kinds` must have it.
 #[derive(Debug, Clone)]
@@ -113,7 +107,7 @@ pub enum Update {
 pub enum Writes {
     /// One transaction per create.
     Direct,
-    /// Group commit: concurrent creates share one statement (see `repository::batch_insert`).
+    /// Group commit: concurrent creates share one statement (see `repository::group_commit`).
     Batched,
     /// The entity's own code creates it (an onboarding request, a role scope resolved
     /// from origin ids): `routes::actions`.

@@ -15,8 +15,18 @@ pub struct Object<'a> {
     path: &'a str,
 }
 
-fn describe(value: &Value) -> String {
-    crate::graph::wire::describe(value)
+/// How serde would describe a JSON value in a type error, so the messages of both readers
+/// (this one, and `graph::wire`'s for declared properties) read alike.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(flag) => format!("boolean `{flag}`"),
+        Value::Number(number) if number.is_f64() => format!("floating point `{number}`"),
+        Value::Number(number) => format!("integer `{number}`"),
+        Value::String(text) => format!("string {text:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    }
 }
 
 /// 400 for a value of the wrong JSON type at `path`.

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::json::{invalid, object, wrong_type, Object};
 use super::values::{canonical_guid, format_instant, later, new_id, parse_instant};
 use super::{ComplexType, Dialect};
-use crate::signin::clients::{hex, parse_digest, sha256, Digest};
+use crate::secret::{hex, parse_digest, sha256, Digest};
 use crate::Error;
 
 /// The column the service principal keeps them in.

@@ -3,6 +3,7 @@
 //! API version into typed values. The repository turns them into SQL; the routes shape the
 //! JSON with them. Nothing here knows HTTP responses or SQL text.
 
+pub mod ast;
 pub mod expand;
 pub mod filter;
 mod lexer;
@@ -12,8 +13,8 @@ mod types;
 use crate::model::{EntityType, Link, Navigation, Property, Version};
 use crate::Error;
 
+pub use ast::{Comparison, Filter, Limits, Operand, TextMatch};
 pub use expand::{Expansion, Selection};
-pub use filter::{Comparison, Filter, Limits, Operand, TextMatch};
 pub use options::{Direction, ListOptions, ODataQuery, ODataSettings, PlainPage};
 
 /// A stored value, as bound into SQL or carried in a paging token.

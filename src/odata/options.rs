@@ -7,7 +7,8 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::filter::{self, Filter, Limits};
+use super::ast::{Filter, Limits};
+use super::filter;
 use super::{Column, Scalar, Scope, Selection};
 use crate::model::Version;
 use crate::Error;

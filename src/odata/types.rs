@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::filter::{Comparison, Filter, Operand};
+use super::ast::{Comparison, Filter, Operand};
 use super::{Scalar, Scope};
 use crate::model::{values, Edm};
 use crate::Error;

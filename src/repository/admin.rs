@@ -189,7 +189,7 @@ async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error>
     .execute(&mut *tx)
     .await
     .map_err(|error| match error.as_database_error() {
-        Some(e) if e.is_unique_violation() => super::batch_insert::conflict(entity, record, false),
+        Some(e) if e.is_unique_violation() => super::insert::conflict(entity, record, false),
         _ => Error::from(error),
     })?;
     Ok(())

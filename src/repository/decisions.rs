@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::batch_insert::not_found;
 use super::entity::{find, save};
+use super::insert::not_found;
 use super::requests::{groups_of, subject_of, Who};
 use super::Repository;
 use crate::model::approval::{self, Decision, APPROVAL_STAGE};

@@ -6,8 +6,8 @@ use serde_json::Value;
 use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
-use super::batch_insert;
 use super::entity::{find, save};
+use super::insert;
 use crate::model::approval::{self, APPROVAL, APPROVAL_STAGE};
 use crate::model::assignment::{assignment_schedule, ASSIGNMENT};
 use crate::model::lifecycle::{AssignmentState, Kind};
@@ -87,7 +87,7 @@ pub(super) async fn close_stage(
 }
 
 pub(super) async fn insert_one(tx: &mut SqliteConnection, record: Record) -> Result<Record, Error> {
-    batch_insert::insert(tx, record.entity(), &[&record])
+    insert::insert(tx, record.entity(), &[&record])
         .await?
         .pop()
         .unwrap_or_else(|| Err(Error::internal("a one-row insert returned no outcome")))

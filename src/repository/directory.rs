@@ -1,8 +1,8 @@
 //! Group membership: members and owners, which may be users, groups or service principals
 //! (directory objects of several kinds, so not a declared navigation).
 
-use super::batch_insert::not_found;
 use super::entity::find;
+use super::insert::not_found;
 use super::Repository;
 use crate::model::directory::{GROUP, PRINCIPALS};
 use crate::model::{EntityType, Record};

@@ -4,13 +4,11 @@
 
 use sqlx::SqliteConnection;
 
-use super::batch_insert::{self, conflict, not_found};
+use super::insert::{self, conflict, not_found};
 use super::sql::{self, ListQuery, Statement};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
-use crate::model::{
-    values, Changes, Constraint, EntityType, Mode, Navigation, Record, Writes,
-};
+use crate::model::{values, Changes, Constraint, EntityType, Mode, Navigation, Record, Writes};
 use crate::odata::{Direction, Filter};
 use crate::Error;
 
@@ -145,11 +143,11 @@ impl Repository {
             // Nothing to check outside the statement, which is then its own transaction:
             // one round trip to the connection instead of three.
             let mut connection = self.writer.lock().await?;
-            return one_row(batch_insert::insert(&mut connection, entity, &[&record]).await?);
+            return one_row(insert::insert(&mut connection, entity, &[&record]).await?);
         }
         let mut tx = self.writer.begin().await?;
         check_directory(&mut tx, &record).await?;
-        let outcome = one_row(batch_insert::insert(&mut tx, entity, &[&record]).await?);
+        let outcome = one_row(insert::insert(&mut tx, entity, &[&record]).await?);
         tx.commit().await?;
         outcome
     }

@@ -5,19 +5,20 @@
 //! SQLite has one writer at a time, so writes go through exactly one connection (`writer`):
 //! concurrent writers queue in-process instead of racing for the file lock and failing
 //! with SQLITE_BUSY. Creates of sets declared `Writes::Batched` queue for that connection
-//! in batches (`batch_insert`). Reads use their own pool and, in WAL mode, never wait for
+//! in batches (`group_commit`). Reads use their own pool and, in WAL mode, never wait for
 //! writes.
 //!
 //! Commits never copy the WAL back into the database file: automatic checkpoints are off
 //! on the writer and `checkpoint` does it between requests instead.
 
 mod admin;
-mod batch_insert;
 mod checkpoint;
 mod decisions;
 mod delivery;
 mod directory;
 mod entity;
+mod group_commit;
+mod insert;
 mod lifecycle;
 mod passwords;
 mod removal;
@@ -35,9 +36,9 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use self::admin::{Baseline, SeedMode, Seeded};
-use self::batch_insert::CreateQueue;
 use self::checkpoint::Checkpoints;
 pub use self::directory::Relation;
+use self::group_commit::CreateQueue;
 use self::lifecycle::Lifecycle;
 pub use self::requests::Who;
 pub use self::sql::ListQuery;

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::batch_insert::not_found;
 use super::entity::{find, save};
+use super::insert::not_found;
 use super::Repository;
 use crate::model::directory::SERVICE_PRINCIPAL;
 use crate::model::password_credential::COLUMN;

@@ -5,8 +5,8 @@
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use super::batch_insert::insert;
 use super::entity::{check_references, find, remove};
+use super::insert::insert;
 use super::{rows, sql, Repository};
 use crate::model::resource_request::{onboarded, Described, Origin};
 use crate::model::resources::{RESOURCE, ROLE, SCOPE};

@@ -7,15 +7,15 @@ use std::rc::Rc;
 
 use actix_service::boxed::{self, BoxService};
 use actix_service::{IntoServiceFactory, Service, ServiceExt, ServiceFactory};
-use actix_web::body::{self, BoxBody};
-use actix_web::dev::{AppConfig, Payload, ServiceResponse};
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{AppConfig, Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Uri, Version as HttpVersion};
 use actix_web::web::Bytes;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse};
+use futures_util::future::LocalBoxFuture;
 use serde_json::{Map, Value};
 
-use crate::app::AppState;
 use crate::graph::batch::{
     header_name, item_target, Batch, BatchResponse, Item, ItemResponse, Outcomes,
 };
@@ -23,19 +23,24 @@ use crate::graph::response;
 use crate::model::Version;
 use crate::Error;
 
-type Pipeline = BoxService<actix_http::Request, ServiceResponse<BoxBody>, actix_web::Error>;
+/// The application as a service without a listener: what a batch item runs through.
+pub type Pipeline = BoxService<actix_http::Request, ServiceResponse<BoxBody>, actix_web::Error>;
+
+/// Makes a pipeline: the application as `app` builds it, handed in from above so that
+/// routes need not know how the application is put together.
+pub type BuildPipeline = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<Pipeline, Error>>>;
 
 /// Runs batch items on this worker. The pipeline is built on the first batch a worker
 /// sees and reused: it is the application itself, without a listener.
 pub struct BatchExecutor {
-    state: AppState,
+    build: BuildPipeline,
     pipeline: Rc<OnceCell<Rc<Pipeline>>>,
 }
 
 impl BatchExecutor {
-    pub fn new(state: AppState) -> Self {
+    pub fn new(build: BuildPipeline) -> Self {
         Self {
-            state,
+            build,
             pipeline: Rc::new(OnceCell::new()),
         }
     }
@@ -44,19 +49,32 @@ impl BatchExecutor {
         if let Some(pipeline) = self.pipeline.get() {
             return Ok(pipeline.clone());
         }
-        let service = self
-            .state
-            .app()
-            .into_factory()
-            .new_service(AppConfig::default())
-            .await
-            .map_err(|()| Error::internal("the batch pipeline did not start"))?;
-        let pipeline = Rc::new(boxed::service(
-            service.map(ServiceResponse::map_into_boxed_body),
-        ));
+        let pipeline = Rc::new((self.build)().await?);
         // Another batch on this worker may have built one meanwhile; either will do.
         Ok(self.pipeline.get_or_init(|| pipeline).clone())
     }
+}
+
+/// The pipeline of an application.
+pub async fn pipeline_of<T, B>(app: App<T>) -> Result<Pipeline, Error>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    let service = app
+        .into_factory()
+        .new_service(AppConfig::default())
+        .await
+        .map_err(|()| Error::internal("the batch pipeline did not start"))?;
+    Ok(boxed::service(
+        service.map(ServiceResponse::map_into_boxed_body),
+    ))
 }
 
 /// Marks a request made from a batch item, so a batch inside a batch is refused however

@@ -12,42 +12,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use ring::digest::{digest, SHA256};
 use time::OffsetDateTime;
 
 use super::settings::{ClientSettings, SignInSettings, UserSettings};
+use crate::secret::{parse_digest, same, sha256, Digest};
 use crate::Error;
-
-pub type Digest = [u8; 32];
-
-pub fn sha256(text: &str) -> Digest {
-    let mut out = [0; 32];
-    out.copy_from_slice(digest(&SHA256, text.as_bytes()).as_ref());
-    out
-}
-
-/// 64 lower-case hex digits, as the fixture writes a digest.
-pub fn hex(digest: &Digest) -> String {
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// 64 hex digits, either case.
-pub fn parse_digest(hex: &str) -> Option<Digest> {
-    let hex = hex.trim();
-    if hex.len() != 64 {
-        return None;
-    }
-    let mut out = [0; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
-
-/// Equal digests, without an early exit that would time the first difference.
-fn same(a: &Digest, b: &Digest) -> bool {
-    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
 
 /// One password credential: its digest and, for credentials made through Graph, when it
 /// starts and ends.
@@ -240,16 +209,6 @@ fn derived_id(kind: &str, name: &str) -> String {
 mod tests {
     use super::*;
     use uuid::Uuid;
-
-    #[test]
-    fn digests_parse_in_either_case_and_only_whole() {
-        let digest = sha256("s");
-        let hex = hex(&digest);
-        assert_eq!(parse_digest(&hex), Some(digest));
-        assert_eq!(parse_digest(&hex.to_uppercase()), Some(digest));
-        assert_eq!(parse_digest(&hex[..62]), None);
-        assert_eq!(parse_digest(&"zz".repeat(32)), None);
-    }
 
     #[test]
     fn secrets_are_checked_and_expired_ones_refused() {

@@ -7,10 +7,11 @@ use std::pin::Pin;
 
 use serde_json::Value;
 
-use super::clients::{parse_digest, Client, ClientDirectory, Secret};
+use super::clients::{Client, ClientDirectory, Secret};
 use crate::model::password_credential::{stored_secrets, COLUMN};
 use crate::model::values::parse_instant;
 use crate::repository::Repository;
+use crate::secret::parse_digest;
 use crate::Error;
 
 pub struct DirectoryClients {

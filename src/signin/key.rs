@@ -16,7 +16,7 @@ use rsa::RsaPrivateKey;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::clients::sha256;
+use crate::secret::sha256;
 
 pub const KEY_FILE: &str = "emulator-signing-key.pem";
 /// Entra's signing keys are 2048-bit; ring signs with nothing smaller.

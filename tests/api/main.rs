@@ -27,6 +27,7 @@ mod hostile_filters;
 mod hostile_requests;
 mod https;
 mod journal;
+mod layering;
 mod lifecycle;
 mod openapi;
 mod persistence;

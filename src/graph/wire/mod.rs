@@ -10,20 +10,7 @@ mod project;
 pub use decode::{decode, decode_under};
 pub use project::{project, project_value};
 
-use serde_json::Value;
-
-/// How serde would describe a JSON value in a type error, so the messages read as before.
-pub(crate) fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(flag) => format!("boolean `{flag}`"),
-        Value::Number(number) if number.is_f64() => format!("floating point `{number}`"),
-        Value::Number(number) => format!("integer `{number}`"),
-        Value::String(text) => format!("string {text:?}"),
-        Value::Array(_) => "sequence".to_owned(),
-        Value::Object(_) => "map".to_owned(),
-    }
-}
+pub(crate) use crate::model::json::describe;
 
 /// The id at the end of an `@odata.bind` or `@odata.id` URL, whatever its host:
 /// `https://graph.microsoft.com/v1.0/…/catalogs('id')` or `…/catalogs/id`.

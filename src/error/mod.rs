@@ -2,10 +2,21 @@
 //! knows its HTTP status and Graph error code; `graph::error_body` turns it into Graph's
 //! `{"error":{…}}` body.
 
+mod signin;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
-use crate::model::Errors;
+pub use self::signin::SignInError;
+
+/// Which part of Graph words an error: Entitlement Management answers
+/// `ResourceNotFound`/`InvalidModel`; the directory (users, groups) answers
+/// `Request_ResourceNotFound`/`Request_BadRequest`. Declarations say which is theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Errors {
+    EntitlementManagement,
+    Directory,
+}
 
 /// One entry of Graph's `error.details`: which property was wrong and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +138,7 @@ pub enum Error {
 
     /// A sign-in failure, answered with Entra ID's error body instead of Graph's.
     #[error("{}", .0.description)]
-    SignIn(crate::signin::SignInError),
+    SignIn(SignInError),
 }
 
 impl Error {

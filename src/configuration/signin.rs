@@ -126,7 +126,7 @@ fn one_secret(key: &str, who: &str, plain: &str, digest: &str) -> Result<(), Con
             key,
             format!("`{who}` needs exactly one of the secret and its sha256"),
         )),
-        (true, false) if super::clients::parse_digest(digest).is_none() => Err(
+        (true, false) if crate::secret::parse_digest(digest).is_none() => Err(
             ConfigurationError::key(key, format!("`{who}`: a sha256 is 64 hexadecimal digits")),
         ),
         _ => Ok(()),

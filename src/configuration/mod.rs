@@ -3,6 +3,9 @@
 //!
 //! Every problem is reported as one line naming the key, so `main` can print it and exit 2.
 
+pub mod faults;
+pub mod signin;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -11,7 +14,7 @@ use serde::Deserialize;
 use sqlx::sqlite::SqliteSynchronous;
 
 /// The defaults ship inside the binary so that a container or a copied binary needs no files.
-pub const DEFAULTS: &str = include_str!("../config/default.toml");
+pub const DEFAULTS: &str = include_str!("../../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,7 +26,7 @@ pub struct Settings {
     pub admin: AdminSettings,
     pub seed: SeedSettings,
     pub journal: JournalSettings,
-    pub faults: crate::faults::FaultSettings,
+    pub faults: faults::FaultSettings,
     pub lifecycle: LifecycleSettings,
     pub limits: LimitSettings,
     pub odata: ODataConfig,
@@ -98,7 +101,7 @@ pub struct AuthSettings {
     pub mode: AuthMode,
     pub default_actor: String,
     pub jwt: JwtSettings,
-    pub signin: crate::signin::settings::SignInSettings,
+    pub signin: signin::SignInSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
