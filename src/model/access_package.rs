@@ -2,8 +2,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    assignment, assignment_policy, assignment_request, catalog, role_scope, Bind, Constraint,
-    EntityType, Names, Navigation, PerVersion, Property, Record, Segment, Writes,
+    assignment_policy, catalog, role_scope, Bind, Constraint, EntityType, Names, Navigation,
+    OnDelete, PerVersion, Property, Record, Restriction, Segment, Writes,
 };
 
 pub static ACCESS_PACKAGE: EntityType = EntityType {
@@ -37,7 +37,15 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             required: true,
             aliases: PerVersion::each(&["catalog"], &[]),
         })
-        .segment(Segment::Read),
+        .segment(Segment::Read)
+        .on_delete(OnDelete::Restrict(Restriction {
+            unless: None,
+            status: 409,
+            code: "CatalogNotEmpty",
+            message: |n| {
+                format!("The catalog still holds {n} access package(s); delete or move them first.")
+            },
+        })),
         // Created, listed and changed through the package too, as the generated SDKs do.
         Navigation::to_many(
             Names::differ("accessPackageAssignmentPolicies", "assignmentPolicies"),
@@ -52,41 +60,12 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
         )
         .segment(Segment::Contained),
     ],
-    constraints: &[
-        Constraint::Unique {
-            columns: &["catalog_id", "display_name"],
-            status: 409,
-            code: "DuplicateAccessPackage",
-            message: duplicate_name,
-        },
-        // Access someone holds keeps its package; what has ended goes with it, and so
-        // does the request history.
-        assignment::held_by_assignments(
-            "access_package_id",
-            "InvalidDeleteAccessPackageHasAssignments",
-            |n| {
-                format!("The access package can not be deleted because it has {n} active assignment(s); remove them with adminRemove requests first.")
-            },
-        ),
-        assignment_request::held_by_open_requests(
-            "access_package_id",
-            "InvalidDeleteAccessPackageHasOpenRequests",
-            |n| {
-                format!("The access package can not be deleted because {n} request(s) for it are still open; cancel them first.")
-            },
-        ),
-        Constraint::cascade(
-            || &assignment_request::ASSIGNMENT_REQUEST,
-            "access_package_id",
-        ),
-        Constraint::cascade(|| &assignment::ASSIGNMENT, "access_package_id"),
-        // Policies are contained in their package (CSDL): they go with it.
-        Constraint::cascade(
-            || &assignment_policy::ASSIGNMENT_POLICY,
-            "access_package_id",
-        ),
-        Constraint::cascade(|| &role_scope::ROLE_SCOPE, "access_package_id"),
-    ],
+    constraints: &[Constraint::Unique {
+        columns: &["catalog_id", "display_name"],
+        status: 409,
+        code: "DuplicateAccessPackage",
+        message: duplicate_name,
+    }],
     // Parallel test suites create packages by the dozen: the hot write.
     writes: Writes::Batched,
     example: PerVersion::each(

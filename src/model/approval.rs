@@ -8,9 +8,10 @@ use serde_json::Value;
 
 use super::entity::HIDDEN_CREATED_AT;
 use super::json::Object;
+use super::OnDelete;
 use super::{
-    ComplexType, Constraint, Default, Edm, EntityType, Names, Navigation, Operations, Property,
-    Segment, Update, Writes,
+    ComplexType, Default, Edm, EntityType, Names, Navigation, Operations, Property, Segment,
+    Update, Writes,
 };
 use crate::Error;
 
@@ -24,14 +25,22 @@ pub static APPROVAL: EntityType = EntityType {
         Property::guid("id", Names::both("id")).read_only(),
         HIDDEN_CREATED_AT,
     ],
-    navigations: &[Navigation::to_many(
-        Names::differ("steps", "stages"),
-        || &APPROVAL_STAGE,
-        "approval_id",
-    )
-    .segment(Segment::Contained)
-    .inline()],
-    constraints: &[Constraint::cascade(|| &APPROVAL_STAGE, "approval_id")],
+    navigations: &[
+        Navigation::to_many(
+            Names::differ("steps", "stages"),
+            || &APPROVAL_STAGE,
+            "approval_id",
+        )
+        .segment(Segment::Contained)
+        .inline(),
+        // Its id is its request's: it goes with the request.
+        Navigation::to_one(
+            Names::NONE,
+            || &super::assignment_request::ASSIGNMENT_REQUEST,
+            "id",
+        )
+        .on_delete(OnDelete::Cascade),
+    ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     ..EntityType::BASE
@@ -93,7 +102,9 @@ pub static APPROVAL_STAGE: EntityType = EntityType {
             .read_only()
             .default(Default::Json("{}")),
     ],
-    navigations: &[Navigation::to_one(Names::NONE, || &APPROVAL, "approval_id")],
+    navigations: &[
+        Navigation::to_one(Names::NONE, || &APPROVAL, "approval_id").on_delete(OnDelete::Cascade)
+    ],
     default_order: &["position"],
     operations: Operations {
         create: false,

@@ -11,8 +11,8 @@ use super::json::{duration, duration_seconds, invalid, wrong_type, Object, EXPIR
 use super::subject::SUBJECT;
 use super::values::{format_instant, later, normalize_instant, parse_instant};
 use super::{
-    access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
-    Member, Names, Navigation, Operations, Property, Record, Segment, Writes,
+    access_package, assignment_policy, ComplexType, Default, Edm, EntityType, EnumType, Member,
+    Names, Navigation, OnDelete, Operations, Property, Record, Restriction, Segment, Writes,
 };
 use crate::Error;
 
@@ -71,13 +71,24 @@ pub static ASSIGNMENT: EntityType = EntityType {
         HIDDEN_CREATED_AT,
     ],
     navigations: &[
-        access_package::READ_PACKAGE,
+        access_package::READ_PACKAGE.on_delete(held_by_assignments(
+            "InvalidDeleteAccessPackageHasAssignments",
+            |n| {
+                format!("The access package can not be deleted because it has {n} active assignment(s); remove them with adminRemove requests first.")
+            },
+        )),
         Navigation::to_one(
             Names::differ("accessPackageAssignmentPolicy", "assignmentPolicy"),
             || &assignment_policy::ASSIGNMENT_POLICY,
             "assignment_policy_id",
         )
-        .segment(Segment::Read),
+        .segment(Segment::Read)
+        .on_delete(held_by_assignments(
+            "InvalidDeletePolicyHasAssignments",
+            |n| {
+                format!("The policy can not be deleted because {n} active assignment(s) were made through it; remove them with adminRemove requests first.")
+            },
+        )),
         Navigation::to_one(Names::both("target"), || &SUBJECT, "target_id").segment(Segment::Read),
         Navigation::to_many(
             Names::beta("accessPackageAssignmentRequests"),
@@ -85,7 +96,8 @@ pub static ASSIGNMENT: EntityType = EntityType {
             "assignment_id",
         )
         .segment(Segment::Read),
-        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id"),
+        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id")
+            .on_delete(OnDelete::Cascade),
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
@@ -94,19 +106,13 @@ pub static ASSIGNMENT: EntityType = EntityType {
 
 /// Assignments that have not ended hold what they were made through (their package, their
 /// policy): its delete is 400 `code`. Ended ones go with it.
-pub const fn held_by_assignments(
-    fk: &'static str,
-    code: &'static str,
-    message: fn(i64) -> String,
-) -> Constraint {
-    Constraint::Restrict {
-        child: || &ASSIGNMENT,
-        fk,
+const fn held_by_assignments(code: &'static str, message: fn(i64) -> String) -> OnDelete {
+    OnDelete::Restrict(Restriction {
         unless: Some(("state", &["expired"])),
         status: 400,
         code,
         message,
-    }
+    })
 }
 
 /// The schedule of a request that names none, as the service answers it.

@@ -5,14 +5,14 @@
 
 use serde_json::{Map, Value};
 
-use super::approval::APPROVAL;
 use super::assignment::{decode_schedule, ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
 use super::json::{wrong_type, Object};
 use super::subject::SUBJECT;
 use super::values::normalize_id;
 use super::{
     access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
-    Member, Names, Navigation, Operations, Property, Record, Segment, Update, Writes,
+    Member, Names, Navigation, OnDelete, Operations, Property, Record, Restriction, Segment,
+    Update, Writes,
 };
 use crate::Error;
 
@@ -140,21 +140,36 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
         internal("approval_stage", "approvalStage", Edm::Int32).default(Default::Int(0)),
     ],
     navigations: &[
-        access_package::READ_PACKAGE,
+        access_package::READ_PACKAGE.on_delete(held_by_open_requests(
+            "InvalidDeleteAccessPackageHasOpenRequests",
+            |n| {
+                format!("The access package can not be deleted because {n} request(s) for it are still open; cancel them first.")
+            },
+        )),
+        // A request that names an assignment goes with it.
         Navigation::to_one(
             Names::differ("accessPackageAssignment", "assignment"),
             || &ASSIGNMENT,
             "assignment_id",
         )
-        .segment(Segment::Read),
+        .segment(Segment::Read)
+        .on_delete(OnDelete::Cascade),
         Navigation::to_one(Names::both("requestor"), || &SUBJECT, "requestor_id")
             .segment(Segment::Read),
         Navigation::to_one(
             Names::NONE,
             || &assignment_policy::ASSIGNMENT_POLICY,
             "assignment_policy_id",
-        ),
+        )
+        .on_delete(held_by_open_requests(
+            "InvalidDeletePolicyHasOpenRequests",
+            |n| {
+                format!("The policy can not be deleted because {n} request(s) made through it are still open; cancel them first.")
+            },
+        )),
         Navigation::to_one(Names::NONE, || &SUBJECT, "target_id"),
+        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id")
+            .on_delete(OnDelete::Cascade),
     ],
     constraints: &[
         Constraint::Unique {
@@ -177,7 +192,6 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
                 })
             },
         },
-        Constraint::cascade(|| &APPROVAL, "id"),
     ],
     operations: Operations {
         create: true,
@@ -346,14 +360,8 @@ pub fn unanswered(policy: &Record, request: &Record) -> Vec<(String, String)> {
 /// Requests still on their way hold what they were made through (their package, their
 /// policy): a client that got 201 must not find its request gone. Its delete is 400
 /// `code` until they finish or are cancelled; finished ones go with it.
-pub const fn held_by_open_requests(
-    fk: &'static str,
-    code: &'static str,
-    message: fn(i64) -> String,
-) -> Constraint {
-    Constraint::Restrict {
-        child: || &ASSIGNMENT_REQUEST,
-        fk,
+const fn held_by_open_requests(code: &'static str, message: fn(i64) -> String) -> OnDelete {
+    OnDelete::Restrict(Restriction {
         unless: Some((
             "state",
             &[
@@ -367,5 +375,5 @@ pub const fn held_by_open_requests(
         status: 400,
         code,
         message,
-    }
+    })
 }

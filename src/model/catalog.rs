@@ -3,9 +3,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, assignment, assignment_policy, assignment_request, resource_request, resources,
-    role_management, Constraint, Default, EntityType, EnumType, Member, Names, Navigation,
-    Operations, PerVersion, Property, Segment, Writes,
+    access_package, resources, Constraint, Default, EntityType, EnumType, Member, Names,
+    Navigation, Operations, PerVersion, Property, Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -84,46 +83,12 @@ pub static CATALOG: EntityType = EntityType {
         )
         .segment(Segment::Read),
     ],
-    constraints: &[
-        Constraint::Protected {
-            column: "catalog_type",
-            value: "serviceDefault",
-            code: "InvalidRequest",
-            message: "The built-in catalog cannot be deleted.",
-        },
-        // Resources leave a catalog through a resource request (AdminRemove), not with it.
-        Constraint::Restrict {
-            child: || &resources::RESOURCE,
-            fk: "catalog_id",
-            unless: None,
-            status: 409,
-            code: "CatalogNotEmpty",
-            message: |n| {
-                format!("The catalog still holds {n} resource(s); remove them with a resource request first.")
-            },
-        },
-        Constraint::Restrict {
-            child: || &access_package::ACCESS_PACKAGE,
-            fk: "catalog_id",
-            unless: None,
-            status: 409,
-            code: "CatalogNotEmpty",
-            message: |n| {
-                format!("The catalog still holds {n} access package(s); delete or move them first.")
-            },
-        },
-        // What is left once it holds neither: the history of its resource requests and
-        // the roles assigned over it go with it. Policies, roles and scopes cannot be
-        // left (they go with their packages and resources) but are named so that no
-        // foreign key is forgotten.
-        Constraint::cascade(|| &resource_request::RESOURCE_REQUEST, "catalog_id"),
-        Constraint::cascade(|| &role_management::ROLE_ASSIGNMENT, "catalog_id"),
-        Constraint::cascade(|| &assignment_request::ASSIGNMENT_REQUEST, "catalog_id"),
-        Constraint::cascade(|| &assignment::ASSIGNMENT, "catalog_id"),
-        Constraint::cascade(|| &assignment_policy::ASSIGNMENT_POLICY, "catalog_id"),
-        Constraint::cascade(|| &resources::ROLE, "catalog_id"),
-        Constraint::cascade(|| &resources::SCOPE, "catalog_id"),
-    ],
+    constraints: &[Constraint::Protected {
+        column: "catalog_type",
+        value: "serviceDefault",
+        code: "InvalidRequest",
+        message: "The built-in catalog cannot be deleted.",
+    }],
     // As the migration inserts it (a test compares the two).
     builtins: &[&[
         ("id", Default::Text(GENERAL_ID)),

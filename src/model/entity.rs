@@ -129,6 +129,28 @@ pub struct Navigation {
     /// A single-valued navigation to a directory object of any of these kinds (a role
     /// assignment's principal), each written with its `@odata.type`; `target` is the first.
     pub kinds: Option<&'static [fn() -> &'static EntityType]>,
+    /// What deleting the entity this row names does to the row, as SQL's `ON DELETE` on
+    /// the foreign key: the rule lives with the child, so a new child set is one file.
+    pub on_delete: Option<OnDelete>,
+}
+
+/// What a delete of the row a foreign key names does to the rows naming it.
+#[derive(Debug, Clone, Copy)]
+pub enum OnDelete {
+    /// They go with it (contained entities, history).
+    Cascade,
+    /// They keep it: the delete is `status` `code`, with `message(count)`; except the rows
+    /// whose `column` holds one of the `unless` values (ended assignments, finished
+    /// requests), which go with it.
+    Restrict(Restriction),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Restriction {
+    pub unless: Option<(&'static str, &'static [&'static str])>,
+    pub status: u16,
+    pub code: &'static str,
+    pub message: fn(i64) -> String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -185,6 +207,15 @@ impl Navigation {
             segment: Segment::None,
             inline: false,
             kinds: None,
+            on_delete: None,
+        }
+    }
+
+    /// What a delete of the entity this navigation names does to the row.
+    pub const fn on_delete(self, rule: OnDelete) -> Self {
+        Self {
+            on_delete: Some(rule),
+            ..self
         }
     }
 
@@ -251,25 +282,9 @@ pub enum Constraint {
         code: &'static str,
         message: fn(&Record) -> String,
     },
-    /// Rows of `child` whose `fk` names this row block its deletion, except those whose
-    /// column holds one of the values `unless` names (ended assignments, finished requests
-    /// do not block).
-    Restrict {
-        child: fn() -> &'static EntityType,
-        fk: &'static str,
-        unless: Option<(&'static str, &'static [&'static str])>,
-        status: u16,
-        code: &'static str,
-        message: fn(i64) -> String,
-    },
     /// What the row's own state says against its deletion (a request still on its way).
     Check {
         refuse: fn(&Record) -> Option<crate::Error>,
-    },
-    /// Rows of `child` whose `fk` names this row go with it (contained entities).
-    Cascade {
-        child: fn() -> &'static EntityType,
-        fk: &'static str,
     },
     /// The row is a directory object that access packages may be assigned to: deleting it
     /// ends its assignments (a `systemRemove` request each, delivered) and cancels its
@@ -282,13 +297,6 @@ pub enum Constraint {
         code: &'static str,
         message: &'static str,
     },
-}
-
-impl Constraint {
-    /// Rows of `child` whose `fk` names this row go with it.
-    pub const fn cascade(child: fn() -> &'static EntityType, fk: &'static str) -> Self {
-        Self::Cascade { child, fk }
-    }
 }
 
 /// Where Entitlement Management's sets live below the version.

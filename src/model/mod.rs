@@ -36,7 +36,7 @@ mod write;
 pub use edm::{ComplexType, Derived, Edm, EnumType, Member};
 pub use entity::{
     Access, Bind, Constraint, Copied, Default, EntityType, Errors, Generated, Link, Navigation,
-    Operations, Property, Reference, Segment, Update, Writes,
+    OnDelete, Operations, Property, Reference, Restriction, Segment, Update, Writes,
 };
 pub use record::{FixtureRow, Record};
 pub use write::{Bound, Changes, Mode};

@@ -11,6 +11,7 @@ use super::entity::CREATED_AT;
 use super::json::Object;
 use super::resources::{RESOURCE, ROLE, SCOPE};
 use super::values::new_id;
+use super::OnDelete;
 use super::{
     catalog, Bind, Changes, Default, Edm, EntityType, EnumType, Member, Names, Navigation,
     Operations, PerVersion, Property, Record, Segment, Update, Writes,
@@ -90,12 +91,13 @@ pub static RESOURCE_REQUEST: EntityType = EntityType {
         },
     ],
     navigations: &[
-        Navigation::to_one(Names::both("catalog"), || &catalog::CATALOG, "catalog_id").bound(
-            Bind {
+        // The history of a catalog's resources goes with it.
+        Navigation::to_one(Names::both("catalog"), || &catalog::CATALOG, "catalog_id")
+            .bound(Bind {
                 required: true,
                 aliases: PerVersion::each(&["accessPackageCatalog"], &[]),
-            },
-        ),
+            })
+            .on_delete(OnDelete::Cascade),
         Navigation::to_one(
             Names::differ("accessPackageResource", "resource"),
             || &RESOURCE,

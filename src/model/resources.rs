@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::entity::{CREATED_AT, MODIFIED_AT};
 use super::{
-    directory::STRINGS, Constraint, Default, Edm, EntityType, Generated, Names, Navigation,
-    Operations, Property, Segment, Writes,
+    directory::STRINGS, Default, Edm, EntityType, Generated, Names, Navigation, OnDelete,
+    Operations, Property, Restriction, Segment, Writes,
 };
 
 /// Resources, roles and scopes name their catalog and resource; clients do not see these
@@ -25,12 +25,19 @@ const DESCRIPTION: Property = Property::text("description", Names::both("descrip
     .nullable()
     .read_only();
 
+/// A role's or scope's resource, which it goes with.
 const TO_RESOURCE: Navigation = Navigation::to_one(
     Names::differ("accessPackageResource", "resource"),
     || &RESOURCE,
     "resource_id",
 )
-.segment(Segment::Read);
+.segment(Segment::Read)
+.on_delete(OnDelete::Cascade);
+
+/// The catalog a role or scope is in (its resource's): it goes with the catalog.
+const TO_CATALOG: Navigation =
+    Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id")
+        .on_delete(OnDelete::Cascade);
 
 pub static RESOURCE: EntityType = EntityType {
     name: "accessPackageResource",
@@ -94,11 +101,17 @@ pub static RESOURCE: EntityType = EntityType {
             "resource_id",
         )
         .segment(Segment::Read),
-        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id"),
-    ],
-    constraints: &[
-        Constraint::cascade(|| &ROLE, "resource_id"),
-        Constraint::cascade(|| &SCOPE, "resource_id"),
+        // Resources leave a catalog through a resource request (AdminRemove), not with it.
+        Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id").on_delete(
+            OnDelete::Restrict(Restriction {
+                unless: None,
+                status: 409,
+                code: "CatalogNotEmpty",
+                message: |n| {
+                    format!("The catalog still holds {n} resource(s); remove them with a resource request first.")
+                },
+            }),
+        ),
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
@@ -130,7 +143,7 @@ pub static ROLE: EntityType = EntityType {
         DISPLAY_NAME,
         DESCRIPTION,
     ],
-    navigations: &[TO_RESOURCE],
+    navigations: &[TO_RESOURCE, TO_CATALOG],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     default_order: &["origin_id"],
@@ -157,7 +170,7 @@ pub static SCOPE: EntityType = EntityType {
             .nullable()
             .read_only(),
     ],
-    navigations: &[TO_RESOURCE],
+    navigations: &[TO_RESOURCE, TO_CATALOG],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
     default_order: &["origin_id"],

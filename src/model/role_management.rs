@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::edm::ColumnValues;
 use super::values::canonical_guid;
+use super::OnDelete;
 use super::{
     catalog, directory, Bind, Default, Derived, Edm, EntityType, Names, Navigation, Operations,
     PerVersion, Property, Reference, Segment, Update, Version,
@@ -198,7 +199,9 @@ pub static ROLE_ASSIGNMENT: EntityType = EntityType {
             aliases: PerVersion::each(&[], &[]),
         })
         .segment(Segment::Read),
-        Navigation::to_one(Names::NONE, || &catalog::CATALOG, "catalog_id"),
+        // The roles assigned over a catalog go with it.
+        Navigation::to_one(Names::NONE, || &catalog::CATALOG, "catalog_id")
+            .on_delete(OnDelete::Cascade),
         // `$expand=principal`: the user, group or service principal, typed.
         Navigation::to_one(
             Names::both("principal"),

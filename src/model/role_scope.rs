@@ -11,6 +11,7 @@ use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::json::Object;
 use super::resource_request::Origin;
 use super::resources::{ROLE, SCOPE};
+use super::OnDelete;
 use super::{
     access_package, Edm, EntityType, Generated, Names, Navigation, Operations, Property, Record,
     Segment, Update, Writes,
@@ -48,11 +49,13 @@ pub static ROLE_SCOPE: EntityType = EntityType {
             "scope_id",
         )
         .segment(Segment::Read),
+        // Contained in its package: it goes with it.
         Navigation::to_one(
             Names::NONE,
             || &access_package::ACCESS_PACKAGE,
             "access_package_id",
-        ),
+        )
+        .on_delete(OnDelete::Cascade),
     ],
     operations: Operations {
         create: true,

@@ -8,7 +8,9 @@ use super::insert::{self, conflict, not_found};
 use super::sql::{self, ListQuery, Statement};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
-use crate::model::{values, Changes, Constraint, EntityType, Mode, Navigation, Record, Writes};
+use crate::model::{
+    registry, values, Changes, Constraint, EntityType, Mode, Navigation, OnDelete, Record, Writes,
+};
 use crate::odata::{Direction, Filter};
 use crate::Error;
 
@@ -236,23 +238,23 @@ fn deletes_in_one_statement(entity: &EntityType) -> bool {
 }
 
 /// `DELETE` of the row `?1` when no rule stands in the way: not a protected row, and no
-/// row of a restricting or contained set names it. Stricter than the rules: a `Restrict`
-/// with `unless`, which some of those rows would not block, and a `Cascade`, whose rows
-/// must go first, both leave the decision to the transaction. The triggers of the table
-/// fire as they do for the transaction's `DELETE`.
+/// row of a dependent set names it. Stricter than the rules: a restriction with `unless`,
+/// which some of those rows would not block, and a cascade, whose rows must go first, both
+/// leave the decision to the transaction. The triggers of the table fire as they do for
+/// the transaction's `DELETE`.
 fn unblocked_delete(entity: &EntityType) -> String {
     let mut sql = format!("DELETE FROM {} WHERE id = ?1", entity.table);
+    for dependent in registry::dependents(entity) {
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)",
+            dependent.child.table, dependent.fk
+        ));
+    }
     for constraint in entity.constraints {
         match constraint {
             Constraint::Protected { column, value, .. } => {
                 let value = value.replace('\'', "''");
                 sql.push_str(&format!(" AND {column} IS NOT '{value}'"));
-            }
-            Constraint::Restrict { child, fk, .. } | Constraint::Cascade { child, fk } => {
-                sql.push_str(&format!(
-                    " AND NOT EXISTS (SELECT 1 FROM {} WHERE {fk} = ?1)",
-                    child().table
-                ));
             }
             // Never assigned anything: nothing to end.
             Constraint::EndsAccess => sql.push_str(&format!(
@@ -303,45 +305,47 @@ pub(super) fn remove<'a>(
         }
         let json = serde_json::to_string(&ids).map_err(Error::internal)?;
         let among = |fk: &str| format!("{fk} IN (SELECT value FROM json_each(?1))");
-        for constraint in entity.constraints {
-            match constraint {
-                Constraint::Restrict {
-                    child,
-                    fk,
-                    unless,
-                    status,
-                    code,
-                    message,
-                } => {
-                    let except = unless.map_or(String::new(), |(column, _)| {
-                        format!(" AND {column} NOT IN (SELECT value FROM json_each(?2))")
-                    });
-                    let holding: i64 = sqlx::query_scalar(&format!(
-                        "SELECT count(*) FROM {} WHERE {}{except}",
-                        child().table,
-                        among(fk)
-                    ))
-                    .bind(&json)
-                    .bind(unless.map(|(_, values)| serde_json::json!(values).to_string()))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if holding > 0 {
-                        return Err(Error::rule(*status, code, message(holding)));
-                    }
-                }
-                Constraint::Cascade { child, fk } => {
-                    let contained: Vec<String> = sqlx::query_scalar(&format!(
-                        "SELECT id FROM {} WHERE {}",
-                        child().table,
-                        among(fk)
-                    ))
-                    .bind(&json)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    remove(tx, child(), contained).await?;
-                }
-                _ => {}
+        let dependents = registry::dependents(entity);
+        for dependent in dependents {
+            let OnDelete::Restrict(restriction) = dependent.rule else {
+                continue;
+            };
+            let except = restriction.unless.map_or(String::new(), |(column, _)| {
+                format!(" AND {column} NOT IN (SELECT value FROM json_each(?2))")
+            });
+            let holding: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM {} WHERE {}{except}",
+                dependent.child.table,
+                among(dependent.fk)
+            ))
+            .bind(&json)
+            .bind(
+                restriction
+                    .unless
+                    .map(|(_, values)| serde_json::json!(values).to_string()),
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            if holding > 0 {
+                return Err(Error::rule(
+                    restriction.status,
+                    restriction.code,
+                    (restriction.message)(holding),
+                ));
             }
+        }
+        // Nothing holds it: what names it goes with it (the rows a restriction let pass
+        // included).
+        for dependent in dependents {
+            let contained: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM {} WHERE {}",
+                dependent.child.table,
+                among(dependent.fk)
+            ))
+            .bind(&json)
+            .fetch_all(&mut *tx)
+            .await?;
+            remove(tx, dependent.child, contained).await?;
         }
         sqlx::query(&format!(
             "DELETE FROM {} WHERE {}",

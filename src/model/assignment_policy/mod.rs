@@ -24,10 +24,10 @@ mod review;
 mod subjects;
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
+use super::OnDelete;
 use super::{
-    access_package, assignment, assignment_request, catalog, Bind, Constraint, Default, Edm,
-    EntityType, Names, Navigation, Operations, PerVersion, Property, Record, Reference, Segment,
-    Update, Version, Writes,
+    access_package, catalog, Bind, Default, Edm, EntityType, Names, Navigation, Operations,
+    PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
 };
 
 pub use requestors::{expiration, ALLOWED_TARGET_SCOPE};
@@ -129,34 +129,16 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
             required: true,
             aliases: PerVersion::each(&[], &[]),
         })
-        .segment(Segment::Read),
+        .segment(Segment::Read)
+        // Contained in its package (CSDL): it goes with it.
+        .on_delete(OnDelete::Cascade),
         Navigation::to_one(
             Names::differ("accessPackageCatalog", "catalog"),
             || &catalog::CATALOG,
             "catalog_id",
         )
-        .segment(Segment::Read),
-    ],
-    constraints: &[
-        assignment::held_by_assignments(
-            "assignment_policy_id",
-            "InvalidDeletePolicyHasAssignments",
-            |n| {
-                format!("The policy can not be deleted because {n} active assignment(s) were made through it; remove them with adminRemove requests first.")
-            },
-        ),
-        assignment_request::held_by_open_requests(
-            "assignment_policy_id",
-            "InvalidDeletePolicyHasOpenRequests",
-            |n| {
-                format!("The policy can not be deleted because {n} request(s) made through it are still open; cancel them first.")
-            },
-        ),
-        Constraint::cascade(
-            || &assignment_request::ASSIGNMENT_REQUEST,
-            "assignment_policy_id",
-        ),
-        Constraint::cascade(|| &assignment::ASSIGNMENT, "assignment_policy_id"),
+        .segment(Segment::Read)
+        .on_delete(OnDelete::Cascade),
     ],
     builtins: &[],
     default_order: CREATION_ORDER,
