@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::entity::HIDDEN_CREATED_AT;
 use super::json::Object;
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::OnDelete;
 use super::{
     ComplexType, Default, Edm, EntityType, Names, Navigation, Operations, Property, Segment,
@@ -112,6 +113,13 @@ pub static APPROVAL_STAGE: EntityType = EntityType {
         delete: false,
     },
     writes: Writes::Custom,
+    bound: &[Operation::new(
+        Names::NONE,
+        Binding::Update,
+        Answer::NoContent,
+        "Approve or deny the stage",
+        Behaviour::DecideStage,
+    )],
     ..EntityType::BASE
 };
 

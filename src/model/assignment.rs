@@ -8,6 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::entity::HIDDEN_CREATED_AT;
 use super::json::{duration, duration_seconds, invalid, wrong_type, Object, EXPIRATION_PATTERN};
+use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::subject::SUBJECT;
 use super::values::{format_instant, later, normalize_instant, parse_instant};
 use super::{
@@ -101,6 +102,43 @@ pub static ASSIGNMENT: EntityType = EntityType {
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
+    bound: &[
+        Operation::new(
+            Names::both("reprocess"),
+            Binding::Item,
+            Answer::Accepted,
+            "Grant a delivered assignment's access again",
+            Behaviour::ReprocessAssignment,
+        ),
+        Operation::new(
+            Names::both("filterByCurrentUser"),
+            Binding::Collection,
+            Answer::Collection,
+            "The caller's assignments",
+            Behaviour::AssignmentsOfCurrentUser,
+        )
+        .with(&[Parameter {
+            name: "on",
+            values: &["target", "createdBy"],
+        }]),
+        Operation::new(
+            Names::both("additionalAccess"),
+            Binding::Collection,
+            Answer::Collection,
+            "Assignments whose targets also hold the incompatible package",
+            Behaviour::AdditionalAccess,
+        )
+        .with(&[
+            Parameter {
+                name: "accessPackageId",
+                values: &[],
+            },
+            Parameter {
+                name: "incompatibleAccessPackageId",
+                values: &[],
+            },
+        ]),
+    ],
     ..EntityType::BASE
 };
 

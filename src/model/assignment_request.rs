@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::assignment::{decode_schedule, ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
 use super::json::{wrong_type, Object};
+use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::subject::SUBJECT;
 use super::values::normalize_id;
 use super::{
@@ -214,6 +215,40 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
         r#"{"requestType": "adminAdd", "assignment": {"targetId": "{users}",
             "assignmentPolicyId": "{assignmentPolicies}"}}"#,
     ),
+    bound: &[
+        Operation::new(
+            Names::NONE,
+            Binding::Create,
+            Answer::Created,
+            "Request an access package assignment (or its change or removal)",
+            Behaviour::CreateRequest,
+        ),
+        Operation::new(
+            Names::both("cancel"),
+            Binding::Item,
+            Answer::NoContent,
+            "Cancel a request not yet delivering",
+            Behaviour::CancelRequest,
+        ),
+        Operation::new(
+            Names::both("reprocess"),
+            Binding::Item,
+            Answer::Accepted,
+            "Deliver a failed request again",
+            Behaviour::ReprocessRequest,
+        ),
+        Operation::new(
+            Names::both("filterByCurrentUser"),
+            Binding::Collection,
+            Answer::Collection,
+            "The caller's requests",
+            Behaviour::RequestsOfCurrentUser,
+        )
+        .with(&[Parameter {
+            name: "on",
+            values: &["target", "createdBy", "approver"],
+        }]),
+    ],
     ..EntityType::BASE
 };
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::entity::CREATED_AT;
 use super::json::{invalid, object, wrong_type, Object};
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::values::{canonical_guid, new_id};
 use super::{
     password_credential, ComplexType, Constraint, Default, Edm, EntityType, Errors, Generated,
@@ -123,6 +124,23 @@ pub static GROUP: EntityType = EntityType {
         r#"{"displayName": "Sales", "description": "Sales team", "mailEnabled": false, "mailNickname": "sales",
             "securityEnabled": true, "groupTypes": []}"#,
     ),
+    // Directory objects of any kind, by reference.
+    bound: &[
+        Operation::new(
+            Names::both("members"),
+            Binding::Ref,
+            Answer::NoContent,
+            "The group's members",
+            Behaviour::GroupMembers,
+        ),
+        Operation::new(
+            Names::both("owners"),
+            Binding::Ref,
+            Answer::NoContent,
+            "The group's owners",
+            Behaviour::GroupOwners,
+        ),
+    ],
     ..EntityType::BASE
 };
 
@@ -236,6 +254,23 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
         r#"{"appId": "{uuid}", "displayName": "Payroll", "appRoles": [{"displayName": "Admin", "value": "admin",
             "description": "Administers payroll", "allowedMemberTypes": ["User"]}]}"#,
     ),
+    // Client secrets it signs in with (`signin`).
+    bound: &[
+        Operation::new(
+            Names::both("addPassword"),
+            Binding::Item,
+            Answer::Object,
+            "A new client secret, shown only in this answer",
+            Behaviour::AddPassword,
+        ),
+        Operation::new(
+            Names::both("removePassword"),
+            Binding::Item,
+            Answer::NoContent,
+            "Remove a client secret by its keyId",
+            Behaviour::RemovePassword,
+        ),
+    ],
     ..EntityType::BASE
 };
 

@@ -51,6 +51,8 @@ pub struct EntityType {
     /// role scope's `{roleId}_{scopeId}` may be in many packages), the foreign key of the
     /// container. The store keys such a row `{container}/{id}`; clients see `id` alone.
     pub keyed_within: Option<&'static str>,
+    /// What it serves besides CRUD: actions, functions, its own create, links.
+    pub bound: &'static [super::operation::Operation],
 }
 
 /// Between a container's id and a contained id in a stored key: no GUID holds it.
@@ -326,6 +328,7 @@ impl EntityType {
         references: None,
         ignored: &[],
         keyed_within: None,
+        bound: &[],
     };
 
     pub fn set(&self, version: Version) -> Option<&'static str> {

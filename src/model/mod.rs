@@ -21,6 +21,7 @@ mod edm;
 mod entity;
 pub mod json;
 pub mod lifecycle;
+pub mod operation;
 pub mod password_credential;
 mod property;
 mod record;

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::entity::CREATED_AT;
 use super::json::Object;
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::resources::{RESOURCE, ROLE, SCOPE};
 use super::values::new_id;
 use super::OnDelete;
@@ -119,6 +120,14 @@ pub static RESOURCE_REQUEST: EntityType = EntityType {
         r#"{"requestType": "adminAdd", "catalog": {"id": "{catalogs}"},
             "resource": {"originId": "{groups}", "originSystem": "AadGroup"}}"#,
     ),
+    // Carried out at once: the resource, its roles and scopes are onboarded or removed.
+    bound: &[Operation::new(
+        Names::NONE,
+        Binding::Create,
+        Answer::Created,
+        "Onboard a resource into a catalog, or remove it",
+        Behaviour::CreateResourceRequest,
+    )],
     ..EntityType::BASE
 };
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::json::Object;
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::resource_request::Origin;
 use super::resources::{ROLE, SCOPE};
 use super::OnDelete;
@@ -72,6 +73,14 @@ pub static ROLE_SCOPE: EntityType = EntityType {
         ROLE_SCOPE.key_within_container(record);
         Ok(())
     }),
+    // Its role and scope are resolved from what the client names.
+    bound: &[Operation::new(
+        Names::NONE,
+        Binding::Create,
+        Answer::Created,
+        "Grant a resource role in a scope through the package",
+        Behaviour::CreateRoleScope,
+    )],
     ..EntityType::BASE
 };
 

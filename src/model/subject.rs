@@ -4,6 +4,7 @@
 //! request names it; its id is its own, not the object's.
 
 use super::entity::HIDDEN_CREATED_AT;
+use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::{EntityType, EnumType, Member, Names, Operations, Property, Writes};
 
 pub static SUBJECT_TYPE: EnumType = EnumType {
@@ -80,5 +81,16 @@ pub static SUBJECT: EntityType = EntityType {
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
+    bound: &[Operation::new(
+        Names::both("subjects"),
+        Binding::AlternateKey,
+        Answer::Entity,
+        "The subject of a directory object",
+        Behaviour::SubjectByObjectId,
+    )
+    .with(&[Parameter {
+        name: "objectId",
+        values: &[],
+    }])],
     ..EntityType::BASE
 };

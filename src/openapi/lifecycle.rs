@@ -1,17 +1,12 @@
 //! The request lifecycle in the OpenAPI document: what a request's create body names
-//! besides its declared properties, the bound actions and functions of requests,
-//! assignments and subjects, an approver's decision, and the emulator's clock and pace.
+//! besides its declared properties, an approver's decision, and the emulator's clock and
+//! pace. (The bound actions and functions come from the declarations: `operations`.)
 
 use serde_json::{json, Map, Value};
 
 use super::control::{reference, with_errors};
-use super::{query, responses};
-use crate::graph::version::set_path;
 use crate::model::approval::APPROVAL_STAGE;
-use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
-use crate::model::directory::SERVICE_PRINCIPAL;
-use crate::model::subject::SUBJECT;
 use crate::model::Version;
 
 fn type_name(odata_type: &str, version: Version) -> String {
@@ -51,145 +46,6 @@ pub fn schemas(version: Version, schemas: &mut Map<String, Value>) {
             "reviewResult": { "type": "string" },
             "justification": { "type": ["string", "null"] },
         }, "required": ["reviewResult"] }),
-    );
-}
-
-fn root(entity: &crate::model::EntityType, version: Version) -> String {
-    format!("/{}/{}", version.segment(), set_path(entity, version))
-}
-
-fn action(tag: &str, summary: &str, operation_id: String, status: &str) -> Value {
-    let id =
-        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
-    json!({ "parameters": [id], "post": {
-        "tags": [tag], "summary": summary, "operationId": operation_id,
-        "responses": with_errors(json!({ status: { "description": summary } })),
-    } })
-}
-
-fn function(tag: &str, summary: &str, operation_id: String, collection: &str) -> Value {
-    json!({ "get": {
-        "tags": [tag], "summary": summary, "operationId": operation_id,
-        "parameters": [
-            query("$filter", json!({ "type": "string" })), query("$select", json!({ "type": "string" })),
-            query("$expand", json!({ "type": "string" })), query("$top", json!({ "type": "integer", "minimum": 0 })),
-        ],
-        "responses": responses("200", "OK", Some(collection)),
-    } })
-}
-
-/// The bound actions and functions of one version.
-pub fn paths(version: Version, paths: &mut Map<String, Value>) {
-    let v = version.segment();
-    let requests = root(&ASSIGNMENT_REQUEST, version);
-    let assignments = root(&ASSIGNMENT, version);
-    let request_set = ASSIGNMENT_REQUEST.set(version).unwrap_or_default();
-    let assignment_set = ASSIGNMENT.set(version).unwrap_or_default();
-    let request_tag = format!("{v} {request_set}");
-    let assignment_tag = format!("{v} {assignment_set}");
-    let request_list = format!(
-        "{}.collection",
-        type_name(ASSIGNMENT_REQUEST.odata_type, version)
-    );
-    let assignment_list = format!("{}.collection", type_name(ASSIGNMENT.odata_type, version));
-    let principals = root(&SERVICE_PRINCIPAL, version);
-    let principal_tag = format!("{v} servicePrincipals");
-    for (name, summary, status) in [
-        (
-            "addPassword",
-            "A new client secret, shown only in this answer",
-            "200",
-        ),
-        (
-            "removePassword",
-            "Remove a client secret by its keyId",
-            "204",
-        ),
-    ] {
-        paths.insert(
-            format!("{principals}/{{id}}/{name}"),
-            action(
-                &principal_tag,
-                summary,
-                format!("{v}.servicePrincipals.{name}"),
-                status,
-            ),
-        );
-    }
-    paths.insert(
-        format!("{requests}/{{id}}/cancel"),
-        action(
-            &request_tag,
-            "Cancel a request not yet delivering",
-            format!("{v}.{request_set}.cancel"),
-            "204",
-        ),
-    );
-    paths.insert(
-        format!("{requests}/{{id}}/reprocess"),
-        action(
-            &request_tag,
-            "Deliver a failed request again",
-            format!("{v}.{request_set}.reprocess"),
-            "202",
-        ),
-    );
-    paths.insert(
-        format!("{assignments}/{{id}}/reprocess"),
-        action(
-            &assignment_tag,
-            "Grant a delivered assignment's access again",
-            format!("{v}.{assignment_set}.reprocess"),
-            "202",
-        ),
-    );
-    for on in ["target", "createdBy", "approver"] {
-        paths.insert(
-            format!("{requests}/filterByCurrentUser(on='{on}')"),
-            function(
-                &request_tag,
-                "The caller's requests",
-                format!("{v}.{request_set}.filterByCurrentUser.{on}"),
-                &request_list,
-            ),
-        );
-    }
-    for on in ["target", "createdBy"] {
-        paths.insert(
-            format!("{assignments}/filterByCurrentUser(on='{on}')"),
-            function(
-                &assignment_tag,
-                "The caller's assignments",
-                format!("{v}.{assignment_set}.filterByCurrentUser.{on}"),
-                &assignment_list,
-            ),
-        );
-    }
-    let mut additional = function(
-        &assignment_tag,
-        "Assignments whose targets also hold the incompatible package",
-        format!("{v}.{assignment_set}.additionalAccess"),
-        &assignment_list,
-    );
-    for name in ["accessPackageId", "incompatibleAccessPackageId"] {
-        if let Some(parameters) = additional["get"]["parameters"].as_array_mut() {
-            parameters.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }));
-        }
-    }
-    paths.insert(
-        format!("{assignments}/additionalAccess(accessPackageId='{{accessPackageId}}',incompatibleAccessPackageId='{{incompatibleAccessPackageId}}')"),
-        additional,
-    );
-    let subjects = root(&SUBJECT, version);
-    let subject = type_name(SUBJECT.odata_type, version);
-    paths.insert(
-        format!("{subjects}(objectId='{{objectId}}')"),
-        json!({ "parameters": [{ "name": "objectId", "in": "path", "required": true, "schema": { "type": "string" } }],
-            "get": {
-                "tags": [format!("{v} subjects")], "summary": "The subject of a directory object",
-                "operationId": format!("{v}.subjects.byObjectId"),
-                "responses": responses("200", "OK", Some(&subject)),
-            } }),
     );
 }
 

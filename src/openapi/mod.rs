@@ -8,6 +8,7 @@
 mod control;
 mod entities;
 mod lifecycle;
+mod operations;
 
 use serde_json::{json, Map, Value};
 
@@ -31,7 +32,7 @@ pub fn document() -> Value {
             }
         }
         lifecycle::schemas(version, &mut schemas);
-        lifecycle::paths(version, &mut paths);
+        operations::paths(version, &mut paths);
     }
     control::emulator_paths(&mut paths);
     lifecycle::control_paths(&mut paths);

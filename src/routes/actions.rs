@@ -1,35 +1,27 @@
 //! Creates that are an entity's own code, not the generic insert: a resource request
 //! (carried out at once) and a role scope (resolved from what the client names).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde_json::Value;
 
 use super::set::{Key, NavigationRoute, Set};
 use crate::auth::Caller;
 use crate::graph::wire::{decode, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
-use crate::model::assignment_request::ASSIGNMENT_REQUEST;
-use crate::model::resource_request::{Described, RESOURCE_REQUEST};
+use crate::model::resource_request::Described;
 use crate::model::role_scope::{named, ROLE_SCOPE};
 use crate::model::{Mode, Record};
 use crate::repository::Repository;
 use crate::Error;
 
-/// `POST /{set}` for sets whose creates are their own code.
-pub async fn create(
+/// `POST /accessPackageResourceRequests` (v1.0 `/resourceRequests`): carried out at once.
+pub async fn create_resource_request(
     set: Set,
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    req: HttpRequest,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    if std::ptr::eq(set.entity, &ASSIGNMENT_REQUEST) {
-        return super::lifecycle::create_request(set, caller, root, body, req, repository).await;
-    }
-    if !std::ptr::eq(set.entity, &RESOURCE_REQUEST) {
-        return Err(Error::MethodNotAllowed);
-    }
     // The resource is described, not bound: `accessPackageResource` (beta) or `resource`.
     let key = ["accessPackageResource", "resource"]
         .into_iter()
@@ -51,8 +43,8 @@ pub async fn create(
     )
 }
 
-/// `POST /{set}/{id}/{navigation}` for contained sets whose creates are their own code.
-pub async fn create_related(
+/// `POST /accessPackages/{id}/accessPackageResourceRoleScopes` (v1.0 `…/resourceRoleScopes`).
+pub async fn create_role_scope(
     route: NavigationRoute,
     caller: Caller,
     Key(id): Key,
@@ -61,9 +53,6 @@ pub async fn create_related(
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
     let target = route.target();
-    if !std::ptr::eq(target.entity, &ROLE_SCOPE) {
-        return Err(Error::MethodNotAllowed);
-    }
     if !body.0.is_object() {
         return Err(Error::RequestBodyRead(format!(
             "The request body must be a JSON object representing a '{}'.",

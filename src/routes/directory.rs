@@ -4,11 +4,10 @@
 //! its `@odata.type`. A service principal's `addPassword` and `removePassword`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse, Scope};
+use actix_web::{web, HttpResponse};
 use serde_json::Value;
 
 use super::set::{ItemKey, Key, Set};
-use crate::graph::routing::endpoint;
 use crate::graph::wire::{project, trailing_id};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::directory::odata_type;
@@ -16,21 +15,6 @@ use crate::model::password_credential::{self, NewPassword};
 use crate::odata::{ODataQuery, Scalar};
 use crate::repository::{Relation, Repository};
 use crate::Error;
-
-/// `/{id}/members…` and `/{id}/owners…` under a group's `/{id}` scope.
-pub fn relations(by_id: Scope) -> Scope {
-    [Relation::Members, Relation::Owners]
-        .into_iter()
-        .fold(by_id, |scope, relation| {
-            scope.service(
-                web::scope(&format!("/{}", relation.name()))
-                    .app_data(relation)
-                    .service(endpoint("").get(list))
-                    .service(endpoint("/$ref").post(add))
-                    .service(endpoint("/{key}/$ref").delete(remove)),
-            )
-        })
-}
 
 fn relation(request: &actix_web::HttpRequest) -> Result<Relation, Error> {
     request
@@ -132,13 +116,6 @@ pub async fn remove(
         .remove_from_group(&id, relation(&request)?, &member)
         .await?;
     Ok(response::no_content())
-}
-
-/// `/{id}/addPassword` and `/{id}/removePassword` under a service principal's `/{id}`.
-pub fn password_actions(by_id: Scope) -> Scope {
-    by_id
-        .service(endpoint("/addPassword").post(add_password))
-        .service(endpoint("/removePassword").post(remove_password))
 }
 
 /// `POST /servicePrincipals/{id}/addPassword`: 200 with the new credential, the only

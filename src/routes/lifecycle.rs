@@ -7,13 +7,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpRequest, HttpResponse, Scope};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::entity_set::list_where;
-use super::set::{ItemKey, Key, NavigationRoute, Set};
+use super::set::{ItemKey, Key, Set};
 use crate::auth::Caller;
-use crate::graph::routing::{self, endpoint};
+use crate::graph::routing::{self};
 use crate::graph::wire::{decode, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::approval::decision;
@@ -47,34 +47,6 @@ pub async fn settle(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
-}
-
-/// The functions a set serves beside `/{id}` (registered before it, which would take
-/// them for ids).
-pub fn functions(entity: &'static EntityType, scope: Scope) -> Scope {
-    let call = |name: &str| format!(r"/{{call:{name}(\(|%28).*}}");
-    if std::ptr::eq(entity, &ASSIGNMENT_REQUEST) {
-        scope.service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
-    } else if std::ptr::eq(entity, &ASSIGNMENT) {
-        scope
-            .service(endpoint(&call("filterByCurrentUser")).get(of_current_user))
-            .service(endpoint(&call("additionalAccess")).get(additional_access))
-    } else {
-        scope
-    }
-}
-
-/// The actions an entity serves below `/{id}`.
-pub fn actions(entity: &'static EntityType, by_id: Scope) -> Scope {
-    if std::ptr::eq(entity, &ASSIGNMENT_REQUEST) {
-        by_id
-            .service(endpoint("/cancel").post(cancel))
-            .service(endpoint("/reprocess").post(reprocess_request))
-    } else if std::ptr::eq(entity, &ASSIGNMENT) {
-        by_id.service(endpoint("/reprocess").post(reprocess_assignment))
-    } else {
-        by_id
-    }
 }
 
 /// `POST /assignmentRequests`: 201 with the request as the service first answers it,
@@ -120,13 +92,16 @@ pub async fn create_request(
 }
 
 /// `POST /assignmentRequests/{id}/cancel`: 204.
-async fn cancel(Key(id): Key, repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+pub async fn cancel(
+    Key(id): Key,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
     repository.cancel_request(&id).await?;
     Ok(response::no_content())
 }
 
 /// `POST /assignmentRequests/{id}/reprocess`: 202, delivery is tried again.
-async fn reprocess_request(
+pub async fn reprocess_request(
     Key(id): Key,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
@@ -135,7 +110,7 @@ async fn reprocess_request(
 }
 
 /// `POST /assignments/{id}/reprocess`: 202, what the assignment grants is granted again.
-async fn reprocess_assignment(
+pub async fn reprocess_assignment(
     Key(id): Key,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
@@ -156,14 +131,6 @@ pub async fn decide(
         .decide_stage(&id, &key, decision(&body.0)?, &caller.who())
         .await?;
     Ok(response::no_content())
-}
-
-/// The route a stage's PATCH is registered on.
-pub fn decides(route: &NavigationRoute) -> bool {
-    std::ptr::eq(
-        route.target().entity,
-        &crate::model::approval::APPROVAL_STAGE,
-    )
 }
 
 /// `name(key='value',…)` → its arguments, percent-decoded.
@@ -246,9 +213,8 @@ fn unsupported_on(on: &str, allowed: &str) -> Error {
     ))
 }
 
-/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')` and
-/// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
-async fn of_current_user(
+/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')`.
+pub async fn requests_of_current_user(
     set: Set,
     call: web::Path<String>,
     caller: Caller,
@@ -256,9 +222,32 @@ async fn of_current_user(
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
+    of_current_user(set, call, caller, root, query, repository, true).await
+}
+
+/// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
+pub async fn assignments_of_current_user(
+    set: Set,
+    call: web::Path<String>,
+    caller: Caller,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    of_current_user(set, call, caller, root, query, repository, false).await
+}
+
+async fn of_current_user(
+    set: Set,
+    call: web::Path<String>,
+    caller: Caller,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+    requests: bool,
+) -> Result<HttpResponse, Error> {
     let on = argument(&arguments(&call)?, "on")?;
     let who = caller.who();
-    let requests = std::ptr::eq(set.entity, &ASSIGNMENT_REQUEST);
     let filter = match (on.to_ascii_lowercase().as_str(), requests) {
         ("target", _) => only(
             set.entity,
@@ -283,7 +272,7 @@ async fn of_current_user(
 
 /// `GET /assignments/additionalAccess(accessPackageId='…',incompatibleAccessPackageId='…')`:
 /// assignments of the first package whose targets also hold the second.
-async fn additional_access(
+pub async fn additional_access(
     set: Set,
     call: web::Path<String>,
     root: ServiceRoot,

@@ -13,15 +13,15 @@ mod health;
 pub mod lifecycle;
 mod listing;
 mod navigation;
+mod operations;
 mod set;
 mod shape;
 
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::endpoint;
-use crate::model::{
-    self, registry, EntityType, Link, Navigation, Segment, Update, Version, Writes,
-};
+use crate::model::operation::Binding;
+use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
 pub use set::{NavigationRoute, Set};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -90,11 +90,7 @@ fn mount(
     let mut segments: Vec<&'static str> = Vec::new();
     for entity in entities {
         if entity.root == prefix {
-            if std::ptr::eq(*entity, &model::subject::SUBJECT) {
-                cfg.service(
-                    endpoint(r"/{call:subjects(\(|%28).*}").get(lifecycle::subject_by_object_id),
-                );
-            }
+            operations::alternate_keys(entity, version, cfg);
             for name in [entity.set(version), entity.aliases.get(version)]
                 .into_iter()
                 .flatten()
@@ -140,10 +136,9 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
     let operations = entity.operations;
     let mut collection = endpoint("").get(entity_set::list);
     if operations.create {
-        collection = match entity.writes {
-            Writes::Custom => collection.post(actions::create),
-            _ => collection.post(entity_set::create),
-        };
+        collection = operations::own_or(entity, Binding::Create, collection, |at| {
+            at.post(entity_set::create)
+        });
     }
     let mut item = endpoint("").get(entity_set::get);
     item = match operations.update {
@@ -160,18 +155,12 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
             by_id = by_id.service(navigation_scope(set, navigation, name));
         }
     }
-    if std::ptr::eq(entity, &model::directory::GROUP) {
-        by_id = directory::relations(by_id);
-    }
-    if std::ptr::eq(entity, &model::directory::SERVICE_PRINCIPAL) {
-        by_id = directory::password_actions(by_id);
-    }
-    by_id = lifecycle::actions(entity, by_id);
+    by_id = operations::item_operations(entity, version, by_id);
     let scope = web::scope(&format!("/{name}"))
         .app_data(set)
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count));
-    lifecycle::functions(entity, scope).service(by_id)
+    operations::collection_functions(entity, version, scope).service(by_id)
 }
 
 fn navigation_scope(
@@ -192,17 +181,15 @@ fn navigation_scope(
     let target = route.target();
     let mut collection = endpoint("").get(navigation::list_related);
     if contained && target.entity.operations.create {
-        collection = match target.entity.writes {
-            Writes::Custom => collection.post(actions::create_related),
-            _ => collection.post(navigation::create_related),
-        };
+        collection = operations::own_or(target.entity, Binding::Create, collection, |at| {
+            at.post(navigation::create_related)
+        });
     }
     let mut item = endpoint("").get(navigation::get_item);
     if contained && target.entity.operations.update != Update::None {
-        item = match lifecycle::decides(&route) {
-            true => item.patch(lifecycle::decide),
-            false => item.patch(navigation::update_item),
-        };
+        item = operations::own_or(target.entity, Binding::Update, item, |at| {
+            at.patch(navigation::update_item)
+        });
     }
     if contained && target.entity.operations.delete {
         item = item.delete(navigation::delete_item);

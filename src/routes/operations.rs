@@ -1,0 +1,108 @@
+//! What each entity declares besides CRUD (`model::operation`), mounted from the
+//! declarations: where an operation goes follows from its binding, and `attach` is the one
+//! place that says which handler does which behaviour.
+
+use actix_web::{web, Scope};
+
+use super::{actions, directory, lifecycle};
+use crate::graph::routing::{endpoint, Endpoint};
+use crate::model::operation::{Behaviour, Binding, Operation};
+use crate::model::{EntityType, Version};
+use crate::repository::Relation;
+
+fn bound(entity: &EntityType, binding: Binding) -> impl Iterator<Item = &'static Operation> + '_ {
+    entity
+        .bound
+        .iter()
+        .filter(move |operation| operation.binding == binding)
+}
+
+/// The handler of a behaviour, with the method it answers.
+fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
+    match behaviour {
+        Behaviour::CreateRequest => at.post(lifecycle::create_request),
+        Behaviour::CreateResourceRequest => at.post(actions::create_resource_request),
+        Behaviour::CreateRoleScope => at.post(actions::create_role_scope),
+        Behaviour::CancelRequest => at.post(lifecycle::cancel),
+        Behaviour::ReprocessRequest => at.post(lifecycle::reprocess_request),
+        Behaviour::ReprocessAssignment => at.post(lifecycle::reprocess_assignment),
+        Behaviour::DecideStage => at.patch(lifecycle::decide),
+        Behaviour::RequestsOfCurrentUser => at.get(lifecycle::requests_of_current_user),
+        Behaviour::AssignmentsOfCurrentUser => at.get(lifecycle::assignments_of_current_user),
+        Behaviour::AdditionalAccess => at.get(lifecycle::additional_access),
+        Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
+        Behaviour::AddPassword => at.post(directory::add_password),
+        Behaviour::RemovePassword => at.post(directory::remove_password),
+        // Links are scopes of their own (`links`).
+        Behaviour::GroupMembers | Behaviour::GroupOwners => at,
+    }
+}
+
+/// The entity's own create (`POST` on its collection, or the navigation containing it) or
+/// update (`PATCH` on a contained item), when it declares one; else the generic one.
+pub fn own_or(
+    entity: &EntityType,
+    binding: Binding,
+    at: Endpoint,
+    generic: impl FnOnce(Endpoint) -> Endpoint,
+) -> Endpoint {
+    match bound(entity, binding).next() {
+        Some(operation) => attach(operation.behaviour, at),
+        None => generic(at),
+    }
+}
+
+/// `name(…)` as a path segment, in either spelling of its parenthesis.
+fn call(name: &str) -> String {
+    format!(r"/{{call:{name}(\(|%28).*}}")
+}
+
+/// The functions bound to the collection, beside `/{id}` (registered before it, which
+/// would take them for ids).
+pub fn collection_functions(entity: &EntityType, version: Version, mut scope: Scope) -> Scope {
+    for operation in bound(entity, Binding::Collection) {
+        if let Some(name) = operation.name.get(version) {
+            scope = scope.service(attach(operation.behaviour, endpoint(&call(name))));
+        }
+    }
+    scope
+}
+
+/// `/{set}(key='…')`, beside the set itself.
+pub fn alternate_keys(entity: &EntityType, version: Version, cfg: &mut web::ServiceConfig) {
+    for operation in bound(entity, Binding::AlternateKey) {
+        if let Some(set) = entity.set(version) {
+            cfg.service(attach(operation.behaviour, endpoint(&call(set))));
+        }
+    }
+}
+
+/// The actions bound to an item and its `$ref` links, under its `/{id}`.
+pub fn item_operations(entity: &EntityType, version: Version, mut by_id: Scope) -> Scope {
+    for operation in entity.bound {
+        let Some(name) = operation.name.get(version) else {
+            continue;
+        };
+        by_id = match operation.binding {
+            Binding::Item => {
+                by_id.service(attach(operation.behaviour, endpoint(&format!("/{name}"))))
+            }
+            Binding::Ref => by_id.service(links(operation, name)),
+            _ => by_id,
+        };
+    }
+    by_id
+}
+
+/// A many-to-many link: listed, added by `@odata.id`, removed by key.
+fn links(operation: &Operation, name: &str) -> Scope {
+    let relation = match operation.behaviour {
+        Behaviour::GroupOwners => Relation::Owners,
+        _ => Relation::Members,
+    };
+    web::scope(&format!("/{name}"))
+        .app_data(relation)
+        .service(endpoint("").get(directory::list))
+        .service(endpoint("/$ref").post(directory::add))
+        .service(endpoint("/{key}/$ref").delete(directory::remove))
+}
