@@ -108,14 +108,7 @@ pub(super) async fn start_delivery(
         return set_assignment(tx, request, AssignmentState::Delivering).await;
     }
     let mut assignment = Record::create(&ASSIGNMENT, Changes::default(), "");
-    for column in [
-        "access_package_id",
-        "assignment_policy_id",
-        "catalog_id",
-        "target_id",
-    ] {
-        assignment.set(column, request.get(column).clone());
-    }
+    carry_over(request, &mut assignment);
     assignment.set("id", Value::from(request.id()));
     assignment.set("created_date_time", Value::from(format_instant(now)));
     let stored = insert_one(tx, assignment).await?;
@@ -162,6 +155,19 @@ pub(super) async fn end_assignment(
     mark(&mut assignment, AssignmentState::Expired);
     save(tx, &assignment).await?;
     Ok(())
+}
+
+/// What a request and its assignment have in common: whose, of which package, through
+/// which policy, in which catalog.
+pub(super) fn carry_over(from: &Record, to: &mut Record) {
+    for column in [
+        "access_package_id",
+        "assignment_policy_id",
+        "catalog_id",
+        "target_id",
+    ] {
+        to.set(column, from.get(column).clone());
+    }
 }
 
 fn mark(assignment: &mut Record, state: AssignmentState) {

@@ -84,9 +84,7 @@ impl Repository {
         member: &str,
     ) -> Result<(), Error> {
         let mut tx = self.writer.begin().await?;
-        let group = find(&mut tx, &GROUP, group)
-            .await?
-            .ok_or_else(|| not_found(&GROUP, group))?;
+        let group = the_group(&mut tx, group).await?;
         let mut found = None;
         for kind in PRINCIPALS {
             if let Some(record) = find(&mut tx, kind(), member).await? {
@@ -128,9 +126,7 @@ impl Repository {
         member: &str,
     ) -> Result<(), Error> {
         let mut tx = self.writer.begin().await?;
-        let group = find(&mut tx, &GROUP, group)
-            .await?
-            .ok_or_else(|| not_found(&GROUP, group))?;
+        let group = the_group(&mut tx, group).await?;
         let removed = sqlx::query(
             "DELETE FROM group_members WHERE group_id = ?1 AND relation = ?2 AND member_id = ?3",
         )
@@ -152,4 +148,11 @@ fn kind_of(table: &str) -> Option<&'static EntityType> {
         .iter()
         .map(|kind| kind())
         .find(|kind| kind.table == table)
+}
+
+/// The group a membership change names, or the directory's 404.
+async fn the_group(tx: &mut sqlx::SqliteConnection, id: &str) -> Result<Record, Error> {
+    find(tx, &GROUP, id)
+        .await?
+        .ok_or_else(|| not_found(&GROUP, id))
 }

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use super::delivery::{end_assignment, insert_one};
+use super::delivery::{carry_over, end_assignment, insert_one};
 use super::entity::find;
 use super::requests::subject_of;
 use super::Repository;
@@ -56,14 +56,7 @@ impl Repository {
                 continue;
             };
             let mut removal = Record::create(&ASSIGNMENT_REQUEST, Changes::default(), "");
-            for column in [
-                "access_package_id",
-                "assignment_policy_id",
-                "catalog_id",
-                "target_id",
-            ] {
-                removal.set(column, assignment.get(column).clone());
-            }
+            carry_over(&assignment, &mut removal);
             removal.set("request_type", Value::from("systemRemove"));
             removal.set("state", Value::from(State::Delivered.stored()));
             removal.set("status", Value::from(State::Delivered.status()));

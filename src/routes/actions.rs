@@ -2,9 +2,9 @@
 //! (carried out at once) and a role scope (resolved from what the client names).
 
 use actix_web::{web, HttpResponse};
-use serde_json::Value;
 
-use super::set::{Key, NavigationRoute, Set};
+use super::address::Collection;
+use super::set::Set;
 use crate::auth::Caller;
 use crate::graph::wire::{decode, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
@@ -45,28 +45,26 @@ pub async fn create_resource_request(
 
 /// `POST /accessPackages/{id}/accessPackageResourceRoleScopes` (v1.0 `…/resourceRoleScopes`).
 pub async fn create_role_scope(
-    route: NavigationRoute,
+    package: Collection,
     caller: Caller,
-    Key(id): Key,
     root: ServiceRoot,
     body: JsonBody,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let target = route.target();
     if !body.0.is_object() {
         return Err(Error::RequestBodyRead(format!(
             "The request body must be a JSON object representing a '{}'.",
             ROLE_SCOPE.odata_type
         )));
     }
+    let parent = package
+        .under
+        .as_ref()
+        .ok_or_else(|| Error::internal("a role scope created outside its package"))?;
     let stored = repository
-        .add_role_scope(&id, named(&body.0)?, &caller.actor)
+        .add_role_scope(parent.parent.id(), named(&body.0)?, &caller.actor)
         .await?;
-    let context = format!(
-        "{}/$entity",
-        root.navigation_context(route.parent.entity, &id, route.name, "")
-    );
     let location = format!("{}/{}", root.request_url(), ROLE_SCOPE.wire_id(stored.id()));
-    let value: serde_json::Map<String, Value> = project(&stored, target.version.into(), None);
-    response::created(&context, &location, value)
+    let value = project(&stored, package.target.version.into(), None);
+    response::created(&package.entity_context(&root, ""), &location, value)
 }

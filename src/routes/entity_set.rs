@@ -1,41 +1,43 @@
-//! The operations every declared entity set serves, written once. Each reads like its
+//! The operations every declared entity set serves, written once, and served as well by
+//! the collections a navigation contains under a parent (`address`). Each reads like its
 //! page in Graph's docs: what it takes, what it answers.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
+use super::address::{Collection, Item};
 use super::listing;
-use super::set::{Key, Set};
 use super::shape::{shape, shape_one};
 use crate::auth::Caller;
-use crate::graph::wire::{decode, project};
+use crate::graph::wire::{decode, decode_under, project};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::{Mode, Record};
 use crate::odata::{Filter, ODataQuery};
 use crate::repository::Repository;
 use crate::Error;
 
-/// `GET /{set}`: a page of entities with `$filter`, `$select`, `$expand`, `$orderby`,
-/// `$top`, `$skip` and `$count`; `@odata.nextLink` when more remain.
+/// `GET /{set}` (or `/{set}/{id}/{navigation}`): a page of entities with `$filter`,
+/// `$select`, `$expand`, `$orderby`, `$top`, `$skip` and `$count`; `@odata.nextLink` when
+/// more remain.
 pub async fn list(
-    set: Set,
+    collection: Collection,
     root: ServiceRoot,
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    list_where(set, root, query, repository, None).await
+    list_where(collection, root, query, repository, None).await
 }
 
-/// A listing of the set narrowed by `only` besides the client's `$filter`: what a
-/// function such as `filterByCurrentUser` returns.
+/// A listing narrowed by `only` besides the client's `$filter`: what a function such as
+/// `filterByCurrentUser` returns.
 pub async fn list_where(
-    set: Set,
+    collection: Collection,
     root: ServiceRoot,
     query: ODataQuery,
     repository: web::Data<Repository>,
     only: Option<Filter>,
 ) -> Result<HttpResponse, Error> {
-    let scope = set.scope();
+    let scope = collection.target.scope();
     let mut options = query.list_options(scope)?;
     if let Some(only) = only {
         options.filter = Some(match options.filter.take() {
@@ -43,109 +45,126 @@ pub async fn list_where(
             None => only,
         });
     }
-    let page = listing::page(&repository, set.entity, &options, None).await?;
+    let page = listing::page(&repository, scope.entity, &options, collection.scope()?).await?;
     let next_link = page.next_link(&query, &root);
     let value = shape(&repository, scope, page.rows, &options.selection).await?;
-    let context = root.collection_context(set.entity, &options.selection.context_clause(scope));
+    let context = collection.collection_context(&root, &options.selection.context_clause(scope));
     response::collection(&context, value, page.count, next_link)
 }
 
 /// `GET /{set}/$count`: how many match `$filter`, as plain text.
 pub async fn count(
-    set: Set,
+    collection: Collection,
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let filter = query.filter(set.scope())?;
-    Ok(response::count(
-        repository.count(set.entity, filter.as_ref(), None).await?,
-    ))
+    let scope = collection.target.scope();
+    let filter = query.filter(scope)?;
+    let total = repository
+        .count(scope.entity, filter.as_ref(), collection.scope()?)
+        .await?;
+    Ok(response::count(total))
 }
 
-/// `POST /{set}`: 201 with the stored entity and its `Location`.
+/// `POST /{set}`: 201 with the stored entity and its `Location`; through a parent, bound
+/// to it.
 pub async fn create(
-    set: Set,
+    collection: Collection,
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let changes = decode(set.entity, set.version.into(), body.0, Mode::Create)?;
+    let target = collection.target;
+    let changes = decode_under(
+        target.entity,
+        target.version.into(),
+        body.0,
+        Mode::Create,
+        collection.bind()?,
+    )?;
     let stored = repository
-        .create(Record::create(set.entity, changes, &caller.actor))
+        .create(Record::create(target.entity, changes, &caller.actor))
         .await?;
-    let location = root.entity_url(set.entity, stored.id());
-    let context = root.entity_context(set.entity, "");
+    let location = root.entity_url(target.entity, stored.id());
     response::created(
-        &context,
+        &collection.entity_context(&root, ""),
         &location,
-        project(&stored, set.version.into(), None),
+        project(&stored, target.version.into(), None),
     )
 }
 
 /// `GET /{set}/{id}` with `$select` and `$expand`: 200, or 404 when there is no such id.
 pub async fn get(
-    set: Set,
-    Key(id): Key,
+    item: Item,
     root: ServiceRoot,
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let scope = set.scope();
+    let scope = item.collection.target.scope();
     let selection = query.entity_options(scope)?;
-    let stored = repository.get(set.entity, &id).await?;
-    let value = shape_one(&repository, scope, stored, &selection).await?;
-    response::entity(
-        StatusCode::OK,
-        &root.entity_context(set.entity, &selection.context_clause(scope)),
-        value,
-        None,
-    )
+    let context = item
+        .collection
+        .entity_context(&root, &selection.context_clause(scope));
+    let value = shape_one(&repository, scope, item.record, &selection).await?;
+    response::entity(StatusCode::OK, &context, value, None)
+}
+
+/// The item as the body changes it (`Mode::Update`: what it names; `Mode::Replace`: the
+/// whole entity), stored.
+async fn write(
+    item: &Item,
+    caller: &Caller,
+    body: JsonBody,
+    mode: Mode,
+    repository: &Repository,
+) -> Result<Record, Error> {
+    let target = item.collection.target;
+    let changes = decode(target.entity, target.version.into(), body.0, mode)?;
+    repository
+        .update(
+            target.entity,
+            item.record.id(),
+            changes,
+            mode,
+            &caller.actor,
+        )
+        .await
 }
 
 /// `PATCH /{set}/{id}`: what the body names changes; 204.
 pub async fn update(
-    set: Set,
+    item: Item,
     caller: Caller,
-    Key(id): Key,
     body: JsonBody,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let changes = decode(set.entity, set.version.into(), body.0, Mode::Update)?;
-    repository
-        .update(set.entity, &id, changes, Mode::Update, &caller.actor)
-        .await?;
+    write(&item, &caller, body, Mode::Update, &repository).await?;
     Ok(response::no_content())
 }
 
 /// `PUT /{set}/{id}`: the body replaces the entity whole; 200 with what is stored.
 pub async fn replace(
-    set: Set,
+    item: Item,
     caller: Caller,
-    Key(id): Key,
     root: ServiceRoot,
     body: JsonBody,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let changes = decode(set.entity, set.version.into(), body.0, Mode::Replace)?;
-    let stored = repository
-        .update(set.entity, &id, changes, Mode::Replace, &caller.actor)
-        .await?;
-    let context = root.entity_context(set.entity, "");
+    let stored = write(&item, &caller, body, Mode::Replace, &repository).await?;
+    let target = item.collection.target;
     response::entity(
         StatusCode::OK,
-        &context,
-        project(&stored, set.version.into(), None),
+        &item.collection.entity_context(&root, ""),
+        project(&stored, target.version.into(), None),
         None,
     )
 }
 
 /// `DELETE /{set}/{id}`: 204.
-pub async fn delete(
-    set: Set,
-    Key(id): Key,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
-    repository.delete(set.entity, &id).await?;
+pub async fn delete(item: Item, repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+    repository
+        .delete(item.collection.target.entity, item.record.id())
+        .await?;
     Ok(response::no_content())
 }

@@ -10,6 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
+use super::address::Collection;
 use super::entity_set::list_where;
 use super::set::{ItemKey, Key, Set};
 use crate::auth::Caller;
@@ -19,6 +20,7 @@ use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::approval::decision;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::{take_asked, ASSIGNMENT_REQUEST};
+use crate::model::operation::Behaviour;
 use crate::model::subject::SUBJECT;
 use crate::model::{EntityType, Mode, Record};
 use crate::odata::{Column, Comparison, Filter, ODataQuery, Operand, Scalar};
@@ -213,39 +215,18 @@ fn unsupported_on(on: &str, allowed: &str) -> Error {
     ))
 }
 
-/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')`.
-pub async fn requests_of_current_user(
-    set: Set,
-    call: web::Path<String>,
-    caller: Caller,
-    root: ServiceRoot,
-    query: ODataQuery,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
-    of_current_user(set, call, caller, root, query, repository, true).await
-}
-
+/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')` and
 /// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
-pub async fn assignments_of_current_user(
+pub async fn of_current_user(
     set: Set,
     call: web::Path<String>,
     caller: Caller,
     root: ServiceRoot,
     query: ODataQuery,
+    req: HttpRequest,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    of_current_user(set, call, caller, root, query, repository, false).await
-}
-
-async fn of_current_user(
-    set: Set,
-    call: web::Path<String>,
-    caller: Caller,
-    root: ServiceRoot,
-    query: ODataQuery,
-    repository: web::Data<Repository>,
-    requests: bool,
-) -> Result<HttpResponse, Error> {
+    let requests = req.app_data::<Behaviour>() == Some(&Behaviour::RequestsOfCurrentUser);
     let on = argument(&arguments(&call)?, "on")?;
     let who = caller.who();
     let filter = match (on.to_ascii_lowercase().as_str(), requests) {
@@ -267,7 +248,7 @@ async fn of_current_user(
         _ if requests => return Err(unsupported_on(&on, "target, createdBy or approver")),
         _ => return Err(unsupported_on(&on, "target or createdBy")),
     };
-    list_where(set, root, query, repository, Some(filter)).await
+    list_where(Collection::of(set), root, query, repository, Some(filter)).await
 }
 
 /// `GET /assignments/additionalAccess(accessPackageId='…',incompatibleAccessPackageId='…')`:
@@ -294,7 +275,7 @@ pub async fn additional_access(
         Box::new(only(set.entity, "access_package_id", vec![package])?),
         Box::new(only(set.entity, "target_id", holders)?),
     );
-    list_where(set, root, query, repository, Some(filter)).await
+    list_where(Collection::of(set), root, query, repository, Some(filter)).await
 }
 
 /// `GET /subjects(objectId='…')`.

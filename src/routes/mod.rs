@@ -4,6 +4,7 @@
 //! `graph::routing::unknown_segment` name the segment that matched nothing.
 
 mod actions;
+mod address;
 mod admin;
 pub mod batch;
 mod control;
@@ -179,20 +180,20 @@ fn navigation_scope(
     }
     let contained = navigation.segment == Segment::Contained;
     let target = route.target();
-    let mut collection = endpoint("").get(navigation::list_related);
+    let mut collection = endpoint("").get(entity_set::list);
     if contained && target.entity.operations.create {
         collection = operations::own_or(target.entity, Binding::Create, collection, |at| {
-            at.post(navigation::create_related)
+            at.post(entity_set::create)
         });
     }
-    let mut item = endpoint("").get(navigation::get_item);
+    let mut item = endpoint("").get(entity_set::get);
     if contained && target.entity.operations.update != Update::None {
         item = operations::own_or(target.entity, Binding::Update, item, |at| {
-            at.patch(navigation::update_item)
+            at.patch(entity_set::update)
         });
     }
     if contained && target.entity.operations.delete {
-        item = item.delete(navigation::delete_item);
+        item = item.delete(entity_set::delete);
     }
     // The item's own navigations: `/catalogs/{id}/resources/{key}/roles`.
     let mut by_key = web::scope("/{key}").service(item);
@@ -204,6 +205,6 @@ fn navigation_scope(
     }
     scope
         .service(collection)
-        .service(endpoint("/$count").get(navigation::count_related))
+        .service(endpoint("/$count").get(entity_set::count))
         .service(by_key)
 }

@@ -17,8 +17,10 @@ fn bound(entity: &EntityType, binding: Binding) -> impl Iterator<Item = &'static
         .filter(move |operation| operation.binding == binding)
 }
 
-/// The handler of a behaviour, with the method it answers.
+/// The handler of a behaviour, with the method it answers; the behaviour is the
+/// endpoint's data, for a handler that serves more than one.
 fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
+    let at = at.app_data(behaviour);
     match behaviour {
         Behaviour::CreateRequest => at.post(lifecycle::create_request),
         Behaviour::CreateResourceRequest => at.post(actions::create_resource_request),
@@ -27,8 +29,9 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::ReprocessRequest => at.post(lifecycle::reprocess_request),
         Behaviour::ReprocessAssignment => at.post(lifecycle::reprocess_assignment),
         Behaviour::DecideStage => at.patch(lifecycle::decide),
-        Behaviour::RequestsOfCurrentUser => at.get(lifecycle::requests_of_current_user),
-        Behaviour::AssignmentsOfCurrentUser => at.get(lifecycle::assignments_of_current_user),
+        Behaviour::RequestsOfCurrentUser | Behaviour::AssignmentsOfCurrentUser => {
+            at.get(lifecycle::of_current_user)
+        }
         Behaviour::AdditionalAccess => at.get(lifecycle::additional_access),
         Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
         Behaviour::AddPassword => at.post(directory::add_password),

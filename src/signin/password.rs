@@ -2,21 +2,15 @@
 //! `upn`) for the users of `[[auth.signin.users]]`, so tests can act as a person without a
 //! browser. Entra discourages the grant and so does this emulator outside tests.
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 
-use super::token::{authenticate, credentials, invalid_scope, respond, Form, Issued, OIDC_SCOPES};
-use super::{SignIn, SignInError};
+use super::token::{authenticate, credentials, invalid_scope, respond, Asked, Issued, OIDC_SCOPES};
+use super::SignInError;
 use crate::Error;
 
-pub async fn grant(
-    signin: &SignIn,
-    req: &HttpRequest,
-    base: &str,
-    v1: bool,
-    form: &Form,
-) -> Result<HttpResponse, Error> {
-    let (client_id, secret) = credentials(form, req);
-    let client_id = client_id.ok_or_else(|| SignInError::missing("client_id"))?;
+pub async fn grant(request: &Asked<'_>) -> Result<HttpResponse, Error> {
+    let (signin, form, v1) = (request.signin, request.form, request.v1);
+    let (client_id, secret) = credentials(form, request.req)?;
     let username = form.require("username")?;
     let password = form
         .secret("password")
@@ -26,7 +20,7 @@ pub async fn grant(
     } else {
         delegated_scopes(form.require("scope")?)?
     };
-    let aud = signin.graph_audience(base, &resource)?;
+    let aud = signin.graph_audience(request.base, &resource)?;
     let client = authenticate(signin, &client_id, secret.as_deref(), false).await?;
     let Some(user) = signin.configured.user(username) else {
         return Err(SignInError::bad_request(

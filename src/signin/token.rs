@@ -54,9 +54,16 @@ pub async fn token(
     body: &[u8],
 ) -> Result<HttpResponse, Error> {
     let form = Form::parse(body);
+    let asked = Asked {
+        signin,
+        req,
+        base,
+        v1,
+        form: &form,
+    };
     match form.require("grant_type")? {
-        "client_credentials" => client_credentials(signin, req, base, v1, &form).await,
-        "password" => password::grant(signin, req, base, v1, &form).await,
+        "client_credentials" => client_credentials(&asked).await,
+        "password" => password::grant(&asked).await,
         other => Err(SignInError::bad_request(
             "unsupported_grant_type",
             70_003,
@@ -66,21 +73,25 @@ pub async fn token(
     }
 }
 
-async fn client_credentials(
-    signin: &SignIn,
-    req: &HttpRequest,
-    base: &str,
-    v1: bool,
-    form: &Form,
-) -> Result<HttpResponse, Error> {
-    let (client_id, secret) = credentials(form, req);
-    let client_id = client_id.ok_or_else(|| SignInError::missing("client_id"))?;
+/// A token request as a grant reads it: where it came to, in which version, with what.
+pub(super) struct Asked<'a> {
+    pub signin: &'a SignIn,
+    pub req: &'a HttpRequest,
+    /// The emulator's base URL, as the client reached it.
+    pub base: &'a str,
+    pub v1: bool,
+    pub form: &'a Form,
+}
+
+async fn client_credentials(asked: &Asked<'_>) -> Result<HttpResponse, Error> {
+    let (signin, form, v1) = (asked.signin, asked.form, asked.v1);
+    let (client_id, secret) = credentials(form, asked.req)?;
     let resource = if v1 {
         form.require("resource")?.to_owned()
     } else {
         default_scope(form.require("scope")?)?
     };
-    let aud = signin.graph_audience(base, &resource)?;
+    let aud = signin.graph_audience(asked.base, &resource)?;
     let client = authenticate(signin, &client_id, secret.as_deref(), true).await?;
     let mut claims = Issued::new(signin, aud.clone(), &client, "1");
     claims.app_displayname = Some(client.display_name.clone());
@@ -170,9 +181,12 @@ fn same_host(base: &str, url: &str) -> bool {
     matches!((host(base), host(url)), (Some(a), Some(b)) if a == b)
 }
 
-/// `client_id` and `client_secret` from the body, else from HTTP Basic (client_secret_basic:
-/// each form-encoded, then base64 of `id:secret`).
-pub(super) fn credentials(form: &Form, req: &HttpRequest) -> (Option<String>, Option<String>) {
+/// `client_id` (required) and `client_secret` from the body, else from HTTP Basic
+/// (client_secret_basic: each form-encoded, then base64 of `id:secret`).
+pub(super) fn credentials(
+    form: &Form,
+    req: &HttpRequest,
+) -> Result<(String, Option<String>), SignInError> {
     let basic = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -191,12 +205,16 @@ pub(super) fn credentials(form: &Form, req: &HttpRequest) -> (Option<String>, Op
             Some((decode(id)?, decode(secret)?))
         });
     let (basic_id, basic_secret) = basic.unzip();
-    (
-        form.get("client_id").map(str::to_owned).or(basic_id),
-        form.secret("client_secret")
-            .map(str::to_owned)
-            .or(basic_secret),
-    )
+    let client_id = form
+        .get("client_id")
+        .map(str::to_owned)
+        .or(basic_id)
+        .ok_or_else(|| SignInError::missing("client_id"))?;
+    let secret = form
+        .secret("client_secret")
+        .map(str::to_owned)
+        .or(basic_secret);
+    Ok((client_id, secret))
 }
 
 /// The client, its secret checked. `secret_required` is false for the password grant,
