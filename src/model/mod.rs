@@ -16,6 +16,7 @@ pub mod assignment;
 pub mod assignment_policy;
 pub mod assignment_request;
 pub mod catalog;
+pub mod complex;
 pub mod directory;
 mod edm;
 mod entity;
@@ -31,6 +32,7 @@ pub mod resources;
 pub mod role_management;
 pub mod role_scope;
 pub mod subject;
+pub mod subject_set;
 pub mod values;
 mod write;
 

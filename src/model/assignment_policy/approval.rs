@@ -4,21 +4,19 @@
 //! Stored in v1.0's shape, plus beta's `approvalMode` when a beta client said it (v1.0
 //! has no counterpart; when not said, beta's is inferred from the number of stages).
 
-use serde_json::{Map, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::subjects;
-use crate::model::json::{
-    duration, duration_seconds, invalid, object, whole_duration, DurationUnit, Object,
-};
-use crate::model::{ComplexType, Dialect, Version};
+use crate::model::complex::{one_of, to_json, Versioned};
+use crate::model::json::{duration, duration_seconds, whole_duration, DurationUnit};
+use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
+use crate::model::ComplexType;
 use crate::Error;
 
-pub static APPROVAL_SETTINGS: ComplexType = ComplexType {
-    name: "microsoft.graph.accessPackageAssignmentApprovalSettings",
-    decode,
-    encode,
-    schema,
-};
+pub static APPROVAL_SETTINGS: ComplexType = ComplexType::versioned::<ApprovalSettings>(
+    "microsoft.graph.accessPackageAssignmentApprovalSettings",
+);
 
 /// What a policy that says nothing about approval gets.
 pub const NONE: &str = r#"{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,
@@ -26,266 +24,207 @@ pub const NONE: &str = r#"{"isApprovalRequiredForAdd":false,"isApprovalRequiredF
 
 const MODES: [&str; 4] = ["NoApproval", "SingleStage", "Serial", "Parallel"];
 
-fn decode(dialect: Dialect, value: &Value, path: &str) -> Result<Value, Error> {
-    let settings = Object::of(value, path)?;
-    let flag = |key| {
-        settings
-            .bool(key)
-            .map(|flag| Value::Bool(flag.unwrap_or(false)))
-    };
-    let beta = dialect == Dialect::Beta;
-    let (add, update, stages_key) = match beta {
-        true => (
-            "isApprovalRequired",
-            "isApprovalRequiredForExtension",
-            "approvalStages",
-        ),
-        false => (
-            "isApprovalRequiredForAdd",
-            "isApprovalRequiredForUpdate",
-            "stages",
-        ),
-    };
-    let mode = match settings.str("approvalMode")? {
-        Some(mode) => Value::from(
-            *MODES
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(mode))
-                .ok_or_else(|| {
-                    invalid(
-                        &settings.path("approvalMode"),
-                        format!("'{mode}' is not one of {}", MODES.join(", ")),
-                    )
-                })?,
-        ),
-        None => Value::Null,
-    };
-    let stages = settings
-        .array(stages_key)?
-        .iter()
-        .enumerate()
-        .map(|(index, stage)| {
-            decode_stage(
-                beta,
-                stage,
-                &format!("{}[{index}]", settings.path(stages_key)),
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(object([
-        ("isApprovalRequiredForAdd", flag(add)?),
-        ("isApprovalRequiredForUpdate", flag(update)?),
-        (
-            "isRequestorJustificationRequired",
-            flag("isRequestorJustificationRequired")?,
-        ),
-        (
-            "approvalMode",
-            if dialect == Dialect::V1 {
-                Value::Null
-            } else {
-                mode
-            },
-        ),
-        ("stages", Value::Array(stages)),
-    ]))
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApprovalSettings {
+    pub is_approval_required_for_add: bool,
+    pub is_approval_required_for_update: bool,
+    pub is_requestor_justification_required: bool,
+    /// beta's, kept when a beta client said it.
+    pub approval_mode: Option<String>,
+    pub stages: Vec<Stage>,
 }
 
-fn decode_stage(beta: bool, value: &Value, path: &str) -> Result<Value, Error> {
-    let stage = Object::of(value, path)?;
-    let nullable_flag = |key| {
-        stage
-            .bool(key)
-            .map(|flag| flag.map_or(Value::Null, Value::Bool))
-    };
-    let approvers = |primary: &str| -> Result<(Vec<Value>, Vec<Value>), Error> {
-        match beta {
-            true => subjects::decode_beta_split(stage.array(primary)?, &stage.path(primary)),
-            false => {
-                let fallback = format!("fallback{}{}", primary[..1].to_uppercase(), &primary[1..]);
-                Ok((
-                    subjects::decode_list(
-                        Version::V1,
-                        stage.array(primary)?,
-                        &stage.path(primary),
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Stage {
+    pub duration_before_automatic_denial: Option<String>,
+    pub duration_before_escalation: Option<String>,
+    pub is_approver_justification_required: Option<bool>,
+    pub is_escalation_enabled: Option<bool>,
+    pub approver_information_visibility: Option<String>,
+    #[schemars(with = "SubjectSets")]
+    pub primary_approvers: Vec<Value>,
+    #[schemars(with = "SubjectSets")]
+    pub fallback_primary_approvers: Vec<Value>,
+    #[schemars(with = "SubjectSets")]
+    pub escalation_approvers: Vec<Value>,
+    #[schemars(with = "SubjectSets")]
+    pub fallback_escalation_approvers: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BetaApprovalSettings {
+    pub is_approval_required: bool,
+    pub is_approval_required_for_extension: bool,
+    pub is_requestor_justification_required: bool,
+    pub approval_mode: Option<String>,
+    pub approval_stages: Vec<BetaStage>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BetaStage {
+    pub approval_stage_time_out_in_days: Option<i64>,
+    pub escalation_time_in_minutes: Option<i64>,
+    pub is_approver_justification_required: Option<bool>,
+    pub is_escalation_enabled: Option<bool>,
+    pub approver_information_visibility: Option<String>,
+    #[schemars(with = "BetaUserSets")]
+    pub primary_approvers: Vec<Value>,
+    #[schemars(with = "BetaUserSets")]
+    pub escalation_approvers: Vec<Value>,
+}
+
+impl Versioned for ApprovalSettings {
+    type Beta = BetaApprovalSettings;
+
+    fn from_beta(beta: BetaApprovalSettings, path: &str) -> Result<Self, Error> {
+        let stages = beta
+            .approval_stages
+            .into_iter()
+            .enumerate()
+            .map(|(index, stage)| {
+                let at = format!("{path}.approvalStages[{index}]");
+                let whole = |count: Option<i64>, unit, key: &str| {
+                    count
+                        .map(|count| whole_duration(count, unit, &format!("{at}.{key}")))
+                        .transpose()
+                };
+                let (primary, fallback_primary) = subjects::split_beta(
+                    &stage.primary_approvers,
+                    &format!("{at}.primaryApprovers"),
+                )?;
+                let (escalation, fallback_escalation) = subjects::split_beta(
+                    &stage.escalation_approvers,
+                    &format!("{at}.escalationApprovers"),
+                )?;
+                Ok(Stage {
+                    duration_before_automatic_denial: whole(
+                        stage.approval_stage_time_out_in_days,
+                        DurationUnit::Days,
+                        "approvalStageTimeOutInDays",
                     )?,
-                    subjects::decode_list(
-                        Version::V1,
-                        stage.array(&fallback)?,
-                        &stage.path(&fallback),
+                    duration_before_escalation: whole(
+                        stage.escalation_time_in_minutes,
+                        DurationUnit::Minutes,
+                        "escalationTimeInMinutes",
                     )?,
-                ))
+                    is_approver_justification_required: stage.is_approver_justification_required,
+                    is_escalation_enabled: stage.is_escalation_enabled,
+                    approver_information_visibility: stage.approver_information_visibility,
+                    primary_approvers: primary,
+                    fallback_primary_approvers: fallback_primary,
+                    escalation_approvers: escalation,
+                    fallback_escalation_approvers: fallback_escalation,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let mode = beta
+            .approval_mode
+            .map(|mode| one_of(&mode, &MODES, &format!("{path}.approvalMode")))
+            .transpose()?;
+        Ok(Self {
+            is_approval_required_for_add: beta.is_approval_required,
+            is_approval_required_for_update: beta.is_approval_required_for_extension,
+            is_requestor_justification_required: beta.is_requestor_justification_required,
+            approval_mode: mode.map(str::to_owned),
+            stages,
+        })
+    }
+
+    fn to_beta(&self) -> BetaApprovalSettings {
+        let mode = match (&self.approval_mode, self.stages.len()) {
+            (Some(mode), _) => mode.as_str(),
+            (None, 0) => "NoApproval",
+            (None, 1) => "SingleStage",
+            (None, _) => "Serial",
+        };
+        let whole = |duration: &Option<String>, unit: i64| {
+            duration
+                .as_deref()
+                .and_then(duration_seconds)
+                .map(|seconds| seconds / unit)
+        };
+        BetaApprovalSettings {
+            is_approval_required: self.is_approval_required_for_add,
+            is_approval_required_for_extension: self.is_approval_required_for_update,
+            is_requestor_justification_required: self.is_requestor_justification_required,
+            approval_mode: Some(mode.to_owned()),
+            approval_stages: self
+                .stages
+                .iter()
+                .map(|stage| BetaStage {
+                    approval_stage_time_out_in_days: whole(
+                        &stage.duration_before_automatic_denial,
+                        86_400,
+                    ),
+                    escalation_time_in_minutes: whole(&stage.duration_before_escalation, 60),
+                    is_approver_justification_required: stage.is_approver_justification_required,
+                    is_escalation_enabled: stage.is_escalation_enabled,
+                    approver_information_visibility: stage.approver_information_visibility.clone(),
+                    primary_approvers: subjects::to_beta(
+                        &stage.primary_approvers,
+                        &stage.fallback_primary_approvers,
+                    ),
+                    escalation_approvers: subjects::to_beta(
+                        &stage.escalation_approvers,
+                        &stage.fallback_escalation_approvers,
+                    ),
+                })
+                .collect(),
+        }
+    }
+
+    fn check(&mut self, path: &str) -> Result<(), Error> {
+        for (index, stage) in self.stages.iter_mut().enumerate() {
+            let at = format!("{path}.stages[{index}]");
+            for (key, value) in [
+                (
+                    "durationBeforeAutomaticDenial",
+                    &stage.duration_before_automatic_denial,
+                ),
+                (
+                    "durationBeforeEscalation",
+                    &stage.duration_before_escalation,
+                ),
+            ] {
+                if let Some(text) = value {
+                    duration(text, &format!("{at}.{key}"))?;
+                }
+            }
+            for (key, list) in [
+                ("primaryApprovers", &mut stage.primary_approvers),
+                (
+                    "fallbackPrimaryApprovers",
+                    &mut stage.fallback_primary_approvers,
+                ),
+                ("escalationApprovers", &mut stage.escalation_approvers),
+                (
+                    "fallbackEscalationApprovers",
+                    &mut stage.fallback_escalation_approvers,
+                ),
+            ] {
+                *list = subjects::checked(list, &format!("{at}.{key}"))?;
             }
         }
-    };
-    let whole = |key: &str, unit| -> Result<Value, Error> {
-        stage.int(key)?.map_or(Ok(Value::Null), |count| {
-            whole_duration(count, unit, &stage.path(key)).map(Value::from)
-        })
-    };
-    let given = |key: &str| -> Result<Value, Error> {
-        stage
-            .str(key)?
-            .map_or(Ok(Value::Null), |text| duration(text, &stage.path(key)))
-    };
-    let (denial, escalation) = match beta {
-        true => (
-            whole("approvalStageTimeOutInDays", DurationUnit::Days)?,
-            whole("escalationTimeInMinutes", DurationUnit::Minutes)?,
-        ),
-        false => (
-            given("durationBeforeAutomaticDenial")?,
-            given("durationBeforeEscalation")?,
-        ),
-    };
-    let (primary, fallback_primary) = approvers("primaryApprovers")?;
-    let (escalation_approvers, fallback_escalation) = approvers("escalationApprovers")?;
-    Ok(object([
-        ("durationBeforeAutomaticDenial", denial),
-        ("durationBeforeEscalation", escalation),
-        (
-            "isApproverJustificationRequired",
-            nullable_flag("isApproverJustificationRequired")?,
-        ),
-        ("isEscalationEnabled", nullable_flag("isEscalationEnabled")?),
-        (
-            "approverInformationVisibility",
-            stage
-                .str("approverInformationVisibility")?
-                .map_or(Value::Null, Value::from),
-        ),
-        ("primaryApprovers", Value::Array(primary)),
-        ("fallbackPrimaryApprovers", Value::Array(fallback_primary)),
-        ("escalationApprovers", Value::Array(escalation_approvers)),
-        (
-            "fallbackEscalationApprovers",
-            Value::Array(fallback_escalation),
-        ),
-    ]))
-}
-
-fn encode(dialect: Dialect, stored: &Value) -> Value {
-    let none = Vec::new();
-    let stages = stored["stages"].as_array().unwrap_or(&none);
-    if dialect != Dialect::Beta {
-        let mut v1 = stored.as_object().cloned().unwrap_or_default();
-        if dialect == Dialect::V1 {
-            v1.remove("approvalMode");
-        }
-        return Value::Object(v1);
+        Ok(())
     }
-    let mode = match (&stored["approvalMode"], stages.len()) {
-        (Value::String(mode), _) => Value::from(mode.as_str()),
-        (_, 0) => Value::from("NoApproval"),
-        (_, 1) => Value::from("SingleStage"),
-        _ => Value::from("Serial"),
-    };
-    object([
-        (
-            "isApprovalRequired",
-            stored["isApprovalRequiredForAdd"].clone(),
-        ),
-        (
-            "isApprovalRequiredForExtension",
-            stored["isApprovalRequiredForUpdate"].clone(),
-        ),
-        (
-            "isRequestorJustificationRequired",
-            stored["isRequestorJustificationRequired"].clone(),
-        ),
-        ("approvalMode", mode),
-        (
-            "approvalStages",
-            Value::Array(stages.iter().map(beta_stage).collect()),
-        ),
-    ])
-}
 
-/// A stored stage as beta writes it: days and minutes, one approver list per role.
-fn beta_stage(stage: &Value) -> Value {
-    let whole = |key: &str, unit: i64| match stage[key].as_str().and_then(duration_seconds) {
-        Some(seconds) => Value::from(seconds / unit),
-        None => Value::Null,
-    };
-    object([
-        (
-            "approvalStageTimeOutInDays",
-            whole("durationBeforeAutomaticDenial", 86_400),
-        ),
-        (
-            "escalationTimeInMinutes",
-            whole("durationBeforeEscalation", 60),
-        ),
-        (
-            "isApproverJustificationRequired",
-            stage["isApproverJustificationRequired"].clone(),
-        ),
-        ("isEscalationEnabled", stage["isEscalationEnabled"].clone()),
-        (
-            "approverInformationVisibility",
-            stage["approverInformationVisibility"].clone(),
-        ),
-        (
-            "primaryApprovers",
-            subjects::beta_list(
-                &stage["primaryApprovers"],
-                &stage["fallbackPrimaryApprovers"],
-            ),
-        ),
-        (
-            "escalationApprovers",
-            subjects::beta_list(
-                &stage["escalationApprovers"],
-                &stage["fallbackEscalationApprovers"],
-            ),
-        ),
-    ])
-}
-
-fn schema(version: Version) -> Value {
-    let flag = object([("type", Value::from(["boolean", "null"]))]);
-    let list = subjects::schema(version);
-    let names: &[&str] = match version {
-        Version::Beta => &[
-            "isApprovalRequired",
-            "isApprovalRequiredForExtension",
-            "isRequestorJustificationRequired",
-        ],
-        Version::V1 => &[
-            "isApprovalRequiredForAdd",
-            "isApprovalRequiredForUpdate",
-            "isRequestorJustificationRequired",
-        ],
-    };
-    let mut properties: Map<String, Value> = names
-        .iter()
-        .map(|name| ((*name).to_owned(), flag.clone()))
-        .collect();
-    let stage = object([
-        ("type", Value::from("object")),
-        (
-            "properties",
-            object([
-                ("primaryApprovers", list.clone()),
-                ("escalationApprovers", list),
-            ]),
-        ),
-    ]);
-    let stages = object([("type", Value::from("array")), ("items", stage)]);
-    match version {
-        Version::Beta => {
-            properties.insert(
-                "approvalMode".to_owned(),
-                object([("type", Value::from("string"))]),
-            );
-            properties.insert("approvalStages".to_owned(), stages);
-        }
-        Version::V1 => {
-            properties.insert("stages".to_owned(), stages);
+    fn without_beta_only(self) -> Self {
+        Self {
+            approval_mode: None,
+            ..self
         }
     }
-    object([
-        ("type", Value::from("object")),
-        ("properties", Value::Object(properties)),
-    ])
+
+    /// v1.0 has no `approvalMode`.
+    fn to_v1(&self) -> Value {
+        let mut value = to_json(self);
+        if let Some(members) = value.as_object_mut() {
+            members.remove("approvalMode");
+        }
+        value
+    }
 }

@@ -21,14 +21,13 @@ mod approval;
 mod questions;
 mod requestors;
 mod review;
-mod subjects;
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
-use super::OnDelete;
 use super::{
     access_package, catalog, Bind, Default, Edm, EntityType, Names, Navigation, Operations,
     PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
 };
+use super::{subject_set, OnDelete};
 
 pub use requestors::{expiration, ALLOWED_TARGET_SCOPE};
 
@@ -170,12 +169,12 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
 /// reviewer must exist in the directory.
 fn references(record: &Record) -> Vec<Reference> {
     let mut found = Vec::new();
-    subjects::references(
+    subject_set::references(
         record.get("specific_allowed_targets"),
         "specificAllowedTargets",
         &mut found,
     );
-    subjects::references(
+    subject_set::references(
         &record.get("requestor_settings")["onBehalfRequestors"],
         "requestorSettings",
         &mut found,
@@ -191,11 +190,11 @@ fn references(record: &Record) -> Vec<Reference> {
             "escalationApprovers",
             "fallbackEscalationApprovers",
         ] {
-            subjects::references(&stage[list], "requestApprovalSettings", &mut found);
+            subject_set::references(&stage[list], "requestApprovalSettings", &mut found);
         }
     }
     for list in ["primaryReviewers", "fallbackReviewers"] {
-        subjects::references(
+        subject_set::references(
             &record.get("review_settings")[list],
             "reviewSettings",
             &mut found,

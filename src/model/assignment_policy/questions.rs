@@ -3,196 +3,245 @@
 //! multiple selection is `allowsMultipleSelection`. Stored in v1.0's shape; the service
 //! assigns each question an id. Arrays are always arrays (Terraform dereferences them).
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::json::{invalid, object, Object};
+use crate::model::complex::Versioned;
 use crate::model::values::new_id;
-use crate::model::{ComplexType, Dialect, Version};
+use crate::model::ComplexType;
 use crate::Error;
 
-pub static QUESTIONS: ComplexType = ComplexType {
-    name: "Collection(microsoft.graph.accessPackageQuestion)",
-    decode,
-    encode,
-    schema,
-};
+pub static QUESTIONS: ComplexType =
+    ComplexType::versioned::<Questions>("Collection(microsoft.graph.accessPackageQuestion)");
 
-const TEXT: &str = "accessPackageTextInputQuestion";
-const CHOICE: &str = "accessPackageMultipleChoiceQuestion";
+const KINDS: [&str; 2] = [
+    "#microsoft.graph.accessPackageTextInputQuestion",
+    "#microsoft.graph.accessPackageMultipleChoiceQuestion",
+];
 
-fn decode(dialect: Dialect, value: &Value, path: &str) -> Result<Value, Error> {
-    let Value::Array(items) = value else {
-        return Err(crate::model::json::wrong_type(path, value, "an array"));
-    };
-    let beta = dialect == Dialect::Beta;
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| decode_one(beta, item, &format!("{path}[{index}]")))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Value::Array)
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Questions(Vec<Question>);
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    #[serde(flatten)]
+    kind: Kind,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    sequence: i64,
+    #[serde(default)]
+    is_required: bool,
+    #[serde(default)]
+    is_answer_editable: bool,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    localizations: Vec<Localization>,
 }
 
-/// beta's `{defaultText, localizedTexts:[{text, languageCode}]}` or v1.0's text and
-/// `localizations`: (text, localizations) in stored form.
-fn content(
-    beta: bool,
-    holder: Object<'_>,
-    key: &str,
-    localizations: &str,
-) -> Result<(Value, Value), Error> {
-    let pairs = |items: &[Value], at: String| -> Result<Value, Error> {
-        items
-            .iter()
-            .map(|item| {
-                let text = Object::of(item, &at)?;
-                Ok(object([
-                    (
-                        "languageCode",
-                        text.str("languageCode")?.map_or(Value::Null, Value::from),
-                    ),
-                    ("text", text.str("text")?.map_or(Value::Null, Value::from)),
-                ]))
-            })
-            .collect::<Result<Vec<_>, Error>>()
-            .map(Value::Array)
-    };
-    if beta {
-        let Some(value) = holder.get(key) else {
-            return Ok((Value::Null, Value::Array(Vec::new())));
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "@odata.type", rename_all_fields = "camelCase")]
+enum Kind {
+    #[serde(rename = "#microsoft.graph.accessPackageTextInputQuestion")]
+    Text {
+        #[serde(default)]
+        is_single_line_question: bool,
+        #[serde(default)]
+        regex_pattern: Option<String>,
+    },
+    #[serde(rename = "#microsoft.graph.accessPackageMultipleChoiceQuestion")]
+    Choice {
+        #[serde(default)]
+        choices: Vec<Choice>,
+        #[serde(default)]
+        is_multiple_selection_allowed: bool,
+    },
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct Choice {
+    actual_value: Option<String>,
+    text: Option<String>,
+    localizations: Vec<Localization>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct Localization {
+    language_code: Option<String>,
+    text: Option<String>,
+}
+
+/// beta's texts: `{defaultText, localizedTexts: [{languageCode, text}]}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct BetaText {
+    default_text: Option<String>,
+    localized_texts: Vec<Localization>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct BetaQuestions(Vec<BetaQuestion>);
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct BetaQuestion {
+    #[serde(flatten)]
+    kind: BetaKind,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    sequence: i64,
+    #[serde(default)]
+    is_required: bool,
+    #[serde(default)]
+    is_answer_editable: bool,
+    #[serde(default)]
+    text: BetaText,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "@odata.type", rename_all_fields = "camelCase")]
+enum BetaKind {
+    #[serde(rename = "#microsoft.graph.accessPackageTextInputQuestion")]
+    Text {
+        #[serde(default)]
+        is_single_line_question: bool,
+        #[serde(default)]
+        regex_pattern: Option<String>,
+    },
+    #[serde(rename = "#microsoft.graph.accessPackageMultipleChoiceQuestion")]
+    Choice {
+        #[serde(default)]
+        choices: Vec<BetaChoice>,
+        #[serde(default)]
+        allows_multiple_selection: bool,
+    },
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct BetaChoice {
+    actual_value: Option<String>,
+    display_value: BetaText,
+}
+
+impl Versioned for Questions {
+    type Beta = BetaQuestions;
+
+    /// `@odata.type` in any case, with or without `#` and the namespace.
+    fn normalize(raw: &mut Value, path: &str) -> Result<(), Error> {
+        for (index, question) in raw.as_array_mut().into_iter().flatten().enumerate() {
+            let Some(members) = question.as_object_mut() else {
+                continue;
+            };
+            let given = members
+                .get("@odata.type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let name = given.trim_start_matches('#');
+            let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
+            let kind = KINDS
+                .iter()
+                .find(|kind| {
+                    kind.rsplit('.')
+                        .next()
+                        .is_some_and(|k| k.eq_ignore_ascii_case(name))
+                })
+                .ok_or_else(|| {
+                    Error::invalid_value(
+                        &format!("{path}[{index}].@odata.type"),
+                        format!("'{given}' is not {} or {}", KINDS[0], KINDS[1]),
+                    )
+                })?;
+            members.insert("@odata.type".to_owned(), Value::from(*kind));
+        }
+        Ok(())
+    }
+
+    fn from_beta(beta: BetaQuestions, _: &str) -> Result<Self, Error> {
+        let questions = beta.0.into_iter().map(|question| Question {
+            kind: match question.kind {
+                BetaKind::Text {
+                    is_single_line_question,
+                    regex_pattern,
+                } => Kind::Text {
+                    is_single_line_question,
+                    regex_pattern,
+                },
+                BetaKind::Choice {
+                    choices,
+                    allows_multiple_selection,
+                } => Kind::Choice {
+                    choices: choices
+                        .into_iter()
+                        .map(|choice| Choice {
+                            actual_value: choice.actual_value,
+                            text: choice.display_value.default_text,
+                            localizations: choice.display_value.localized_texts,
+                        })
+                        .collect(),
+                    is_multiple_selection_allowed: allows_multiple_selection,
+                },
+            },
+            id: question.id,
+            sequence: question.sequence,
+            is_required: question.is_required,
+            is_answer_editable: question.is_answer_editable,
+            text: question.text.default_text,
+            localizations: question.text.localized_texts,
+        });
+        Ok(Self(questions.collect()))
+    }
+
+    fn to_beta(&self) -> BetaQuestions {
+        let text = |text: &Option<String>, localizations: &[Localization]| BetaText {
+            default_text: text.clone(),
+            localized_texts: localizations.to_vec(),
         };
-        let path = holder.path(key);
-        let text = Object::of(value, &path)?;
-        let default = text.str("defaultText")?.map_or(Value::Null, Value::from);
-        return Ok((
-            default,
-            pairs(text.array("localizedTexts")?, text.path("localizedTexts"))?,
-        ));
+        let questions = self.0.iter().map(|question| BetaQuestion {
+            kind: match &question.kind {
+                Kind::Text {
+                    is_single_line_question,
+                    regex_pattern,
+                } => BetaKind::Text {
+                    is_single_line_question: *is_single_line_question,
+                    regex_pattern: regex_pattern.clone(),
+                },
+                Kind::Choice {
+                    choices,
+                    is_multiple_selection_allowed,
+                } => BetaKind::Choice {
+                    choices: choices
+                        .iter()
+                        .map(|choice| BetaChoice {
+                            actual_value: choice.actual_value.clone(),
+                            display_value: text(&choice.text, &choice.localizations),
+                        })
+                        .collect(),
+                    allows_multiple_selection: *is_multiple_selection_allowed,
+                },
+            },
+            id: question.id.clone(),
+            sequence: question.sequence,
+            is_required: question.is_required,
+            is_answer_editable: question.is_answer_editable,
+            text: text(&question.text, &question.localizations),
+        });
+        BetaQuestions(questions.collect())
     }
-    let default = holder.str(key)?.map_or(Value::Null, Value::from);
-    Ok((
-        default,
-        pairs(holder.array(localizations)?, holder.path(localizations))?,
-    ))
-}
 
-fn decode_one(beta: bool, value: &Value, path: &str) -> Result<Value, Error> {
-    let question = Object::of(value, path)?;
-    let kind = match question.odata_type() {
-        Some(name) if name.eq_ignore_ascii_case(CHOICE) => CHOICE,
-        Some(name) if name.eq_ignore_ascii_case(TEXT) => TEXT,
-        other => {
-            return Err(invalid(
-                &question.path("@odata.type"),
-                format!("'{}' is not {TEXT} or {CHOICE}", other.unwrap_or_default()),
-            ))
+    /// The service gives each question an id.
+    fn check(&mut self, _: &str) -> Result<(), Error> {
+        for question in &mut self.0 {
+            question.id.get_or_insert_with(new_id);
         }
-    };
-    let (text, localizations) = content(beta, question, "text", "localizations")?;
-    let id = question.str("id")?.map_or_else(new_id, str::to_owned);
-    let flag = |key| {
-        question
-            .bool(key)
-            .map(|flag| Value::Bool(flag.unwrap_or(false)))
-    };
-    let mut stored = object([
-        (
-            "@odata.type",
-            Value::from(format!("#microsoft.graph.{kind}")),
-        ),
-        ("id", Value::from(id)),
-        (
-            "sequence",
-            Value::from(question.int("sequence")?.unwrap_or(0)),
-        ),
-        ("isRequired", flag("isRequired")?),
-        ("isAnswerEditable", flag("isAnswerEditable")?),
-        ("text", text),
-        ("localizations", localizations),
-    ]);
-    if kind == TEXT {
-        stored["isSingleLineQuestion"] = flag("isSingleLineQuestion")?;
-        stored["regexPattern"] = question
-            .str("regexPattern")?
-            .map_or(Value::Null, Value::from);
-        return Ok(stored);
+        Ok(())
     }
-    let mut choices = Vec::new();
-    for (index, choice) in question.array("choices")?.iter().enumerate() {
-        let at = format!("{}[{index}]", question.path("choices"));
-        let holder = Object::of(choice, &at)?;
-        let (text, localizations) = content(
-            beta,
-            holder,
-            if beta { "displayValue" } else { "text" },
-            "localizations",
-        )?;
-        choices.push(object([
-            (
-                "actualValue",
-                holder.str("actualValue")?.map_or(Value::Null, Value::from),
-            ),
-            ("text", text),
-            ("localizations", localizations),
-        ]));
-    }
-    stored["choices"] = Value::Array(choices);
-    let multiple = if beta {
-        "allowsMultipleSelection"
-    } else {
-        "isMultipleSelectionAllowed"
-    };
-    stored["isMultipleSelectionAllowed"] = flag(multiple)?;
-    Ok(stored)
-}
-
-fn encode(dialect: Dialect, stored: &Value) -> Value {
-    if dialect != Dialect::Beta {
-        return stored.clone();
-    }
-    let texts = |text: &Value, localizations: &Value| {
-        object([
-            ("defaultText", text.clone()),
-            ("localizedTexts", localizations.clone()),
-        ])
-    };
-    let none = Vec::new();
-    let questions = stored.as_array().unwrap_or(&none).iter().map(|question| {
-        let mut beta = object([
-            ("@odata.type", question["@odata.type"].clone()),
-            ("id", question["id"].clone()),
-            ("sequence", question["sequence"].clone()),
-            ("isRequired", question["isRequired"].clone()),
-            ("isAnswerEditable", question["isAnswerEditable"].clone()),
-            ("text", texts(&question["text"], &question["localizations"])),
-        ]);
-        match question.get("choices").and_then(Value::as_array) {
-            Some(choices) => {
-                let choices = choices.iter().map(|choice| {
-                    object([
-                        ("actualValue", choice["actualValue"].clone()),
-                        (
-                            "displayValue",
-                            texts(&choice["text"], &choice["localizations"]),
-                        ),
-                    ])
-                });
-                beta["choices"] = Value::Array(choices.collect());
-                beta["allowsMultipleSelection"] = question["isMultipleSelectionAllowed"].clone();
-            }
-            None => {
-                beta["isSingleLineQuestion"] = question["isSingleLineQuestion"].clone();
-                beta["regexPattern"] = question["regexPattern"].clone();
-            }
-        }
-        beta
-    });
-    Value::Array(questions.collect())
-}
-
-fn schema(_: Version) -> Value {
-    object([
-        ("type", Value::from("array")),
-        ("items", object([("type", Value::from("object"))])),
-    ])
 }

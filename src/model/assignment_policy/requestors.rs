@@ -2,15 +2,19 @@
 //! `durationInDays`/`expirationDateTime` as views over v1.0's `allowedTargetScope`,
 //! `specificAllowedTargets` and `expiration`, and v1.0's own complex values.
 
-use serde_json::{Map, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::subjects;
+use crate::model::complex::{read, schema_of, Plain};
 use crate::model::json::{
     duration, duration_seconds, invalid, object, whole_duration, wrong_type, DurationUnit, Object,
     EXPIRATION_PATTERN,
 };
+use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
 use crate::model::values::normalize_instant;
-use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record, Version};
+use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record};
+use crate::Error;
 
 /// beta's `scopeType` (a string) and v1.0's `allowedTargetScope` (an enum). Members one
 /// version lacks are written in the other's words, respelled.
@@ -72,16 +76,21 @@ pub static ALLOWED_TARGET_SCOPE: EnumType = EnumType {
     ],
 };
 
-/// v1.0's `specificAllowedTargets` (and other subject lists): stored as sent, checked.
-pub static SUBJECT_SETS: ComplexType = ComplexType {
-    name: "Collection(microsoft.graph.subjectSet)",
-    decode: |_, value, path| match value {
-        Value::Array(items) => subjects::decode_list(Version::V1, items, path).map(Value::Array),
-        other => Err(wrong_type(path, other, "an array")),
-    },
-    encode: |_, stored| stored.clone(),
-    schema: subjects::schema,
-};
+/// A list of subject sets (v1.0's `specificAllowedTargets`): stored as sent, checked.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct SubjectList(#[schemars(with = "SubjectSets")] Vec<Value>);
+
+// beta shows the list inside its requestorSettings instead.
+impl Plain for SubjectList {
+    fn check(&mut self, path: &str) -> Result<(), Error> {
+        self.0 = subjects::checked(&self.0, path)?;
+        Ok(())
+    }
+}
+
+pub static SUBJECT_SETS: ComplexType =
+    ComplexType::versioned::<SubjectList>("Collection(microsoft.graph.subjectSet)");
 
 /// v1.0's self-service flags when a policy says nothing of them.
 pub const SELF_SERVICE_OFF: &str = r#"{"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfUpdateAccess":false,
@@ -89,48 +98,75 @@ pub const SELF_SERVICE_OFF: &str = r#"{"enableTargetsToSelfAddAccess":false,"ena
     "enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,
     "enableOnBehalfRequestorsToRemoveAccess":false,"onBehalfRequestors":[]}"#;
 
-const SELF_SERVICE_FLAGS: [&str; 7] = [
-    "enableTargetsToSelfAddAccess",
-    "enableTargetsToSelfUpdateAccess",
-    "enableTargetsToSelfRemoveAccess",
-    "allowCustomAssignmentSchedule",
-    "enableOnBehalfRequestorsToAddAccess",
-    "enableOnBehalfRequestorsToUpdateAccess",
-    "enableOnBehalfRequestorsToRemoveAccess",
-];
+/// v1.0's `requestorSettings` (beta has none: its requestorSettings is another thing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RequestorSettings {
+    pub enable_targets_to_self_add_access: bool,
+    pub enable_targets_to_self_update_access: bool,
+    pub enable_targets_to_self_remove_access: bool,
+    pub allow_custom_assignment_schedule: bool,
+    pub enable_on_behalf_requestors_to_add_access: bool,
+    pub enable_on_behalf_requestors_to_update_access: bool,
+    pub enable_on_behalf_requestors_to_remove_access: bool,
+    #[schemars(with = "SubjectSets")]
+    pub on_behalf_requestors: Vec<Value>,
+}
 
-/// v1.0's `requestorSettings`.
-pub static REQUESTOR_SETTINGS: ComplexType = ComplexType {
-    name: "microsoft.graph.accessPackageAssignmentRequestorSettings",
-    decode: |_, value, path| {
-        let settings = Object::of(value, path)?;
-        let mut stored = Map::new();
-        for flag in SELF_SERVICE_FLAGS {
-            stored.insert(
-                flag.to_owned(),
-                Value::Bool(settings.bool(flag)?.unwrap_or(false)),
-            );
-        }
-        let on_behalf = settings.array("onBehalfRequestors")?;
-        let on_behalf =
-            subjects::decode_list(Version::V1, on_behalf, &settings.path("onBehalfRequestors"))?;
-        stored.insert("onBehalfRequestors".to_owned(), Value::Array(on_behalf));
-        Ok(Value::Object(stored))
-    },
-    encode: |_, stored| stored.clone(),
-    schema: |_| object([("type", Value::from("object"))]),
-};
+impl Plain for RequestorSettings {
+    fn check(&mut self, path: &str) -> Result<(), Error> {
+        self.on_behalf_requestors = subjects::checked(
+            &self.on_behalf_requestors,
+            &format!("{path}.onBehalfRequestors"),
+        )?;
+        Ok(())
+    }
+}
+
+pub static REQUESTOR_SETTINGS: ComplexType = ComplexType::versioned::<RequestorSettings>(
+    "microsoft.graph.accessPackageAssignmentRequestorSettings",
+);
 
 /// v1.0 objects this emulator keeps and returns but does not act on
-/// (`automaticRequestSettings`, `notificationSettings`).
-pub static PASSED_THROUGH: ComplexType = ComplexType {
-    name: "microsoft.graph.complexType",
-    decode: |_, value, path| Object::of(value, path).map(|_| value.clone()),
-    encode: |_, stored| stored.clone(),
-    schema: |_| object([("type", Value::from(["object", "null"]))]),
-};
+/// (`automaticRequestSettings`, `notificationSettings`): any object, the members Graph
+/// defines described.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct PassedThrough(#[schemars(with = "KeptSettings")] serde_json::Map<String, Value>);
 
-/// beta's `requestorSettings`: `scopeType`, `acceptRequests`, `allowedRequestors`.
+/// What the kept objects hold on Graph (automaticRequestSettings, notificationSettings).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct KeptSettings {
+    request_access_for_allowed_targets: Option<bool>,
+    remove_access_when_target_leaves_allowed_targets: Option<bool>,
+    grace_period_before_access_removal: Option<String>,
+    is_assignment_notification_disabled: Option<bool>,
+}
+
+impl Plain for PassedThrough {
+    fn keep_raw(&mut self, raw: &Value) {
+        if let Value::Object(members) = raw {
+            self.0 = members.clone();
+        }
+    }
+}
+
+pub static PASSED_THROUGH: ComplexType =
+    ComplexType::versioned::<PassedThrough>("microsoft.graph.complexType");
+
+/// beta's `requestorSettings`, a view over `allowedTargetScope`, `acceptRequests` and
+/// `specificAllowedTargets`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct BetaRequestorSettings {
+    scope_type: Option<String>,
+    accept_requests: Option<bool>,
+    #[schemars(with = "BetaUserSets")]
+    allowed_requestors: Vec<Value>,
+}
+
 pub static BETA_REQUESTOR_SETTINGS: Derived = Derived {
     name: "microsoft.graph.requestorSettings",
     project: |_, record| {
@@ -138,6 +174,11 @@ pub static BETA_REQUESTOR_SETTINGS: Derived = Derived {
             .get("allowed_target_scope")
             .as_str()
             .and_then(|s| ALLOWED_TARGET_SCOPE.stored(s));
+        let stored: Vec<Value> = record
+            .get("specific_allowed_targets")
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         object([
             (
                 "scopeType",
@@ -146,20 +187,20 @@ pub static BETA_REQUESTOR_SETTINGS: Derived = Derived {
             ("acceptRequests", record.get("accept_requests").clone()),
             (
                 "allowedRequestors",
-                subjects::beta_list(record.get("specific_allowed_targets"), &Value::Null),
+                Value::Array(subjects::to_beta(&stored, &[])),
             ),
         ])
     },
     decode: |_, value, path| {
-        let settings = Object::of(value, path)?;
-        let scope = match settings.str("scopeType")? {
+        let settings: BetaRequestorSettings = read(value, path)?;
+        let scope = match &settings.scope_type {
             None => "notSpecified",
             Some(text) => ALLOWED_TARGET_SCOPE
                 .find(text)
                 .map(|member| member.stored)
                 .ok_or_else(|| {
                     invalid(
-                        &settings.path("scopeType"),
+                        &format!("{path}.scopeType"),
                         format!(
                             "The scopeType must be {}.",
                             ALLOWED_TARGET_SCOPE.listing(Dialect::Beta, true)
@@ -167,20 +208,21 @@ pub static BETA_REQUESTOR_SETTINGS: Derived = Derived {
                     )
                 })?,
         };
-        let requestors = settings.array("allowedRequestors")?;
-        let (requestors, _) =
-            subjects::decode_beta_split(requestors, &settings.path("allowedRequestors"))?;
+        let (requestors, _) = subjects::split_beta(
+            &settings.allowed_requestors,
+            &format!("{path}.allowedRequestors"),
+        )?;
         Ok(vec![
             ("allowed_target_scope", Value::from(scope)),
             ("specific_allowed_targets", Value::Array(requestors)),
             // go-azure-sdk sends false as null (NoZero): inside the block, absent is false.
             (
                 "accept_requests",
-                Value::Bool(settings.bool("acceptRequests")?.unwrap_or(false)),
+                Value::Bool(settings.accept_requests.unwrap_or(false)),
             ),
         ])
     },
-    schema: |_| object([("type", Value::from("object"))]),
+    schema: |_| schema_of::<BetaRequestorSettings>(),
 };
 
 /// beta's `durationInDays`: the days of an `afterDuration` expiration, else 0.
@@ -270,8 +312,18 @@ pub static EXPIRATION: Derived = Derived {
             ("expiration_duration", duration),
         ])
     },
-    schema: |_| object([("type", Value::from("object"))]),
+    schema: |_| schema_of::<ExpirationPattern>(),
 };
+
+/// v1.0's `expirationPattern`, as OpenAPI describes it.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ExpirationPattern {
+    end_date_time: Option<String>,
+    duration: Option<String>,
+    r#type: Option<String>,
+}
 
 /// v1.0's `expiration` of a stored policy: its end, else its duration, else the type stored.
 pub fn expiration(record: &Record) -> Value {

@@ -4,19 +4,19 @@
 //! `durationInDays` and one reviewer list with `isBackup`. Stored in v1.0's shape; `null`
 //! means no reviews in both.
 
-use serde_json::{Map, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
-use super::subjects;
-use crate::model::json::{duration_seconds, object, whole_duration, DurationUnit, Object};
-use crate::model::{ComplexType, Dialect, Version};
+use crate::model::complex::Versioned;
+use crate::model::json::{duration_seconds, whole_duration, DurationUnit};
+use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
+use crate::model::ComplexType;
 use crate::Error;
 
-pub static REVIEW_SETTINGS: ComplexType = ComplexType {
-    name: "microsoft.graph.accessPackageAssignmentReviewSettings",
-    decode,
-    encode,
-    schema,
-};
+pub static REVIEW_SETTINGS: ComplexType = ComplexType::versioned::<ReviewSettings>(
+    "microsoft.graph.accessPackageAssignmentReviewSettings",
+);
 
 /// beta's recurrence types as v1.0 patterns: (type, interval).
 const RECURRENCES: [(&str, &str, i64); 5] = [
@@ -27,214 +27,170 @@ const RECURRENCES: [(&str, &str, i64); 5] = [
     ("annual", "absoluteYearly", 1),
 ];
 
-fn decode(dialect: Dialect, value: &Value, path: &str) -> Result<Value, Error> {
-    let review = Object::of(value, path)?;
-    if dialect != Dialect::Beta {
-        return decode_v1(review);
-    }
-    let text = |key| {
-        review.str(key).map(|text| {
-            text.filter(|t| !t.is_empty())
-                .map_or(Value::Null, Value::from)
-        })
-    };
-    let reviewer_type = review.str("reviewerType")?.unwrap_or("Reviewers");
-    let (mut primary, fallback) =
-        subjects::decode_beta_split(review.array("reviewers")?, &review.path("reviewers"))?;
-    if reviewer_type.eq_ignore_ascii_case("Manager") {
-        primary.insert(
-            0,
-            object([
-                (
-                    "@odata.type",
-                    Value::from("#microsoft.graph.requestorManager"),
-                ),
-                ("managerLevel", Value::from(1)),
-            ]),
-        );
-    }
-    let recurrence = match review.str("recurrenceType")? {
-        None => Value::Null,
-        Some(kind) => {
-            let (_, pattern, interval) = RECURRENCES
-                .iter()
-                .find(|(beta, _, _)| beta.eq_ignore_ascii_case(kind))
-                .ok_or_else(|| {
-                    crate::model::json::invalid(
-                        &review.path("recurrenceType"),
-                        format!("'{kind}' is not weekly, monthly, quarterly, halfyearly or annual"),
-                    )
-                })?;
-            object([
-                (
-                    "pattern",
-                    object([
-                        ("type", Value::from(*pattern)),
-                        ("interval", Value::from(*interval)),
-                    ]),
-                ),
-                (
-                    "range",
-                    object([
-                        ("type", Value::from("noEnd")),
-                        ("numberOfOccurrences", Value::from(0)),
-                    ]),
-                ),
-            ])
+const REVIEWER_TYPES: [&str; 3] = ["Reviewers", "Manager", "Self"];
+
+const MANAGER: &str = "#microsoft.graph.requestorManager";
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewSettings {
+    #[serde(default)]
+    pub is_enabled: bool,
+    #[serde(default)]
+    pub expiration_behavior: Option<String>,
+    #[serde(default = "yes")]
+    pub is_recommendation_enabled: bool,
+    #[serde(default = "yes")]
+    pub is_reviewer_justification_required: bool,
+    #[serde(default)]
+    pub is_self_review: bool,
+    /// Start, expiration and recurrence patterns, kept as sent.
+    #[serde(default)]
+    #[schemars(with = "Option<ReviewSchedule>")]
+    pub schedule: Option<Value>,
+    #[serde(default)]
+    #[schemars(with = "SubjectSets")]
+    pub primary_reviewers: Vec<Value>,
+    #[serde(default)]
+    #[schemars(with = "SubjectSets")]
+    pub fallback_reviewers: Vec<Value>,
+}
+
+/// v1.0's review schedule, as OpenAPI describes it.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ReviewSchedule {
+    start_date_time: Option<String>,
+    expiration: Option<Value>,
+    recurrence: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BetaReviewSettings {
+    pub access_review_timeout_behavior: Option<String>,
+    pub duration_in_days: Option<i64>,
+    pub is_access_recommendation_enabled: bool,
+    pub is_approval_justification_required: bool,
+    pub is_enabled: bool,
+    pub recurrence_type: Option<String>,
+    pub reviewer_type: Option<String>,
+    #[schemars(with = "BetaUserSets")]
+    pub reviewers: Vec<Value>,
+    pub start_date_time: Option<String>,
+}
+
+impl Versioned for ReviewSettings {
+    type Beta = BetaReviewSettings;
+
+    fn from_beta(beta: BetaReviewSettings, path: &str) -> Result<Self, Error> {
+        // A string in beta, not an enum: what is neither Self nor Manager is Reviewers.
+        let named = beta.reviewer_type.as_deref().unwrap_or("Reviewers");
+        let reviewer_type = REVIEWER_TYPES
+            .into_iter()
+            .find(|kind| kind.eq_ignore_ascii_case(named))
+            .unwrap_or("Reviewers");
+        let (mut primary, fallback) =
+            subjects::split_beta(&beta.reviewers, &format!("{path}.reviewers"))?;
+        if reviewer_type == "Manager" {
+            primary.insert(0, json!({"@odata.type": MANAGER, "managerLevel": 1}));
         }
-    };
-    let duration = match review.int("durationInDays")? {
-        Some(days) => Value::from(whole_duration(
-            days,
-            DurationUnit::Days,
-            &review.path("durationInDays"),
-        )?),
-        None => Value::Null,
-    };
-    Ok(object([
-        (
-            "isEnabled",
-            Value::Bool(review.bool("isEnabled")?.unwrap_or(false)),
-        ),
-        ("expirationBehavior", text("accessReviewTimeoutBehavior")?),
-        (
-            "isRecommendationEnabled",
-            Value::Bool(
-                review
-                    .bool("isAccessRecommendationEnabled")?
-                    .unwrap_or(false),
-            ),
-        ),
-        (
-            "isReviewerJustificationRequired",
-            Value::Bool(
-                review
-                    .bool("isApprovalJustificationRequired")?
-                    .unwrap_or(false),
-            ),
-        ),
-        (
-            "isSelfReview",
-            Value::Bool(reviewer_type.eq_ignore_ascii_case("Self")),
-        ),
-        (
-            "schedule",
-            object([
-                ("startDateTime", text("startDateTime")?),
-                (
-                    "expiration",
-                    object([
-                        ("endDateTime", Value::Null),
-                        ("duration", duration),
-                        ("type", Value::from("afterDuration")),
-                    ]),
-                ),
-                ("recurrence", recurrence),
-            ]),
-        ),
-        ("primaryReviewers", Value::Array(primary)),
-        ("fallbackReviewers", Value::Array(fallback)),
-    ]))
-}
-
-fn decode_v1(review: Object<'_>) -> Result<Value, Error> {
-    let flag = |key, default| {
-        review
-            .bool(key)
-            .map(|flag| Value::Bool(flag.unwrap_or(default)))
-    };
-    let list = |key| {
-        subjects::decode_list(Version::V1, review.array(key)?, &review.path(key)).map(Value::Array)
-    };
-    Ok(object([
-        ("isEnabled", flag("isEnabled", false)?),
-        (
-            "expirationBehavior",
-            review
-                .str("expirationBehavior")?
-                .map_or(Value::Null, Value::from),
-        ),
-        (
-            "isRecommendationEnabled",
-            flag("isRecommendationEnabled", true)?,
-        ),
-        (
-            "isReviewerJustificationRequired",
-            flag("isReviewerJustificationRequired", true)?,
-        ),
-        ("isSelfReview", flag("isSelfReview", false)?),
-        (
-            "schedule",
-            review.get("schedule").cloned().unwrap_or(Value::Null),
-        ),
-        ("primaryReviewers", list("primaryReviewers")?),
-        ("fallbackReviewers", list("fallbackReviewers")?),
-    ]))
-}
-
-fn encode(dialect: Dialect, stored: &Value) -> Value {
-    if dialect != Dialect::Beta {
-        return stored.clone();
+        let recurrence = match &beta.recurrence_type {
+            None => Value::Null,
+            Some(kind) => {
+                let (_, pattern, interval) = RECURRENCES
+                    .iter()
+                    .find(|(beta, _, _)| beta.eq_ignore_ascii_case(kind))
+                    .ok_or_else(|| {
+                        Error::invalid_value(
+                            &format!("{path}.recurrenceType"),
+                            format!(
+                                "'{kind}' is not weekly, monthly, quarterly, halfyearly or annual"
+                            ),
+                        )
+                    })?;
+                json!({"pattern": {"type": pattern, "interval": interval},
+                    "range": {"type": "noEnd", "numberOfOccurrences": 0}})
+            }
+        };
+        let duration = beta
+            .duration_in_days
+            .map(|days| whole_duration(days, DurationUnit::Days, &format!("{path}.durationInDays")))
+            .transpose()?;
+        let text = |text: Option<String>| text.filter(|text| !text.is_empty());
+        Ok(Self {
+            is_enabled: beta.is_enabled,
+            expiration_behavior: text(beta.access_review_timeout_behavior),
+            is_recommendation_enabled: beta.is_access_recommendation_enabled,
+            is_reviewer_justification_required: beta.is_approval_justification_required,
+            is_self_review: reviewer_type == "Self",
+            schedule: Some(json!({"startDateTime": text(beta.start_date_time),
+                "expiration": {"endDateTime": null, "duration": duration, "type": "afterDuration"},
+                "recurrence": recurrence})),
+            primary_reviewers: primary,
+            fallback_reviewers: fallback,
+        })
     }
-    let schedule = &stored["schedule"];
-    let pattern = &schedule["recurrence"]["pattern"];
-    let recurrence = RECURRENCES
-        .iter()
-        .find(|(_, kind, interval)| pattern["type"] == *kind && pattern["interval"] == *interval)
-        .map_or(Value::Null, |(beta, _, _)| Value::from(*beta));
-    let days = schedule["expiration"]["duration"]
-        .as_str()
-        .and_then(duration_seconds)
-        .map_or(Value::Null, |seconds| Value::from(seconds / 86_400));
-    let managed = |subject: &Value| subject["@odata.type"] == "#microsoft.graph.requestorManager";
-    let none = Vec::new();
-    let primary = stored["primaryReviewers"].as_array().unwrap_or(&none);
-    let reviewer_type = match (
-        stored["isSelfReview"].as_bool(),
-        primary.iter().any(managed),
-    ) {
-        (Some(true), _) => "Self",
-        (_, true) => "Manager",
-        _ => "Reviewers",
-    };
-    let others: Vec<Value> = primary.iter().filter(|s| !managed(s)).cloned().collect();
-    object([
-        (
-            "accessReviewTimeoutBehavior",
-            stored["expirationBehavior"].clone(),
-        ),
-        ("durationInDays", days),
-        (
-            "isAccessRecommendationEnabled",
-            stored["isRecommendationEnabled"].clone(),
-        ),
-        (
-            "isApprovalJustificationRequired",
-            stored["isReviewerJustificationRequired"].clone(),
-        ),
-        ("isEnabled", stored["isEnabled"].clone()),
-        ("recurrenceType", recurrence),
-        ("reviewerType", Value::from(reviewer_type)),
-        (
-            "reviewers",
-            subjects::beta_list(&Value::Array(others), &stored["fallbackReviewers"]),
-        ),
-        ("startDateTime", schedule["startDateTime"].clone()),
-    ])
-}
 
-fn schema(version: Version) -> Value {
-    let list = subjects::schema(version);
-    let mut properties = Map::new();
-    let names: &[&str] = match version {
-        Version::Beta => &["reviewers"],
-        Version::V1 => &["primaryReviewers", "fallbackReviewers"],
-    };
-    for name in names {
-        properties.insert((*name).to_owned(), list.clone());
+    fn to_beta(&self) -> BetaReviewSettings {
+        let schedule = self.schedule.clone().unwrap_or(Value::Null);
+        let pattern = &schedule["recurrence"]["pattern"];
+        let recurrence = RECURRENCES
+            .iter()
+            .find(|(_, kind, interval)| {
+                pattern["type"] == *kind && pattern["interval"] == *interval
+            })
+            .map(|(beta, _, _)| (*beta).to_owned());
+        let managed = |subject: &Value| subject["@odata.type"] == MANAGER;
+        let reviewer_type = match (
+            self.is_self_review,
+            self.primary_reviewers.iter().any(managed),
+        ) {
+            (true, _) => "Self",
+            (_, true) => "Manager",
+            _ => "Reviewers",
+        };
+        let others: Vec<Value> = self
+            .primary_reviewers
+            .iter()
+            .filter(|subject| !managed(subject))
+            .cloned()
+            .collect();
+        BetaReviewSettings {
+            access_review_timeout_behavior: self.expiration_behavior.clone(),
+            duration_in_days: schedule["expiration"]["duration"]
+                .as_str()
+                .and_then(duration_seconds)
+                .map(|seconds| seconds / 86_400),
+            is_access_recommendation_enabled: self.is_recommendation_enabled,
+            is_approval_justification_required: self.is_reviewer_justification_required,
+            is_enabled: self.is_enabled,
+            recurrence_type: recurrence,
+            reviewer_type: Some(reviewer_type.to_owned()),
+            reviewers: subjects::to_beta(&others, &self.fallback_reviewers),
+            start_date_time: schedule["startDateTime"].as_str().map(str::to_owned),
+        }
     }
-    object([
-        ("type", Value::from(["object", "null"])),
-        ("properties", Value::Object(properties)),
-    ])
+
+    fn keep_raw(&mut self, raw: &Value) {
+        self.schedule = raw
+            .get("schedule")
+            .filter(|schedule| !schedule.is_null())
+            .cloned();
+    }
+
+    fn check(&mut self, path: &str) -> Result<(), Error> {
+        self.primary_reviewers =
+            subjects::checked(&self.primary_reviewers, &format!("{path}.primaryReviewers"))?;
+        self.fallback_reviewers = subjects::checked(
+            &self.fallback_reviewers,
+            &format!("{path}.fallbackReviewers"),
+        )?;
+        Ok(())
+    }
 }

@@ -3,9 +3,10 @@
 //! separate `fallback…` lists; beta writes `userSet`s with one `id` field and an
 //! `isBackup` flag in a single list. Stored in v1.0's shape.
 
+use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
-use crate::model::json::{invalid, object, Object};
+use crate::model::json::{invalid, Object};
 use crate::model::values::canonical_guid;
 use crate::model::Version;
 use crate::Error;
@@ -113,17 +114,8 @@ fn decode_one(version: Version, value: &Value, path: &str) -> Result<Value, Erro
     Ok(Value::Object(stored))
 }
 
-/// A list of subjects, any version, in stored form.
-pub fn decode_list(version: Version, items: &[Value], path: &str) -> Result<Vec<Value>, Error> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| decode_one(version, item, &format!("{path}[{index}]")))
-        .collect()
-}
-
-/// A beta list split by `isBackup`: (primary, fallback), each in stored form.
-pub fn decode_beta_split(items: &[Value], path: &str) -> Result<(Vec<Value>, Vec<Value>), Error> {
+/// A beta list split by `isBackup` into (primary, fallback), each in stored form.
+pub fn split_beta(items: &[Value], path: &str) -> Result<(Vec<Value>, Vec<Value>), Error> {
     let (mut primary, mut fallback) = (Vec::new(), Vec::new());
     for (index, item) in items.iter().enumerate() {
         let at = format!("{path}[{index}]");
@@ -162,30 +154,57 @@ fn beta_one(stored: &Value, backup: bool) -> Value {
     Value::Object(set)
 }
 
-/// Stored lists as one beta list: the primary subjects, then the backups.
-pub fn beta_list(primary: &Value, fallback: &Value) -> Value {
-    let none = Vec::new();
-    let items = |value: &Value| value.as_array().unwrap_or(&none).clone();
-    let mut list: Vec<Value> = items(primary).iter().map(|s| beta_one(s, false)).collect();
-    list.extend(items(fallback).iter().map(|s| beta_one(s, true)));
-    Value::Array(list)
+/// A stored list, checked and in stored form: what a v1.0 body's list becomes.
+pub fn checked(items: &[Value], path: &str) -> Result<Vec<Value>, Error> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| decode_one(Version::V1, item, &format!("{path}[{index}]")))
+        .collect()
 }
 
-/// The JSON Schema of a subject list as `version` writes it, for OpenAPI.
-pub fn schema(version: Version) -> Value {
-    let mut members = object([("@odata.type", object([("type", Value::from("string"))]))]);
-    if version == Version::Beta {
-        members["isBackup"] = object([("type", Value::from("boolean"))]);
-        members["id"] = object([("type", Value::from(["string", "null"]))]);
-    }
-    object([
-        ("type", Value::from("array")),
-        (
-            "items",
-            object([("type", Value::from("object")), ("properties", members)]),
-        ),
-    ])
+/// Stored lists as one beta list: the primary subjects, then the backups.
+pub fn to_beta(primary: &[Value], fallback: &[Value]) -> Vec<Value> {
+    primary
+        .iter()
+        .map(|subject| beta_one(subject, false))
+        .chain(fallback.iter().map(|subject| beta_one(subject, true)))
+        .collect()
 }
+
+/// v1.0's subjectSet, as OpenAPI describes it: its kind, then the members kinds carry.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct SubjectSet {
+    #[serde(rename = "@odata.type")]
+    odata_type: String,
+    user_id: Option<String>,
+    group_id: Option<String>,
+    connected_organization_id: Option<String>,
+    service_principal_id: Option<String>,
+    description: Option<String>,
+    manager_level: Option<i64>,
+    membership_rule: Option<String>,
+}
+
+pub type SubjectSets = Vec<SubjectSet>;
+
+/// beta's userSet: one `id` whatever the kind, and `isBackup`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct BetaUserSet {
+    #[serde(rename = "@odata.type")]
+    odata_type: String,
+    is_backup: Option<bool>,
+    id: Option<String>,
+    description: Option<String>,
+    manager_level: Option<i64>,
+    membership_rule: Option<String>,
+}
+
+pub type BetaUserSets = Vec<BetaUserSet>;
 
 /// The directory objects a stored subject list names, for the policy's reference check.
 pub fn references(list: &Value, target: &str, found: &mut Vec<crate::model::Reference>) {
