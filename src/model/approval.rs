@@ -52,8 +52,18 @@ static IDENTITY: ComplexType = ComplexType {
     name: "microsoft.graph.identity",
     decode: |_, value, _| Ok(value.clone()),
     encode: |_, stored| stored.clone(),
-    schema: |_| serde_json::json!({"type": ["object", "null"]}),
+    schema: |_| super::complex::schema_of::<Option<UserIdentity>>(),
 };
+
+/// `reviewedBy`: the user who decided.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct UserIdentity {
+    id: Option<String>,
+    display_name: Option<String>,
+    user_principal_name: Option<String>,
+}
 
 /// The policy stage a stage follows, kept in v1.0's stored form.
 static STAGE_SETTINGS: ComplexType = ComplexType {

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::assignment::{decode_schedule, ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
+use super::complex::schema_of;
 use super::json::{wrong_type, Object};
 use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::subject::SUBJECT;
@@ -68,8 +69,26 @@ static ANSWERS: ComplexType = ComplexType {
         other => Err(wrong_type(path, other, "an array")),
     },
     encode: |_, stored| stored.clone(),
-    schema: |_| serde_json::json!({"type": "array", "items": {"type": "object"}}),
+    schema: |_| schema_of::<Vec<AnswerShape>>(),
 };
+
+/// An answer as OpenAPI describes it: the question it answers, and what was answered.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct AnswerShape {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    answered_question: Option<QuestionRef>,
+    value: Option<String>,
+    display_value: Option<String>,
+}
+
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct QuestionRef {
+    id: String,
+}
 
 /// Internal columns: the lifecycle's, and the ids a request names, which clients see
 /// through the navigations.

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::complex::schema_of;
 use super::entity::CREATED_AT;
 use super::json::{invalid, object, wrong_type, Object};
 use super::operation::{Answer, Behaviour, Binding, Operation};
@@ -144,6 +145,19 @@ pub static GROUP: EntityType = EntityType {
     ..EntityType::BASE
 };
 
+/// An app role as OpenAPI describes it.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct AppRole {
+    allowed_member_types: Vec<String>,
+    description: Option<String>,
+    display_name: Option<String>,
+    id: String,
+    is_enabled: bool,
+    value: Option<String>,
+}
+
 /// A service principal's `appRoles`: each gets an id when it has none, and is enabled
 /// unless said.
 pub static APP_ROLES: ComplexType = ComplexType {
@@ -191,12 +205,7 @@ pub static APP_ROLES: ComplexType = ComplexType {
         Ok(Value::Array(roles))
     },
     encode: |_, stored| stored.clone(),
-    schema: |_| {
-        object([
-            ("type", Value::from("array")),
-            ("items", object([("type", Value::from("object"))])),
-        ])
-    },
+    schema: |_| schema_of::<Vec<AppRole>>(),
 };
 
 pub static SERVICE_PRINCIPAL: EntityType = EntityType {
