@@ -13,8 +13,8 @@ use super::subject::SUBJECT;
 use super::values::normalize_id;
 use super::{
     access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
-    Member, Names, Navigation, OnDelete, Operations, Property, Record, Restriction, Segment,
-    Update, Writes,
+    Member, Names, Navigation, OnDelete, Operations, Property, Restriction, Segment, Update,
+    Writes,
 };
 use crate::Error;
 
@@ -339,76 +339,6 @@ pub fn take_asked(body: &mut Map<String, Value>) -> Result<Asked, Error> {
         }
     }
     Ok(asked)
-}
-
-/// The question ids a request answers.
-pub fn answered(request: &Record) -> Vec<String> {
-    request
-        .get("answers")
-        .as_array()
-        .map(|answers| {
-            answers
-                .iter()
-                .filter_map(|answer| answer["answeredQuestion"]["id"].as_str())
-                .map(normalize_id)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether `policy` lets `target` (a user or service principal) ask for the package
-/// itself, given the groups `target` is a member of (elm-surface §1, `allowedTargetScope`).
-/// `notSpecified` policies are for an administrator's direct assignments only.
-pub fn admits(policy: &Record, target: &Record, groups: &[String]) -> bool {
-    let accepts = policy.get("accept_requests");
-    if accepts.as_bool() == Some(false) || accepts.as_i64() == Some(0) {
-        return false;
-    }
-    let is_user = std::ptr::eq(target.entity(), &super::directory::USER);
-    let guest = is_user && target.text("user_type").eq_ignore_ascii_case("Guest");
-    let listed = || {
-        let sets = policy.get("specific_allowed_targets");
-        sets.as_array().into_iter().flatten().any(|set| {
-            let names = |key: &str| {
-                set[key]
-                    .as_str()
-                    .is_some_and(|id| normalize_id(id) == target.id())
-            };
-            names("userId")
-                || names("servicePrincipalId")
-                || set["groupId"]
-                    .as_str()
-                    .is_some_and(|group| groups.contains(&normalize_id(group)))
-        })
-    };
-    match policy.text("allowed_target_scope") {
-        "specificDirectoryUsers" | "specificDirectoryServicePrincipals" => listed(),
-        "allMemberUsers" => is_user && !guest,
-        "allDirectoryUsers" => is_user,
-        "allDirectoryServicePrincipals" => !is_user,
-        "allExternalUsers"
-        | "allConfiguredConnectedOrganizationUsers"
-        | "allExistingConnectedOrganizationSubjects"
-        | "specificConnectedOrganizationUsers" => guest,
-        _ => false,
-    }
-}
-
-/// Questions the policy requires an answer to that `request` leaves unanswered: (id, text).
-pub fn unanswered(policy: &Record, request: &Record) -> Vec<(String, String)> {
-    let answered = answered(request);
-    policy
-        .get("questions")
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|question| question["isRequired"].as_bool() == Some(true))
-        .filter_map(|question| {
-            let id = normalize_id(question["id"].as_str()?);
-            let text = question["text"].as_str().unwrap_or_default().to_owned();
-            (!answered.contains(&id)).then_some((id, text))
-        })
-        .collect()
 }
 
 /// Requests still on their way hold what they were made through (their package, their

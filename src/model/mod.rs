@@ -11,6 +11,7 @@
 //! Nothing here knows HTTP or SQL text.
 
 pub mod access_package;
+pub mod admission;
 pub mod approval;
 pub mod assignment;
 pub mod assignment_policy;

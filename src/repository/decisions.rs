@@ -7,6 +7,7 @@ use super::entity::{find, save};
 use super::insert::not_found;
 use super::requests::{groups_of, subject_of, Who};
 use super::Repository;
+use crate::model::admission;
 use crate::model::approval::{self, Decision, APPROVAL_STAGE};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
@@ -132,17 +133,11 @@ impl Repository {
             .ok_or(Error::ResourceNotFound)?;
         let caller = self.caller_user(&mut tx, who).await?;
         let (users, groups) = approval::approvers(stage.get("settings"));
-        if !users.is_empty() || !groups.is_empty() {
-            let Some(caller) = &caller else {
-                return Err(unauthorized());
-            };
-            let member_of = groups_of(&mut tx, caller.id()).await?;
-            let may = users.iter().any(|user| user == caller.id())
-                || groups.iter().any(|group| member_of.contains(group));
-            if !may {
-                return Err(unauthorized());
-            }
-        }
+        let member_of = match &caller {
+            Some(caller) => groups_of(&mut tx, caller.id()).await?,
+            None => Vec::new(),
+        };
+        admission::may_decide(&users, &groups, caller.as_ref().map(Record::id), &member_of)?;
         let by = caller.as_ref().map_or_else(
             || serde_json::json!({"id": null, "displayName": who.actor}),
             |user| serde_json::json!({"id": user.id(), "displayName": user.get("display_name")}),
@@ -213,8 +208,7 @@ impl Repository {
             .filter(|(_, settings)| {
                 let settings: Value = serde_json::from_str(settings).unwrap_or(Value::Null);
                 let (users, groups) = approval::approvers(&settings);
-                users.iter().any(|user| user == caller.id())
-                    || groups.iter().any(|group| member_of.contains(group))
+                admission::names_approver(&users, &groups, caller.id(), &member_of)
             })
             .map(|(id, _)| id)
             .collect())
@@ -230,10 +224,4 @@ impl Repository {
             .await?
             .map(|subject| subject.id().to_owned()))
     }
-}
-
-/// A caller who is not one of the stage's approvers: ELM's own 403, as for a missing
-/// permission.
-fn unauthorized() -> Error {
-    Error::AccessDenied(crate::model::Errors::EntitlementManagement)
 }

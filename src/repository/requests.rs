@@ -11,9 +11,10 @@ use time::OffsetDateTime;
 use super::delivery::insert_one;
 use super::entity::find;
 use super::Repository;
+use crate::model::admission::{self, PackageNamed};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
-use crate::model::assignment_request::{admits, unanswered, Asked};
+use crate::model::assignment_request::Asked;
 use crate::model::directory::{PRINCIPALS, USER};
 use crate::model::lifecycle::{Kind, State};
 use crate::model::subject::SUBJECT;
@@ -43,10 +44,6 @@ impl Target {
             Self::Subject(subject) => subject.text("object_id"),
         }
     }
-}
-
-fn ended_already() -> Error {
-    Error::rule(400, "InvalidRequest", "The assignment has ended already.")
 }
 
 /// The one message the service gives when no policy admits a request.
@@ -92,10 +89,11 @@ impl Repository {
     }
 
     /// Checks a new request against its package, policy and target, and stores it
-    /// `submitted`. `asked` is what its `assignment` object names. What concurrent requests
-    /// could both pass (the target already holds the package; the assignment has ended) is
-    /// decided again in the writer's transaction that stores it, so that two identical
-    /// requests at once never make two assignments or end one twice.
+    /// `submitted`. `asked` is what its `assignment` object names. The facts are read on a
+    /// reader, except those concurrent requests could change (whether the target holds
+    /// the package, whether the assignment has ended): those are read in the writer's
+    /// transaction that stores the request, which is where `admission::admit` decides,
+    /// so that two identical requests at once never make two assignments or end one twice.
     pub async fn create_request(
         &self,
         mut request: Record,
@@ -113,137 +111,55 @@ impl Repository {
         let self_service = Kind::is_self_service(&request_type);
         let mut connection = self.reader.acquire().await?;
         let caller = self.caller_user(&mut connection, who).await?;
-        // Whom it is for: a directory object (a new assignment), or the subject of the
-        // assignment it changes, which needs no directory object (its user may be gone).
         let (policy, target) = match kind {
             Kind::Add => {
-                let target = match (&asked.target_object_id, &asked.target_email) {
-                    (Some(id), _) => directory_object(&mut connection, id, "assignment.targetId").await?,
-                    (None, Some(email)) => by_email(&mut connection, email).await?,
-                    (None, None) if self_service => caller.clone().ok_or_else(|| {
-                        Error::missing_value("assignment.targetId", "The caller is not a user of the directory: name the target with assignment.targetId.")
-                    })?,
-                    (None, None) => {
-                        return Err(Error::missing_value(
-                            "assignment.targetId",
-                            "The target is required: assignment.targetId or assignment.target.",
-                        ))
-                    }
-                };
-                let policy = match &asked.policy_id {
-                    Some(id) => find(&mut connection, &ASSIGNMENT_POLICY, id)
-                        .await?
-                        .ok_or_else(|| Error::RelatedNotFound {
-                            target: "assignment.assignmentPolicyId".to_owned(),
-                            entity: ASSIGNMENT_POLICY.name,
-                            id: id.clone(),
-                        })?,
-                    None if self_service => {
-                        let package = asked.package_id.as_deref().ok_or_else(|| {
-                            Error::missing_value(
-                                "assignment.accessPackageId",
-                                "The access package is required.",
-                            )
-                        })?;
-                        self.only_policy(&mut connection, package, &target).await?
-                    }
-                    None => {
-                        return Err(Error::missing_value(
-                            "assignment.assignmentPolicyId",
-                            "An administrator's assignment names its policy.",
-                        ))
-                    }
-                };
-                (policy, Target::Object(target))
+                self.new_target(&mut connection, &asked, self_service, caller.as_ref())
+                    .await?
             }
             Kind::Update | Kind::Remove => {
-                let id = asked.assignment_id.as_deref().ok_or_else(|| {
-                    Error::missing_value(
-                        "assignment.id",
-                        "The assignment to change is required: assignment.id.",
-                    )
-                })?;
-                let assignment =
-                    find(&mut connection, &ASSIGNMENT, id)
-                        .await?
-                        .ok_or_else(|| Error::RelatedNotFound {
-                            target: "assignment.id".to_owned(),
-                            entity: ASSIGNMENT.name,
-                            id: id.to_owned(),
-                        })?;
-                if assignment.text("state") == "expired" {
-                    return Err(ended_already());
-                }
-                request.set("assignment_id", Value::from(assignment.id()));
-                let policy = find(
-                    &mut connection,
-                    &ASSIGNMENT_POLICY,
-                    assignment.text("assignment_policy_id"),
-                )
-                .await?
-                .ok_or_else(|| Error::internal("an assignment's policy is gone"))?;
-                let subject = find(&mut connection, &SUBJECT, assignment.text("target_id"))
-                    .await?
-                    .ok_or_else(|| Error::internal("an assignment's target is gone"))?;
-                (policy, Target::Subject(subject))
+                let (assignment, policy, subject) =
+                    assignment_target(&mut connection, &asked).await?;
+                request.set("assignment_id", Value::from(assignment));
+                (policy, subject)
             }
         };
         let package = policy.text("access_package_id").to_owned();
-        if asked
-            .package_id
-            .as_deref()
-            .is_some_and(|asked| asked != package)
-        {
-            if find(
-                &mut connection,
-                &access_package::ACCESS_PACKAGE,
-                asked.package_id.as_deref().unwrap_or_default(),
-            )
-            .await?
-            .is_none()
-            {
-                return Err(Error::RelatedNotFound {
-                    target: "assignment.accessPackageId".to_owned(),
-                    entity: access_package::ACCESS_PACKAGE.name,
-                    id: asked.package_id.unwrap_or_default(),
-                });
-            }
-            return Err(no_valid_policy());
-        }
-        if self_service {
-            if caller
-                .as_ref()
-                .is_some_and(|caller| caller.id() != target.object_id())
-            {
-                return Err(no_valid_policy());
-            }
-            if let Target::Object(object) = &target {
-                let groups = groups_of(&mut connection, object.id()).await?;
-                if !admits(&policy, object, &groups) {
-                    return Err(no_valid_policy());
-                }
-                if let Some((id, text)) = unanswered(&policy, &request).into_iter().next() {
-                    return Err(Error::missing_value(
-                        "answers",
-                        format!("The question '{text}' ({id}) requires an answer."),
-                    ));
-                }
-                let justification_required = policy.get("request_approval_settings")
-                    ["isRequestorJustificationRequired"]
-                    .as_bool()
-                    == Some(true);
-                if justification_required && request.text("justification").trim().is_empty() {
-                    return Err(Error::missing_value(
-                        "justification",
-                        "The policy requires a justification.",
-                    ));
-                }
-            }
-        }
+        let named = package_named(&mut connection, &asked, &package).await?;
+        let groups = match &target {
+            Target::Object(object) => groups_of(&mut connection, object.id()).await?,
+            Target::Subject(_) => Vec::new(),
+        };
         drop(connection);
 
         let mut tx = self.writer.begin().await?;
         let now = self.lifecycle.now();
+        let (holds, ended) = match kind {
+            Kind::Add => (holds(&mut tx, &package, target.object_id()).await?, false),
+            Kind::Update | Kind::Remove => {
+                let assignment = find(&mut tx, &ASSIGNMENT, request.text("assignment_id")).await?;
+                (
+                    false,
+                    assignment.is_none_or(|assignment| assignment.text("state") == "expired"),
+                )
+            }
+        };
+        admission::admit(
+            &admission::Facts {
+                kind,
+                self_service,
+                caller: caller.as_ref().map(Record::id),
+                target: target.object_id(),
+                target_object: match &target {
+                    Target::Object(object) => Some((object, &groups)),
+                    Target::Subject(_) => None,
+                },
+                policy: &policy,
+                package: named,
+                holds,
+                ended,
+            },
+            &request,
+        )?;
         let target = match target {
             Target::Subject(subject) => subject,
             Target::Object(object) => subject_in(&mut tx, &object, now).await?,
@@ -252,18 +168,6 @@ impl Repository {
             Some(user) => Some(subject_in(&mut tx, user, now).await?),
             None => None,
         };
-        match kind {
-            Kind::Add if holds(&mut tx, &package, target.id()).await? => {
-                return Err(Error::rule(400, "InvalidRequest", "The target already has an assignment to this access package; change it with an update request."));
-            }
-            Kind::Update | Kind::Remove => {
-                let assignment = find(&mut tx, &ASSIGNMENT, request.text("assignment_id")).await?;
-                if assignment.is_none_or(|assignment| assignment.text("state") == "expired") {
-                    return Err(ended_already());
-                }
-            }
-            Kind::Add => {}
-        }
         let stamp = format_instant(now);
         request.set("access_package_id", Value::from(package));
         request.set("assignment_policy_id", Value::from(policy.id()));
@@ -287,6 +191,56 @@ impl Repository {
         Ok(stored)
     }
 
+    /// For a new assignment: the directory object it is for and the policy it is made
+    /// through, as the body names them (or, for a user's own request, as the caller and
+    /// the one policy that admits them).
+    async fn new_target(
+        &self,
+        connection: &mut SqliteConnection,
+        asked: &Asked,
+        self_service: bool,
+        caller: Option<&Record>,
+    ) -> Result<(Record, Target), Error> {
+        let target = match (&asked.target_object_id, &asked.target_email) {
+            (Some(id), _) => directory_object(connection, id, "assignment.targetId").await?,
+            (None, Some(email)) => by_email(connection, email).await?,
+            (None, None) if self_service => caller.cloned().ok_or_else(|| {
+                Error::missing_value("assignment.targetId", "The caller is not a user of the directory: name the target with assignment.targetId.")
+            })?,
+            (None, None) => {
+                return Err(Error::missing_value(
+                    "assignment.targetId",
+                    "The target is required: assignment.targetId or assignment.target.",
+                ))
+            }
+        };
+        let policy = match &asked.policy_id {
+            Some(id) => find(connection, &ASSIGNMENT_POLICY, id)
+                .await?
+                .ok_or_else(|| Error::RelatedNotFound {
+                    target: "assignment.assignmentPolicyId".to_owned(),
+                    entity: ASSIGNMENT_POLICY.name,
+                    id: id.clone(),
+                })?,
+            None if self_service => {
+                let package = asked.package_id.as_deref().ok_or_else(|| {
+                    Error::missing_value(
+                        "assignment.accessPackageId",
+                        "The access package is required.",
+                    )
+                })?;
+                self.only_policy(connection, package, &target).await?
+            }
+            None => {
+                return Err(Error::missing_value(
+                    "assignment.assignmentPolicyId",
+                    "An administrator's assignment names its policy.",
+                ))
+            }
+        };
+        Ok((policy, Target::Object(target)))
+    }
+
     /// The single policy of `package` that admits `target`, for a self-service request
     /// that names none.
     async fn only_policy(
@@ -305,7 +259,7 @@ impl Repository {
         let mut admitting = Vec::new();
         for id in ids {
             if let Some(policy) = find(connection, &ASSIGNMENT_POLICY, &id).await? {
-                if admits(&policy, target, &groups) {
+                if admission::admits(&policy, target, &groups) {
                     admitting.push(policy);
                 }
             }
@@ -346,16 +300,73 @@ async fn subject_in(
     insert_one(tx, subject).await
 }
 
-/// Whether the subject holds an assignment of the package that has not ended.
-async fn holds(tx: &mut SqliteConnection, package: &str, subject: &str) -> Result<bool, Error> {
+/// Whether the directory object holds an assignment of the package that has not ended.
+async fn holds(tx: &mut SqliteConnection, package: &str, object_id: &str) -> Result<bool, Error> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM assignments
-         WHERE access_package_id = ?1 AND target_id = ?2 AND state <> 'expired')",
+        "SELECT EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
+         WHERE a.access_package_id = ?1 AND s.object_id = ?2 AND a.state <> 'expired')",
     )
     .bind(package)
-    .bind(subject)
+    .bind(normalize_id(object_id))
     .fetch_one(&mut *tx)
     .await?)
+}
+
+/// For a change to an assignment: its id, its policy, and the subject it is for, which needs no
+/// directory object (its user may be gone).
+async fn assignment_target(
+    connection: &mut SqliteConnection,
+    asked: &Asked,
+) -> Result<(String, Record, Target), Error> {
+    let id = asked.assignment_id.as_deref().ok_or_else(|| {
+        Error::missing_value(
+            "assignment.id",
+            "The assignment to change is required: assignment.id.",
+        )
+    })?;
+    let assignment =
+        find(connection, &ASSIGNMENT, id)
+            .await?
+            .ok_or_else(|| Error::RelatedNotFound {
+                target: "assignment.id".to_owned(),
+                entity: ASSIGNMENT.name,
+                id: id.to_owned(),
+            })?;
+    let policy = find(
+        connection,
+        &ASSIGNMENT_POLICY,
+        assignment.text("assignment_policy_id"),
+    )
+    .await?
+    .ok_or_else(|| Error::internal("an assignment's policy is gone"))?;
+    let subject = find(connection, &SUBJECT, assignment.text("target_id"))
+        .await?
+        .ok_or_else(|| Error::internal("an assignment's target is gone"))?;
+    Ok((assignment.id().to_owned(), policy, Target::Subject(subject)))
+}
+
+/// How the body named the package against the policy's `package`; 404 for a package
+/// that does not exist.
+async fn package_named(
+    connection: &mut SqliteConnection,
+    asked: &Asked,
+    package: &str,
+) -> Result<PackageNamed, Error> {
+    let Some(named) = asked
+        .package_id
+        .as_deref()
+        .filter(|named| *named != package)
+    else {
+        return Ok(PackageNamed::Same);
+    };
+    match find(connection, &access_package::ACCESS_PACKAGE, named).await? {
+        Some(_) => Ok(PackageNamed::Other),
+        None => Err(Error::RelatedNotFound {
+            target: "assignment.accessPackageId".to_owned(),
+            entity: access_package::ACCESS_PACKAGE.name,
+            id: named.to_owned(),
+        }),
+    }
 }
 
 pub(super) async fn subject_of(

@@ -22,6 +22,11 @@ pub static APPROVAL_SETTINGS: ComplexType = ComplexType::versioned::<ApprovalSet
 pub const NONE: &str = r#"{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,
     "isRequestorJustificationRequired":false,"approvalMode":null,"stages":[]}"#;
 
+/// A stored policy's approval settings, as typed.
+pub fn settings(policy: &crate::model::Record) -> ApprovalSettings {
+    serde_json::from_value(policy.get("request_approval_settings").clone()).unwrap_or_default()
+}
+
 const MODES: [&str; 4] = ["NoApproval", "SingleStage", "Serial", "Parallel"];
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

@@ -29,6 +29,7 @@ use super::{
 };
 use super::{subject_set, OnDelete};
 
+pub use approval::settings as approval_settings;
 pub use requestors::{expiration, ALLOWED_TARGET_SCOPE};
 
 pub static ASSIGNMENT_POLICY: EntityType = EntityType {
