@@ -5,16 +5,16 @@
 
 use serde_json::{Map, Value};
 
-use super::assignment::{decode_schedule, ASSIGNMENT, NO_SCHEDULE, SCHEDULE};
-use super::complex::schema_of;
-use super::json::{wrong_type, Object};
+use super::assignment::ASSIGNMENT;
+use super::json::Object;
 use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
+use super::questions::ANSWERS;
+use super::schedule::{decode_schedule, NO_SCHEDULE, SCHEDULE};
 use super::subject::SUBJECT;
 use super::values::normalize_id;
 use super::{
-    access_package, assignment_policy, ComplexType, Constraint, Default, Edm, EntityType, EnumType,
-    Member, Names, Navigation, OnDelete, Operations, Property, Restriction, Segment, Update,
-    Writes,
+    access_package, assignment_policy, Constraint, Default, Edm, EntityType, EnumType, Member,
+    Names, Navigation, OnDelete, Operations, Property, Restriction, Segment, Update, Writes,
 };
 use crate::Error;
 
@@ -54,41 +54,6 @@ pub static REQUEST_STATE: EnumType = EnumType {
         ),
     ],
 };
-
-/// Answers to the policy's questions, kept as sent (with their `@odata.type`s).
-static ANSWERS: ComplexType = ComplexType {
-    name: "Collection(microsoft.graph.accessPackageAnswer)",
-    decode: |_, value, path| match value {
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                Object::of(item, &format!("{path}[{index}]"))?;
-            }
-            Ok(value.clone())
-        }
-        Value::Null => Ok(Value::Array(Vec::new())),
-        other => Err(wrong_type(path, other, "an array")),
-    },
-    encode: |_, stored| stored.clone(),
-    schema: |_| schema_of::<Vec<AnswerShape>>(),
-};
-
-/// An answer as OpenAPI describes it: the question it answers, and what was answered.
-#[derive(schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct AnswerShape {
-    #[serde(rename = "@odata.type")]
-    odata_type: Option<String>,
-    answered_question: Option<QuestionRef>,
-    value: Option<String>,
-    display_value: Option<String>,
-}
-
-#[derive(schemars::JsonSchema)]
-#[allow(dead_code)]
-struct QuestionRef {
-    id: String,
-}
 
 /// Internal columns: the lifecycle's, and the ids a request names, which clients see
 /// through the navigations.

@@ -10,10 +10,13 @@
 //! emulator does not keep), and the rules a well-typed value can still break (a GUID, an
 //! enum member, a duration) are `check`ed with the property's path.
 
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
 use schemars::generate::SchemaSettings;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::edm::ComplexType;
@@ -134,6 +137,42 @@ fn schema<T: Versioned>(version: Version) -> Value {
     match version {
         Version::Beta => schema_of::<T::Beta>(),
         Version::V1 => schema_of::<T>(),
+    }
+}
+
+/// An object the emulator keeps and returns as sent but does not act on: any members,
+/// nulls included; OpenAPI describes it as `S`, the members Graph defines.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Kept<S>(Map<String, Value>, #[serde(skip)] PhantomData<fn() -> S>);
+
+impl<S> Clone for Kept<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone(), PhantomData)
+    }
+}
+
+impl<S> std::default::Default for Kept<S> {
+    fn default() -> Self {
+        Self(Map::new(), PhantomData)
+    }
+}
+
+impl<S: JsonSchema> JsonSchema for Kept<S> {
+    fn schema_name() -> Cow<'static, str> {
+        S::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        S::json_schema(generator)
+    }
+}
+
+impl<S: JsonSchema> Plain for Kept<S> {
+    fn keep_raw(&mut self, raw: &Value) {
+        if let Value::Object(members) = raw {
+            self.0 = members.clone();
+        }
     }
 }
 

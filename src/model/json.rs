@@ -37,9 +37,6 @@ pub fn wrong_type(path: &str, value: &Value, expected: &str) -> Error {
     ))
 }
 
-/// `expirationPattern`'s members, in both versions.
-pub const EXPIRATION_PATTERN: &[&str] = &["duration", "endDateTime", "type"];
-
 /// 400 `InvalidModel` for a value that has the right type but is not allowed.
 pub fn invalid(path: &str, message: impl Into<String>) -> Error {
     Error::invalid_value(path, message)
@@ -158,8 +155,8 @@ pub fn duration(text: &str, path: &str) -> Result<Value, Error> {
 /// what a `TimeSpan` holds.
 pub fn whole_duration(count: i64, unit: DurationUnit, path: &str) -> Result<String, Error> {
     let (seconds, designator) = match unit {
-        DurationUnit::Days => (86_400, "P{}D"),
-        DurationUnit::Minutes => (60, "PT{}M"),
+        DurationUnit::Days => (unit.seconds(), "P{}D"),
+        DurationUnit::Minutes => (unit.seconds(), "PT{}M"),
     };
     if !(0..=MAX_DURATION_SECONDS / seconds).contains(&count) {
         return Err(invalid(
@@ -173,10 +170,34 @@ pub fn whole_duration(count: i64, unit: DurationUnit, path: &str) -> Result<Stri
     Ok(designator.replace("{}", &count.to_string()))
 }
 
+/// The units beta counts durations in, where v1.0 writes ISO 8601.
 #[derive(Debug, Clone, Copy)]
 pub enum DurationUnit {
     Days,
     Minutes,
+}
+
+impl DurationUnit {
+    const fn seconds(self) -> i64 {
+        match self {
+            Self::Days => 86_400,
+            Self::Minutes => 60,
+        }
+    }
+
+    /// beta's count of these units, if it gave one, as v1.0's duration.
+    pub fn duration(self, count: Option<i64>, path: &str) -> Result<Option<String>, Error> {
+        count
+            .map(|count| whole_duration(count, self, path))
+            .transpose()
+    }
+
+    /// The whole units in v1.0's duration, for beta.
+    pub fn count(self, duration: Option<&str>) -> Option<i64> {
+        duration
+            .and_then(duration_seconds)
+            .map(|seconds| seconds / self.seconds())
+    }
 }
 
 /// An ISO 8601 duration (`P14D`, `PT11520M`, `P1DT2H`) in seconds; `None` for month and

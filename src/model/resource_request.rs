@@ -312,3 +312,30 @@ pub fn onboarded(
     let scope = part_of(&SCOPE, origin_id, "Root", Some("Root Scope".to_owned()));
     (resource, roles, scope)
 }
+/// `adminAdd` of a resource the catalog has already: refused, as the service does.
+pub fn may_onboard(onboarded_already: bool) -> Result<(), Error> {
+    match onboarded_already {
+        false => Ok(()),
+        true => Err(Error::rule(
+            400,
+            "ResourceAlreadyOnboarded",
+            "The specified resource is already onboarded to ELM.",
+        )),
+    }
+}
+
+/// `adminRemove` of a resource: refused while `granted` role scopes of packages hand out
+/// one of its roles.
+pub fn may_remove(resource: &Record, granted: i64) -> Result<(), Error> {
+    match granted {
+        0 => Ok(()),
+        _ => Err(Error::rule(
+            400,
+            "InvalidDeleteResourceHasEntitlements",
+            format!(
+                "The resource: {} can not be deleted because there are active entitlements.",
+                resource.text("display_name")
+            ),
+        )),
+    }
+}

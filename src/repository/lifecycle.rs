@@ -23,11 +23,12 @@ use super::delivery::{
 use super::entity::{find, save};
 use super::Repository;
 use crate::configuration::{LifecycleSettings, Pace};
-use crate::model::assignment::{starts_at, ASSIGNMENT};
+use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::json::duration_seconds;
 use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
+use crate::model::schedule::starts_at;
 use crate::model::values::{format_instant, later, parse_instant};
 use crate::model::{approval, Record};
 use crate::Error;

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 use super::entity::{check_references, find, remove};
 use super::insert::insert;
 use super::{rows, sql, Repository};
-use crate::model::resource_request::{onboarded, Described, Origin};
+use crate::model::resource_request::{may_onboard, may_remove, onboarded, Described, Origin};
 use crate::model::resources::{RESOURCE, ROLE, SCOPE};
 use crate::model::role_scope::{role_scope, Named};
 use crate::model::{access_package::ACCESS_PACKAGE, EntityType, Record};
@@ -95,16 +95,7 @@ impl Repository {
                 .bind(resource.id())
                 .fetch_one(&mut *tx)
                 .await?;
-                if granted > 0 {
-                    return Err(Error::rule(
-                        400,
-                        "InvalidDeleteResourceHasEntitlements",
-                        format!(
-                            "The resource: {} can not be deleted because there are active entitlements.",
-                            resource.text("display_name")
-                        ),
-                    ));
-                }
+                may_remove(&resource, granted)?;
                 // Earlier requests named it; they stay, it goes.
                 sqlx::query(
                     "UPDATE resource_requests SET resource_id = NULL WHERE resource_id = ?1",
@@ -267,20 +258,14 @@ async fn onboard(
         Origin::SharePoint => origin_id.to_owned(),
         _ => crate::model::values::normalize_id(origin_id),
     };
-    if find_where(
+    let onboarded_already = find_where(
         tx,
         &RESOURCE,
         &[("origin_id", &origin_id), ("catalog_id", catalog)],
     )
     .await?
-    .is_some()
-    {
-        return Err(Error::rule(
-            400,
-            "ResourceAlreadyOnboarded",
-            "The specified resource is already onboarded to ELM.",
-        ));
-    }
+    .is_some();
+    may_onboard(onboarded_already)?;
     let found = match origin.directory() {
         Some(kind) => Some(find(tx, kind, &origin_id).await?.ok_or_else(not_found)?),
         None => None,

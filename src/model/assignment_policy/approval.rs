@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::complex::{one_of, to_json, Versioned};
-use crate::model::json::{duration, duration_seconds, whole_duration, DurationUnit};
+use crate::model::json::{duration, DurationUnit};
 use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
 use crate::model::ComplexType;
 use crate::Error;
@@ -58,6 +58,24 @@ pub struct Stage {
     pub fallback_escalation_approvers: Vec<Value>,
 }
 
+impl Stage {
+    /// The stage's approver lists, by member name.
+    pub fn approvers(&mut self) -> [(&'static str, &mut Vec<Value>); 4] {
+        [
+            ("primaryApprovers", &mut self.primary_approvers),
+            (
+                "fallbackPrimaryApprovers",
+                &mut self.fallback_primary_approvers,
+            ),
+            ("escalationApprovers", &mut self.escalation_approvers),
+            (
+                "fallbackEscalationApprovers",
+                &mut self.fallback_escalation_approvers,
+            ),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BetaApprovalSettings {
@@ -92,11 +110,6 @@ impl Versioned for ApprovalSettings {
             .enumerate()
             .map(|(index, stage)| {
                 let at = format!("{path}.approvalStages[{index}]");
-                let whole = |count: Option<i64>, unit, key: &str| {
-                    count
-                        .map(|count| whole_duration(count, unit, &format!("{at}.{key}")))
-                        .transpose()
-                };
                 let (primary, fallback_primary) = subjects::split_beta(
                     &stage.primary_approvers,
                     &format!("{at}.primaryApprovers"),
@@ -106,15 +119,13 @@ impl Versioned for ApprovalSettings {
                     &format!("{at}.escalationApprovers"),
                 )?;
                 Ok(Stage {
-                    duration_before_automatic_denial: whole(
+                    duration_before_automatic_denial: DurationUnit::Days.duration(
                         stage.approval_stage_time_out_in_days,
-                        DurationUnit::Days,
-                        "approvalStageTimeOutInDays",
+                        &format!("{at}.approvalStageTimeOutInDays"),
                     )?,
-                    duration_before_escalation: whole(
+                    duration_before_escalation: DurationUnit::Minutes.duration(
                         stage.escalation_time_in_minutes,
-                        DurationUnit::Minutes,
-                        "escalationTimeInMinutes",
+                        &format!("{at}.escalationTimeInMinutes"),
                     )?,
                     is_approver_justification_required: stage.is_approver_justification_required,
                     is_escalation_enabled: stage.is_escalation_enabled,
@@ -146,12 +157,6 @@ impl Versioned for ApprovalSettings {
             (None, 1) => "SingleStage",
             (None, _) => "Serial",
         };
-        let whole = |duration: &Option<String>, unit: i64| {
-            duration
-                .as_deref()
-                .and_then(duration_seconds)
-                .map(|seconds| seconds / unit)
-        };
         BetaApprovalSettings {
             is_approval_required: self.is_approval_required_for_add,
             is_approval_required_for_extension: self.is_approval_required_for_update,
@@ -161,11 +166,10 @@ impl Versioned for ApprovalSettings {
                 .stages
                 .iter()
                 .map(|stage| BetaStage {
-                    approval_stage_time_out_in_days: whole(
-                        &stage.duration_before_automatic_denial,
-                        86_400,
-                    ),
-                    escalation_time_in_minutes: whole(&stage.duration_before_escalation, 60),
+                    approval_stage_time_out_in_days: DurationUnit::Days
+                        .count(stage.duration_before_automatic_denial.as_deref()),
+                    escalation_time_in_minutes: DurationUnit::Minutes
+                        .count(stage.duration_before_escalation.as_deref()),
                     is_approver_justification_required: stage.is_approver_justification_required,
                     is_escalation_enabled: stage.is_escalation_enabled,
                     approver_information_visibility: stage.approver_information_visibility.clone(),
@@ -199,18 +203,7 @@ impl Versioned for ApprovalSettings {
                     duration(text, &format!("{at}.{key}"))?;
                 }
             }
-            for (key, list) in [
-                ("primaryApprovers", &mut stage.primary_approvers),
-                (
-                    "fallbackPrimaryApprovers",
-                    &mut stage.fallback_primary_approvers,
-                ),
-                ("escalationApprovers", &mut stage.escalation_approvers),
-                (
-                    "fallbackEscalationApprovers",
-                    &mut stage.fallback_escalation_approvers,
-                ),
-            ] {
+            for (key, list) in stage.approvers() {
                 *list = subjects::checked(list, &format!("{at}.{key}"))?;
             }
         }

@@ -18,7 +18,6 @@
 //! | — | `requestorSettings` (self-service flags), `automaticRequestSettings`, `notificationSettings` (v1.0 only) |
 
 mod approval;
-mod questions;
 mod requestors;
 mod review;
 
@@ -30,7 +29,7 @@ use super::{
 use super::{subject_set, OnDelete};
 
 pub use approval::settings as approval_settings;
-pub use requestors::{expiration, ALLOWED_TARGET_SCOPE};
+pub use requestors::ALLOWED_TARGET_SCOPE;
 
 pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     name: "accessPackageAssignmentPolicy",
@@ -47,7 +46,10 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         Property::text("display_name", Names::both("displayName")).name_like(),
         Property::text("description", Names::both("description")).nullable(),
         Property::boolean("can_extend", Names::beta("canExtend")),
-        Property::derived(Names::beta("durationInDays"), &requestors::DURATION_IN_DAYS),
+        Property::derived(
+            Names::beta("durationInDays"),
+            &super::schedule::DURATION_IN_DAYS,
+        ),
         // As a client set it: Terraform compares it verbatim.
         Property::new(
             "expiration_date_time",
@@ -58,7 +60,7 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         Property::internal("expiration_duration", "expirationDuration", Edm::String).nullable(),
         Property::internal("expiration_type", "expirationType", Edm::String)
             .default_text("noExpiration"),
-        Property::derived(Names::v1("expiration"), &requestors::EXPIRATION),
+        Property::derived(Names::v1("expiration"), &super::schedule::POLICY_EXPIRATION),
         Property::enumeration(
             "allowed_target_scope",
             Names::v1("allowedTargetScope"),
@@ -98,19 +100,19 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         Property::new(
             "automatic_request_settings",
             Names::v1("automaticRequestSettings"),
-            Edm::Complex(&requestors::PASSED_THROUGH),
+            Edm::Complex(&requestors::AUTOMATIC_REQUEST_SETTINGS),
         )
         .nullable(),
         Property::new(
             "notification_settings",
             Names::v1("notificationSettings"),
-            Edm::Complex(&requestors::PASSED_THROUGH),
+            Edm::Complex(&requestors::NOTIFICATION_SETTINGS),
         )
         .nullable(),
         Property::new(
             "questions",
             Names::both("questions"),
-            Edm::Complex(&questions::QUESTIONS),
+            Edm::Complex(&super::questions::QUESTIONS),
         )
         .default(Default::Json("[]"))
         .expand_only(Version::V1),
@@ -180,18 +182,10 @@ fn references(record: &Record) -> Vec<Reference> {
         "requestorSettings",
         &mut found,
     );
-    let none = Vec::new();
-    for stage in record.get("request_approval_settings")["stages"]
-        .as_array()
-        .unwrap_or(&none)
-    {
-        for list in [
-            "primaryApprovers",
-            "fallbackPrimaryApprovers",
-            "escalationApprovers",
-            "fallbackEscalationApprovers",
-        ] {
-            subject_set::references(&stage[list], "requestApprovalSettings", &mut found);
+    for mut stage in approval::settings(record).stages {
+        for (_, list) in stage.approvers() {
+            let list = serde_json::Value::Array(std::mem::take(list));
+            subject_set::references(&list, "requestApprovalSettings", &mut found);
         }
     }
     for list in ["primaryReviewers", "fallbackReviewers"] {

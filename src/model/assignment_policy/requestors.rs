@@ -1,78 +1,36 @@
-//! Who may request, and for how long: beta's `requestorSettings` and
-//! `durationInDays`/`expirationDateTime` as views over v1.0's `allowedTargetScope`,
-//! `specificAllowedTargets` and `expiration`, and v1.0's own complex values.
+//! Who may request: beta's `requestorSettings` as a view over v1.0's `allowedTargetScope`
+//! and `specificAllowedTargets`, and v1.0's own complex values. (How long access lasts
+//! is `schedule`'s.)
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::complex::{read, schema_of, Plain};
-use crate::model::json::{
-    duration, duration_seconds, invalid, object, whole_duration, wrong_type, DurationUnit, Object,
-    EXPIRATION_PATTERN,
-};
+use crate::model::complex::{read, schema_of, Kept, Plain};
+use crate::model::json::{invalid, object};
 use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
-use crate::model::values::normalize_instant;
-use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record};
+use crate::model::{ComplexType, Derived, Dialect, EnumType, Member, Names};
 use crate::Error;
 
 /// beta's `scopeType` (a string) and v1.0's `allowedTargetScope` (an enum). Members one
 /// version lacks are written in the other's words, respelled.
+#[rustfmt::skip]
 pub static ALLOWED_TARGET_SCOPE: EnumType = EnumType {
     name: Names::v1("microsoft.graph.allowedTargetScope"),
     members: &[
-        Member::new("notSpecified", "NoSubjects", "notSpecified"),
-        Member::new(
-            "specificDirectoryUsers",
-            "SpecificDirectorySubjects",
-            "specificDirectoryUsers",
-        ),
-        Member::new(
-            "specificConnectedOrganizationUsers",
-            "SpecificConnectedOrganizationSubjects",
-            "specificConnectedOrganizationUsers",
-        ),
-        Member::new(
-            "specificDirectoryServicePrincipals",
-            "SpecificDirectoryServicePrincipals",
-            "specificDirectoryServicePrincipals",
-        ),
-        Member::new(
-            "allMemberUsers",
-            "AllExistingDirectoryMemberUsers",
-            "allMemberUsers",
-        ),
-        Member::new(
-            "allDirectoryUsers",
-            "AllExistingDirectorySubjects",
-            "allDirectoryUsers",
-        ),
-        Member::new(
-            "allDirectoryServicePrincipals",
-            "AllDirectoryServicePrincipals",
-            "allDirectoryServicePrincipals",
-        ),
-        Member::new(
-            "allConfiguredConnectedOrganizationUsers",
-            "AllConfiguredConnectedOrganizationSubjects",
-            "allConfiguredConnectedOrganizationUsers",
-        ),
+        //           stored                                      beta                                          v1.0
+        Member::new("notSpecified",                             "NoSubjects",                                 "notSpecified"),
+        Member::new("specificDirectoryUsers",                   "SpecificDirectorySubjects",                  "specificDirectoryUsers"),
+        Member::new("specificConnectedOrganizationUsers",       "SpecificConnectedOrganizationSubjects",      "specificConnectedOrganizationUsers"),
+        Member::new("specificDirectoryServicePrincipals",       "SpecificDirectoryServicePrincipals",         "specificDirectoryServicePrincipals"),
+        Member::new("allMemberUsers",                           "AllExistingDirectoryMemberUsers",            "allMemberUsers"),
+        Member::new("allDirectoryUsers",                        "AllExistingDirectorySubjects",               "allDirectoryUsers"),
+        Member::new("allDirectoryServicePrincipals",            "AllDirectoryServicePrincipals",              "allDirectoryServicePrincipals"),
+        Member::new("allConfiguredConnectedOrganizationUsers",  "AllConfiguredConnectedOrganizationSubjects", "allConfiguredConnectedOrganizationUsers"),
         // beta alone tells "existing" from "configured" connected organizations.
-        Member::new(
-            "allExistingConnectedOrganizationSubjects",
-            "AllExistingConnectedOrganizationSubjects",
-            "allConfiguredConnectedOrganizationUsers",
-        ),
-        Member::new(
-            "allExternalUsers",
-            "AllExternalSubjects",
-            "allExternalUsers",
-        ),
-        Member::new(
-            "allDirectoryAgentIdentities",
-            "AllDirectoryAgentIdentities",
-            "allDirectoryAgentIdentities",
-        ),
+        Member::new("allExistingConnectedOrganizationSubjects", "AllExistingConnectedOrganizationSubjects",   "allConfiguredConnectedOrganizationUsers"),
+        Member::new("allExternalUsers",                         "AllExternalSubjects",                        "allExternalUsers"),
+        Member::new("allDirectoryAgentIdentities",              "AllDirectoryAgentIdentities",                "allDirectoryAgentIdentities"),
     ],
 };
 
@@ -127,34 +85,32 @@ pub static REQUESTOR_SETTINGS: ComplexType = ComplexType::versioned::<RequestorS
     "microsoft.graph.accessPackageAssignmentRequestorSettings",
 );
 
-/// v1.0 objects this emulator keeps and returns but does not act on
-/// (`automaticRequestSettings`, `notificationSettings`): any object, the members Graph
-/// defines described.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(transparent)]
-pub struct PassedThrough(#[schemars(with = "KeptSettings")] serde_json::Map<String, Value>);
+/// Kept and returned, not acted on: the emulator makes no automatic requests.
+pub static AUTOMATIC_REQUEST_SETTINGS: ComplexType =
+    ComplexType::versioned::<Kept<AutomaticRequestSettings>>(
+        "microsoft.graph.accessPackageAutomaticRequestSettings",
+    );
 
-/// What the kept objects hold on Graph (automaticRequestSettings, notificationSettings).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)]
-struct KeptSettings {
+struct AutomaticRequestSettings {
     request_access_for_allowed_targets: Option<bool>,
     remove_access_when_target_leaves_allowed_targets: Option<bool>,
     grace_period_before_access_removal: Option<String>,
+}
+
+/// Kept and returned, not acted on: the emulator sends no mail.
+pub static NOTIFICATION_SETTINGS: ComplexType = ComplexType::versioned::<Kept<NotificationSettings>>(
+    "microsoft.graph.accessPackageNotificationSettings",
+);
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NotificationSettings {
     is_assignment_notification_disabled: Option<bool>,
 }
-
-impl Plain for PassedThrough {
-    fn keep_raw(&mut self, raw: &Value) {
-        if let Value::Object(members) = raw {
-            self.0 = members.clone();
-        }
-    }
-}
-
-pub static PASSED_THROUGH: ComplexType =
-    ComplexType::versioned::<PassedThrough>("microsoft.graph.complexType");
 
 /// beta's `requestorSettings`, a view over `allowedTargetScope`, `acceptRequests` and
 /// `specificAllowedTargets`.
@@ -224,119 +180,3 @@ pub static BETA_REQUESTOR_SETTINGS: Derived = Derived {
     },
     schema: |_| schema_of::<BetaRequestorSettings>(),
 };
-
-/// beta's `durationInDays`: the days of an `afterDuration` expiration, else 0.
-pub static DURATION_IN_DAYS: Derived = Derived {
-    name: "Edm.Int32",
-    project: |_, record| {
-        let days = record
-            .get("expiration_duration")
-            .as_str()
-            .and_then(duration_seconds)
-            .map_or(0, |s| s / 86_400);
-        Value::from(days)
-    },
-    decode: |_, value, path| {
-        let days = value
-            .as_i64()
-            .filter(|days| *days >= 0)
-            .ok_or_else(|| wrong_type(path, value, "a non-negative integer"))?;
-        let duration = if days == 0 {
-            Value::Null
-        } else {
-            Value::from(whole_duration(days, DurationUnit::Days, path)?)
-        };
-        Ok(vec![("expiration_duration", duration)])
-    },
-    schema: |_| {
-        object([
-            ("type", Value::from("integer")),
-            ("minimum", Value::from(0)),
-        ])
-    },
-};
-
-const EXPIRATION_TYPES: [&str; 4] = [
-    "notSpecified",
-    "noExpiration",
-    "afterDateTime",
-    "afterDuration",
-];
-
-/// v1.0's `expiration`: its type follows from what is set, an end before a duration.
-pub static EXPIRATION: Derived = Derived {
-    name: "microsoft.graph.expirationPattern",
-    project: |_, record| expiration(record),
-    decode: |_, value, path| {
-        let pattern = Object::of(value, path)?;
-        pattern.only(EXPIRATION_PATTERN, "microsoft.graph.expirationPattern")?;
-        let kind = match pattern.str("type")? {
-            None => "noExpiration",
-            Some(kind) => EXPIRATION_TYPES
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(kind))
-                .ok_or_else(|| {
-                    invalid(
-                        &pattern.path("type"),
-                        format!("The type must be {}.", EXPIRATION_TYPES.join(", ")),
-                    )
-                })?,
-        };
-        let end = match (kind, pattern.str("endDateTime")?) {
-            ("afterDateTime", Some(end)) => {
-                normalize_instant(end)
-                    .map_err(|problem| invalid(&pattern.path("endDateTime"), problem))?;
-                Value::from(end)
-            }
-            ("afterDateTime", None) => {
-                return Err(invalid(
-                    &pattern.path("endDateTime"),
-                    "An afterDateTime expiration needs its endDateTime.",
-                ))
-            }
-            _ => Value::Null,
-        };
-        let duration = match (kind, pattern.str("duration")?) {
-            ("afterDuration", Some(text)) => duration(text, &pattern.path("duration"))?,
-            ("afterDuration", None) => {
-                return Err(invalid(
-                    &pattern.path("duration"),
-                    "An afterDuration expiration needs an ISO 8601 duration, such as P30D.",
-                ))
-            }
-            _ => Value::Null,
-        };
-        Ok(vec![
-            ("expiration_type", Value::from(kind)),
-            ("expiration_date_time", end),
-            ("expiration_duration", duration),
-        ])
-    },
-    schema: |_| schema_of::<ExpirationPattern>(),
-};
-
-/// v1.0's `expirationPattern`, as OpenAPI describes it.
-#[derive(JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct ExpirationPattern {
-    end_date_time: Option<String>,
-    duration: Option<String>,
-    r#type: Option<String>,
-}
-
-/// v1.0's `expiration` of a stored policy: its end, else its duration, else the type stored.
-pub fn expiration(record: &Record) -> Value {
-    let end = record.get("expiration_date_time");
-    let duration = record.get("expiration_duration");
-    let kind = match (end.is_null(), duration.is_null()) {
-        (false, _) => Value::from("afterDateTime"),
-        (true, false) => Value::from("afterDuration"),
-        (true, true) => record.get("expiration_type").clone(),
-    };
-    object([
-        ("endDateTime", end.clone()),
-        ("duration", duration.clone()),
-        ("type", kind),
-    ])
-}

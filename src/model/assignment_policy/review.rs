@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::model::complex::Versioned;
-use crate::model::json::{duration_seconds, whole_duration, DurationUnit};
+use crate::model::json::DurationUnit;
+use crate::model::schedule::Schedule;
 use crate::model::subject_set::{self as subjects, BetaUserSets, SubjectSets};
 use crate::model::ComplexType;
 use crate::Error;
@@ -31,43 +32,37 @@ const REVIEWER_TYPES: [&str; 3] = ["Reviewers", "Manager", "Self"];
 
 const MANAGER: &str = "#microsoft.graph.requestorManager";
 
-fn yes() -> bool {
-    true
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReviewSettings {
-    #[serde(default)]
     pub is_enabled: bool,
-    #[serde(default)]
     pub expiration_behavior: Option<String>,
-    #[serde(default = "yes")]
     pub is_recommendation_enabled: bool,
-    #[serde(default = "yes")]
     pub is_reviewer_justification_required: bool,
-    #[serde(default)]
     pub is_self_review: bool,
     /// Start, expiration and recurrence patterns, kept as sent.
-    #[serde(default)]
-    #[schemars(with = "Option<ReviewSchedule>")]
+    #[schemars(with = "Option<Schedule>")]
     pub schedule: Option<Value>,
-    #[serde(default)]
     #[schemars(with = "SubjectSets")]
     pub primary_reviewers: Vec<Value>,
-    #[serde(default)]
     #[schemars(with = "SubjectSets")]
     pub fallback_reviewers: Vec<Value>,
 }
 
-/// v1.0's review schedule, as OpenAPI describes it.
-#[derive(JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct ReviewSchedule {
-    start_date_time: Option<String>,
-    expiration: Option<Value>,
-    recurrence: Option<Value>,
+/// What Graph assumes of what a client leaves out: recommendations and justifications on.
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        Self {
+            is_enabled: false,
+            expiration_behavior: None,
+            is_recommendation_enabled: true,
+            is_reviewer_justification_required: true,
+            is_self_review: false,
+            schedule: None,
+            primary_reviewers: Vec::new(),
+            fallback_reviewers: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -118,10 +113,8 @@ impl Versioned for ReviewSettings {
                     "range": {"type": "noEnd", "numberOfOccurrences": 0}})
             }
         };
-        let duration = beta
-            .duration_in_days
-            .map(|days| whole_duration(days, DurationUnit::Days, &format!("{path}.durationInDays")))
-            .transpose()?;
+        let duration = DurationUnit::Days
+            .duration(beta.duration_in_days, &format!("{path}.durationInDays"))?;
         let text = |text: Option<String>| text.filter(|text| !text.is_empty());
         Ok(Self {
             is_enabled: beta.is_enabled,
@@ -163,10 +156,7 @@ impl Versioned for ReviewSettings {
             .collect();
         BetaReviewSettings {
             access_review_timeout_behavior: self.expiration_behavior.clone(),
-            duration_in_days: schedule["expiration"]["duration"]
-                .as_str()
-                .and_then(duration_seconds)
-                .map(|seconds| seconds / 86_400),
+            duration_in_days: DurationUnit::Days.count(schedule["expiration"]["duration"].as_str()),
             is_access_recommendation_enabled: self.is_recommendation_enabled,
             is_approval_justification_required: self.is_reviewer_justification_required,
             is_enabled: self.is_enabled,

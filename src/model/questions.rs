@@ -1,13 +1,14 @@
-//! Questions a requestor answers. v1.0: `text` is a string with `localizations`; beta:
-//! `text` is `{defaultText, localizedTexts}`, choices carry `displayValue`, and
-//! multiple selection is `allowsMultipleSelection`. Stored in v1.0's shape; the service
+//! Questions a policy asks and the answers a request gives. Questions, v1.0: `text` is a
+//! string with `localizations`; beta: `text` is `{defaultText, localizedTexts}`, choices
+//! carry `displayValue`, and multiple selection is `allowsMultipleSelection`. Stored in v1.0's shape; the service
 //! assigns each question an id. Arrays are always arrays (Terraform dereferences them).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::complex::Versioned;
+use crate::model::complex::{schema_of, Versioned};
+use crate::model::json::{wrong_type, Object};
 use crate::model::values::new_id;
 use crate::model::ComplexType;
 use crate::Error;
@@ -244,4 +245,39 @@ impl Versioned for Questions {
         }
         Ok(())
     }
+}
+
+/// Answers to the policy's questions, kept as sent (with their `@odata.type`s).
+pub static ANSWERS: ComplexType = ComplexType {
+    name: "Collection(microsoft.graph.accessPackageAnswer)",
+    decode: |_, value, path| match value {
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                Object::of(item, &format!("{path}[{index}]"))?;
+            }
+            Ok(value.clone())
+        }
+        Value::Null => Ok(Value::Array(Vec::new())),
+        other => Err(wrong_type(path, other, "an array")),
+    },
+    encode: |_, stored| stored.clone(),
+    schema: |_| schema_of::<Vec<AnswerShape>>(),
+};
+
+/// An answer as OpenAPI describes it: the question it answers, and what was answered.
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct AnswerShape {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    answered_question: Option<QuestionRef>,
+    value: Option<String>,
+    display_value: Option<String>,
+}
+
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct QuestionRef {
+    id: String,
 }
