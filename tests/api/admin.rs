@@ -37,7 +37,7 @@ async fn reset_returns_to_the_seeded_state() {
             &json!({"displayName": "Marketing"}),
         )
         .await;
-    assert_eq!(catalog.status.as_u16(), 201);
+    catalog.expect(201);
     for name in ["a", "b", "c"] {
         app.create_beta_package(name).await;
     }
@@ -45,10 +45,10 @@ async fn reset_returns_to_the_seeded_state() {
         .request(Method::PATCH, &general)
         .insert_header(("Content-Type", "application/json"));
     let patched = send(patched, Some(r#"{"description":"changed"}"#.into())).await;
-    assert_eq!(patched.status.as_u16(), 204);
+    patched.expect(204);
 
     let response = reset(&app, None).await;
-    assert_eq!(response.status.as_u16(), 204);
+    response.expect(204);
     assert!(response.body.is_empty());
 
     assert_eq!(app.count_rows("access_packages").await, 0);
@@ -92,7 +92,7 @@ async fn readers_see_the_state_before_or_after_a_reset_never_between() {
         while finished.get().is_none() {
             let asked = Instant::now();
             let read = app.get(&count).await;
-            assert_eq!(read.status.as_u16(), 200);
+            read.expect(200);
             let value = String::from_utf8_lossy(&read.body).trim().to_owned();
             seen.push((asked, Instant::now(), value));
         }
@@ -101,7 +101,7 @@ async fn readers_see_the_state_before_or_after_a_reset_never_between() {
     let (response, first, second) =
         futures_util::future::join3(resetting, reader(), reader()).await;
 
-    assert_eq!(response.status.as_u16(), 204);
+    response.expect(204);
     let done = finished.get().expect("the reset answered");
     let mut during = 0;
     for (asked, answered, value) in first.iter().chain(&second) {

@@ -3,27 +3,9 @@
 //! stages steps.
 
 use awc::http::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::assignments::{id_of, members, send_as, story_with, token_for};
-use crate::directory::create_user;
 use crate::helpers::*;
-use crate::lifecycle::{advance_clock, state};
-
-/// A policy users request themselves, approved by `approver` in one stage of 2 days.
-pub fn approval_policy(approver: &str) -> Value {
-    json!({"displayName": "Approved", "description": "needs approval", "allowedTargetScope": "allMemberUsers",
-        "expiration": {"type": "noExpiration"},
-        "requestorSettings": {"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfUpdateAccess": false,
-            "enableTargetsToSelfRemoveAccess": true, "allowCustomAssignmentSchedule": false,
-            "enableOnBehalfRequestorsToAddAccess": false, "enableOnBehalfRequestorsToUpdateAccess": false,
-            "enableOnBehalfRequestorsToRemoveAccess": false, "onBehalfRequestors": []},
-        "requestApprovalSettings": {"isApprovalRequiredForAdd": true, "isApprovalRequiredForUpdate": false,
-            "isRequestorJustificationRequired": false, "stages": [{"durationBeforeAutomaticDenial": "P2D",
-                "isApproverJustificationRequired": false, "isEscalationEnabled": false, "durationBeforeEscalation": "PT0S",
-                "primaryApprovers": [{"@odata.type": "#microsoft.graph.singleUser", "userId": approver}],
-                "fallbackPrimaryApprovers": [], "escalationApprovers": [], "fallbackEscalationApprovers": []}]}})
-}
 
 #[actix_web::test]
 async fn approvals_stop_a_request_until_an_approver_decides_or_time_runs_out() {
@@ -146,7 +128,7 @@ async fn approvals_stop_a_request_until_an_approver_decides_or_time_runs_out() {
                 Some(&json!({"reviewResult": "Deny"})),
             )
             .await;
-            assert_eq!(denied.status.as_u16(), 204);
+            denied.expect(204);
         } else {
             advance_clock(&app, "P3D").await;
             let stages = app

@@ -5,7 +5,6 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
-use crate::directory::{create_group, create_user};
 use crate::helpers::*;
 
 const BETA_POLICIES: &str =
@@ -112,7 +111,7 @@ async fn terraform_minimal_policy_gets_the_defaults_the_service_fills() {
     let read = app
         .get(&format!("{BETA_POLICIES}/{}", body["id"].as_str().unwrap()))
         .await;
-    assert_eq!(read.status.as_u16(), 200);
+    read.expect(200);
     assert_eq!(read.json(), body);
 }
 

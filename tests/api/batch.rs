@@ -104,7 +104,7 @@ async fn items_run_against_the_real_state_in_dependency_order() {
 
     // Stored for real.
     let got = app.get(&format!("{V1}/accessPackages/{id}")).await;
-    assert_eq!(got.status.as_u16(), 200);
+    got.expect(200);
     assert_eq!(app.count_rows("access_packages").await, 1);
 }
 

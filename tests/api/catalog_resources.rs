@@ -5,14 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::directory::{create_group, create_service_principal, create_user};
 use crate::helpers::*;
-
-/// A query string, percent-encoded.
-pub fn q(path: &str, query: &str) -> String {
-    let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
-    format!("{path}?{}", encoded.replace("%3D", "=").replace("%26", "&"))
-}
 
 /// Terraform's "observed 5 times in a row" wait: here the first look must already hold.
 async fn five_times(app: &TestApp, path: &str, holds: impl Fn(&Value) -> bool) -> Value {
@@ -29,16 +22,6 @@ async fn five_times(app: &TestApp, path: &str, holds: impl Fn(&Value) -> bool) -
         assert!(holds(&last), "{path}: {last}");
     }
     last
-}
-
-pub async fn new_catalog(app: &TestApp, name: &str) -> String {
-    let created = app
-        .post(
-            &format!("{BETA}/accessPackageCatalogs"),
-            &json!({"displayName": name}),
-        )
-        .await;
-    created.json()["id"].as_str().unwrap().to_owned()
 }
 
 fn terraform_resource_request(catalog: &str, origin: &str, system: &str, kind: &str) -> Value {
@@ -58,7 +41,10 @@ async fn terraform_3_onboards_a_group_grants_its_member_role_and_takes_it_all_ba
 
     // Catalog association: not there yet, onboard, poll until listed.
     let none = app
-        .get(&q(&resources, &format!("$filter=originId eq '{group}'")))
+        .get(&query(
+            &resources,
+            &format!("$filter=originId eq '{group}'"),
+        ))
         .await
         .json();
     assert_eq!(none["value"], json!([]));
@@ -86,7 +72,7 @@ async fn terraform_3_onboards_a_group_grants_its_member_role_and_takes_it_all_ba
     assert_eq!(request["executeImmediately"], false);
     let listed = five_times(
         &app,
-        &q(
+        &query(
             &resources,
             &format!("$filter=startswith(originId, '{group}')"),
         ),
@@ -218,13 +204,13 @@ async fn terraform_3_onboards_a_group_grants_its_member_role_and_takes_it_all_ba
     assert_eq!(removed.json()["requestType"], "AdminRemove");
     five_times(
         &app,
-        &q(&resources, &format!("$filter=originId eq '{group}'")),
+        &query(&resources, &format!("$filter=originId eq '{group}'")),
         |page| page["value"] == json!([]),
     )
     .await;
     assert_eq!(app.count_rows("access_package_resource_roles").await, 0);
     let listed = app
-        .get(&q(
+        .get(&query(
             &requests,
             &format!(
                 "$filter=startswith(id,'{}')",
@@ -259,7 +245,7 @@ async fn v1_onboards_lists_roles_and_scopes_and_grants_a_role() {
     assert_eq!(created.json()["requestType"], "adminAdd");
 
     let resources = app
-        .get(&q(
+        .get(&query(
             &format!("{V1}/catalogs/{catalog}/resources"),
             &format!("$expand=roles,scopes&$filter=originId eq '{group}'"),
         ))
@@ -286,7 +272,7 @@ async fn v1_onboards_lists_roles_and_scopes_and_grants_a_role() {
     assert_eq!(resource["scopes"][0]["description"], "Root Scope");
     let resource_id = resource["id"].as_str().unwrap();
     let member = app
-        .get(&q(&format!("{V1}/catalogs/{catalog}/resourceRoles"),
+        .get(&query(&format!("{V1}/catalogs/{catalog}/resourceRoles"),
             &format!("$filter=(originSystem eq 'AadGroup' and resource/id eq '{resource_id}' and displayName eq 'Member')&$expand=resource")))
         .await
         .json();
@@ -471,7 +457,10 @@ async fn an_emptied_catalog_is_deleted_with_its_request_history_and_role_assignm
         String::from_utf8_lossy(&deleted.body)
     );
     let left = app
-        .get(&q(&requests, &format!("$filter=catalogId eq '{catalog}'")))
+        .get(&query(
+            &requests,
+            &format!("$filter=catalogId eq '{catalog}'"),
+        ))
         .await
         .json();
     assert_eq!(left["value"], json!([]));
@@ -498,7 +487,7 @@ async fn onboarded_roles(app: &TestApp, catalog: &str, origin: &str, system: &st
         "{}",
         String::from_utf8_lossy(&created.body)
     );
-    app.get(&q(
+    app.get(&query(
         &format!("{BETA}/accessPackageCatalogs/{catalog}/accessPackageResourceRoles"),
         &format!("$filter=originSystem eq '{system}'"),
     ))

@@ -15,25 +15,10 @@ async fn a_beta_catalog_gets_graphs_defaults() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     assert_eq!(response.header("content-type"), ODATA_JSON);
     let body = response.json();
-    assert_eq!(
-        keys(&body),
-        set(&[
-            "@odata.context",
-            "id",
-            "displayName",
-            "description",
-            "catalogType",
-            "catalogStatus",
-            "isExternallyVisible",
-            "createdBy",
-            "createdDateTime",
-            "modifiedBy",
-            "modifiedDateTime",
-        ])
-    );
+    crate::assert_wire_snapshot!("catalog_beta_created", body, app);
     assert_eq!(
         body["@odata.context"],
         format!("{}/beta/$metadata#identityGovernance/entitlementManagement/accessPackageCatalogs/$entity", app.address)
@@ -79,22 +64,9 @@ async fn a_v1_catalog_uses_state_and_camel_case_enums() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     let body = response.json();
-    assert_eq!(
-        keys(&body),
-        set(&[
-            "@odata.context",
-            "id",
-            "displayName",
-            "description",
-            "catalogType",
-            "state",
-            "isExternallyVisible",
-            "createdDateTime",
-            "modifiedDateTime",
-        ])
-    );
+    crate::assert_wire_snapshot!("catalog_v1_created", body, app);
     assert_eq!(body["catalogType"], "userManaged");
     assert_eq!(body["state"], "unpublished");
     assert_eq!(body["isExternallyVisible"], true);
@@ -117,7 +89,7 @@ async fn the_built_in_general_catalog_exists_in_both_versions() {
         .await;
     let v1 = app.get(&format!("{V1}/catalogs/{GENERAL}")).await;
 
-    assert_eq!(beta.status.as_u16(), 200);
+    beta.expect(200);
     let beta = beta.json();
     assert_eq!(beta["displayName"], "General");
     assert_eq!(beta["description"], "Built-in catalog.");

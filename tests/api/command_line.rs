@@ -122,7 +122,7 @@ async fn it_prints_one_listening_line_serves_and_exits_0_on_sigterm() {
         ),
     )
     .await;
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
 
     let (code, rest_of_stdout) = emulator.terminate();
     assert_eq!(code, Some(0), "graceful shutdown exits 0");

@@ -117,7 +117,7 @@ async fn in_a_batch_of_creates_each_bad_row_fails_alone() {
         burst(&app, round, false).await;
         // Alone, after the burst: its log entry tells the size of the burst's last statement.
         let last = app.create_beta_package(&format!("{round} last")).await;
-        assert_eq!(last.status.as_u16(), 201);
+        last.expect(201);
         widest = sqlx::query_scalar("SELECT max(previous_statement_rows) FROM test_writes")
             .fetch_one(&mut outside)
             .await
@@ -213,7 +213,7 @@ async fn burst(app: &TestApp, round: &str, poison: bool) {
 async fn a_database_locked_past_the_busy_timeout_is_503_and_reads_go_on() {
     let app = spawn_app_with(|settings| settings.database.busy_timeout_ms = 200).await;
     let created = app.create_beta_package("before").await;
-    assert_eq!(created.status.as_u16(), 201);
+    created.expect(201);
     let mut outside = other_process(&app).await;
     execute(&mut outside, "BEGIN IMMEDIATE").await;
 
@@ -227,7 +227,7 @@ async fn a_database_locked_past_the_busy_timeout_is_503_and_reads_go_on() {
     );
     assert_eq!(refused.header("retry-after"), "1");
     let read = app.get(&format!("{BETA}/accessPackages")).await;
-    assert_eq!(read.status.as_u16(), 200);
+    read.expect(200);
     assert_eq!(read.json()["value"][0]["id"], created.json()["id"]);
 
     execute(&mut outside, "ROLLBACK").await;

@@ -144,7 +144,7 @@ async fn the_binary_runs_as_the_image_runs_it() {
         ),
     )
     .await;
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
 
     // `docker stop` sends SIGTERM.
     let (code, _) = emulator.terminate();

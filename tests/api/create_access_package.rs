@@ -20,7 +20,7 @@ async fn the_seed_request_returns_201_with_the_stored_access_package() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     assert_eq!(response.header("content-type"), ODATA_JSON);
     assert_eq!(response.header("odata-version"), "4.0");
     assert!(!response.header("date").is_empty());
@@ -29,22 +29,7 @@ async fn the_seed_request_returns_201_with_the_stored_access_package() {
     assert_eq!(response.header("client-request-id"), request_id);
 
     let body = response.json();
-    assert_eq!(
-        keys(&body),
-        set(&[
-            "@odata.context",
-            "id",
-            "catalogId",
-            "displayName",
-            "description",
-            "isHidden",
-            "isRoleScopesVisible",
-            "createdBy",
-            "createdDateTime",
-            "modifiedBy",
-            "modifiedDateTime",
-        ])
-    );
+    crate::assert_wire_snapshot!("access_package_beta_created", body, app);
     assert_eq!(
         body["@odata.context"],
         format!(
@@ -78,7 +63,7 @@ async fn the_seed_request_returns_201_with_the_stored_access_package() {
 
     // What was returned is what was stored.
     let read_back = app.get(&format!("{BETA}/accessPackages/{id}")).await;
-    assert_eq!(read_back.status.as_u16(), 200);
+    read_back.expect(200);
     assert_eq!(read_back.json(), body);
     assert_eq!(app.count_rows("access_packages").await, 1);
 }
@@ -94,7 +79,7 @@ async fn the_unversioned_path_of_the_doc_page_is_served_as_beta() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     let body = response.json();
     assert_eq!(
         body["@odata.context"],
@@ -123,21 +108,10 @@ async fn v1_binds_the_catalog_as_an_object_and_returns_the_v1_shape() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     assert_eq!(response.header("content-type"), ODATA_JSON);
     let body = response.json();
-    assert_eq!(
-        keys(&body),
-        set(&[
-            "@odata.context",
-            "id",
-            "displayName",
-            "description",
-            "isHidden",
-            "createdDateTime",
-            "modifiedDateTime",
-        ])
-    );
+    crate::assert_wire_snapshot!("access_package_v1_created", body, app);
     assert_eq!(
         body["@odata.context"],
         format!(
@@ -211,7 +185,7 @@ async fn read_only_properties_sent_on_create_and_patch_are_ignored() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     let body = response.json();
     assert_ne!(body["id"], "00000000-0000-0000-0000-000000000001");
     // Compared as instants, not as text: the emulator writes seven fractional digits, so an
@@ -289,7 +263,7 @@ async fn the_actor_is_the_user_named_in_a_jwt() {
     )
     .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     let body = response.json();
     assert_eq!(body["createdBy"], "megan@contoso.com");
     assert_eq!(body["modifiedBy"], "megan@contoso.com");
@@ -337,7 +311,7 @@ async fn the_same_name_in_another_catalog_is_allowed() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     assert_eq!(response.json()["catalogId"], catalog["id"]);
 }
 
@@ -369,7 +343,7 @@ async fn a_catalog_id_in_another_guid_form_finds_the_catalog() {
         )
         .await;
 
-    assert_eq!(response.status.as_u16(), 201);
+    response.expect(201);
     assert_eq!(response.json()["catalogId"], GENERAL);
 }
 

@@ -6,12 +6,9 @@ use entitlement_emulator::configuration::Pace;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
-use crate::assignments::{admin_add, id_of, members, query, story};
-use crate::directory::USERS;
 use crate::helpers::*;
-use crate::lifecycle::state;
 
-async fn delivered(app: &TestApp, story: &crate::assignments::Story) -> String {
+async fn delivered(app: &TestApp, story: &Story) -> String {
     let request = id_of(
         &app.post(&format!("{V1}/assignmentRequests"), &admin_add(story))
             .await,
@@ -32,7 +29,7 @@ async fn deleting_a_user_ends_their_assignments_and_frees_the_package() {
     assert!(members(&app, &story.group).await.contains(&story.user));
 
     let deleted = app.delete(&format!("{USERS}/{}", story.user)).await;
-    assert_eq!(deleted.status.as_u16(), 204);
+    deleted.expect(204);
 
     // The assignment ended, tracked by a request of the service's own.
     let ended = app
@@ -148,7 +145,7 @@ async fn identical_requests_sent_at_once_give_one_assignment_and_one_removal() {
     let mut targets = vec![story.user.clone()];
     // Enough targets that, before the fix, some always got two (39-45 of 25 seen).
     for i in 0..24 {
-        targets.push(crate::directory::create_user(&app, &format!("retried-{i}")).await);
+        targets.push(create_user(&app, &format!("retried-{i}")).await);
     }
     // Eight identical adminAdds per target, all at once (a client retrying after a timeout).
     let path = format!("{V1}/assignmentRequests");
@@ -237,7 +234,7 @@ async fn a_package_with_an_open_request_is_not_deleted_under_it() {
             &json!({}),
         )
         .await;
-    assert_eq!(canceled.status.as_u16(), 204);
+    canceled.expect(204);
     assert_eq!(
         app.delete(&format!("{V1}/accessPackages/{}", story.package))
             .await

@@ -30,7 +30,7 @@ async fn nothing_is_injected_by_default() {
     let app = spawn_app().await;
     for n in 0..30 {
         let response = app.create_beta_package(&format!("calm {n}")).await;
-        assert_eq!(response.status.as_u16(), 201);
+        response.expect(201);
     }
     let faults = app.get("/_emulator/faults").await.json();
     assert_eq!(faults["enabled"], false);
@@ -41,7 +41,7 @@ async fn the_header_throttles_with_graphs_body_and_retry_after() {
     let app = spawn_app().await;
     let packages = format!("{BETA}/accessPackages");
     let response = with_fault(&app, Method::POST, &packages, "429").await;
-    assert_eq!(response.status.as_u16(), 429);
+    response.expect(429);
     assert_eq!(response.header("retry-after"), "10");
     assert_eq!(response.header("content-type"), "application/json");
     let error = &response.json()["error"];
@@ -100,7 +100,7 @@ async fn the_header_injects_5xx_latency_or_is_refused_when_unknown() {
     }
     // The emulator's own endpoints never fail on purpose.
     let health = with_fault(&app, Method::GET, "/_emulator/health", "503").await;
-    assert_eq!(health.status.as_u16(), 200);
+    health.expect(200);
 }
 
 #[actix_web::test]
@@ -142,7 +142,7 @@ async fn configured_faults_apply_globally_and_per_rule() {
     })
     .await;
     let response = throttled.get(&format!("{V1}/catalogs")).await;
-    assert_eq!(response.status.as_u16(), 429);
+    response.expect(429);
     assert_eq!(response.header("retry-after"), "3");
 }
 
@@ -177,7 +177,7 @@ async fn faults_set_at_run_time_repeat_with_their_seed_and_can_be_cleared() {
         "error_statuses": [500, 503],
     });
     let response = put_faults(&app, &faults).await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     let in_force = response.json();
     assert_eq!(in_force["seed"], 20261128);
     assert_eq!(in_force["retry_after_secs"], 10, "left out: the default");
@@ -205,7 +205,7 @@ async fn faults_set_at_run_time_repeat_with_their_seed_and_can_be_cleared() {
     assert_eq!(app.get("/_emulator/faults").await.json(), in_force);
 
     let cleared = send(app.request(Method::DELETE, "/_emulator/faults"), None).await;
-    assert_eq!(cleared.status.as_u16(), 204);
+    cleared.expect(204);
     assert!(statuses(&app, 20).await.iter().all(|s| *s == 200));
     assert_eq!(
         serde_json::from_value::<FaultSettings>(app.get("/_emulator/faults").await.json()).unwrap(),

@@ -8,7 +8,7 @@ use crate::helpers::*;
 
 async fn journal(app: &TestApp, query: &str) -> Vec<Value> {
     let response = app.get(&format!("/_emulator/requests{query}")).await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     assert_eq!(response.header("content-type"), "application/json");
     let body = response.json();
     assert_eq!(keys(&body), set(&["value"]));
@@ -30,11 +30,11 @@ async fn each_graph_request_is_recorded_as_answered_without_its_token() {
         ),
     )
     .await;
-    assert_eq!(created.status.as_u16(), 201);
+    created.expect(201);
     let missing = app
         .get(&format!("{V1}/accessPackages?$filter=displayName eq 'x'&$top=2").replace(' ', "%20"))
         .await;
-    assert_eq!(missing.status.as_u16(), 200);
+    missing.expect(200);
     // The emulator's own endpoints are not recorded.
     app.get("/_emulator/health").await;
 
@@ -102,7 +102,7 @@ async fn the_journal_keeps_the_last_requests_and_can_be_emptied() {
         .assert_graph_error(400, "BadRequest");
 
     let cleared = send(app.request(Method::DELETE, "/_emulator/requests"), None).await;
-    assert_eq!(cleared.status.as_u16(), 204);
+    cleared.expect(204);
     assert!(journal(&app, "").await.is_empty());
 }
 
@@ -146,7 +146,7 @@ async fn bodies_are_kept_when_configured_and_the_request_still_works() {
                 "headers": {"Authorization": "Bearer item-secret"}}]}),
         )
         .await;
-    assert_eq!(batched.status.as_u16(), 200);
+    batched.expect(200);
 
     let entries = journal(&app, "").await;
     assert!(
@@ -177,7 +177,7 @@ async fn a_batchs_item_tokens_are_not_kept_with_its_body() {
                 "headers": {"Authorization": "Bearer item-secret", "x-kept": "yes"}}]}),
         )
         .await;
-    assert_eq!(batched.status.as_u16(), 200);
+    batched.expect(200);
     let entries = journal(&app, "").await;
     let envelope = entries
         .iter()
@@ -228,8 +228,8 @@ async fn secrets_in_bodies_queries_and_headers_are_redacted() {
                 "passwordProfile": {"forceChangePasswordNextSignIn": true, "password": password}}),
         )
         .await;
-    assert_eq!(user.status.as_u16(), 201);
-    let principal = crate::directory::create_service_principal(&app, "journaled").await;
+    user.expect(201);
+    let principal = create_service_principal(&app, "journaled").await;
     let added = app
         .post(
             &format!(
@@ -250,7 +250,7 @@ async fn secrets_in_bodies_queries_and_headers_are_redacted() {
         None,
     )
     .await;
-    assert_eq!(queried.status.as_u16(), 200);
+    queried.expect(200);
 
     let entries = journal(&app, "").await;
     let text = serde_json::to_string(&entries).unwrap();

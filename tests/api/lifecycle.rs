@@ -6,37 +6,13 @@
 use awc::http::Method;
 use serde_json::{json, Value};
 
-use crate::assignments::{
-    admin_add, direct_policy, id_of, members, query, send_as, story, story_with, token_for,
-};
-use crate::directory::{create_group, create_user, GROUPS};
 use crate::helpers::*;
-
-pub async fn state(app: &TestApp, id: &str) -> Value {
-    app.get(&format!("{V1}/assignmentRequests/{id}"))
-        .await
-        .json()["state"]
-        .clone()
-}
 
 async fn control(app: &TestApp, method: Method, path: &str, body: &Value) -> TestResponse {
     let request = app
         .request(method, path)
         .insert_header(("Content-Type", "application/json"));
     send(request, Some(body.to_string().into())).await
-}
-
-pub async fn advance_clock(app: &TestApp, by: &str) -> Value {
-    let moved = app
-        .post("/_emulator/clock/advance", &json!({"by": by}))
-        .await;
-    assert_eq!(
-        moved.status.as_u16(),
-        200,
-        "{}",
-        String::from_utf8_lossy(&moved.body)
-    );
-    moved.json()
 }
 
 async fn set_pace(app: &TestApp, pace: Value) {
@@ -249,7 +225,7 @@ async fn cancel_fail_and_reprocess_and_what_the_lifecycle_refuses() {
     let canceled = app
         .post(&format!("{requests}/{id}/cancel"), &json!({}))
         .await;
-    assert_eq!(canceled.status.as_u16(), 204);
+    canceled.expect(204);
     assert_eq!(state(&app, &id).await, "canceled");
     app.post(&format!("{requests}/{id}/cancel"), &json!({}))
         .await
@@ -285,7 +261,7 @@ async fn cancel_fail_and_reprocess_and_what_the_lifecycle_refuses() {
     let again = app
         .post(&format!("{requests}/{failed}/reprocess"), &json!({}))
         .await;
-    assert_eq!(again.status.as_u16(), 202);
+    again.expect(202);
     assert_eq!(state(&app, &failed).await, "delivered");
     assert_eq!(members(&app, &story.group).await, vec![story.user.clone()]);
     app.post(&format!("{requests}/{failed}/reprocess"), &json!({}))
@@ -299,11 +275,11 @@ async fn cancel_fail_and_reprocess_and_what_the_lifecycle_refuses() {
             story.group, story.user
         ))
         .await;
-    assert_eq!(removed.status.as_u16(), 204);
+    removed.expect(204);
     let reprocessed = app
         .post(&format!("{V1}/assignments/{failed}/reprocess"), &json!({}))
         .await;
-    assert_eq!(reprocessed.status.as_u16(), 202);
+    reprocessed.expect(202);
     assert_eq!(members(&app, &story.group).await, vec![story.user.clone()]);
 
     // What a request must name, and what must exist.
@@ -373,7 +349,7 @@ async fn a_role_added_later_reaches_who_holds_the_package_and_leaves_with_it() {
             story.package
         ))
         .await;
-    assert_eq!(deleted.status.as_u16(), 204);
+    deleted.expect(204);
     assert_eq!(
         app.get(&format!("{GROUPS}/{second}/owners")).await.json()["value"],
         json!([])

@@ -13,7 +13,7 @@ pub async fn document(app: &TestApp) -> Value {
         None,
     )
     .await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     assert_eq!(response.header("content-type"), "application/json");
     response.json()
 }
@@ -144,17 +144,17 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
         assert!(!validator(&doc, schema(&doc, &format!("{package_type}.create"))).is_valid(&bogus));
         let refused = app.post(&packages, &bogus).await;
         check("post", &t("/accessPackages"), &refused);
-        assert_eq!(refused.status.as_u16(), 400);
+        refused.expect(400);
 
         let catalog = app.post(&catalogs, &catalog_body).await;
-        assert_eq!(catalog.status.as_u16(), 201);
+        catalog.expect(201);
         check("post", &t(&format!("/{}", version.catalogs)), &catalog);
         let catalog_id = catalog.json()["id"].as_str().unwrap().to_owned();
 
         let created = app
             .post(&packages, &(version.package_body)(&catalog_id))
             .await;
-        assert_eq!(created.status.as_u16(), 201);
+        created.expect(201);
         check("post", &t("/accessPackages"), &created);
         let id = created.json()["id"].as_str().unwrap().to_owned();
         // A second package, so a page of one has a next link.
@@ -230,7 +230,7 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
                 "{catalogs}/{catalog_id}/accessPackages?$expand=nothing"
             ))
             .await;
-        assert_eq!(in_catalog.status.as_u16(), 400);
+        in_catalog.expect(400);
         check(
             "get",
             &t(&format!("/{}/{{id}}/accessPackages", version.catalogs)),
@@ -239,7 +239,7 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
         let catalog_got = app
             .get(&format!("{catalogs}/{catalog_id}?$expand=accessPackages"))
             .await;
-        assert_eq!(catalog_got.status.as_u16(), 200);
+        catalog_got.expect(200);
         check(
             "get",
             &t(&format!("/{}/{{id}}", version.catalogs)),
@@ -259,7 +259,7 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
             validator(&doc, schema(&doc, &format!("{package_type}.update"))).is_valid(&update_body)
         );
         let patched = patch(format!("{packages}/{id}"), update_body).await;
-        assert_eq!(patched.status.as_u16(), 204);
+        patched.expect(204);
         check("patch", &t(item), &patched);
         let bad_patch = patch(format!("{packages}/{id}"), json!({"isHidden": "yes"})).await;
         check("patch", &t(item), &bad_patch);
@@ -269,10 +269,10 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
             None,
         )
         .await;
-        assert_eq!(deleted.status.as_u16(), 204);
+        deleted.expect(204);
         check("delete", &t(item), &deleted);
         let gone = app.get(&format!("{packages}/{id}")).await;
-        assert_eq!(gone.status.as_u16(), 404);
+        gone.expect(404);
         check("get", &t(item), &gone);
 
         let unauthenticated = send(
@@ -280,7 +280,7 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
             None,
         )
         .await;
-        assert_eq!(unauthenticated.status.as_u16(), 401);
+        unauthenticated.expect(401);
         check("get", &t("/accessPackages"), &unauthenticated);
     }
 
@@ -292,7 +292,7 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
                     "url": "/identityGovernance/entitlementManagement/accessPackages"}]}),
             )
             .await;
-        assert_eq!(batch.status.as_u16(), 200);
+        batch.expect(200);
         assert_documented(&doc, "post", &format!("/{version}/$batch"), &batch);
         let refused = app.post(&format!("/{version}/$batch"), &json!({})).await;
         assert_documented(&doc, "post", &format!("/{version}/$batch"), &refused);

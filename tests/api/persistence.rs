@@ -20,7 +20,7 @@ async fn data_survives_a_restart_on_the_same_file() {
     let app = app.restart().await;
 
     let response = app.get(&format!("{BETA}/accessPackages/{id}")).await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     let mut read = response.json();
     let mut expected = created;
     // Only the host part of @odata.context may differ: the port is new.
@@ -79,7 +79,7 @@ async fn a_database_migrated_beforehand_starts_without_complaint() {
         None,
     )
     .await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     handle.stop(true).await;
     served.await.unwrap().unwrap();
     assert_eq!(count_rows(&database, "catalogs").await, 1);

@@ -52,7 +52,7 @@ async fn data_set() -> DataSet {
                         "isHidden": hidden, "isRoleScopesVisible": scopes}),
             )
             .await;
-        assert_eq!(created.status.as_u16(), 201);
+        created.expect(201);
         if i == 2 {
             third_created = created.json()["createdDateTime"]
                 .as_str()
@@ -185,7 +185,7 @@ async fn select_expand_orderby_top_skip_and_count() {
     let response = app
         .get(&format!("{BETA}/accessPackages?$select=id,displayName&$orderby=displayName%20desc&$top=2&$count=true"))
         .await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     assert_eq!(response.header("content-type"), ODATA_JSON);
     let body = response.json();
     assert_eq!(
@@ -256,7 +256,7 @@ async fn select_expand_orderby_top_skip_and_count() {
             encode("isHidden eq false")
         ))
         .await;
-    assert_eq!(count.status.as_u16(), 200);
+    count.expect(200);
     assert!(count.header("content-type").starts_with("text/plain"));
     assert_eq!(&count.body[..], b"4");
     assert_eq!(
@@ -317,7 +317,7 @@ async fn navigation_between_packages_and_catalogs() {
             "{BETA}/accessPackages/{package}/accessPackageCatalog"
         ))
         .await;
-    assert_eq!(beta.status.as_u16(), 200);
+    beta.expect(200);
     assert_eq!(beta.json()["catalogType"], "ServiceDefault");
     assert!(beta.json()["@odata.context"]
         .as_str()
@@ -344,7 +344,7 @@ async fn create_many(app: &TestApp, prefix: &str, count: usize) -> Vec<String> {
     let names: Vec<String> = (0..count).map(|i| format!("{prefix} {i:04}")).collect();
     for chunk in names.chunks(50) {
         for response in join_all(chunk.iter().map(|name| app.create_beta_package(name))).await {
-            assert_eq!(response.status.as_u16(), 201);
+            response.expect(201);
             ids.push(response.json()["id"].as_str().unwrap().to_owned());
         }
     }

@@ -98,7 +98,7 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     renamed["description"] = json!("TestAcc Catalog (updated)");
     renamed["catalogStatus"] = json!("unpublished");
     let updated = terraform(&app, Method::PATCH, &catalog_path, Some(&renamed)).await;
-    assert_eq!(updated.status.as_u16(), 204);
+    updated.expect(204);
     let read = terraform(&app, Method::GET, &catalog_path, None)
         .await
         .json();

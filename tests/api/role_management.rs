@@ -4,8 +4,6 @@
 
 use serde_json::json;
 
-use crate::catalog_resources::{new_catalog, q};
-use crate::directory::create_user;
 use crate::helpers::*;
 
 #[actix_web::test]
@@ -13,7 +11,7 @@ async fn terraform_3_catalog_role_assignments_and_the_built_in_roles() {
     let app = spawn_app().await;
     let root = "/beta/roleManagement/entitlementManagement";
     let owner = app
-        .get(&q(
+        .get(&query(
             &format!("{root}/roleDefinitions"),
             "$filter=displayName eq 'Catalog owner'",
         ))
@@ -55,7 +53,7 @@ async fn terraform_3_catalog_role_assignments_and_the_built_in_roles() {
     assert_eq!(read["principalId"], user.as_str());
     // Microsoft365DSC's lookup, in its spelling.
     let found = app
-        .get(&q(
+        .get(&query(
             &assignments,
             &format!("$filter=PrincipalId eq '{user}' and RoleDefinitionId eq '{role}'"),
         ))

@@ -40,7 +40,7 @@ fn fixture() -> Value {
 
 async fn export(app: &TestApp) -> Value {
     let response = app.get("/_emulator/export").await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     assert_eq!(response.header("content-type"), "application/json");
     response.json()
 }
@@ -102,7 +102,7 @@ async fn a_fresh_emulator_exports_the_built_in_catalog_only() {
 async fn a_seeded_fixture_is_served_and_exported_exactly() {
     let app = spawn_app().await;
     let response = seed(&app, "", &fixture()).await;
-    assert_eq!(response.status.as_u16(), 200);
+    response.expect(200);
     assert_eq!(
         response.json(),
         seeded(json!({"catalogs": 1, "accessPackages": 1}))
@@ -116,7 +116,7 @@ async fn a_seeded_fixture_is_served_and_exported_exactly() {
 
     // Graph's view of the same rows: fixed ids, timestamps and audit fields.
     let package = app.get(&format!("{BETA}/accessPackages/{PACKAGE}")).await;
-    assert_eq!(package.status.as_u16(), 200);
+    package.expect(200);
     let body = package.json();
     assert_eq!(body["catalogId"], CATALOG);
     assert_eq!(body["isHidden"], true);
@@ -144,7 +144,7 @@ async fn state_made_through_the_api_round_trips_through_export_and_seed() {
                 &json!({"catalogId": catalog["id"], "displayName": name, "description": name}),
             )
             .await;
-        assert_eq!(created.status.as_u16(), 201);
+        created.expect(201);
     }
     let patched = send(
         app.request(Method::PATCH, &format!("{V1}/catalogs/{GENERAL}"))
@@ -156,13 +156,13 @@ async fn state_made_through_the_api_round_trips_through_export_and_seed() {
         ),
     )
     .await;
-    assert_eq!(patched.status.as_u16(), 204);
+    patched.expect(204);
     let list = format!("{BETA}/accessPackages?$orderby=displayName");
     let listed_before = app.get(&list).await.json();
 
     let exported = export(&app).await;
     let reset = app.post("/_emulator/reset", &json!({})).await;
-    assert_eq!(reset.status.as_u16(), 204);
+    reset.expect(204);
     assert_ne!(export(&app).await, exported);
 
     assert_eq!(seed(&app, "", &exported).await.status.as_u16(), 200);
@@ -179,7 +179,7 @@ async fn merge_adds_and_updates_by_id_and_keeps_the_rest() {
     let app = spawn_app().await;
     assert_eq!(seed(&app, "", &fixture()).await.status.as_u16(), 200);
     let kept = app.create_beta_package("made through the API").await;
-    assert_eq!(kept.status.as_u16(), 201);
+    kept.expect(201);
 
     let merge = json!({"accessPackages": [
         {"id": PACKAGE, "catalogId": CATALOG, "displayName": "Sales reps (renamed)"},
@@ -346,5 +346,5 @@ async fn seed_and_export_obey_the_admin_token() {
         None,
     )
     .await;
-    assert_eq!(exported.status.as_u16(), 200);
+    exported.expect(200);
 }

@@ -5,8 +5,6 @@
 
 use serde_json::{json, Value};
 
-use crate::assignments::{direct_policy, id_of, members, story, Story};
-use crate::directory::create_user;
 use crate::helpers::*;
 
 /// A second package in the story's catalog, with a policy, granting the same group role.
@@ -160,7 +158,7 @@ async fn one_group_role_in_two_packages_grants_until_the_last_lets_go() {
             story.package
         ))
         .await;
-    assert_eq!(deleted.status.as_u16(), 204);
+    deleted.expect(204);
     let group = members(&app, &story.group).await;
     assert!(
         group.contains(&both),

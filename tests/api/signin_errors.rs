@@ -310,7 +310,7 @@ async fn plain_http_gets_no_sign_in_unless_allowed() {
     let app = signin_app(|_| {}).await;
     let path = "/common/v2.0/.well-known/openid-configuration";
     let refused = app.get(path).await;
-    assert_eq!(refused.status.as_u16(), 400);
+    refused.expect(400);
     let body = refused.json();
     assert_eq!(body["error"], "invalid_request");
     assert_eq!(body["error_codes"], json!([]));
@@ -321,7 +321,7 @@ async fn plain_http_gets_no_sign_in_unless_allowed() {
 
     let app = spawn_app_with(|settings| settings.auth.signin.allow_http = true).await;
     let served = app.get(path).await;
-    assert_eq!(served.status.as_u16(), 200);
+    served.expect(200);
     assert_eq!(
         served.json()["issuer"],
         format!("{}/{TENANT}/v2.0", app.address)

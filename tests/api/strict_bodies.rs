@@ -5,9 +5,7 @@
 
 use serde_json::json;
 
-use crate::assignments::{admin_add, direct_policy, id_of, story};
 use crate::helpers::*;
-use crate::lifecycle::state;
 
 #[actix_web::test]
 async fn members_a_small_complex_type_does_not_define_are_refused() {

@@ -7,17 +7,14 @@
 use entitlement_emulator::configuration::Pace;
 use serde_json::{json, Value};
 
-use crate::assignments::{admin_add, direct_policy, id_of, story, story_with};
-use crate::directory::create_service_principal;
 use crate::helpers::*;
-use crate::lifecycle::state;
 
 const LAST_INSTANT: &str = "9999-12-31T23:59:59.9999999Z";
 
 /// The emulator still answers: health, a read, and a reset.
 async fn still_serving(app: &TestApp) {
     let health = app.get("/_emulator/health").await;
-    assert_eq!(health.status.as_u16(), 200);
+    health.expect(200);
     let read = app.get(&format!("{V1}/accessPackages")).await;
     assert_eq!(
         read.status.as_u16(),
@@ -26,7 +23,7 @@ async fn still_serving(app: &TestApp) {
         String::from_utf8_lossy(&read.body)
     );
     let reset = app.post("/_emulator/reset", &json!({})).await;
-    assert_eq!(reset.status.as_u16(), 204);
+    reset.expect(204);
     assert_eq!(app.get("/_emulator/health").await.status.as_u16(), 200);
 }
 
@@ -146,7 +143,7 @@ async fn an_end_past_the_calendar_is_its_last_instant_and_the_clock_can_reach_it
     let further = app
         .post("/_emulator/clock/advance", &json!({"by": "P1D"}))
         .await;
-    assert_eq!(further.status.as_u16(), 400);
+    further.expect(400);
     assert!(
         String::from_utf8_lossy(&further.body).contains("by: the emulator clock cannot move past")
     );
@@ -190,7 +187,7 @@ async fn clock_moves_and_dwell_times_out_of_range_are_refused_or_held() {
             &json!({"pace": "dwell", "dwell_ms": {"submitted": u64::MAX, "delivering": u64::MAX}}),
         )
         .await;
-    assert_eq!(paced.status.as_u16(), 200);
+    paced.expect(200);
     let story = story_with(&app, "dwell", direct_policy()).await;
     let request = id_of(
         &app.post(&format!("{V1}/assignmentRequests"), &admin_add(&story))
@@ -200,7 +197,7 @@ async fn clock_moves_and_dwell_times_out_of_range_are_refused_or_held() {
     let moved = app
         .put("/_emulator/clock", &json!({"now": "9000-01-01T00:00:00Z"}))
         .await;
-    assert_eq!(moved.status.as_u16(), 200);
+    moved.expect(200);
     assert_eq!(state(&app, &request).await, "submitted");
     still_serving(&app).await;
 }

@@ -8,7 +8,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use serde_json::{json, Value};
 
-use crate::assignments::{direct_policy, story, Story};
 use crate::helpers::*;
 
 /// Duration text: sensible, enormous, negative-looking, fractional, and not durations.

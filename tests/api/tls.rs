@@ -81,7 +81,7 @@ async fn http_and_https_are_served_at_once_on_the_same_state() {
     assert_ne!(https.replace("https", "http"), app.address);
 
     let created = app.create_beta_package("Over plain HTTP").await;
-    assert_eq!(created.status.as_u16(), 201);
+    created.expect(201);
     let id = created.json()["id"].as_str().unwrap().to_owned();
 
     let response = https_exchange(

@@ -29,7 +29,7 @@ async fn patching_an_access_package_is_204_and_moves_modified() {
     )
     .await;
 
-    assert_eq!(response.status.as_u16(), 204);
+    response.expect(204);
     assert!(response.body.is_empty());
     let stored = app.get(&path).await.json();
     assert_eq!(stored["displayName"], "after");
@@ -87,7 +87,7 @@ async fn deleting_an_access_package_is_204_then_404() {
 
     let response = delete(&app, &path).await;
 
-    assert_eq!(response.status.as_u16(), 204);
+    response.expect(204);
     assert!(response.body.is_empty());
     app.get(&path)
         .await
@@ -117,7 +117,7 @@ async fn catalogs_patch_and_delete_by_graphs_rules() {
         json!({"state": "unpublished", "isExternallyVisible": true}),
     )
     .await;
-    assert_eq!(response.status.as_u16(), 204);
+    response.expect(204);
     let beta = app
         .get(&format!("{BETA}/accessPackageCatalogs/{id}"))
         .await

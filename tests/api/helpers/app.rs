@@ -1,0 +1,229 @@
+//! The emulator in-process: started, restarted on the same file, stopped, and spoken to.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::http::Method;
+use actix_web::web::Bytes;
+use entitlement_emulator::configuration::Settings;
+use entitlement_emulator::startup::Application;
+use serde_json::Value;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use tempfile::TempDir;
+
+use super::{TestResponse, BEARER};
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        entitlement_emulator::telemetry::init("debug");
+    }
+});
+
+pub struct TestApp {
+    pub address: String,
+    /// `https://…` when the settings enable TLS.
+    pub https_address: Option<String>,
+    /// The certificate HTTPS presents.
+    pub certificate: Option<PathBuf>,
+    pub settings: Settings,
+    dir: TempDir,
+    handle: ServerHandle,
+    served: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
+    client: awc::Client,
+}
+
+/// Defaults, a fresh database file in `dir`, any free port.
+pub fn test_settings(dir: &Path) -> Settings {
+    let mut settings = Settings::defaults().expect("the default settings are valid");
+    settings.server.port = 0;
+    settings.server.workers = 2;
+    settings.database.url = format!("sqlite://{}", dir.join("emulator.db").display());
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut settings = test_settings(dir.path());
+    customise(&mut settings);
+    start(settings, dir).await
+}
+
+async fn start(settings: Settings, dir: TempDir) -> TestApp {
+    LazyLock::force(&TRACING);
+    let application = Application::build(settings.clone())
+        .await
+        .expect("the application starts");
+    let address = format!("http://{}", application.address());
+    let https_address = application
+        .https_address()
+        .map(|address| format!("https://{address}"));
+    let certificate = application.certificate().map(Path::to_path_buf);
+    let handle = application.handle();
+    let served = actix_web::rt::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        https_address,
+        certificate,
+        settings,
+        dir,
+        handle,
+        served,
+        client: awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .finish(),
+    }
+}
+
+impl TestApp {
+    /// The temporary directory holding the database (and a generated certificate).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join("emulator.db")
+    }
+
+    /// Stops the server gracefully (closing the database), then starts a new one on the
+    /// same file, as a user restarting the emulator would.
+    pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// As `restart`, with settings changed in between (same folder, same database).
+    pub async fn restart_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
+        self.stop().await.start_with(customise).await
+    }
+
+    /// Stops the server gracefully; the folder and database stay for `Stopped::start_with`.
+    pub async fn stop(self) -> Stopped {
+        let TestApp {
+            settings,
+            dir,
+            handle,
+            served,
+            ..
+        } = self;
+        let stopping = async {
+            handle.stop(true).await;
+            served.await
+        };
+        tokio::time::timeout(Duration::from_secs(30), stopping)
+            .await
+            .expect("the server stops within 30 s")
+            .expect("the server task ends")
+            .expect("the server stops cleanly");
+        Stopped { settings, dir }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> awc::ClientRequest {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .insert_header(("Authorization", BEARER))
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        send(self.request(Method::GET, path), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.post_raw(path, "application/json", body.to_string())
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> TestResponse {
+        let request = self
+            .request(Method::POST, path)
+            .insert_header(("Content-Type", content_type));
+        send(request, Some(body.into())).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> TestResponse {
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> TestResponse {
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        send(self.request(Method::DELETE, path), None).await
+    }
+
+    async fn send_json(&self, method: Method, path: &str, body: &Value) -> TestResponse {
+        let request = self
+            .request(method, path)
+            .insert_header(("Content-Type", "application/json"));
+        send(request, Some(body.to_string().into())).await
+    }
+
+    /// Rows in a table, read straight from the file: proof of what was (not) stored.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        count_rows(&self.database_path(), table).await
+    }
+}
+
+/// An emulator stopped by `TestApp::stop`: its database can be changed behind its back.
+pub struct Stopped {
+    settings: Settings,
+    dir: TempDir,
+}
+
+impl Stopped {
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join("emulator.db")
+    }
+
+    pub async fn start_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
+        let Stopped { mut settings, dir } = self;
+        settings.server.port = 0;
+        settings.tls.port = 0;
+        customise(&mut settings);
+        start(settings, dir).await
+    }
+}
+
+pub async fn count_rows(database: &Path, table: &str) -> i64 {
+    let mut connection = SqliteConnectOptions::new()
+        .filename(database)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("the database opens");
+    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&mut connection)
+        .await
+        .expect("the table exists");
+    connection.close().await.expect("closes");
+    count
+}
+
+pub async fn send(request: awc::ClientRequest, body: Option<Bytes>) -> TestResponse {
+    let sent = match body {
+        Some(body) => request.send_body(body).await,
+        None => request.send().await,
+    };
+    let mut response = sent.expect("the server answers");
+    let body = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("a readable body");
+    TestResponse {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body,
+    }
+}
