@@ -30,30 +30,37 @@ pub struct Questions(Vec<Question>);
 pub struct Question {
     #[serde(flatten)]
     kind: Kind,
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    sequence: i64,
-    #[serde(default)]
-    is_required: bool,
-    #[serde(default)]
-    is_answer_editable: bool,
+    #[serde(flatten)]
+    common: Common,
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
     localizations: Vec<Localization>,
 }
 
+/// What both versions say alike of any question.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct Common {
+    id: Option<String>,
+    sequence: i64,
+    is_required: bool,
+    is_answer_editable: bool,
+}
+
+/// What a text question says of its answer, alike in both versions.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+struct TextInput {
+    is_single_line_question: bool,
+    regex_pattern: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "@odata.type", rename_all_fields = "camelCase")]
 enum Kind {
     #[serde(rename = "#microsoft.graph.accessPackageTextInputQuestion")]
-    Text {
-        #[serde(default)]
-        is_single_line_question: bool,
-        #[serde(default)]
-        regex_pattern: Option<String>,
-    },
+    Text(TextInput),
     #[serde(rename = "#microsoft.graph.accessPackageMultipleChoiceQuestion")]
     Choice {
         #[serde(default)]
@@ -95,14 +102,8 @@ pub struct BetaQuestions(Vec<BetaQuestion>);
 struct BetaQuestion {
     #[serde(flatten)]
     kind: BetaKind,
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    sequence: i64,
-    #[serde(default)]
-    is_required: bool,
-    #[serde(default)]
-    is_answer_editable: bool,
+    #[serde(flatten)]
+    common: Common,
     #[serde(default)]
     text: BetaText,
 }
@@ -111,12 +112,7 @@ struct BetaQuestion {
 #[serde(tag = "@odata.type", rename_all_fields = "camelCase")]
 enum BetaKind {
     #[serde(rename = "#microsoft.graph.accessPackageTextInputQuestion")]
-    Text {
-        #[serde(default)]
-        is_single_line_question: bool,
-        #[serde(default)]
-        regex_pattern: Option<String>,
-    },
+    Text(TextInput),
     #[serde(rename = "#microsoft.graph.accessPackageMultipleChoiceQuestion")]
     Choice {
         #[serde(default)]
@@ -169,13 +165,7 @@ impl Versioned for Questions {
     fn from_beta(beta: BetaQuestions, _: &str) -> Result<Self, Error> {
         let questions = beta.0.into_iter().map(|question| Question {
             kind: match question.kind {
-                BetaKind::Text {
-                    is_single_line_question,
-                    regex_pattern,
-                } => Kind::Text {
-                    is_single_line_question,
-                    regex_pattern,
-                },
+                BetaKind::Text(text) => Kind::Text(text),
                 BetaKind::Choice {
                     choices,
                     allows_multiple_selection,
@@ -191,10 +181,7 @@ impl Versioned for Questions {
                     is_multiple_selection_allowed: allows_multiple_selection,
                 },
             },
-            id: question.id,
-            sequence: question.sequence,
-            is_required: question.is_required,
-            is_answer_editable: question.is_answer_editable,
+            common: question.common,
             text: question.text.default_text,
             localizations: question.text.localized_texts,
         });
@@ -208,13 +195,7 @@ impl Versioned for Questions {
         };
         let questions = self.0.iter().map(|question| BetaQuestion {
             kind: match &question.kind {
-                Kind::Text {
-                    is_single_line_question,
-                    regex_pattern,
-                } => BetaKind::Text {
-                    is_single_line_question: *is_single_line_question,
-                    regex_pattern: regex_pattern.clone(),
-                },
+                Kind::Text(text) => BetaKind::Text(text.clone()),
                 Kind::Choice {
                     choices,
                     is_multiple_selection_allowed,
@@ -229,10 +210,7 @@ impl Versioned for Questions {
                     allows_multiple_selection: *is_multiple_selection_allowed,
                 },
             },
-            id: question.id.clone(),
-            sequence: question.sequence,
-            is_required: question.is_required,
-            is_answer_editable: question.is_answer_editable,
+            common: question.common.clone(),
             text: text(&question.text, &question.localizations),
         });
         BetaQuestions(questions.collect())
@@ -241,7 +219,7 @@ impl Versioned for Questions {
     /// The service gives each question an id.
     fn check(&mut self, _: &str) -> Result<(), Error> {
         for question in &mut self.0 {
-            question.id.get_or_insert_with(new_id);
+            question.common.id.get_or_insert_with(new_id);
         }
         Ok(())
     }
