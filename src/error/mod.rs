@@ -18,6 +18,50 @@ pub enum Errors {
     Directory,
 }
 
+impl Errors {
+    /// `POST …/{relation}/$ref` naming an object linked already. The directory's words
+    /// are Graph's; Entitlement Management documents none, so it answers in the same
+    /// status with its own code (README, "Decisions").
+    pub fn link_exists(self, relation: &str, id: &str) -> Error {
+        match self {
+            Self::Directory => Error::rule(
+                400,
+                "Request_BadRequest",
+                format!("One or more added object references already exist for the following modified properties: '{relation}'."),
+            ),
+            Self::EntitlementManagement => Error::rule(
+                400,
+                "InvalidRequest",
+                format!("'{id}' is in {relation} already."),
+            ),
+        }
+    }
+
+    /// `POST …/$ref` whose `@odata.id` names no object.
+    pub fn bad_reference(self, given: &str) -> Error {
+        match self {
+            Self::Directory => Error::rule(
+                400,
+                "Request_BadRequest",
+                format!("Invalid object identifier '{given}'."),
+            ),
+            Self::EntitlementManagement => Error::invalid_value(
+                "@odata.id",
+                format!("'{given}' is not the URL of an object: send {{\"@odata.id\": \"https://graph.microsoft.com/v1.0/…/{{id}}\"}}."),
+            ),
+        }
+    }
+
+    /// `POST …/{relation}/$ref` naming the object the link is from.
+    pub fn self_link(self, relation: &str) -> Error {
+        let message = format!("An object can not be in its own {relation}.");
+        match self {
+            Self::Directory => Error::rule(400, "Request_BadRequest", message),
+            Self::EntitlementManagement => Error::rule(400, "InvalidRequest", message),
+        }
+    }
+}
+
 /// One entry of Graph's `error.details`: which property was wrong and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {

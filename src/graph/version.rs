@@ -74,6 +74,19 @@ impl ServiceRoot {
         format!("{}{}", self.base, self.path)
     }
 
+    /// The URL a `$ref` listing gives for a linked object: a directory object's as a
+    /// directory object, whatever its kind; anything else its own.
+    pub fn reference_url(&self, entity: &EntityType, id: &str) -> String {
+        match entity.root.is_empty() {
+            true => format!(
+                "{}/{}/directoryObjects/{id}",
+                self.base,
+                self.version.segment()
+            ),
+            false => self.entity_url(entity, id),
+        }
+    }
+
     /// The canonical URL of one entity, as sent in `Location`.
     pub fn entity_url(&self, entity: &EntityType, id: &str) -> String {
         format!(

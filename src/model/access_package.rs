@@ -2,9 +2,13 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    assignment_policy, catalog, role_scope, Bind, Constraint, EntityType, Names, Navigation,
-    OnDelete, PerVersion, Property, Record, Restriction, Segment, Writes,
+    assignment_policy, catalog, directory, role_scope, Bind, Constraint, EntityType, Names,
+    Navigation, OnDelete, PerVersion, Property, Record, Restriction, Segment, Writes, LINKS,
 };
+
+/// The relations of `LINKS` that separate duties.
+pub const INCOMPATIBLE_PACKAGES: &str = "incompatibleAccessPackages";
+pub const INCOMPATIBLE_GROUPS: &str = "incompatibleGroups";
 
 pub static ACCESS_PACKAGE: EntityType = EntityType {
     name: "accessPackage",
@@ -59,6 +63,27 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             "access_package_id",
         )
         .segment(Segment::Contained),
+        // Separation of duties: whoever holds one of these packages, or is in one of
+        // these groups, may not be given this one (`admission`). Each link is one way;
+        // the reverse is read-only.
+        Navigation::linked(
+            Names::both("incompatibleAccessPackages"),
+            || &ACCESS_PACKAGE,
+            &LINKS,
+            INCOMPATIBLE_PACKAGES,
+        ),
+        Navigation::linked(
+            Names::both("incompatibleGroups"),
+            || &directory::GROUP,
+            &LINKS,
+            INCOMPATIBLE_GROUPS,
+        ),
+        Navigation::linking(
+            Names::both("accessPackagesIncompatibleWith"),
+            || &ACCESS_PACKAGE,
+            &LINKS,
+            INCOMPATIBLE_PACKAGES,
+        ),
     ],
     constraints: &[Constraint::Unique {
         columns: &["catalog_id", "display_name"],

@@ -6,6 +6,7 @@
 use super::lifecycle::Kind;
 use super::values::normalize_id;
 use super::Record;
+use crate::error::Detail;
 use crate::Error;
 
 /// How the body named the access package, against the policy's.
@@ -15,6 +16,16 @@ pub enum PackageNamed {
     Same,
     /// Another package, which exists: no policy of it is this one.
     Other,
+}
+
+/// Access the target has that an access package declares incompatible with itself
+/// (`incompatibleAccessPackages`, `incompatibleGroups`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incompatible {
+    /// An access package the target holds (an assignment not ended): its name.
+    Package(String),
+    /// A group the target is a member of: its name.
+    Group(String),
 }
 
 /// What a request's admission depends on.
@@ -35,6 +46,45 @@ pub struct Facts<'a> {
     pub holds: bool,
     /// For an update or removal: the assignment has ended.
     pub ended: bool,
+    /// For an add: what the target has that the package is incompatible with.
+    pub incompatible: &'a [Incompatible],
+}
+
+/// Separation of duties: neither a user nor an administrator may add a package to a
+/// target holding access it is declared incompatible with. Graph documents the rule, not
+/// its error; the code and details are the emulator's (README).
+fn incompatible(found: &[Incompatible]) -> Error {
+    let names: Vec<String> = found
+        .iter()
+        .map(|what| match what {
+            Incompatible::Package(name) => format!("access package '{name}'"),
+            Incompatible::Group(name) => format!("group '{name}'"),
+        })
+        .collect();
+    let details = found
+        .iter()
+        .map(|what| match what {
+            Incompatible::Package(name) => Detail {
+                code: "IncompatibleAccessPackage",
+                message: name.clone(),
+                target: "accessPackageAssignments".to_owned(),
+            },
+            Incompatible::Group(name) => Detail {
+                code: "IncompatibleGroup",
+                message: name.clone(),
+                target: "groups".to_owned(),
+            },
+        })
+        .collect();
+    Error::Rule {
+        status: 400,
+        code: "IncompatibleAccess",
+        message: format!(
+            "The target has access incompatible with this access package: {}.",
+            names.join(", ")
+        ),
+        details,
+    }
 }
 
 /// The one message the service gives when no policy admits a request.
@@ -77,6 +127,9 @@ pub fn admit(facts: &Facts<'_>, request: &Record) -> Result<(), Error> {
             }
             if facts.holds {
                 return Err(Error::rule(400, "InvalidRequest", "The target already has an assignment to this access package; change it with an update request."));
+            }
+            if !facts.incompatible.is_empty() {
+                return Err(incompatible(facts.incompatible));
             }
         }
         Kind::Update | Kind::Remove if facts.ended => {
@@ -224,6 +277,7 @@ mod tests {
             package: PackageNamed::Same,
             holds: false,
             ended: false,
+            incompatible: &[],
         }
     }
 
@@ -272,6 +326,25 @@ mod tests {
             ..facts(&open, &user, Kind::Add)
         };
         assert!(code(admit(&holds, &answered)).contains("already has an assignment"));
+        let conflicts = [
+            Incompatible::Package("Development".to_owned()),
+            Incompatible::Group("Auditors".to_owned()),
+        ];
+        let incompatible = Facts {
+            incompatible: &conflicts,
+            ..facts(&open, &user, Kind::Add)
+        };
+        let said = code(admit(&incompatible, &answered));
+        assert!(said.starts_with("IncompatibleAccess"), "{said}");
+        assert!(
+            said.contains("'Development'") && said.contains("'Auditors'"),
+            "{said}"
+        );
+        let admin = Facts {
+            self_service: false,
+            ..incompatible
+        };
+        assert!(code(admit(&admin, &answered)).starts_with("IncompatibleAccess"));
         let someone_else = Facts {
             caller: Some("v"),
             ..facts(&open, &user, Kind::Add)

@@ -11,7 +11,7 @@ use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::values::{canonical_guid, new_id};
 use super::{
     password_credential, ComplexType, Constraint, Default, Edm, EntityType, Errors, Generated,
-    Names, PerVersion, Property, Record,
+    LinkTable, Names, Navigation, PerVersion, Property, Record,
 };
 
 /// The directory's own words for a second object with the same key value.
@@ -88,6 +88,17 @@ pub static STRINGS: ComplexType = ComplexType {
     },
 };
 
+/// A group's members and owners; delivered assignments add and remove rows too
+/// (`managed`, the view `granted_memberships`).
+pub static GROUP_MEMBERS: LinkTable = LinkTable {
+    table: "group_members",
+    source: "group_id",
+    relation: "relation",
+    target: "member_id",
+    target_type: "member_type",
+    added: "added",
+};
+
 pub static GROUP: EntityType = EntityType {
     name: "group",
     odata_type: "microsoft.graph.group",
@@ -126,21 +137,11 @@ pub static GROUP: EntityType = EntityType {
             "securityEnabled": true, "groupTypes": []}"#,
     ),
     // Directory objects of any kind, by reference.
-    bound: &[
-        Operation::new(
-            Names::both("members"),
-            Binding::Ref,
-            Answer::NoContent,
-            "The group's members",
-            Behaviour::GroupMembers,
-        ),
-        Operation::new(
-            Names::both("owners"),
-            Binding::Ref,
-            Answer::NoContent,
-            "The group's owners",
-            Behaviour::GroupOwners,
-        ),
+    navigations: &[
+        Navigation::linked(Names::both("members"), || &USER, &GROUP_MEMBERS, "members")
+            .of_kinds(PRINCIPALS),
+        Navigation::linked(Names::both("owners"), || &USER, &GROUP_MEMBERS, "owners")
+            .of_kinds(PRINCIPALS),
     ],
     ..EntityType::BASE
 };

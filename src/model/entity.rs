@@ -161,7 +161,41 @@ pub enum Link {
     ToOne { fk: &'static str },
     /// The related entities' column `fk` holds this entity's id.
     ToMany { fk: &'static str },
+    /// A many-to-many link: the rows of `table` under `relation` pair this entity (their
+    /// source) with the related ones (their targets), in the order they were added.
+    /// `reverse`: this entity is the target, the related ones the sources
+    /// (`accessPackagesIncompatibleWith`, read-only).
+    Linked {
+        table: &'static LinkTable,
+        relation: &'static str,
+        reverse: bool,
+    },
 }
+
+/// A table of links by reference: each row pairs a source with a target under a
+/// relation's name. A target of several kinds is told apart by `target_type`, its table.
+#[derive(Debug)]
+pub struct LinkTable {
+    pub table: &'static str,
+    pub source: &'static str,
+    pub relation: &'static str,
+    pub target: &'static str,
+    pub target_type: &'static str,
+    /// A number that grows with each link, for the order of listings and their pages.
+    pub added: &'static str,
+}
+
+/// The links Entitlement Management keeps (`incompatibleAccessPackages`, sponsors, …).
+/// Ids are GUIDs, so one table serves every relation; a row goes when either end does
+/// (a trigger per table, which `tests/api/declarations.rs` checks).
+pub static LINKS: LinkTable = LinkTable {
+    table: "links",
+    source: "source_id",
+    relation: "relation",
+    target: "target_id",
+    target_type: "target_type",
+    added: "added",
+};
 
 /// A create binds a single-valued navigation by the foreign-key property, by the
 /// navigation as an object `{"id": …}` (or an alias of it), or by `name@odata.bind`.
@@ -181,6 +215,9 @@ pub enum Segment {
     Read,
     /// GET and POST on the collection, GET/PATCH/DELETE on its items.
     Contained,
+    /// A link by reference: GET the collection and `…/$ref`, `POST …/$ref` with
+    /// `{"@odata.id": …}`, `DELETE …/{key}/$ref`.
+    Ref,
 }
 
 impl Navigation {
@@ -198,6 +235,42 @@ impl Navigation {
         fk: &'static str,
     ) -> Self {
         Self::new(name, target, Link::ToMany { fk })
+    }
+
+    /// Links by reference, kept in `table` under `relation`; served as `$ref` links.
+    pub const fn linked(
+        name: Names,
+        target: fn() -> &'static EntityType,
+        table: &'static LinkTable,
+        relation: &'static str,
+    ) -> Self {
+        Self::through(name, target, (table, relation), false)
+    }
+
+    /// The other end of a link: the sources that name this entity under `relation`, read
+    /// only.
+    pub const fn linking(
+        name: Names,
+        source: fn() -> &'static EntityType,
+        table: &'static LinkTable,
+        relation: &'static str,
+    ) -> Self {
+        Self::through(name, source, (table, relation), true)
+    }
+
+    const fn through(
+        name: Names,
+        related: fn() -> &'static EntityType,
+        (table, relation): (&'static LinkTable, &'static str),
+        reverse: bool,
+    ) -> Self {
+        let link = Link::Linked {
+            table,
+            relation,
+            reverse,
+        };
+        let segment = if reverse { Segment::Read } else { Segment::Ref };
+        Self::new(name, related, link).segment(segment)
     }
 
     const fn new(name: Names, target: fn() -> &'static EntityType, link: Link) -> Self {
@@ -269,7 +342,7 @@ impl Navigation {
     }
 
     pub fn is_collection(&self) -> bool {
-        matches!(self.link, Link::ToMany { .. })
+        !matches!(self.link, Link::ToOne { .. })
     }
 }
 

@@ -41,8 +41,9 @@ mod write;
 
 pub use edm::{ComplexType, Derived, Edm, EnumType, Member};
 pub use entity::{
-    Access, Bind, Constraint, Copied, Default, EntityType, Errors, Generated, Link, Navigation,
-    OnDelete, Operations, Property, Reference, Restriction, Segment, Update, Writes,
+    Access, Bind, Constraint, Copied, Default, EntityType, Errors, Generated, Link, LinkTable,
+    Navigation, OnDelete, Operations, Property, Reference, Restriction, Segment, Update, Writes,
+    LINKS,
 };
 pub use record::{FixtureRow, Record};
 pub use write::{Bound, Changes, Mode};

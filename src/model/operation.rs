@@ -1,5 +1,5 @@
 //! What an entity serves besides its CRUD: actions, functions, a create that is its own
-//! code, an alternate key, `$ref` links, a decision. Declared with the entity, as CSDL
+//! code, an alternate key, a decision. Declared with the entity, as CSDL
 //! declares bound operations; `routes` mounts every declaration in one loop and
 //! `openapi` describes them from the same list. The behaviour itself is named by a
 //! `Behaviour`, which `routes::operations` maps to its handler: the model knows no HTTP.
@@ -20,9 +20,6 @@ pub enum Binding {
     Collection,
     /// `GET /{set}(p='…')`: the entity by an alternate key.
     AlternateKey,
-    /// `/{set}/{id}/{name}`, `…/$ref`, `…/{key}/$ref`: a many-to-many link, listed, added
-    /// and removed by reference.
-    Ref,
 }
 
 /// What a successful call answers.
@@ -68,8 +65,6 @@ pub enum Behaviour {
     AssignmentsOfCurrentUser,
     AdditionalAccess,
     SubjectByObjectId,
-    GroupMembers,
-    GroupOwners,
     AddPassword,
     RemovePassword,
 }

@@ -84,7 +84,13 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
         let target = type_name(navigation.target(), version);
         let operation_id = operation(navigation_name);
         let get = match navigation.link {
-            Link::ToMany { .. } => list(
+            // Directory objects of several kinds, each with its @odata.type.
+            Link::Linked { .. } if navigation.kinds.is_some() => json!({
+                "tags": [tag], "summary": format!("List the {navigation_name} of a {name}"), "operationId": operation_id,
+                "parameters": [query("$top", json!({ "type": "integer", "minimum": 0 }))],
+                "responses": responses("200", "OK", None),
+            }),
+            Link::ToMany { .. } | Link::Linked { .. } => list(
                 &tag,
                 &format!("List the {navigation_name} of a {name}"),
                 &target,
@@ -131,8 +137,44 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
             }
             paths.insert(format!("{root}/{{id}}/{navigation_name}/{{key}}"), item);
         }
+        if navigation.segment == Segment::Ref {
+            links(
+                paths,
+                &format!("{root}/{{id}}/{navigation_name}"),
+                &tag,
+                &operation_id,
+                &id,
+            );
+        }
         paths.insert(format!("{root}/{{id}}/{navigation_name}"), navigation_item);
     }
+}
+
+/// A link by reference's `$ref` paths: listed, added by `@odata.id`, removed by key.
+fn links(paths: &mut Map<String, Value>, linked: &str, tag: &str, operation_id: &str, id: &Value) {
+    let reference = json!({ "type": "object", "properties": { "@odata.id": { "type": "string" } },
+        "required": ["@odata.id"] });
+    paths.insert(format!("{linked}/$ref"), json!({ "parameters": [id], "get": {
+        "tags": [tag], "summary": "The links, by reference", "operationId": format!("{operation_id}.refs"),
+        "responses": with_errors(json!({ "200": { "description": "OK", "content": { "application/json": {
+            "schema": { "type": "object", "properties": {
+                "@odata.context": { "type": "string" },
+                "@odata.nextLink": { "type": "string", "format": "uri" },
+                "value": { "type": "array", "items": reference } } } } } } })),
+    }, "post": {
+        "tags": [tag], "summary": "Add a link by its @odata.id", "operationId": format!("{operation_id}.add"),
+        "requestBody": { "required": true, "content": { "application/json": { "schema": reference } } },
+        "responses": with_errors(json!({ "204": { "description": "Added" } })),
+    } }));
+    let key =
+        json!({ "name": "key", "in": "path", "required": true, "schema": { "type": "string" } });
+    paths.insert(
+        format!("{linked}/{{key}}/$ref"),
+        json!({ "parameters": [id, key], "delete": {
+        "tags": [tag], "summary": "Remove a link", "operationId": format!("{operation_id}.remove"),
+        "responses": with_errors(json!({ "204": { "description": "Removed" } })),
+    } }),
+    );
 }
 
 fn body(schema: &str) -> Value {
@@ -213,7 +255,9 @@ fn entity_schema(entity: &'static EntityType, version: Version) -> Value {
             _ => json!({ "anyOf": kinds }),
         };
         let value = match navigation.link {
-            Link::ToMany { .. } => json!({ "type": "array", "items": target }),
+            Link::ToMany { .. } | Link::Linked { .. } => {
+                json!({ "type": "array", "items": target })
+            }
             Link::ToOne { .. } => json!({ "anyOf": [target, { "type": "null" }] }),
         };
         properties.insert(name.to_owned(), value);

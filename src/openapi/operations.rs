@@ -105,30 +105,6 @@ pub fn paths(version: Version, paths: &mut Map<String, Value>) {
                         );
                     }
                 }
-                Binding::Ref => {
-                    let linked = format!("{root}/{{id}}/{name}");
-                    paths.insert(linked.clone(), json!({ "parameters": [path_parameter("id")], "get": {
-                        "tags": [tag], "summary": operation.summary, "operationId": format!("{id}.list"),
-                        "responses": responses("200", "OK", None),
-                    } }));
-                    paths.insert(format!("{linked}/$ref"), json!({ "parameters": [path_parameter("id")], "post": {
-                        "tags": [tag], "summary": format!("{}: add one by its @odata.id", operation.summary),
-                        "operationId": format!("{id}.add"),
-                        "requestBody": { "required": true, "content": { "application/json": { "schema": {
-                            "type": "object", "properties": { "@odata.id": { "type": "string" } },
-                            "required": ["@odata.id"] } } } },
-                        "responses": with_errors(json!({ "204": { "description": "Added" } })),
-                    } }));
-                    paths.insert(
-                        format!("{linked}/{{key}}/$ref"),
-                        json!({
-                        "parameters": [path_parameter("id"), path_parameter("key")], "delete": {
-                        "tags": [tag], "summary": format!("{}: remove one", operation.summary),
-                        "operationId": format!("{id}.remove"),
-                        "responses": with_errors(json!({ "204": { "description": "Removed" } })),
-                    } }),
-                    );
-                }
                 // Described with the set's own create and update.
                 Binding::Create | Binding::Update => {}
             }

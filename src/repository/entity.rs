@@ -5,7 +5,7 @@
 use sqlx::SqliteConnection;
 
 use super::insert::{self, conflict, not_found};
-use super::sql::{self, ListQuery, Statement};
+use super::sql::{self, ListQuery, Statement, Within};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
 use crate::model::{
@@ -38,7 +38,7 @@ impl Repository {
         &self,
         entity: &'static EntityType,
         filter: Option<&Filter>,
-        scope: Option<(&'static str, &str)>,
+        scope: Option<Within<'_>>,
     ) -> Result<i64, Error> {
         let mut statement =
             Statement::new(entity, &format!("SELECT count(*) FROM {}", entity.table));

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::delivery::insert_one;
 use super::entity::find;
 use super::Repository;
-use crate::model::admission::{self, PackageNamed};
+use crate::model::admission::{self, Incompatible, PackageNamed};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::Asked;
@@ -133,6 +133,10 @@ impl Repository {
 
         let mut tx = self.writer.begin().await?;
         let now = self.lifecycle.now();
+        let incompatible = match kind {
+            Kind::Add => incompatible_with(&mut tx, &package, target.object_id()).await?,
+            Kind::Update | Kind::Remove => Vec::new(),
+        };
         let (holds, ended) = match kind {
             Kind::Add => (holds(&mut tx, &package, target.object_id()).await?, false),
             Kind::Update | Kind::Remove => {
@@ -157,6 +161,7 @@ impl Repository {
                 package: named,
                 holds,
                 ended,
+                incompatible: &incompatible,
             },
             &request,
         )?;
@@ -310,6 +315,42 @@ async fn holds(tx: &mut SqliteConnection, package: &str, object_id: &str) -> Res
     .bind(normalize_id(object_id))
     .fetch_one(&mut *tx)
     .await?)
+}
+
+/// What `object_id` has that `package` is declared incompatible with: packages it holds
+/// (an assignment not ended), groups it is a direct member of.
+async fn incompatible_with(
+    tx: &mut SqliteConnection,
+    package: &str,
+    object_id: &str,
+) -> Result<Vec<Incompatible>, Error> {
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "SELECT 'package', p.display_name FROM links AS l
+           JOIN access_packages AS p ON p.id = l.target_id
+         WHERE l.source_id = ?1 AND l.relation = ?3
+           AND EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
+                       WHERE a.access_package_id = p.id AND s.object_id = ?2
+                         AND a.state <> 'expired')
+         UNION ALL
+         SELECT 'group', g.display_name FROM links AS l
+           JOIN groups AS g ON g.id = l.target_id
+         WHERE l.source_id = ?1 AND l.relation = ?4
+           AND EXISTS (SELECT 1 FROM group_members AS m
+                       WHERE m.group_id = g.id AND m.member_id = ?2 AND m.relation = 'members')",
+    )
+    .bind(package)
+    .bind(normalize_id(object_id))
+    .bind(access_package::INCOMPATIBLE_PACKAGES)
+    .bind(access_package::INCOMPATIBLE_GROUPS)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(found
+        .into_iter()
+        .map(|(kind, name)| match kind.as_str() {
+            "package" => Incompatible::Package(name),
+            _ => Incompatible::Group(name),
+        })
+        .collect())
 }
 
 /// For a change to an assignment: its id, its policy, and the subject it is for, which needs no

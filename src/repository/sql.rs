@@ -8,17 +8,32 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite};
 
-use crate::model::{Edm, EntityType, Link};
+use crate::model::{Edm, EntityType, Link, LinkTable};
 use crate::odata::{Column, Comparison, Direction, Filter, Operand, Scalar, TextMatch};
 use crate::Error;
 
 pub(super) type Sql = QueryBuilder<'static, Sqlite>;
 
+/// The rows of a set a listing is confined to, besides its `$filter`.
+#[derive(Debug, Clone, Copy)]
+pub enum Within<'a> {
+    /// Those whose `column` is `value`: a collection a navigation contains.
+    Column(&'static str, &'a str),
+    /// Those `link` pairs with `value` under `relation`: its targets, or with `reverse`
+    /// its sources.
+    Linked {
+        link: &'static LinkTable,
+        relation: &'static str,
+        reverse: bool,
+        value: &'a str,
+    },
+}
+
 /// What to list: a filter, an optional fixed scope (`catalog_id = …`), an order, and
 /// where the previous page ended.
 pub struct ListQuery<'a> {
     pub filter: Option<&'a Filter>,
-    pub scope: Option<(&'static str, &'a str)>,
+    pub scope: Option<Within<'a>>,
     pub order: &'a [(Column, Direction)],
     pub after: Option<&'a [Scalar]>,
     pub skip: u64,
@@ -122,12 +137,34 @@ impl<'e> Statement<'e> {
     }
 
     /// `WHERE …` for scope and filter.
-    pub fn conditions(&mut self, filter: Option<&Filter>, scope: Option<(&str, &str)>) {
+    pub fn conditions(&mut self, filter: Option<&Filter>, scope: Option<Within<'_>>) {
+        let table = self.entity.table;
         self.sql.push(" WHERE 1");
-        if let Some((column, value)) = scope {
-            self.sql
-                .push(format!(" AND {}.{column} = ", self.entity.table));
-            self.sql.push_bind(value.to_owned());
+        match scope {
+            None => {}
+            Some(Within::Column(column, value)) => {
+                self.sql.push(format!(" AND {table}.{column} = "));
+                self.sql.push_bind(value.to_owned());
+            }
+            Some(Within::Linked {
+                link,
+                relation,
+                reverse,
+                value,
+            }) => {
+                let (from, to) = match reverse {
+                    false => (link.source, link.target),
+                    true => (link.target, link.source),
+                };
+                self.sql.push(format!(
+                    " AND {table}.id IN (SELECT {to} FROM {} WHERE {from} = ",
+                    link.table
+                ));
+                self.sql.push_bind(value.to_owned());
+                self.sql.push(format!(" AND {} = ", link.relation));
+                self.sql.push_bind(relation);
+                self.sql.push(")");
+            }
         }
         if let Some(filter) = filter {
             self.sql.push(" AND ");
@@ -259,7 +296,7 @@ impl<'e> Statement<'e> {
             Some(navigation) => {
                 let fk = match navigation.link {
                     Link::ToOne { fk } => fk,
-                    Link::ToMany { .. } => "id",
+                    Link::ToMany { .. } | Link::Linked { .. } => "id",
                 };
                 let target = navigation.target().table;
                 format!(

@@ -12,7 +12,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use super::set::{ItemKey, Key, NavigationRoute, Set};
 use crate::graph::ServiceRoot;
 use crate::model::{Link, Navigation, Record};
-use crate::repository::Repository;
+use crate::repository::{Repository, Within};
 use crate::Error;
 
 /// The parent a navigation's collection is under, as found.
@@ -26,7 +26,9 @@ impl Under {
     fn fk(&self) -> Result<&'static str, Error> {
         match self.route.navigation.link {
             Link::ToMany { fk } => Ok(fk),
-            Link::ToOne { .. } => Err(Error::internal("a single entity routed as a collection")),
+            Link::ToOne { .. } | Link::Linked { .. } => Err(Error::internal(
+                "a collection without a foreign key to its parent",
+            )),
         }
     }
 }
@@ -46,12 +48,26 @@ impl Collection {
         }
     }
 
-    /// The rows of the collection: all of the set, or those naming the parent.
-    pub fn scope(&self) -> Result<Option<(&'static str, &str)>, Error> {
-        self.under
-            .as_ref()
-            .map(|under| Ok((under.fk()?, under.parent.id())))
-            .transpose()
+    /// The rows of the collection: all of the set, or those naming the parent, or those
+    /// the parent links to.
+    pub fn scope(&self) -> Result<Option<Within<'_>>, Error> {
+        let Some(under) = &self.under else {
+            return Ok(None);
+        };
+        let parent = under.parent.id();
+        Ok(Some(match under.route.navigation.link {
+            Link::Linked {
+                table,
+                relation,
+                reverse,
+            } => Within::Linked {
+                link: table,
+                relation,
+                reverse,
+                value: parent,
+            },
+            _ => Within::Column(under.fk()?, parent),
+        }))
     }
 
     /// `@odata.context` of a listing of it.

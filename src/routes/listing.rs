@@ -4,7 +4,7 @@
 use crate::graph::ServiceRoot;
 use crate::model::{EntityType, Record};
 use crate::odata::{ListOptions, ODataQuery, Scalar};
-use crate::repository::{ListQuery, Repository};
+use crate::repository::{ListQuery, Repository, Within};
 use crate::Error;
 
 pub struct Page {
@@ -29,7 +29,7 @@ pub async fn page(
     repository: &Repository,
     entity: &'static EntityType,
     options: &ListOptions,
-    scope: Option<(&'static str, &str)>,
+    scope: Option<Within<'_>>,
 ) -> Result<Page, Error> {
     let wanted = options
         .top

@@ -12,6 +12,7 @@ mod directory;
 mod entity_set;
 mod health;
 pub mod lifecycle;
+mod links;
 mod listing;
 mod navigation;
 mod operations;
@@ -175,8 +176,10 @@ fn navigation_scope(
         name,
     };
     let scope = web::scope(&format!("/{name}")).app_data(route);
-    if let Link::ToOne { .. } = navigation.link {
-        return scope.service(endpoint("").get(navigation::get_related));
+    match navigation.link {
+        Link::ToOne { .. } => return scope.service(endpoint("").get(navigation::get_related)),
+        Link::Linked { .. } => return links_scope(scope, navigation),
+        Link::ToMany { .. } => {}
     }
     let contained = navigation.segment == Segment::Contained;
     let target = route.target();
@@ -207,4 +210,21 @@ fn navigation_scope(
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count))
         .service(by_key)
+}
+
+/// A link by reference: listed (through the generic listing when it leads to one kind),
+/// and, unless read-only, its `$ref`s listed, added and removed.
+fn links_scope(mut scope: actix_web::Scope, navigation: &'static Navigation) -> actix_web::Scope {
+    scope = match navigation.kinds {
+        Some(_) => scope.service(endpoint("").get(links::list::<false>)),
+        None => scope
+            .service(endpoint("").get(entity_set::list))
+            .service(endpoint("/$count").get(entity_set::count)),
+    };
+    if navigation.segment == Segment::Ref {
+        scope = scope
+            .service(endpoint("/$ref").get(links::list::<true>).post(links::add))
+            .service(endpoint("/{key}/$ref").delete(links::remove));
+    }
+    scope
 }

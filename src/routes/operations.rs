@@ -8,7 +8,6 @@ use super::{actions, directory, lifecycle};
 use crate::graph::routing::{endpoint, Endpoint};
 use crate::model::operation::{Behaviour, Binding, Operation};
 use crate::model::{EntityType, Version};
-use crate::repository::Relation;
 
 fn bound(entity: &EntityType, binding: Binding) -> impl Iterator<Item = &'static Operation> + '_ {
     entity
@@ -36,8 +35,6 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
         Behaviour::AddPassword => at.post(directory::add_password),
         Behaviour::RemovePassword => at.post(directory::remove_password),
-        // Links are scopes of their own (`links`).
-        Behaviour::GroupMembers | Behaviour::GroupOwners => at,
     }
 }
 
@@ -80,7 +77,7 @@ pub fn alternate_keys(entity: &EntityType, version: Version, cfg: &mut web::Serv
     }
 }
 
-/// The actions bound to an item and its `$ref` links, under its `/{id}`.
+/// The actions bound to an item, under its `/{id}`.
 pub fn item_operations(entity: &EntityType, version: Version, mut by_id: Scope) -> Scope {
     for operation in entity.bound {
         let Some(name) = operation.name.get(version) else {
@@ -90,22 +87,8 @@ pub fn item_operations(entity: &EntityType, version: Version, mut by_id: Scope) 
             Binding::Item => {
                 by_id.service(attach(operation.behaviour, endpoint(&format!("/{name}"))))
             }
-            Binding::Ref => by_id.service(links(operation, name)),
             _ => by_id,
         };
     }
     by_id
-}
-
-/// A many-to-many link: listed, added by `@odata.id`, removed by key.
-fn links(operation: &Operation, name: &str) -> Scope {
-    let relation = match operation.behaviour {
-        Behaviour::GroupOwners => Relation::Owners,
-        _ => Relation::Members,
-    };
-    web::scope(&format!("/{name}"))
-        .app_data(relation)
-        .service(endpoint("").get(directory::list))
-        .service(endpoint("/$ref").post(directory::add))
-        .service(endpoint("/{key}/$ref").delete(directory::remove))
 }

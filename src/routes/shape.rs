@@ -39,15 +39,39 @@ pub fn shape<'a>(
             .collect();
         for expansion in &selection.expand {
             let navigation = expansion.navigation;
-            // Which column of the related rows matches which value of these.
-            let (column, keys): (&str, Vec<String>) = match navigation.link {
+            // For each record, the keys its related rows have in `column`: its foreign
+            // key (their id), its own id (their foreign key), or the ids it links to.
+            let (column, keys): (&str, Vec<Vec<String>>) = match navigation.link {
                 Link::ToOne { fk } => (
                     "id",
-                    records.iter().map(|r| r.text(fk).to_owned()).collect(),
+                    records
+                        .iter()
+                        .map(|r| vec![r.text(fk).to_owned()])
+                        .collect(),
                 ),
-                Link::ToMany { fk } => (fk, records.iter().map(|r| r.id().to_owned()).collect()),
+                Link::ToMany { fk } => (
+                    fk,
+                    records.iter().map(|r| vec![r.id().to_owned()]).collect(),
+                ),
+                Link::Linked { .. } => {
+                    let ids: Vec<String> = records.iter().map(|r| r.id().to_owned()).collect();
+                    let pairs = repository.link_pairs(navigation, &ids).await?;
+                    let linked = ids
+                        .iter()
+                        .map(|id| {
+                            let from_here = pairs.iter().filter(|(from, _)| from == id);
+                            from_here.map(|(_, related)| related.clone()).collect()
+                        })
+                        .collect();
+                    ("id", linked)
+                }
             };
-            let mut wanted: Vec<String> = keys.iter().filter(|k| !k.is_empty()).cloned().collect();
+            let mut wanted: Vec<String> = keys
+                .iter()
+                .flatten()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect();
             wanted.sort();
             wanted.dedup();
             let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
@@ -74,18 +98,16 @@ pub fn shape<'a>(
                     groups.entry(key).or_default().push(object);
                 }
             }
-            for (object, key) in shaped.iter_mut().zip(&keys) {
+            for (object, keys) in shaped.iter_mut().zip(&keys) {
+                let found = keys.iter().filter_map(|key| groups.get(key));
                 let value = match navigation.link {
-                    Link::ToOne { .. } => groups
-                        .get(key)
-                        .and_then(|found| found.first())
+                    Link::ToOne { .. } => found
+                        .flatten()
+                        .next()
                         .map_or(Value::Null, |found| Value::Object(found.clone())),
-                    Link::ToMany { .. } => Value::Array(
-                        groups
-                            .get(key)
-                            .map(|found| found.iter().cloned().map(Value::Object).collect())
-                            .unwrap_or_default(),
-                    ),
+                    Link::ToMany { .. } | Link::Linked { .. } => {
+                        Value::Array(found.flatten().cloned().map(Value::Object).collect())
+                    }
                 };
                 object.insert(expansion.name.to_owned(), value);
             }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use entitlement_emulator::model::{registry, Constraint, Edm, Link, Record};
+use entitlement_emulator::model::{registry, Constraint, Edm, Link, Record, Version};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 
@@ -125,6 +125,46 @@ async fn every_declaration_matches_the_migrated_schema() {
                         target.table,
                         entity.name
                     );
+                }
+                // The link table has the columns declared, and a link goes when either
+                // end does: every table an end may be in has a trigger that deletes the
+                // links naming its rows (or, for a group's members, one per member table).
+                Link::Linked { table: link, .. } => {
+                    let link_columns = table(&mut connection, link.table).await;
+                    for column in [
+                        link.source,
+                        link.relation,
+                        link.target,
+                        link.target_type,
+                        link.added,
+                    ] {
+                        assert!(
+                            link_columns.contains_key(column),
+                            "{}.{column} (from {})",
+                            link.table,
+                            entity.name
+                        );
+                    }
+                    let mut ends = navigation.targets();
+                    ends.push(entity);
+                    for end in ends {
+                        let triggers: Vec<String> = sqlx::query_scalar(
+                            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+                        )
+                        .bind(end.table)
+                        .fetch_all(&mut connection)
+                        .await
+                        .expect("triggers");
+                        assert!(
+                            triggers.iter().any(|sql| sql.contains("AFTER DELETE")
+                                && sql.contains(&format!("DELETE FROM {}", link.table))),
+                            "{}: no trigger removes the {} rows naming a deleted row ({} of {})",
+                            end.table,
+                            link.table,
+                            navigation.name.get(Version::V1).unwrap_or_default(),
+                            entity.name
+                        );
+                    }
                 }
             }
         }

@@ -272,8 +272,8 @@ async fn an_unknown_path_is_400_naming_the_first_unknown_segment() {
             "accessPackageThings",
         ),
         (
-            &*format!("{V1}/accessPackages/{GENERAL}/incompatibleGroups"),
-            "incompatibleGroups",
+            &*format!("{V1}/accessPackages/{GENERAL}/incompatibleDevices"),
+            "incompatibleDevices",
         ),
         ("/v2.0/identityGovernance", "v2.0"),
     ] {

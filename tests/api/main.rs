@@ -39,6 +39,7 @@ mod real_clients;
 mod reference_examples;
 mod role_management;
 mod seed_export;
+mod separation_of_duties;
 mod shared_roles;
 mod shutdown;
 mod signin;

@@ -63,7 +63,7 @@ impl Decoder {
     pub(super) fn fk(&self, navigation: &Navigation) -> Option<&'static Property> {
         match navigation.link {
             Link::ToOne { fk } => self.entity.column(fk).map(|(_, property)| property),
-            Link::ToMany { .. } => None,
+            Link::ToMany { .. } | Link::Linked { .. } => None,
         }
     }
 

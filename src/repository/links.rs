@@ -1,0 +1,184 @@
+//! Links by reference (`Link::Linked`): a group's members and owners, an access package's
+//! incompatible packages and groups, a connected organization's sponsors. Listed in the
+//! order they were added; added and removed one at a time, in the writer's transaction
+//! that checks both ends exist.
+
+use sqlx::SqliteConnection;
+
+use super::entity::find;
+use super::insert::not_found;
+use super::Repository;
+use crate::model::{EntityType, Link, LinkTable, Navigation, Record};
+use crate::Error;
+
+/// The table, relation and direction of a linking navigation.
+fn linked(navigation: &Navigation) -> Result<(&'static LinkTable, &'static str, bool), Error> {
+    match navigation.link {
+        Link::Linked {
+            table,
+            relation,
+            reverse,
+        } => Ok((table, relation, reverse)),
+        _ => Err(Error::internal("a navigation routed as a link is none")),
+    }
+}
+
+/// `template` with the link table's names in place of `{table}`, `{source}`, ….
+fn sql(link: &LinkTable, template: &str) -> String {
+    [
+        ("{table}", link.table),
+        ("{source}", link.source),
+        ("{relation}", link.relation),
+        ("{target_type}", link.target_type),
+        ("{target}", link.target),
+        ("{added}", link.added),
+    ]
+    .iter()
+    .fold(template.to_owned(), |text, (name, column)| {
+        text.replace(name, column)
+    })
+}
+
+/// A linked row's place in its listing: when it was linked, and its id.
+pub type Place = (i64, String);
+
+impl Repository {
+    /// What `parent` links to through `navigation`, in the order linked: at most `limit`,
+    /// after `after`. Each with its place, for the next page's token.
+    pub async fn linked(
+        &self,
+        parent: &Record,
+        navigation: &'static Navigation,
+        after: Option<(i64, &str)>,
+        limit: u64,
+    ) -> Result<Vec<(Record, Place)>, Error> {
+        let (link, relation, _) = linked(navigation)?;
+        let mut tx = self.reader.begin().await?;
+        let (added, id) = after.unwrap_or((i64::MIN, ""));
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql(
+            link,
+            "SELECT {target}, {target_type}, {added} FROM {table}
+             WHERE {source} = ?1 AND {relation} = ?2 AND ({added}, {target}) > (?3, ?4)
+             ORDER BY {added}, {target} LIMIT ?5",
+        ))
+        .bind(parent.id())
+        .bind(relation)
+        .bind(added)
+        .bind(id)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut records = Vec::with_capacity(rows.len());
+        for (id, table, added) in rows {
+            let kind = navigation
+                .targets()
+                .into_iter()
+                .find(|kind| kind.table == table);
+            if let Some(record) = match kind {
+                Some(kind) => find(&mut tx, kind, &id).await?,
+                None => None,
+            } {
+                records.push((record, (added, id)));
+            }
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    /// Links `parent` to the object `target` names through `navigation` (404 when either
+    /// is not there, 400 when it is linked already or is `parent` itself), or with `add`
+    /// false removes that link (404 when there is none).
+    pub async fn change_link(
+        &self,
+        (parent, parent_id): (&'static EntityType, &str),
+        navigation: &'static Navigation,
+        target: &str,
+        add: bool,
+    ) -> Result<(), Error> {
+        let (link, relation, _) = linked(navigation)?;
+        let mut tx = self.writer.begin().await?;
+        let parent_record = find(&mut tx, parent, parent_id)
+            .await?
+            .ok_or_else(|| not_found(parent, parent_id))?;
+        let changed =
+            match add {
+                true => {
+                    let target = one_of(&mut tx, navigation, target)
+                        .await?
+                        .ok_or_else(|| not_found(parent, target))?;
+                    if target.id() == parent_record.id() {
+                        return Err(parent.errors.self_link(relation));
+                    }
+                    sqlx::query(&sql(
+                    link,
+                    "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
+                     VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
+                     ON CONFLICT DO NOTHING",
+                ))
+                .bind(parent_record.id())
+                .bind(relation)
+                .bind(target.id())
+                .bind(target.entity().table)
+                .execute(&mut *tx)
+                .await?
+                }
+                false => sqlx::query(&sql(
+                    link,
+                    "DELETE FROM {table} WHERE {source} = ?1 AND {relation} = ?2 AND {target} = ?3",
+                ))
+                .bind(parent_record.id())
+                .bind(relation)
+                .bind(crate::model::values::normalize_id(target))
+                .execute(&mut *tx)
+                .await?,
+            };
+        match (changed.rows_affected(), add) {
+            (0, true) => Err(parent.errors.link_exists(relation, target)),
+            (0, false) => Err(not_found(parent, target)),
+            _ => Ok(tx.commit().await?),
+        }
+    }
+
+    /// For `$expand`: which related row each of `parents` links to (or, reversed, is
+    /// linked from), as (parent, related) pairs in the order linked.
+    pub async fn link_pairs(
+        &self,
+        navigation: &Navigation,
+        parents: &[String],
+    ) -> Result<Vec<(String, String)>, Error> {
+        let (link, relation, reverse) = linked(navigation)?;
+        if parents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (from, to) = match reverse {
+            false => (link.source, link.target),
+            true => (link.target, link.source),
+        };
+        let mut query = sqlx::QueryBuilder::new(format!(
+            "SELECT {from}, {to} FROM {} WHERE {} = ",
+            link.table, link.relation
+        ));
+        query.push_bind(relation);
+        query.push(format!(" AND {from} IN ("));
+        let mut list = query.separated(", ");
+        for parent in parents {
+            list.push_bind(parent.clone());
+        }
+        query.push(format!(") ORDER BY {}, {to}", link.added));
+        Ok(query.build_query_as().fetch_all(&self.reader).await?)
+    }
+}
+
+/// The object `id` names among the kinds a navigation leads to.
+async fn one_of(
+    tx: &mut SqliteConnection,
+    navigation: &Navigation,
+    id: &str,
+) -> Result<Option<Record>, Error> {
+    for kind in navigation.targets() {
+        if let Some(record) = find(tx, kind, id).await? {
+            return Ok(Some(record));
+        }
+    }
+    Ok(None)
+}
