@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, NormalizePath};
 use actix_web::{web, App};
 
 use crate::auth::Authenticator;
@@ -90,7 +90,10 @@ impl AppState {
         >,
     > {
         App::new()
-            // Innermost: the lifecycle catches up with the clock before a route reads.
+            // Graph takes `…/connectedOrganizations/` (a reference page's own example) as
+            // `…/connectedOrganizations`; routes match without the slash.
+            .wrap(NormalizePath::trim())
+            // The lifecycle catches up with the clock before a route reads.
             .wrap(from_fn(routes::lifecycle::settle))
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(faults::inject))

@@ -176,6 +176,39 @@ impl<S: JsonSchema> Plain for Kept<S> {
     }
 }
 
+/// A list of values of several derived types: each item's `@odata.type` written as
+/// `known` spells it (`#microsoft.graph.domainIdentitySource`), however the client spelled
+/// it (any case, with or without `#` and the namespace: the PowerShell SDK sends
+/// `microsoft.graph.domainidentitysource`), so serde can tell the types apart.
+pub fn canonical_types(raw: &mut Value, path: &str, known: &[&'static str]) -> Result<(), Error> {
+    for (index, item) in raw.as_array_mut().into_iter().flatten().enumerate() {
+        let Some(members) = item.as_object_mut() else {
+            continue;
+        };
+        let given = members
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let name = given.trim_start_matches('#');
+        let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
+        let kind = known
+            .iter()
+            .find(|kind| {
+                kind.rsplit('.')
+                    .next()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(name))
+            })
+            .ok_or_else(|| {
+                Error::invalid_value(
+                    &format!("{path}[{index}].@odata.type"),
+                    format!("'{given}' is not one of {}", known.join(", ")),
+                )
+            })?;
+        members.insert("@odata.type".to_owned(), Value::from(*kind));
+    }
+    Ok(())
+}
+
 /// A type's JSON Schema, self-contained (no `$defs`), for the OpenAPI document.
 pub fn schema_of<T: JsonSchema>() -> Value {
     let schema = SchemaSettings::draft2020_12()

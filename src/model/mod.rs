@@ -18,6 +18,7 @@ pub mod assignment_policy;
 pub mod assignment_request;
 pub mod catalog;
 pub mod complex;
+pub mod connected_organization;
 pub mod directory;
 mod edm;
 mod entity;

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::complex::{schema_of, Versioned};
+use crate::model::complex::{canonical_types, schema_of, Versioned};
 use crate::model::json::{wrong_type, Object};
 use crate::model::values::new_id;
 use crate::model::ComplexType;
@@ -134,32 +134,7 @@ impl Versioned for Questions {
 
     /// `@odata.type` in any case, with or without `#` and the namespace.
     fn normalize(raw: &mut Value, path: &str) -> Result<(), Error> {
-        for (index, question) in raw.as_array_mut().into_iter().flatten().enumerate() {
-            let Some(members) = question.as_object_mut() else {
-                continue;
-            };
-            let given = members
-                .get("@odata.type")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let name = given.trim_start_matches('#');
-            let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
-            let kind = KINDS
-                .iter()
-                .find(|kind| {
-                    kind.rsplit('.')
-                        .next()
-                        .is_some_and(|k| k.eq_ignore_ascii_case(name))
-                })
-                .ok_or_else(|| {
-                    Error::invalid_value(
-                        &format!("{path}[{index}].@odata.type"),
-                        format!("'{given}' is not {} or {}", KINDS[0], KINDS[1]),
-                    )
-                })?;
-            members.insert("@odata.type".to_owned(), Value::from(*kind));
-        }
-        Ok(())
+        canonical_types(raw, path, &KINDS)
     }
 
     fn from_beta(beta: BetaQuestions, _: &str) -> Result<Self, Error> {

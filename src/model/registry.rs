@@ -6,14 +6,15 @@ use std::sync::OnceLock;
 
 use super::{
     access_package, approval, assignment, assignment_policy, assignment_request, catalog,
-    directory, resource_request, resources, role_management, role_scope, subject, EntityType,
-    OnDelete,
+    connected_organization, directory, resource_request, resources, role_management, role_scope,
+    subject, EntityType, OnDelete,
 };
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
     &directory::USER,
     &directory::GROUP,
     &directory::SERVICE_PRINCIPAL,
+    &connected_organization::CONNECTED_ORGANIZATION,
     &catalog::CATALOG,
     &access_package::ACCESS_PACKAGE,
     &resources::RESOURCE,

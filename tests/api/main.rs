@@ -11,6 +11,7 @@ mod catalogs;
 mod command_line;
 mod concurrency;
 mod conformance;
+mod connected_organizations;
 mod container;
 mod control_surface;
 mod crash_safety;
