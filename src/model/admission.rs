@@ -40,6 +40,11 @@ pub struct Facts<'a> {
     pub target: &'a str,
     /// For an add: the user or service principal itself, and the groups it is in.
     pub target_object: Option<(&'a Record, &'a [String])>,
+    /// For a guest (or an email the directory does not know): its connected organization.
+    pub organization: Option<&'a Record>,
+    /// For an add by `target: {email}` of someone the directory does not know yet, whom
+    /// it invites.
+    pub invited: bool,
     pub policy: &'a Record,
     pub package: PackageNamed,
     /// For an add: the target holds the package already (an assignment not ended).
@@ -106,8 +111,14 @@ pub fn admit(facts: &Facts<'_>, request: &Record) -> Result<(), Error> {
     }
     match facts.kind {
         Kind::Add => {
+            // Only an administrator brings in someone the directory does not know (the
+            // reference's "user who doesn't exist in the directory", through a direct
+            // assignment policy); a user's own request is for a user that exists.
+            if facts.invited && facts.self_service {
+                return Err(no_valid_policy());
+            }
             if let (true, Some((target, groups))) = (facts.self_service, facts.target_object) {
-                if !admits(facts.policy, target, groups) {
+                if !admits(facts.policy, target, groups, facts.organization) {
                     return Err(no_valid_policy());
                 }
                 if let Some((id, text)) = unanswered(facts.policy, request).into_iter().next() {
@@ -160,41 +171,66 @@ pub fn answered(request: &Record) -> Vec<String> {
 }
 
 /// Whether `policy` lets `target` (a user or service principal) ask for the package
-/// itself, given the groups `target` is a member of (elm-surface §1, `allowedTargetScope`).
-/// `notSpecified` policies are for an administrator's direct assignments only.
-pub fn admits(policy: &Record, target: &Record, groups: &[String]) -> bool {
+/// itself, given the groups `target` is a member of and, for a guest, the connected
+/// organization it belongs to (elm-surface §1, `allowedTargetScope`). `notSpecified`
+/// policies are for an administrator's direct assignments only.
+pub fn admits(
+    policy: &Record,
+    target: &Record,
+    groups: &[String],
+    organization: Option<&Record>,
+) -> bool {
     let accepts = policy.get("accept_requests");
     if accepts.as_bool() == Some(false) || accepts.as_i64() == Some(0) {
         return false;
     }
     let is_user = target.entity().table == super::directory::USER.table;
-    let guest = is_user && target.text("user_type").eq_ignore_ascii_case("Guest");
+    let guest = is_user && is_guest(target);
+    let sets = || {
+        policy
+            .get("specific_allowed_targets")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let names = |set: &serde_json::Value, key: &str, id: &str| {
+        set[key]
+            .as_str()
+            .is_some_and(|named| normalize_id(named) == id)
+    };
     let listed = || {
-        let sets = policy.get("specific_allowed_targets");
-        sets.as_array().into_iter().flatten().any(|set| {
-            let names = |key: &str| {
-                set[key]
-                    .as_str()
-                    .is_some_and(|id| normalize_id(id) == target.id())
-            };
-            names("userId")
-                || names("servicePrincipalId")
+        sets().iter().any(|set| {
+            names(set, "userId", target.id())
+                || names(set, "servicePrincipalId", target.id())
                 || set["groupId"]
                     .as_str()
                     .is_some_and(|group| groups.contains(&normalize_id(group)))
         })
     };
+    let organization_listed = || {
+        organization.is_some_and(|organization| {
+            sets()
+                .iter()
+                .any(|set| names(set, "connectedOrganizationId", organization.id()))
+        })
+    };
+    let configured = organization.is_some_and(|org| org.text("state") == "configured");
     match policy.text("allowed_target_scope") {
         "specificDirectoryUsers" | "specificDirectoryServicePrincipals" => listed(),
         "allMemberUsers" => is_user && !guest,
         "allDirectoryUsers" => is_user,
         "allDirectoryServicePrincipals" => !is_user,
-        "allExternalUsers"
-        | "allConfiguredConnectedOrganizationUsers"
-        | "allExistingConnectedOrganizationSubjects"
-        | "specificConnectedOrganizationUsers" => guest,
+        "allExternalUsers" => guest,
+        "allConfiguredConnectedOrganizationUsers" => guest && configured,
+        "allExistingConnectedOrganizationSubjects" => guest && organization.is_some(),
+        "specificConnectedOrganizationUsers" => guest && organization_listed(),
         _ => false,
     }
+}
+
+/// A user from outside the organization (`userType` Guest).
+pub fn is_guest(user: &Record) -> bool {
+    user.text("user_type").eq_ignore_ascii_case("Guest")
 }
 
 /// Questions the policy requires an answer to that `request` leaves unanswered: (id, text).
@@ -273,6 +309,8 @@ mod tests {
             caller: Some("u"),
             target: "u",
             target_object: Some((user, &[])),
+            organization: None,
+            invited: false,
             policy,
             package: PackageNamed::Same,
             holds: false,

@@ -141,6 +141,9 @@ pub struct Navigation {
 pub enum OnDelete {
     /// They go with it (contained entities, history).
     Cascade,
+    /// They stay and forget it: the foreign key, nullable, becomes null (an external
+    /// subject outlives the connected organization it came from).
+    Forget,
     /// They keep it: the delete is `status` `code`, with `message(count)`; except the rows
     /// whose `column` holds one of the `unless` values (ended assignments, finished
     /// requests), which go with it.

@@ -5,7 +5,10 @@
 
 use super::entity::HIDDEN_CREATED_AT;
 use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
-use super::{EntityType, EnumType, Member, Names, Operations, Property, Writes};
+use super::{
+    connected_organization, EntityType, EnumType, Member, Names, Navigation, OnDelete, Operations,
+    Property, Segment, Writes,
+};
 
 pub static SUBJECT_TYPE: EnumType = EnumType {
     name: Names::v1("microsoft.graph.accessPackageSubjectType"),
@@ -78,6 +81,16 @@ pub static SUBJECT: EntityType = EntityType {
         .nullable()
         .read_only(),
         HIDDEN_CREATED_AT,
+    ],
+    navigations: &[
+        // `requestor($expand=connectedOrganization)`: where an external subject came from.
+        Navigation::to_one(
+            Names::both("connectedOrganization"),
+            || &connected_organization::CONNECTED_ORGANIZATION,
+            "connected_organization_id",
+        )
+        .segment(Segment::Read)
+        .on_delete(OnDelete::Forget),
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,

@@ -208,6 +208,7 @@ pub type BetaUserSets = Vec<BetaUserSet>;
 
 /// The directory objects a stored subject list names, for the policy's reference check.
 pub fn references(list: &Value, target: &str, found: &mut Vec<crate::model::Reference>) {
+    use crate::model::connected_organization::CONNECTED_ORGANIZATION;
     use crate::model::directory::{GROUP, SERVICE_PRINCIPAL, USER};
     let none = Vec::new();
     for subject in list.as_array().unwrap_or(&none) {
@@ -217,6 +218,9 @@ pub fn references(list: &Value, target: &str, found: &mut Vec<crate::model::Refe
                 Some("#microsoft.graph.groupMembers") => ("groupId", &[|| &GROUP]),
                 Some("#microsoft.graph.singleServicePrincipal") => {
                     ("servicePrincipalId", &[|| &SERVICE_PRINCIPAL])
+                }
+                Some("#microsoft.graph.connectedOrganizationMembers") => {
+                    ("connectedOrganizationId", &[|| &CONNECTED_ORGANIZATION])
                 }
                 _ => continue,
             };

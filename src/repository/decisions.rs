@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::entity::{find, save};
 use super::insert::not_found;
-use super::requests::{groups_of, subject_of, Who};
+use super::requests::Who;
+use super::targets::{groups_of, subject_of};
 use super::Repository;
 use crate::model::admission;
 use crate::model::approval::{self, Decision, APPROVAL_STAGE};

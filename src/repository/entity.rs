@@ -337,6 +337,18 @@ pub(super) fn remove<'a>(
         // Nothing holds it: what names it goes with it (the rows a restriction let pass
         // included).
         for dependent in dependents {
+            if let OnDelete::Forget = dependent.rule {
+                sqlx::query(&format!(
+                    "UPDATE {} SET {fk} = NULL WHERE {}",
+                    dependent.child.table,
+                    among(dependent.fk),
+                    fk = dependent.fk,
+                ))
+                .bind(&json)
+                .execute(&mut *tx)
+                .await?;
+                continue;
+            }
             let contained: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT id FROM {} WHERE {}",
                 dependent.child.table,

@@ -26,6 +26,7 @@ mod requests;
 mod resources;
 mod rows;
 mod sql;
+mod targets;
 mod writer;
 
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::delivery::{carry_over, end_assignment, insert_one};
 use super::entity::find;
-use super::requests::subject_of;
+use super::targets::subject_of;
 use super::Repository;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;

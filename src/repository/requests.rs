@@ -10,16 +10,19 @@ use time::OffsetDateTime;
 
 use super::delivery::insert_one;
 use super::entity::find;
+use super::targets::{
+    assignment_target, by_email, directory_object, groups_of, invited, organization_of, propose,
+    subject_in, subject_of, Target,
+};
 use super::Repository;
-use crate::model::admission::{self, Incompatible, PackageNamed};
+use crate::model::admission::{self, is_guest, Incompatible, PackageNamed};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::Asked;
-use crate::model::directory::{PRINCIPALS, USER};
+use crate::model::directory::USER;
 use crate::model::lifecycle::{Kind, State};
-use crate::model::subject::SUBJECT;
 use crate::model::values::{format_instant, normalize_id};
-use crate::model::{access_package, Changes, Record};
+use crate::model::{access_package, Record};
 use crate::Error;
 
 /// Who is calling, as far as requests care: the recorded actor, and the directory object
@@ -28,22 +31,6 @@ use crate::Error;
 pub struct Who {
     pub actor: String,
     pub object_id: Option<String>,
-}
-
-/// Whom a request is for, before it is stored: a directory object that may have no
-/// subject yet, or the subject of the assignment it changes.
-enum Target {
-    Object(Record),
-    Subject(Record),
-}
-
-impl Target {
-    fn object_id(&self) -> &str {
-        match self {
-            Self::Object(object) => object.id(),
-            Self::Subject(subject) => subject.text("object_id"),
-        }
-    }
 }
 
 /// The one message the service gives when no policy admits a request.
@@ -91,9 +78,10 @@ impl Repository {
     /// Checks a new request against its package, policy and target, and stores it
     /// `submitted`. `asked` is what its `assignment` object names. The facts are read on a
     /// reader, except those concurrent requests could change (whether the target holds
-    /// the package, whether the assignment has ended): those are read in the writer's
-    /// transaction that stores the request, which is where `admission::admit` decides,
-    /// so that two identical requests at once never make two assignments or end one twice.
+    /// the package, whether the assignment has ended, what it has that the package is
+    /// incompatible with): those are read in the writer's transaction that stores the
+    /// request, which is where `admission::admit` decides, so that two identical requests
+    /// at once never make two assignments or end one twice.
     pub async fn create_request(
         &self,
         mut request: Record,
@@ -109,30 +97,30 @@ impl Repository {
             )
         })?;
         let self_service = Kind::is_self_service(&request_type);
+        let now = self.lifecycle.now();
         let mut connection = self.reader.acquire().await?;
         let caller = self.caller_user(&mut connection, who).await?;
-        let (policy, target) = match kind {
+        let (policy, target, organization) = match kind {
             Kind::Add => {
-                self.new_target(&mut connection, &asked, self_service, caller.as_ref())
-                    .await?
+                let at = (self_service, caller.as_ref(), who.actor.as_str(), now);
+                self.new_target(&mut connection, &asked, at).await?
             }
             Kind::Update | Kind::Remove => {
                 let (assignment, policy, subject) =
                     assignment_target(&mut connection, &asked).await?;
                 request.set("assignment_id", Value::from(assignment));
-                (policy, subject)
+                (policy, subject, None)
             }
         };
         let package = policy.text("access_package_id").to_owned();
         let named = package_named(&mut connection, &asked, &package).await?;
         let groups = match &target {
             Target::Object(object) => groups_of(&mut connection, object.id()).await?,
-            Target::Subject(_) => Vec::new(),
+            Target::Subject(_) | Target::Invited(_) => Vec::new(),
         };
         drop(connection);
 
         let mut tx = self.writer.begin().await?;
-        let now = self.lifecycle.now();
         let incompatible = match kind {
             Kind::Add => incompatible_with(&mut tx, &package, target.object_id()).await?,
             Kind::Update | Kind::Remove => Vec::new(),
@@ -154,9 +142,11 @@ impl Repository {
                 caller: caller.as_ref().map(Record::id),
                 target: target.object_id(),
                 target_object: match &target {
-                    Target::Object(object) => Some((object, &groups)),
+                    Target::Object(object) | Target::Invited(object) => Some((object, &groups)),
                     Target::Subject(_) => None,
                 },
+                organization: organization.as_ref(),
+                invited: matches!(target, Target::Invited(_)),
                 policy: &policy,
                 package: named,
                 holds,
@@ -165,12 +155,29 @@ impl Repository {
             },
             &request,
         )?;
+        // An outsider from no known organization, let in by a policy for all external
+        // users, proposes one for its domain.
+        let organization = match (&target, organization) {
+            (Target::Object(object) | Target::Invited(object), None)
+                if is_guest(object)
+                    && policy.text("allowed_target_scope") == "allExternalUsers" =>
+            {
+                propose(&mut tx, object, &who.actor, now).await?
+            }
+            (_, known) => known,
+        };
         let target = match target {
             Target::Subject(subject) => subject,
-            Target::Object(object) => subject_in(&mut tx, &object, now).await?,
+            Target::Object(object) => {
+                subject_in(&mut tx, &object, organization.as_ref(), now).await?
+            }
+            Target::Invited(guest) => {
+                let guest = insert_one(&mut tx, guest).await?;
+                subject_in(&mut tx, &guest, organization.as_ref(), now).await?
+            }
         };
         let requestor = match &caller {
-            Some(user) => Some(subject_in(&mut tx, user, now).await?),
+            Some(user) => Some(subject_in(&mut tx, user, None, now).await?),
             None => None,
         };
         let stamp = format_instant(now);
@@ -185,7 +192,8 @@ impl Repository {
         request.set("created_date_time", Value::from(stamp.as_str()));
         request.set("state_changed_at", Value::from(stamp.as_str()));
         if request.get("is_validation_only").as_bool() == Some(true) {
-            // Nothing is kept, the subjects it would have made included.
+            // Nothing is kept, the subjects, guests and organizations it would have made
+            // included.
             return Ok(request);
         }
         let next = self.lifecycle_next(State::Submitted, now, &request);
@@ -196,22 +204,27 @@ impl Repository {
         Ok(stored)
     }
 
-    /// For a new assignment: the directory object it is for and the policy it is made
-    /// through, as the body names them (or, for a user's own request, as the caller and
-    /// the one policy that admits them).
+    /// For a new assignment: the policy it is made through, the directory object it is
+    /// for (a guest to invite, for an email the directory does not know) and, for an
+    /// outsider, its connected organization; as the body names them (or, for a user's own
+    /// request, as the caller and the one policy that admits them).
     async fn new_target(
         &self,
         connection: &mut SqliteConnection,
         asked: &Asked,
-        self_service: bool,
-        caller: Option<&Record>,
-    ) -> Result<(Record, Target), Error> {
+        (self_service, caller, actor, now): (bool, Option<&Record>, &str, OffsetDateTime),
+    ) -> Result<(Record, Target, Option<Record>), Error> {
         let target = match (&asked.target_object_id, &asked.target_email) {
-            (Some(id), _) => directory_object(connection, id, "assignment.targetId").await?,
-            (None, Some(email)) => by_email(connection, email).await?,
-            (None, None) if self_service => caller.cloned().ok_or_else(|| {
+            (Some(id), _) => Target::Object(
+                directory_object(connection, id, "assignment.targetId").await?,
+            ),
+            (None, Some(email)) => match by_email(connection, email).await? {
+                Some(user) => Target::Object(user),
+                None => Target::Invited(invited(email, actor, now)?),
+            },
+            (None, None) if self_service => Target::Object(caller.cloned().ok_or_else(|| {
                 Error::missing_value("assignment.targetId", "The caller is not a user of the directory: name the target with assignment.targetId.")
-            })?,
+            })?),
             (None, None) => {
                 return Err(Error::missing_value(
                     "assignment.targetId",
@@ -219,6 +232,11 @@ impl Repository {
                 ))
             }
         };
+        let object = match &target {
+            Target::Object(object) | Target::Invited(object) => object,
+            Target::Subject(_) => return Err(Error::internal("a new assignment for a subject")),
+        };
+        let organization = organization_of(connection, object).await?;
         let policy = match &asked.policy_id {
             Some(id) => find(connection, &ASSIGNMENT_POLICY, id)
                 .await?
@@ -234,7 +252,8 @@ impl Repository {
                         "The access package is required.",
                     )
                 })?;
-                self.only_policy(connection, package, &target).await?
+                self.only_policy(connection, package, object, organization.as_ref())
+                    .await?
             }
             None => {
                 return Err(Error::missing_value(
@@ -243,7 +262,7 @@ impl Repository {
                 ))
             }
         };
-        Ok((policy, Target::Object(target)))
+        Ok((policy, target, organization))
     }
 
     /// The single policy of `package` that admits `target`, for a self-service request
@@ -253,6 +272,7 @@ impl Repository {
         connection: &mut SqliteConnection,
         package: &str,
         target: &Record,
+        organization: Option<&Record>,
     ) -> Result<Record, Error> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM assignment_policies WHERE access_package_id = ?1 ORDER BY created_date_time, id",
@@ -264,7 +284,7 @@ impl Repository {
         let mut admitting = Vec::new();
         for id in ids {
             if let Some(policy) = find(connection, &ASSIGNMENT_POLICY, &id).await? {
-                if admission::admits(&policy, target, &groups) {
+                if admission::admits(&policy, target, &groups, organization) {
                     admitting.push(policy);
                 }
             }
@@ -278,31 +298,6 @@ impl Repository {
             )),
         }
     }
-}
-
-/// The subject of a directory object, made in `tx` the first time it is named.
-async fn subject_in(
-    tx: &mut SqliteConnection,
-    object: &Record,
-    now: OffsetDateTime,
-) -> Result<Record, Error> {
-    if let Some(subject) = subject_of(tx, object.id()).await? {
-        return Ok(subject);
-    }
-    let mut subject = Record::create(&SUBJECT, Changes::default(), "");
-    let is_user = std::ptr::eq(object.entity(), &USER);
-    subject.set("object_id", Value::from(object.id()));
-    subject.set("display_name", object.get("display_name").clone());
-    subject.set(
-        "subject_type",
-        Value::from(if is_user { "user" } else { "servicePrincipal" }),
-    );
-    if is_user {
-        subject.set("email", object.get("mail").clone());
-        subject.set("principal_name", object.get("user_principal_name").clone());
-    }
-    subject.set("created_date_time", Value::from(format_instant(now)));
-    insert_one(tx, subject).await
 }
 
 /// Whether the directory object holds an assignment of the package that has not ended.
@@ -353,39 +348,6 @@ async fn incompatible_with(
         .collect())
 }
 
-/// For a change to an assignment: its id, its policy, and the subject it is for, which needs no
-/// directory object (its user may be gone).
-async fn assignment_target(
-    connection: &mut SqliteConnection,
-    asked: &Asked,
-) -> Result<(String, Record, Target), Error> {
-    let id = asked.assignment_id.as_deref().ok_or_else(|| {
-        Error::missing_value(
-            "assignment.id",
-            "The assignment to change is required: assignment.id.",
-        )
-    })?;
-    let assignment =
-        find(connection, &ASSIGNMENT, id)
-            .await?
-            .ok_or_else(|| Error::RelatedNotFound {
-                target: "assignment.id".to_owned(),
-                entity: ASSIGNMENT.name,
-                id: id.to_owned(),
-            })?;
-    let policy = find(
-        connection,
-        &ASSIGNMENT_POLICY,
-        assignment.text("assignment_policy_id"),
-    )
-    .await?
-    .ok_or_else(|| Error::internal("an assignment's policy is gone"))?;
-    let subject = find(connection, &SUBJECT, assignment.text("target_id"))
-        .await?
-        .ok_or_else(|| Error::internal("an assignment's target is gone"))?;
-    Ok((assignment.id().to_owned(), policy, Target::Subject(subject)))
-}
-
 /// How the body named the package against the policy's `package`; 404 for a package
 /// that does not exist.
 async fn package_named(
@@ -408,73 +370,6 @@ async fn package_named(
             id: named.to_owned(),
         }),
     }
-}
-
-pub(super) async fn subject_of(
-    connection: &mut SqliteConnection,
-    object_id: &str,
-) -> Result<Option<Record>, Error> {
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM subjects WHERE object_id = ?1")
-        .bind(normalize_id(object_id))
-        .fetch_optional(&mut *connection)
-        .await?;
-    match id {
-        Some(id) => find(connection, &SUBJECT, &id).await,
-        None => Ok(None),
-    }
-}
-
-/// A user or service principal by id; 404 naming where the body named it.
-async fn directory_object(
-    connection: &mut SqliteConnection,
-    id: &str,
-    target: &str,
-) -> Result<Record, Error> {
-    for kind in PRINCIPALS {
-        if kind().table == "groups" {
-            continue;
-        }
-        if let Some(record) = find(connection, kind(), id).await? {
-            return Ok(record);
-        }
-    }
-    Err(Error::RelatedNotFound {
-        target: target.to_owned(),
-        entity: "directoryObject",
-        id: id.to_owned(),
-    })
-}
-
-/// `target: {email}`: the directory user with that mail or sign-in name.
-async fn by_email(connection: &mut SqliteConnection, email: &str) -> Result<Record, Error> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE mail = ?1 COLLATE NOCASE OR user_principal_name = ?1 COLLATE NOCASE
-         ORDER BY created_date_time LIMIT 1",
-    )
-    .bind(email.trim())
-    .fetch_optional(&mut *connection)
-    .await?;
-    match id {
-        Some(id) => directory_object(connection, &id, "assignment.target.email").await,
-        None => Err(Error::RelatedNotFound {
-            target: "assignment.target.email".to_owned(),
-            entity: USER.name,
-            id: email.to_owned(),
-        }),
-    }
-}
-
-/// The groups a directory object is a direct member of.
-pub(super) async fn groups_of(
-    connection: &mut SqliteConnection,
-    id: &str,
-) -> Result<Vec<String>, Error> {
-    Ok(sqlx::query_scalar(
-        "SELECT group_id FROM group_members WHERE member_id = ?1 AND relation = 'members'",
-    )
-    .bind(id)
-    .fetch_all(&mut *connection)
-    .await?)
 }
 
 /// After a fixture: memberships that delivered assignments grant, which the fixture

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use entitlement_emulator::model::{registry, Constraint, Edm, Link, Record, Version};
+use entitlement_emulator::model::{registry, Constraint, Edm, Link, OnDelete, Record, Version};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 
@@ -116,7 +116,17 @@ async fn every_declaration_matches_the_migrated_schema() {
         }
         for navigation in entity.navigations {
             match navigation.link {
-                Link::ToOne { fk } => assert!(columns.contains_key(fk), "{}.{fk}", entity.table),
+                Link::ToOne { fk } => {
+                    assert!(columns.contains_key(fk), "{}.{fk}", entity.table);
+                    // A row that forgets a deleted entity needs somewhere to forget it.
+                    if let Some(OnDelete::Forget) = navigation.on_delete {
+                        assert!(
+                            !columns[fk].not_null,
+                            "{}.{fk} forgets on delete but is NOT NULL",
+                            entity.table
+                        );
+                    }
+                }
                 Link::ToMany { fk } => {
                     let target = navigation.target();
                     assert!(

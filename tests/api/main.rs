@@ -21,6 +21,7 @@ mod decoding_properties;
 mod directory;
 mod ending_access;
 mod errors;
+mod external_users;
 mod faults;
 mod get_access_package;
 mod helpers;
