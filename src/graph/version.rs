@@ -38,8 +38,14 @@ impl ServiceRoot {
     /// `…/$metadata#identityGovernance/entitlementManagement/{set}{clause}/$entity`, with the
     /// `(…)` that `$select` adds.
     pub fn entity_context(&self, entity: &EntityType, clause: &str) -> String {
+        // A singleton is addressed as itself, not as an entity of a set.
+        let suffix = if entity.singleton.is_some() {
+            ""
+        } else {
+            "/$entity"
+        };
         format!(
-            "{}{}{clause}/$entity",
+            "{}{}{clause}{suffix}",
             self.metadata(),
             set_path(entity, self.version)
         )

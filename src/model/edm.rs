@@ -15,6 +15,8 @@ pub enum Edm {
     /// Graph's DateTimeOffset; server-written values are UTC with seven fractional digits,
     /// which also sorts correctly as text.
     DateTimeOffset,
+    /// Graph's Duration: ISO 8601, stored as given, checked as a .NET `TimeSpan` bounds it.
+    Duration,
     Enum(&'static EnumType),
     Complex(&'static ComplexType),
     /// Not a column: computed from the stored columns of the entity and decoded into them
@@ -31,6 +33,7 @@ impl Edm {
             Self::Bool => "Edm.Boolean",
             Self::Int32 => "Edm.Int32",
             Self::DateTimeOffset => "Edm.DateTimeOffset",
+            Self::Duration => "Edm.Duration",
             Self::Enum(enumeration) => enumeration.name.get(version).unwrap_or("Edm.String"),
             Self::Complex(complex) => complex.name,
             Self::Derived(derived) => derived.name,

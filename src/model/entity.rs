@@ -53,6 +53,9 @@ pub struct EntityType {
     pub keyed_within: Option<&'static str>,
     /// What it serves besides CRUD: actions, functions, its own create, links.
     pub bound: &'static [super::operation::Operation],
+    /// A singleton (`/settings`): the id of its one row, a built-in, read and patched at
+    /// the set's own path.
+    pub singleton: Option<&'static str>,
 }
 
 /// Between a container's id and a contained id in a stored key: no GUID holds it.
@@ -405,6 +408,7 @@ impl EntityType {
         ignored: &[],
         keyed_within: None,
         bound: &[],
+        singleton: None,
     };
 
     pub fn set(&self, version: Version) -> Option<&'static str> {

@@ -35,6 +35,7 @@ pub mod resources;
 pub mod role_management;
 pub mod role_scope;
 pub mod schedule;
+pub mod settings;
 pub mod subject;
 pub mod subject_set;
 pub mod values;

@@ -65,6 +65,7 @@ pub enum Behaviour {
     AssignmentsOfCurrentUser,
     AdditionalAccess,
     SubjectByObjectId,
+    UpdateSubjectByObjectId,
     AddPassword,
     RemovePassword,
 }

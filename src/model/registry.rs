@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::{
     access_package, approval, assignment, assignment_policy, assignment_request, catalog,
     connected_organization, directory, resource_request, resources, role_management, role_scope,
-    subject, EntityType, OnDelete,
+    settings, subject, EntityType, OnDelete,
 };
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
@@ -15,6 +15,7 @@ pub static ENTITY_TYPES: &[&EntityType] = &[
     &directory::GROUP,
     &directory::SERVICE_PRINCIPAL,
     &connected_organization::CONNECTED_ORGANIZATION,
+    &settings::SETTINGS,
     &catalog::CATALOG,
     &access_package::ACCESS_PACKAGE,
     &resources::RESOURCE,

@@ -6,8 +6,8 @@
 use super::entity::HIDDEN_CREATED_AT;
 use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::{
-    connected_organization, EntityType, EnumType, Member, Names, Navigation, OnDelete, Operations,
-    Property, Segment, Writes,
+    connected_organization, Default, Edm, EntityType, EnumType, Member, Names, Navigation,
+    OnDelete, Operations, PerVersion, Property, Segment, Update, Writes,
 };
 
 pub static SUBJECT_TYPE: EnumType = EnumType {
@@ -24,8 +24,22 @@ pub static SUBJECT_LIFECYCLE: EnumType = EnumType {
         Member::new("notDefined", "notDefined", "notDefined"),
         Member::new("notGoverned", "notGoverned", "notGoverned"),
         Member::new("governed", "governed", "governed"),
+        Member::new(
+            "unknownFutureValue",
+            "unknownFutureValue",
+            "unknownFutureValue",
+        )
+        .not_creatable(),
     ],
 };
+
+pub const GOVERNED: &str = "governed";
+pub const NOT_GOVERNED: &str = "notGoverned";
+
+const BY_OBJECT_ID: &[Parameter] = &[Parameter {
+    name: "objectId",
+    values: &[],
+}];
 
 pub static SUBJECT: EntityType = EntityType {
     name: "accessPackageSubject",
@@ -65,14 +79,29 @@ pub static SUBJECT: EntityType = EntityType {
         )
         .read_only()
         .default_text("user"),
-        // Entitlement Management made them, so it governs them.
+        // Whether the settings' rule for external users applies (`model::settings`): a
+        // guest Entitlement Management invited is `governed`, one the directory had before
+        // is `notGoverned` until an administrator says otherwise (the one property a PATCH
+        // changes); members are `governed`, as the reference's example shows.
         Property::enumeration(
             "subject_lifecycle",
             Names::both("subjectLifecycle"),
             &SUBJECT_LIFECYCLE,
         )
-        .read_only()
-        .default_text("governed"),
+        .default_text(GOVERNED),
+        // beta only: when the settings' rule deletes this guest from the directory.
+        Property::new(
+            "cleanup_scheduled_date_time",
+            Names::beta("cleanupScheduledDateTime"),
+            Edm::DateTimeOffset,
+        )
+        .nullable()
+        .read_only(),
+        // Whether that rule blocked its sign-in, so that a new assignment lets it back in
+        // (and a block an administrator set stays).
+        Property::internal("sign_in_blocked", "signInBlocked", Edm::Bool)
+            .read_only()
+            .default(Default::Bool(false)),
         // beta only: the connected organization an external subject came from.
         Property::text(
             "connected_organization_id",
@@ -92,18 +121,33 @@ pub static SUBJECT: EntityType = EntityType {
         .segment(Segment::Read)
         .on_delete(OnDelete::Forget),
     ],
-    operations: Operations::READ_ONLY,
+    operations: Operations {
+        create: false,
+        update: Update::Patch,
+        delete: false,
+    },
     writes: Writes::Custom,
-    bound: &[Operation::new(
-        Names::both("subjects"),
-        Binding::AlternateKey,
-        Answer::Entity,
-        "The subject of a directory object",
-        Behaviour::SubjectByObjectId,
-    )
-    .with(&[Parameter {
-        name: "objectId",
-        values: &[],
-    }])],
+    bound: &[
+        Operation::new(
+            Names::both("subjects"),
+            Binding::AlternateKey,
+            Answer::Entity,
+            "The subject of a directory object",
+            Behaviour::SubjectByObjectId,
+        )
+        .with(BY_OBJECT_ID),
+        Operation::new(
+            Names::both("subjects"),
+            Binding::AlternateKey,
+            Answer::NoContent,
+            "Update the subject of a directory object",
+            Behaviour::UpdateSubjectByObjectId,
+        )
+        .with(BY_OBJECT_ID),
+    ],
+    example: PerVersion::each(
+        r#"{"subjectLifecycle": "governed"}"#,
+        r#"{"subjectLifecycle": "governed"}"#,
+    ),
     ..EntityType::BASE
 };

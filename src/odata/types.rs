@@ -38,7 +38,7 @@ pub(super) enum Class {
 impl Type {
     pub(super) fn class(self) -> Class {
         match self {
-            Self::Property(Edm::String) | Self::String => Class::Text,
+            Self::Property(Edm::String | Edm::Duration) | Self::String => Class::Text,
             Self::Property(Edm::Guid) | Self::Guid => Class::Guid,
             Self::Property(Edm::Bool) | Self::Bool => Class::Bool,
             Self::Property(Edm::Int32) | Self::Int => Class::Int,

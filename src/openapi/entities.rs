@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::control::{reference, with_errors};
-use super::{query, responses};
+use super::{body, query, responses};
 use crate::graph::version::set_path;
 use crate::model::{registry, Dialect, Edm, EntityType, Link, Property, Segment, Update, Version};
 
@@ -29,6 +29,20 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
     let tag = format!("{} {set}", version.segment());
     let root = format!("/{}/{}", version.segment(), set_path(entity, version));
     let operation = |verb: &str| format!("{}.{set}.{verb}", version.segment());
+    if entity.singleton.is_some() {
+        paths.insert(root, json!({
+            "get": {
+                "tags": [tag], "summary": format!("Get {name}"), "operationId": operation("get"),
+                "responses": responses("200", "OK", Some(&name)),
+            },
+            "patch": {
+                "tags": [tag], "summary": format!("Update {name}"), "operationId": operation("update"),
+                "requestBody": body(&format!("{name}.update")),
+                "responses": responses("204", "Updated", None),
+            },
+        }));
+        return;
+    }
     let mut collection_item = Map::new();
     collection_item.insert(
         "get".to_owned(),
@@ -175,10 +189,6 @@ fn links(paths: &mut Map<String, Value>, linked: &str, tag: &str, operation_id: 
         "responses": with_errors(json!({ "204": { "description": "Removed" } })),
     } }),
     );
-}
-
-fn body(schema: &str) -> Value {
-    json!({ "required": true, "content": { "application/json": { "schema": reference(schema) } } })
 }
 
 fn count(tag: &str, summary: &str, operation_id: &str) -> Value {
@@ -340,6 +350,7 @@ fn value_schema(property: &Property, dialect: Dialect, nullable: bool) -> Value 
         Edm::Bool => json!({ "type": "boolean" }),
         Edm::Int32 => json!({ "type": "integer", "minimum": i32::MIN, "maximum": i32::MAX }),
         Edm::DateTimeOffset => json!({ "type": "string", "format": "date-time" }),
+        Edm::Duration => json!({ "type": "string", "format": "duration" }),
         Edm::Enum(enumeration) => json!({ "type": "string", "enum": enumeration
             .members
             .iter()

@@ -97,6 +97,11 @@ fn query(name: &str, mut schema: Value) -> Value {
 }
 
 /// A success status with an optional entity body, and the error responses.
+/// A required JSON request body of the schema.
+fn body(schema: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": reference(schema) } } })
+}
+
 fn responses(status: &str, description: &str, body: Option<&str>) -> Value {
     let mut success = json!({ "description": description });
     if let Some(type_name) = body {

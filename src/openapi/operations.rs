@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::control::with_errors;
-use super::{query, responses};
+use super::{body, query, responses};
 use crate::graph::version::set_path;
 use crate::model::operation::{Answer, Binding, Operation};
 use crate::model::{registry, EntityType, Version};
@@ -91,18 +91,35 @@ pub fn paths(version: Version, paths: &mut Map<String, Value>) {
                 },
                 Binding::AlternateKey => {
                     for parameter in operation.parameters {
-                        let answer = match operation.answer {
-                            Answer::Collection => collection.as_str(),
-                            _ => entity_type.as_str(),
+                        let by = format!("{v}.{set}.by{}", capitalised(parameter.name));
+                        let (method, described) = match operation.answer {
+                            Answer::NoContent => (
+                                "patch",
+                                json!({
+                                    "tags": [tag], "summary": operation.summary,
+                                    "operationId": format!("{by}.update"),
+                                    "requestBody": body(&format!("{entity_type}.update")),
+                                    "responses": responses("204", "Updated", None),
+                                }),
+                            ),
+                            answer => (
+                                "get",
+                                json!({
+                                    "tags": [tag], "summary": operation.summary,
+                                    "operationId": by,
+                                    "responses": responses("200", "OK", Some(match answer {
+                                        Answer::Collection => collection.as_str(),
+                                        _ => entity_type.as_str(),
+                                    })),
+                                }),
+                            ),
                         };
-                        paths.insert(
-                            format!("{root}({0}='{{{0}}}')", parameter.name),
-                            json!({ "parameters": [path_parameter(parameter.name)], "get": {
-                                "tags": [tag], "summary": operation.summary,
-                                "operationId": format!("{v}.{set}.by{}", capitalised(parameter.name)),
-                                "responses": responses("200", "OK", Some(answer)),
-                            } }),
-                        );
+                        let item = paths
+                            .entry(format!("{root}({0}='{{{0}}}')", parameter.name))
+                            .or_insert_with(
+                                || json!({ "parameters": [path_parameter(parameter.name)] }),
+                            );
+                        item[method] = described;
                     }
                 }
                 // Described with the set's own create and update.

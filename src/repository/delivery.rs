@@ -7,12 +7,12 @@ use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use super::entity::{find, save};
-use super::insert;
+use super::{insert, outsiders};
 use crate::model::approval::{self, APPROVAL, APPROVAL_STAGE};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::lifecycle::{AssignmentState, Kind};
 use crate::model::schedule::assignment_schedule;
-use crate::model::values::format_instant;
+use crate::model::values::{format_instant, parse_instant};
 use crate::model::{Changes, Record};
 use crate::Error;
 
@@ -136,8 +136,8 @@ pub(super) async fn deliver(
     assignment.set("schedule", schedule);
     assignment.set("ends_at", ends_at.map_or(Value::Null, Value::from));
     mark(&mut assignment, AssignmentState::Delivered);
-    save(tx, &assignment).await?;
-    Ok(())
+    let delivered = save(tx, &assignment).await?;
+    outsiders::assigned_again(tx, delivered.text("target_id")).await
 }
 
 /// The assignment ends (removed, or its time is up): it stays listed as expired, and the
@@ -149,13 +149,13 @@ pub(super) async fn end_assignment(
     by_clock: bool,
 ) -> Result<(), Error> {
     let when = match by_clock {
-        true => assignment.get("ends_at").clone(),
-        false => Value::from(format_instant(now)),
+        true => parse_instant(assignment.text("ends_at")).map_or(now, |ends| ends.min(now)),
+        false => now,
     };
-    assignment.set("expired_date_time", when);
+    assignment.set("expired_date_time", Value::from(format_instant(when)));
     mark(&mut assignment, AssignmentState::Expired);
-    save(tx, &assignment).await?;
-    Ok(())
+    let ended = save(tx, &assignment).await?;
+    outsiders::assignment_ended(tx, ended.text("target_id"), when).await
 }
 
 /// What a request and its assignment have in common: whose, of which package, through

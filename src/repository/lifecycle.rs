@@ -8,11 +8,9 @@
 //! the pace and the clock say the request is, and no test has to wait for a timer. Until
 //! something is due, that check is two atomic loads.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::RwLock;
 
-use futures_util::FutureExt;
 use serde_json::Value;
 use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
@@ -20,12 +18,17 @@ use time::{Duration, OffsetDateTime};
 use super::delivery::{
     close_stage, deliver, end_assignment, open_stage, set_assignment, start_delivery,
 };
-use super::entity::{find, save};
+use super::entity::{find, remove, save};
+use super::outsiders::{cleaned_up, due_for_cleanup};
+use super::quarantine::{
+    quarantine_assignment, quarantine_cleanup, quarantine_request, release, set_aside_on_failure,
+};
 use super::Repository;
 use crate::configuration::{LifecycleSettings, Pace};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
+use crate::model::directory::USER;
 use crate::model::json::duration_seconds;
 use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
 use crate::model::schedule::starts_at;
@@ -160,86 +163,6 @@ pub(super) fn facts(request: &Record, policy: &Record) -> Facts {
     }
 }
 
-/// One move inside the settle's transaction, between a savepoint and its release: a move
-/// that fails, or panics, is undone alone and its cause comes back, so that one poisoned
-/// row never holds up every other (nor every request, as settle runs before each).
-async fn set_aside_on_failure(
-    connection_use: impl std::future::Future<Output = Result<(), Error>>,
-) -> Result<(), String> {
-    match AssertUnwindSafe(connection_use).catch_unwind().await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) => Err(format!("{error:?}")),
-        Err(panic) => Err(panic
-            .downcast_ref::<&str>()
-            .map(|text| (*text).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned())),
-    }
-}
-
-async fn release(tx: &mut SqliteConnection) -> Result<(), Error> {
-    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
-    Ok(())
-}
-
-/// A request whose move failed ends as Graph shows a failed delivery, visibly and for
-/// good (reprocess may try it again); its assignment, if it has one, fails with it.
-async fn quarantine_request(
-    tx: &mut SqliteConnection,
-    id: &str,
-    stamp: &str,
-    cause: &str,
-) -> Result<(), Error> {
-    tracing::error!(
-        request = id,
-        cause,
-        "a lifecycle move failed; the request is set aside as deliveryFailed"
-    );
-    sqlx::query("ROLLBACK TO one_move")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE assignment_requests SET state = 'deliveryFailed', status = 'DeliveryFailed',
-             next_step_at = NULL, state_changed_at = ?2, completed_date_time = ?2
-         WHERE id = ?1",
-    )
-    .bind(id)
-    .bind(stamp)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE assignments SET state = 'deliveryFailed', status = 'DeliveryFailed'
-         WHERE id = (SELECT assignment_id FROM assignment_requests WHERE id = ?1) AND state = 'delivering'",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
-    Ok(())
-}
-
-/// An assignment whose end failed keeps its state, no longer due, and the failure is logged.
-async fn quarantine_assignment(
-    tx: &mut SqliteConnection,
-    id: &str,
-    cause: &str,
-) -> Result<(), Error> {
-    tracing::error!(
-        assignment = id,
-        cause,
-        "ending an assignment failed; it is no longer due"
-    );
-    sqlx::query("ROLLBACK TO one_move")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE assignments SET ends_at = NULL WHERE id = ?1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
-    Ok(())
-}
-
 impl Repository {
     /// Carries out every move that has come due on the emulator clock.
     pub async fn settle(&self) -> Result<(), Error> {
@@ -269,7 +192,8 @@ impl Repository {
             .bind(DUE_PER_ROUND)
             .fetch_all(&mut *tx)
             .await?;
-            if due.is_empty() && ending.is_empty() {
+            let leaving = due_for_cleanup(&mut tx, &stamp, DUE_PER_ROUND).await?;
+            if due.is_empty() && ending.is_empty() && leaving.is_empty() {
                 break;
             }
             for (id, due_at) in due {
@@ -301,6 +225,19 @@ impl Repository {
                     Err(cause) => quarantine_assignment(&mut tx, &id, &cause).await?,
                 }
             }
+            // Guests the settings delete, as an administrator's delete would.
+            for (subject, user) in leaving {
+                sqlx::query("SAVEPOINT one_move").execute(&mut *tx).await?;
+                let deleted = async {
+                    self.end_access_of(&mut tx, &user).await?;
+                    remove(&mut tx, &USER, vec![user]).await?;
+                    cleaned_up(&mut tx, &subject).await
+                };
+                match set_aside_on_failure(deleted).await {
+                    Ok(()) => release(&mut tx).await?,
+                    Err(cause) => quarantine_cleanup(&mut tx, &subject, &cause).await?,
+                }
+            }
         }
         tx.commit().await?;
         self.recompute_due().await
@@ -313,7 +250,8 @@ impl Repository {
             self.lifecycle.dirty.store(false, Ordering::SeqCst);
             let next: Option<String> = sqlx::query_scalar(
                 "SELECT min(t) FROM (SELECT min(next_step_at) AS t FROM assignment_requests
-                 UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired')",
+                 UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired'
+                 UNION ALL SELECT min(cleanup_scheduled_date_time) FROM subjects)",
             )
             .fetch_one(&mut *self.writer.lock().await?)
             .await?;

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::delivery::{carry_over, end_assignment, insert_one};
 use super::entity::find;
+use super::outsiders::cleaned_up;
 use super::targets::subject_of;
 use super::Repository;
 use crate::model::assignment::ASSIGNMENT;
@@ -71,6 +72,7 @@ impl Repository {
             insert_one(tx, removal).await?;
             end_assignment(tx, assignment, now, false).await?;
         }
-        Ok(())
+        // Its user is going: nothing is left for the settings' rule to do.
+        cleaned_up(tx, subject.id()).await
     }
 }

@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 use time::OffsetDateTime;
 
 use super::delivery::insert_one;
-use super::entity::find;
+use super::entity::{find, save};
 use super::targets::{
     assignment_target, by_email, directory_object, groups_of, invited, organization_of, propose,
     subject_in, subject_of, Target,
@@ -22,7 +22,7 @@ use crate::model::assignment_request::Asked;
 use crate::model::directory::USER;
 use crate::model::lifecycle::{Kind, State};
 use crate::model::values::{format_instant, normalize_id};
-use crate::model::{access_package, Record};
+use crate::model::{access_package, Changes, Mode, Record};
 use crate::Error;
 
 /// Who is calling, as far as requests care: the recorded actor, and the directory object
@@ -73,6 +73,33 @@ impl Repository {
         subject_of(&mut connection, object_id)
             .await?
             .ok_or(Error::ResourceNotFound)
+    }
+
+    /// `PATCH subjects(objectId='…')`: an administrator says whether the settings' rule
+    /// governs a directory object, before or after any request names it (its subject is
+    /// made then, as a first request would make it).
+    pub async fn update_subject(
+        &self,
+        object_id: &str,
+        changes: Changes,
+        actor: &str,
+    ) -> Result<Record, Error> {
+        let mut tx = self.writer.begin().await?;
+        let subject = match subject_of(&mut tx, object_id).await? {
+            Some(subject) => subject,
+            None => {
+                let object = directory_object(&mut tx, object_id, "objectId")
+                    .await
+                    .map_err(|_| Error::ResourceNotFound)?;
+                let organization = organization_of(&mut tx, &object).await?;
+                let now = self.lifecycle.now();
+                subject_in(&mut tx, &object, organization.as_ref(), false, now).await?
+            }
+        };
+        let updated = subject.updated(changes, Mode::Update, actor)?;
+        let stored = save(&mut tx, &updated).await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     /// Checks a new request against its package, policy and target, and stores it
@@ -169,15 +196,15 @@ impl Repository {
         let target = match target {
             Target::Subject(subject) => subject,
             Target::Object(object) => {
-                subject_in(&mut tx, &object, organization.as_ref(), now).await?
+                subject_in(&mut tx, &object, organization.as_ref(), false, now).await?
             }
             Target::Invited(guest) => {
                 let guest = insert_one(&mut tx, guest).await?;
-                subject_in(&mut tx, &guest, organization.as_ref(), now).await?
+                subject_in(&mut tx, &guest, organization.as_ref(), true, now).await?
             }
         };
         let requestor = match &caller {
-            Some(user) => Some(subject_in(&mut tx, user, None, now).await?),
+            Some(user) => Some(subject_in(&mut tx, user, None, false, now).await?),
             None => None,
         };
         let stamp = format_instant(now);

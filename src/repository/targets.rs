@@ -17,7 +17,7 @@ use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::Asked;
 use crate::model::connected_organization::{domains, CONNECTED_ORGANIZATION};
 use crate::model::directory::{PRINCIPALS, USER};
-use crate::model::subject::SUBJECT;
+use crate::model::subject::{NOT_GOVERNED, SUBJECT};
 use crate::model::values::{format_instant, new_id, normalize_id};
 use crate::model::{Changes, Record};
 use crate::Error;
@@ -41,11 +41,13 @@ impl Target {
 }
 
 /// The subject of a directory object, made in `tx` the first time it is named (an
-/// outsider's with the connected organization it came from).
+/// outsider's with the connected organization it came from; a guest governed when this
+/// request invites it).
 pub(super) async fn subject_in(
     tx: &mut SqliteConnection,
     object: &Record,
     organization: Option<&Record>,
+    invited: bool,
     now: OffsetDateTime,
 ) -> Result<Record, Error> {
     if let Some(subject) = subject_of(tx, object.id()).await? {
@@ -63,6 +65,10 @@ pub(super) async fn subject_in(
         "subject_type",
         Value::from(if is_user { "user" } else { "servicePrincipal" }),
     );
+    // A guest the directory had before is not Entitlement Management's to govern.
+    if is_user && is_guest(object) && !invited {
+        subject.set("subject_lifecycle", Value::from(NOT_GOVERNED));
+    }
     if is_user {
         subject.set("email", object.get("mail").clone());
         subject.set("principal_name", object.get("user_principal_name").clone());

@@ -1,6 +1,6 @@
 //! Requests and what they lead to, beyond the standard operations: create, `cancel`,
 //! `reprocess`, an approver's decision, the functions `filterByCurrentUser(on='…')` and
-//! `additionalAccess(…)`, and `subjects(objectId='…')`. Each hands its work to the
+//! `additionalAccess(…)`, and `subjects(objectId='…')` read and changed. Each hands its work to the
 //! repository; the lifecycle itself is `model::lifecycle`.
 
 use actix_web::body::MessageBody;
@@ -292,4 +292,20 @@ pub async fn subject_by_object_id(
         project(&subject, root.version.into(), None),
         None,
     )
+}
+
+/// `PATCH /subjects(objectId='…')`: its `subjectLifecycle`; 204.
+pub async fn update_subject_by_object_id(
+    call: web::Path<String>,
+    caller: Caller,
+    root: ServiceRoot,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let object_id = argument(&arguments(&call)?, "objectId")?;
+    let changes = decode(&SUBJECT, root.version.into(), body.0, Mode::Update)?;
+    repository
+        .update_subject(&object_id, changes, &caller.actor)
+        .await?;
+    Ok(response::no_content())
 }

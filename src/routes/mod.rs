@@ -135,6 +135,13 @@ fn mount(
 /// which would otherwise take it for an id.
 fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix_web::Scope {
     let set = Set { entity, version };
+    if let Some(id) = entity.singleton {
+        // Read and changed as itself: `GET`, `PATCH /settings`.
+        return web::scope(&format!("/{name}"))
+            .app_data(set)
+            .app_data(set::FixedKey(id))
+            .service(endpoint("").get(entity_set::get).patch(entity_set::update));
+    }
     let operations = entity.operations;
     let mut collection = endpoint("").get(entity_set::list);
     if operations.create {

@@ -33,6 +33,7 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         }
         Behaviour::AdditionalAccess => at.get(lifecycle::additional_access),
         Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
+        Behaviour::UpdateSubjectByObjectId => at.patch(lifecycle::update_subject_by_object_id),
         Behaviour::AddPassword => at.post(directory::add_password),
         Behaviour::RemovePassword => at.post(directory::remove_password),
     }
@@ -68,13 +69,18 @@ pub fn collection_functions(entity: &EntityType, version: Version, mut scope: Sc
     scope
 }
 
-/// `/{set}(key='…')`, beside the set itself.
+/// `/{set}(key='…')`, beside the set itself: one resource, a method per operation.
 pub fn alternate_keys(entity: &EntityType, version: Version, cfg: &mut web::ServiceConfig) {
-    for operation in bound(entity, Binding::AlternateKey) {
-        if let Some(set) = entity.set(version) {
-            cfg.service(attach(operation.behaviour, endpoint(&call(set))));
-        }
+    let Some(set) = entity.set(version) else {
+        return;
+    };
+    let mut operations = bound(entity, Binding::AlternateKey).peekable();
+    if operations.peek().is_none() {
+        return;
     }
+    cfg.service(operations.fold(endpoint(&call(set)), |at, operation| {
+        attach(operation.behaviour, at)
+    }));
 }
 
 /// The actions bound to an item, under its `/{id}`.

@@ -75,6 +75,10 @@ pub struct Key(pub String);
 #[derive(Debug, Clone, Copy)]
 pub struct KeyName(pub &'static str);
 
+/// The key of a singleton's one row, which its path does not carry.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedKey(pub &'static str);
+
 /// The `{key}` of a contained navigation's item.
 pub struct ItemKey(pub String);
 
@@ -92,6 +96,9 @@ impl FromRequest for Key {
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(FixedKey(id)) = req.app_data::<FixedKey>() {
+            return ready(Ok(Key((*id).to_owned())));
+        }
         let name = req.app_data::<KeyName>().map_or("id", |key| key.0);
         ready(segment(req, name).into_inner().map(Key))
     }

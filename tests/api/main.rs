@@ -42,6 +42,7 @@ mod reference_examples;
 mod role_management;
 mod seed_export;
 mod separation_of_duties;
+mod settings;
 mod shared_roles;
 mod shutdown;
 mod signin;

@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use super::{describe, trailing_id};
 use crate::error::Detail;
 use crate::model::{
-    values, Bound, Changes, Dialect, Edm, EntityType, Errors, Mode, Navigation, Property, Version,
+    json, values, Bound, Changes, Dialect, Edm, EntityType, Errors, Mode, Navigation, Property,
+    Version,
 };
 use crate::Error;
 
@@ -303,6 +304,12 @@ impl Decoder {
                     Ok(_) => Ok(Value::from(text.trim())),
                     Err(problem) => Err(invalid(format!("The {key} property: {problem}."))),
                 }
+            }
+            Edm::Duration => {
+                let text = raw
+                    .as_str()
+                    .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                Ok(json::duration(text, key)?)
             }
             Edm::Enum(enumeration) => {
                 let text = raw
