@@ -18,29 +18,63 @@ impl FromRequest for JsonBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        // `application/json; charset=utf-8` and `+json` types are JSON too.
-        let is_json = {
-            let essence = req.content_type();
-            essence.eq_ignore_ascii_case("application/json")
-                || essence.to_ascii_lowercase().ends_with("+json")
-        };
-        // The size limit is actix's `PayloadConfig`, registered with the app.
-        let bytes = web::Bytes::from_request(req, payload);
+        let is_json = is_json(req);
+        let bytes = read(req, payload);
         Box::pin(async move {
             if !is_json {
                 return Err(Error::UnsupportedMediaType);
             }
-            let bytes = bytes
-                .await
-                .map_err(|error| match error.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => Error::RequestEntityTooLarge,
-                    _ => Error::from_foreign(
-                        actix_web::http::StatusCode::BAD_REQUEST,
-                        error.to_string(),
-                    ),
-                })?;
-            parse(&bytes).map(JsonBody)
+            parse(&bytes.await?).map(JsonBody)
         })
+    }
+}
+
+/// The body of an action whose page says to send none, which some callers fill anyway
+/// (beta's `getApplicablePolicyRequirements` takes a `subject`): `null` when empty.
+pub struct OptionalJsonBody(pub Value);
+
+impl FromRequest for OptionalJsonBody {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = is_json(req);
+        let bytes = read(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJsonBody(Value::Null));
+            }
+            if !is_json {
+                return Err(Error::UnsupportedMediaType);
+            }
+            parse(&bytes).map(OptionalJsonBody)
+        })
+    }
+}
+
+/// `application/json; charset=utf-8` and `+json` types are JSON too.
+fn is_json(req: &HttpRequest) -> bool {
+    let essence = req.content_type();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json")
+}
+
+/// The body's bytes, within actix's `PayloadConfig` limit, registered with the app.
+fn read(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<web::Bytes, Error>> {
+    let bytes = web::Bytes::from_request(req, payload);
+    async move {
+        bytes
+            .await
+            .map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => Error::RequestEntityTooLarge,
+                _ => {
+                    Error::from_foreign(actix_web::http::StatusCode::BAD_REQUEST, error.to_string())
+                }
+            })
     }
 }
 

@@ -15,5 +15,5 @@ pub mod signin_endpoints;
 pub mod version;
 pub mod wire;
 
-pub use body::JsonBody;
+pub use body::{JsonBody, OptionalJsonBody};
 pub use version::{PublicUrl, ServiceRoot};

@@ -1,6 +1,7 @@
 //! `microsoft.graph.accessPackage` (reference §1): `accessPackages` in both versions.
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::{
     assignment_policy, catalog, directory, role_scope, Bind, Constraint, EntityType, Names,
     Navigation, OnDelete, PerVersion, Property, Record, Restriction, Segment, Writes, LINKS,
@@ -97,6 +98,22 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
         r#"{"catalogId": "{catalogs}", "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
         r#"{"catalog": {"id": "{catalogs}"}, "displayName": "sales reps", "description": "outside sales representatives", "isHidden": false}"#,
     ),
+    bound: &[
+        Operation::new(
+            Names::both("getApplicablePolicyRequirements"),
+            Binding::Item,
+            Answer::Object,
+            "The policies the caller may request the package through, and what each requires",
+            Behaviour::ApplicablePolicyRequirements,
+        ),
+        Operation::new(
+            Names::beta("moveToCatalog"),
+            Binding::Item,
+            Answer::Object,
+            "Move the package to another catalog holding its resources",
+            Behaviour::MoveToCatalog,
+        ),
+    ],
     ..EntityType::BASE
 };
 

@@ -66,6 +66,8 @@ pub enum Behaviour {
     AdditionalAccess,
     SubjectByObjectId,
     UpdateSubjectByObjectId,
+    ApplicablePolicyRequirements,
+    MoveToCatalog,
     AddPassword,
     RemovePassword,
 }

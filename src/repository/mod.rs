@@ -21,6 +21,7 @@ mod insert;
 mod lifecycle;
 mod links;
 mod outsiders;
+mod packages;
 mod passwords;
 mod quarantine;
 mod removal;

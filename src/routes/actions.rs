@@ -1,13 +1,17 @@
 //! Creates that are an entity's own code, not the generic insert: a resource request
-//! (carried out at once) and a role scope (resolved from what the client names).
+//! (carried out at once) and a role scope (resolved from what the client names); and an
+//! access package's own actions.
 
 use actix_web::{web, HttpResponse};
+use serde_json::Value;
 
 use super::address::Collection;
-use super::set::Set;
+use super::set::{Key, Set};
 use crate::auth::Caller;
 use crate::graph::wire::{decode, project};
-use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::graph::{response, JsonBody, OptionalJsonBody, ServiceRoot};
+use crate::model::assignment_policy::requirements;
+use crate::model::json::wrong_type;
 use crate::model::resource_request::Described;
 use crate::model::role_scope::{named, ROLE_SCOPE};
 use crate::model::{Mode, Record};
@@ -67,4 +71,60 @@ pub async fn create_role_scope(
     let location = format!("{}/{}", root.request_url(), ROLE_SCOPE.wire_id(stored.id()));
     let value = project(&stored, package.target.version.into(), None);
     response::created(&package.entity_context(&root, ""), &location, value)
+}
+
+/// `POST /accessPackages/{id}/getApplicablePolicyRequirements`: one requirements object per
+/// policy through which the caller may request the package (beta: or the user a
+/// `subject.objectId` names); an empty collection when none admits them.
+pub async fn applicable_policy_requirements(
+    Key(id): Key,
+    caller: Caller,
+    root: ServiceRoot,
+    body: OptionalJsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let subject = match &body.0["subject"]["objectId"] {
+        Value::Null => None,
+        Value::String(id) => Some(id.as_str()),
+        other => return Err(wrong_type("subject.objectId", other, "a string")),
+    };
+    let policies = repository
+        .applicable_policies(&id, &caller.who(), subject)
+        .await?;
+    let dialect = root.version.into();
+    let value = policies
+        .iter()
+        .filter_map(|policy| match requirements(policy, dialect) {
+            Value::Object(object) => Some(object),
+            _ => None,
+        })
+        .collect();
+    let context = format!(
+        "{}Collection(microsoft.graph.accessPackageAssignmentRequestRequirements)",
+        root.metadata()
+    );
+    response::collection(&context, value, None, None)
+}
+
+/// `POST /accessPackages/{id}/moveToCatalog` `{"catalogId": "…"}` (beta): 200, no body.
+pub async fn move_to_catalog(
+    Key(id): Key,
+    caller: Caller,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let catalog = match &body.0["catalogId"] {
+        Value::String(catalog) => catalog.clone(),
+        Value::Null => {
+            return Err(Error::missing_value(
+                "catalogId",
+                "The catalog to move to is required: catalogId.",
+            ))
+        }
+        other => return Err(wrong_type("catalogId", other, "a string")),
+    };
+    repository
+        .move_to_catalog(&id, &catalog, &caller.actor)
+        .await?;
+    Ok(HttpResponse::Ok().finish())
 }

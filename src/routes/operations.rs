@@ -34,6 +34,8 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::AdditionalAccess => at.get(lifecycle::additional_access),
         Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
         Behaviour::UpdateSubjectByObjectId => at.patch(lifecycle::update_subject_by_object_id),
+        Behaviour::ApplicablePolicyRequirements => at.post(actions::applicable_policy_requirements),
+        Behaviour::MoveToCatalog => at.post(actions::move_to_catalog),
         Behaviour::AddPassword => at.post(directory::add_password),
         Behaviour::RemovePassword => at.post(directory::remove_password),
     }

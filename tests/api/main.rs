@@ -32,6 +32,7 @@ mod journal;
 mod layering;
 mod lifecycle;
 mod openapi;
+mod package_actions;
 mod persistence;
 mod query;
 mod query_errors;

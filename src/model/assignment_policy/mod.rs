@@ -19,6 +19,7 @@
 
 mod approval;
 mod requestors;
+mod requirements;
 mod review;
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
@@ -30,6 +31,7 @@ use super::{subject_set, OnDelete};
 
 pub use approval::settings as approval_settings;
 pub use requestors::ALLOWED_TARGET_SCOPE;
+pub use requirements::requirements;
 
 pub static ASSIGNMENT_POLICY: EntityType = EntityType {
     name: "accessPackageAssignmentPolicy",
