@@ -16,6 +16,10 @@ pub enum Binding {
     Update,
     /// `POST /{set}/{id}/{name}`: an action bound to one item.
     Item,
+    /// `POST /{parent}/{id}/{navigation}/{key}/{name}`: an action bound to an item as its
+    /// container's navigation reaches it, the only address its page gives (a catalog's
+    /// resource's `refresh`).
+    WithinItem,
     /// `GET /{set}/{name}(p='…',…)`: a function bound to the collection.
     Collection,
     /// `GET /{set}(p='…')`: the entity by an alternate key.
@@ -68,6 +72,7 @@ pub enum Behaviour {
     UpdateSubjectByObjectId,
     ApplicablePolicyRequirements,
     MoveToCatalog,
+    RefreshResource,
     AddPassword,
     RemovePassword,
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::entity::{CREATED_AT, MODIFIED_AT};
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::{
     directory::STRINGS, Default, Edm, EntityType, Generated, Names, Navigation, OnDelete,
     Operations, Property, Restriction, Segment, Writes,
@@ -115,6 +116,13 @@ pub static RESOURCE: EntityType = EntityType {
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
+    bound: &[Operation::new(
+        Names::both("refresh"),
+        Binding::WithinItem,
+        Answer::Object,
+        "Read the resource's name and description again from the directory",
+        Behaviour::RefreshResource,
+    )],
     ..EntityType::BASE
 };
 

@@ -9,7 +9,7 @@ use super::control::with_errors;
 use super::{body, query, responses};
 use crate::graph::version::set_path;
 use crate::model::operation::{Answer, Binding, Operation};
-use crate::model::{registry, EntityType, Version};
+use crate::model::{registry, EntityType, Segment, Version};
 
 fn type_name(entity: &EntityType, version: Version) -> String {
     format!("{}.{}", version.segment(), entity.odata_type)
@@ -39,6 +39,30 @@ fn function(tag: &str, operation: &Operation, operation_id: String, collection: 
     } })
 }
 
+/// Where a navigation reaches the entity's items: the parent set's path and the
+/// navigation's name.
+fn containers(entity: &EntityType, version: Version) -> Vec<(String, &'static str)> {
+    registry::ENTITY_TYPES
+        .iter()
+        .filter(|parent| parent.set(version).is_some())
+        .flat_map(|parent| {
+            parent
+                .navigations_in(version)
+                .filter(|(_, navigation)| {
+                    navigation.is_collection()
+                        && navigation.segment != Segment::None
+                        && navigation.target().name == entity.name
+                })
+                .map(move |(name, _)| {
+                    (
+                        format!("/{}/{}", version.segment(), set_path(parent, version)),
+                        name,
+                    )
+                })
+        })
+        .collect()
+}
+
 fn capitalised(name: &str) -> String {
     let mut chars = name.chars();
     chars
@@ -66,6 +90,18 @@ pub fn paths(version: Version, paths: &mut Map<String, Value>) {
             match operation.binding {
                 Binding::Item => {
                     paths.insert(format!("{root}/{{id}}/{name}"), action(&tag, operation, id));
+                }
+                Binding::WithinItem => {
+                    for (parent, navigation) in containers(entity, version) {
+                        let mut described = action(&tag, operation, format!("{id}.{navigation}"));
+                        if let Some(list) = described["parameters"].as_array_mut() {
+                            list.push(path_parameter("key"));
+                        }
+                        paths.insert(
+                            format!("{parent}/{{id}}/{navigation}/{{key}}/{name}"),
+                            described,
+                        );
+                    }
                 }
                 Binding::Collection => match operation.parameters {
                     // One path per value, as the reference pages list them.

@@ -116,6 +116,63 @@ impl Repository {
         Ok(stored)
     }
 
+    /// `refresh`: what onboarding took from the resource's directory object, taken again
+    /// (an application's roles' names too). A resource whose object is gone, or that has
+    /// none (a SharePoint site), stays as it is.
+    pub async fn refresh_resource(&self, catalog: &str, id: &str) -> Result<(), Error> {
+        let mut tx = self.writer.begin().await?;
+        let resource = find_where(
+            &mut tx,
+            &RESOURCE,
+            &[
+                ("id", &crate::model::values::normalize_id(id)),
+                ("catalog_id", &crate::model::values::normalize_id(catalog)),
+            ],
+        )
+        .await?
+        .ok_or_else(not_found)?;
+        let origin = Origin::parse(resource.text("origin_system"))?;
+        let found = match origin.directory() {
+            Some(kind) => find(&mut tx, kind, resource.text("origin_id")).await?,
+            None => None,
+        };
+        let Some(found) = found else {
+            return Ok(());
+        };
+        let (fresh, roles, _) = onboarded(
+            origin,
+            resource.text("catalog_id"),
+            resource.text("origin_id"),
+            &Described::default(),
+            Some(&found),
+            "",
+        );
+        sqlx::query(
+            "UPDATE access_package_resources SET display_name = ?2, description = ?3,
+                 resource_type = ?4 WHERE id = ?1",
+        )
+        .bind(resource.id())
+        .bind(fresh.text("display_name"))
+        .bind(fresh.get("description").as_str())
+        .bind(fresh.get("resource_type").as_str())
+        .execute(&mut *tx)
+        .await?;
+        for role in roles {
+            sqlx::query(
+                "UPDATE access_package_resource_roles SET display_name = ?3, description = ?4
+                 WHERE resource_id = ?1 AND origin_id = ?2",
+            )
+            .bind(resource.id())
+            .bind(role.text("origin_id"))
+            .bind(role.text("display_name"))
+            .bind(role.get("description").as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Adds a resource role, in a scope, to an access package: the role and scope found in
     /// the package's catalog from what the body names.
     pub async fn add_role_scope(

@@ -128,3 +128,15 @@ pub async fn move_to_catalog(
         .await?;
     Ok(HttpResponse::Ok().finish())
 }
+
+/// `POST /accessPackageCatalogs/{id}/accessPackageResources/{key}/refresh` (v1.0
+/// `/catalogs/{id}/resources/{key}/refresh`): the resource's name, description and type
+/// read again from its directory object; 200, no body.
+pub async fn refresh_resource(
+    Key(resource): Key,
+    catalog: web::Path<(String, String)>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository.refresh_resource(&catalog.0, &resource).await?;
+    Ok(HttpResponse::Ok().finish())
+}

@@ -213,6 +213,7 @@ fn navigation_scope(
                 .service(navigation_scope(target, next, nested).app_data(set::KeyName("key")));
         }
     }
+    by_key = operations::within_item_operations(target.entity, target.version, by_key);
     scope
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count))

@@ -4,6 +4,7 @@
 
 use actix_web::{web, Scope};
 
+use super::set::KeyName;
 use super::{actions, directory, lifecycle};
 use crate::graph::routing::{endpoint, Endpoint};
 use crate::model::operation::{Behaviour, Binding, Operation};
@@ -36,6 +37,7 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::UpdateSubjectByObjectId => at.patch(lifecycle::update_subject_by_object_id),
         Behaviour::ApplicablePolicyRequirements => at.post(actions::applicable_policy_requirements),
         Behaviour::MoveToCatalog => at.post(actions::move_to_catalog),
+        Behaviour::RefreshResource => at.post(actions::refresh_resource),
         Behaviour::AddPassword => at.post(directory::add_password),
         Behaviour::RemovePassword => at.post(directory::remove_password),
     }
@@ -99,4 +101,15 @@ pub fn item_operations(entity: &EntityType, version: Version, mut by_id: Scope) 
         };
     }
     by_id
+}
+
+/// The actions bound to an item reached through a navigation, under its `/{key}`.
+pub fn within_item_operations(entity: &EntityType, version: Version, mut by_key: Scope) -> Scope {
+    for operation in bound(entity, Binding::WithinItem) {
+        if let Some(name) = operation.name.get(version) {
+            let at = endpoint(&format!("/{name}")).app_data(KeyName("key"));
+            by_key = by_key.service(attach(operation.behaviour, at));
+        }
+    }
+    by_key
 }

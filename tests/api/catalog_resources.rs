@@ -494,3 +494,77 @@ async fn onboarded_roles(app: &TestApp, catalog: &str, origin: &str, system: &st
     .await
     .json()
 }
+
+/// Reference: accesspackageresource-refresh (v1.0 and beta).
+#[actix_web::test]
+async fn refresh_takes_a_resources_name_again_from_its_group() {
+    let app = spawn_app().await;
+    let story = story(&app, "refreshed").await;
+    let resource = app
+        .get(&format!("{V1}/catalogs/{}/resources", story.catalog))
+        .await
+        .expect(200)["value"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.patch(
+        &format!("{GROUPS}/{}", story.group),
+        &json!({"displayName": "renamed", "description": "what it is now"}),
+    )
+    .await
+    .expect(204);
+    let before = app
+        .get(&format!(
+            "{V1}/catalogs/{}/resources/{resource}",
+            story.catalog
+        ))
+        .await
+        .expect(200);
+    assert_eq!(before["displayName"], "refreshed-group");
+
+    // The beta page's path; 200 with no body.
+    let refreshed = app
+        .post(
+            &format!(
+                "{BETA}/accessPackageCatalogs/{}/accessPackageResources/{resource}/refresh",
+                story.catalog
+            ),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(
+        refreshed.status.as_u16(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&refreshed.body)
+    );
+    assert!(refreshed.body.is_empty());
+    let after = app
+        .get(&format!(
+            "{V1}/catalogs/{}/resources/{resource}",
+            story.catalog
+        ))
+        .await
+        .expect(200);
+    assert_eq!(after["displayName"], "renamed");
+    assert_eq!(after["description"], "what it is now");
+
+    // v1.0, in another catalog: not there.
+    let other = new_catalog(&app, "refresh-elsewhere").await;
+    app.post(
+        &format!("{V1}/catalogs/{other}/resources/{resource}/refresh"),
+        &Value::Null,
+    )
+    .await
+    .expect(404);
+    let v1 = app
+        .post(
+            &format!(
+                "{V1}/catalogs/{}/resources/{resource}/refresh",
+                story.catalog
+            ),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(v1.status.as_u16(), 200);
+}
