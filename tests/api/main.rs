@@ -19,6 +19,7 @@ mod create_access_package;
 mod declarations;
 mod decoding_properties;
 mod directory;
+mod documented_operations;
 mod ending_access;
 mod errors;
 mod external_users;
