@@ -3,8 +3,8 @@
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, resources, Constraint, Default, EntityType, EnumType, Member, Names,
-    Navigation, Operations, PerVersion, Property, Segment, Writes,
+    access_package, custom_extension, resources, Constraint, Default, EntityType, EnumType, Member,
+    Names, Navigation, Operations, PerVersion, Property, Segment, Writes,
 };
 
 /// The built-in "General" catalog every tenant has (migrations create it too). Its id is the
@@ -82,6 +82,22 @@ pub static CATALOG: EntityType = EntityType {
             "catalog_id",
         )
         .segment(Segment::Read),
+        Navigation::to_many(
+            Names::differ(
+                "accessPackageCustomWorkflowExtensions",
+                "customWorkflowExtensions",
+            ),
+            || &custom_extension::CUSTOM_EXTENSION,
+            "catalog_id",
+        )
+        .segment(Segment::Contained),
+        // beta's first name for them, still served.
+        Navigation::to_many(
+            Names::beta("customAccessPackageWorkflowExtensions"),
+            || &custom_extension::CUSTOM_EXTENSION,
+            "catalog_id",
+        )
+        .segment(Segment::Contained),
     ],
     constraints: &[Constraint::Protected {
         column: "catalog_type",

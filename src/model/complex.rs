@@ -182,30 +182,36 @@ impl<S: JsonSchema> Plain for Kept<S> {
 /// `microsoft.graph.domainidentitysource`), so serde can tell the types apart.
 pub fn canonical_types(raw: &mut Value, path: &str, known: &[&'static str]) -> Result<(), Error> {
     for (index, item) in raw.as_array_mut().into_iter().flatten().enumerate() {
-        let Some(members) = item.as_object_mut() else {
-            continue;
-        };
-        let given = members
-            .get("@odata.type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let name = given.trim_start_matches('#');
-        let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
-        let kind = known
-            .iter()
-            .find(|kind| {
-                kind.rsplit('.')
-                    .next()
-                    .is_some_and(|k| k.eq_ignore_ascii_case(name))
-            })
-            .ok_or_else(|| {
-                Error::invalid_value(
-                    &format!("{path}[{index}].@odata.type"),
-                    format!("'{given}' is not one of {}", known.join(", ")),
-                )
-            })?;
-        members.insert("@odata.type".to_owned(), Value::from(*kind));
+        canonical_type(item, &format!("{path}[{index}]"), known)?;
     }
+    Ok(())
+}
+
+/// One value of several derived types, its `@odata.type` spelled as `known` spells it.
+pub fn canonical_type(raw: &mut Value, path: &str, known: &[&'static str]) -> Result<(), Error> {
+    let Some(members) = raw.as_object_mut() else {
+        return Ok(());
+    };
+    let given = members
+        .get("@odata.type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let name = given.trim_start_matches('#');
+    let name = name.strip_prefix("microsoft.graph.").unwrap_or(name);
+    let kind = known
+        .iter()
+        .find(|kind| {
+            kind.rsplit('.')
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case(name))
+        })
+        .ok_or_else(|| {
+            Error::invalid_value(
+                &format!("{path}.@odata.type"),
+                format!("'{given}' is not one of {}", known.join(", ")),
+            )
+        })?;
+    members.insert("@odata.type".to_owned(), Value::from(*kind));
     Ok(())
 }
 

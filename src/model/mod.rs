@@ -19,6 +19,7 @@ pub mod assignment_request;
 pub mod catalog;
 pub mod complex;
 pub mod connected_organization;
+pub mod custom_extension;
 pub mod directory;
 mod edm;
 mod entity;

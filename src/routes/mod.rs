@@ -197,10 +197,18 @@ fn navigation_scope(
         });
     }
     let mut item = endpoint("").get(entity_set::get);
-    if contained && target.entity.operations.update != Update::None {
-        item = operations::own_or(target.entity, Binding::Update, item, |at| {
-            at.patch(entity_set::update)
-        });
+    if contained {
+        item = match target.entity.operations.update {
+            Update::Patch => operations::own_or(target.entity, Binding::Update, item, |at| {
+                at.patch(entity_set::update)
+            }),
+            // A contained set replaced whole (PUT) also takes a PATCH, as it always has.
+            Update::Put => operations::own_or(target.entity, Binding::Update, item, |at| {
+                at.patch(entity_set::update)
+            })
+            .put(entity_set::replace),
+            Update::None => item,
+        };
     }
     if contained && target.entity.operations.delete {
         item = item.delete(entity_set::delete);

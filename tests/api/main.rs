@@ -16,6 +16,7 @@ mod container;
 mod control_surface;
 mod crash_safety;
 mod create_access_package;
+mod custom_extensions;
 mod declarations;
 mod decoding_properties;
 mod directory;

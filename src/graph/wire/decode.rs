@@ -158,7 +158,21 @@ impl Decoder {
         raw: &Value,
     ) -> Result<(), Error> {
         match (name, annotation) {
-            ("", "odata.type") => check_type(self.entity.odata_type, key, raw),
+            // A type with derived types stores which one it is (`customCalloutExtension`).
+            ("", "odata.type") => match self.entity.property_named(self.dialect, key) {
+                Some(property) => {
+                    let text = raw
+                        .as_str()
+                        .ok_or_else(|| wrong_type(self.entity, key, raw, "a string"))?;
+                    // With or without its `#`; a fixture says the stored name.
+                    let spelled = match text.trim_start_matches('#') {
+                        qualified if qualified.contains('.') => format!("#{qualified}"),
+                        stored => stored.to_owned(),
+                    };
+                    self.property_value(key, property, Value::from(spelled))
+                }
+                None => check_type(self.entity.odata_type, key, raw),
+            },
             (_, "odata.bind") => {
                 let Some(navigation) = self.bindable(name) else {
                     return Err(unknown(self.entity, name));

@@ -1,0 +1,27 @@
+-- Custom workflow extensions (model::custom_extension): the endpoints a catalog calls out
+-- to at a stage of a request or an assignment, contained in their catalog. Which derived
+-- type each is, is stored; its configurations are typed JSON.
+CREATE TABLE custom_extensions (
+    odata_type                   TEXT NOT NULL CHECK (odata_type IN (
+        'accessPackageAssignmentRequestWorkflowExtension',
+        'accessPackageAssignmentWorkflowExtension',
+        'customAccessPackageWorkflowExtension')),
+    id                           TEXT PRIMARY KEY NOT NULL,
+    catalog_id                   TEXT NOT NULL REFERENCES catalogs (id),
+    display_name                 TEXT NOT NULL,
+    description                  TEXT,
+    created_by                   TEXT,
+    created_date_time            TEXT NOT NULL,
+    last_modified_by             TEXT,
+    last_modified_date_time      TEXT NOT NULL,
+    client_configuration         TEXT
+        CHECK (client_configuration IS NULL OR json_valid(client_configuration)),
+    endpoint_configuration       TEXT NOT NULL CHECK (json_valid(endpoint_configuration)),
+    authentication_configuration TEXT NOT NULL CHECK (json_valid(authentication_configuration)),
+    callback_configuration       TEXT
+        CHECK (callback_configuration IS NULL OR json_valid(callback_configuration))
+) STRICT;
+
+-- A catalog's extensions, listed in creation order.
+CREATE INDEX custom_extensions_catalog ON custom_extensions (catalog_id, created_date_time, id);
+CREATE INDEX custom_extensions_created ON custom_extensions (created_date_time, id);
