@@ -25,3 +25,22 @@ CREATE TABLE custom_extensions (
 -- A catalog's extensions, listed in creation order.
 CREATE INDEX custom_extensions_catalog ON custom_extensions (catalog_id, created_date_time, id);
 CREATE INDEX custom_extensions_created ON custom_extensions (created_date_time, id);
+
+-- A policy calls an extension at a stage (customExtensionStageSettings, beta also
+-- customExtensionHandlers); written with the policy, gone with it. An extension in use
+-- cannot be deleted.
+CREATE TABLE custom_extension_stage_settings (
+    id                   TEXT PRIMARY KEY NOT NULL,
+    assignment_policy_id TEXT NOT NULL REFERENCES assignment_policies (id),
+    stage                TEXT NOT NULL CHECK (stage IN ('assignmentRequestCreated',
+        'assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved',
+        'assignmentFourteenDaysBeforeExpiration', 'assignmentOneDayBeforeExpiration',
+        'unknownFutureValue')),
+    custom_extension_id  TEXT NOT NULL REFERENCES custom_extensions (id),
+    created_date_time    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX custom_extension_stage_settings_policy
+    ON custom_extension_stage_settings (assignment_policy_id, created_date_time, id);
+CREATE INDEX custom_extension_stage_settings_extension
+    ON custom_extension_stage_settings (custom_extension_id);

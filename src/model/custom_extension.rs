@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::complex::{canonical_type, Kept, Plain};
+use super::entity::HIDDEN_CREATED_AT;
 use super::json::duration;
 use super::{
-    catalog, ComplexType, Default, Edm, EntityType, EnumType, Generated, Member, Names, Navigation,
-    OnDelete, Operations, PerVersion, Property, Update, Writes,
+    catalog, Bind, ComplexType, Default, Edm, EntityType, EnumType, Generated, Member, Names,
+    Navigation, OnDelete, Operations, PerVersion, Property, Restriction, Update, Writes,
 };
 use crate::Error;
 
@@ -267,3 +268,94 @@ const EXAMPLE: &str = r##"{"@odata.type": "#microsoft.graph.accessPackageAssignm
     "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"},
     "callbackConfiguration": {"@odata.type": "microsoft.graph.customExtensionCallbackConfiguration",
         "durationBeforeTimeout": "PT1H"}}"##;
+
+/// When in a request's or an assignment's life an extension is called.
+pub static STAGE: EnumType = EnumType {
+    name: Names::both("microsoft.graph.accessPackageCustomExtensionStage"),
+    members: &[
+        Member::new(
+            "assignmentRequestCreated",
+            "assignmentRequestCreated",
+            "assignmentRequestCreated",
+        ),
+        Member::new(
+            "assignmentRequestApproved",
+            "assignmentRequestApproved",
+            "assignmentRequestApproved",
+        ),
+        Member::new(
+            "assignmentRequestGranted",
+            "assignmentRequestGranted",
+            "assignmentRequestGranted",
+        ),
+        Member::new(
+            "assignmentRequestRemoved",
+            "assignmentRequestRemoved",
+            "assignmentRequestRemoved",
+        ),
+        Member::new(
+            "assignmentFourteenDaysBeforeExpiration",
+            "assignmentFourteenDaysBeforeExpiration",
+            "assignmentFourteenDaysBeforeExpiration",
+        ),
+        Member::new(
+            "assignmentOneDayBeforeExpiration",
+            "assignmentOneDayBeforeExpiration",
+            "assignmentOneDayBeforeExpiration",
+        ),
+        Member::new(
+            "unknownFutureValue",
+            "unknownFutureValue",
+            "unknownFutureValue",
+        )
+        .not_creatable(),
+    ],
+};
+
+/// `customExtensionStageSetting` (beta also `customExtensionHandler`): a policy calls this
+/// extension at this stage. Written in the policy's body (`customExtensionStageSettings`,
+/// beta `customExtensionHandlers`), read with `$expand`.
+pub static STAGE_SETTING: EntityType = EntityType {
+    name: "customExtensionStageSetting",
+    odata_type: "microsoft.graph.customExtensionStageSetting",
+    fixture: "customExtensionStageSettings",
+    table: "custom_extension_stage_settings",
+    properties: &[
+        Property::key(),
+        Property::internal("assignment_policy_id", "assignmentPolicyId", Edm::Guid).read_only(),
+        Property::enumeration("stage", Names::both("stage"), &STAGE).required(),
+        Property::internal("custom_extension_id", "customExtensionId", Edm::Guid).on_create(),
+        HIDDEN_CREATED_AT,
+    ],
+    navigations: &[
+        Navigation::to_one(
+            Names::both("customExtension"),
+            || &CUSTOM_EXTENSION,
+            "custom_extension_id",
+        )
+        .bound(Bind {
+            required: true,
+            aliases: PerVersion::each(&[], &[]),
+        })
+        // "The custom workflow extension must first be removed from any associated
+        // policies before it can be deleted."
+        .on_delete(OnDelete::Restrict(Restriction {
+            unless: None,
+            status: 400,
+            code: "InvalidRequest",
+            message: |n| {
+                format!("The custom workflow extension is used by {n} policy stage(s); remove it from the policies first.")
+            },
+        })),
+        // Part of its policy: it goes with it.
+        Navigation::to_one(
+            Names::NONE,
+            || &super::assignment_policy::ASSIGNMENT_POLICY,
+            "assignment_policy_id",
+        )
+        .on_delete(OnDelete::Cascade),
+    ],
+    operations: Operations::READ_ONLY,
+    writes: Writes::Direct,
+    ..EntityType::BASE
+};

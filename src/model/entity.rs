@@ -137,6 +137,9 @@ pub struct Navigation {
     /// What deleting the entity this row names does to the row, as SQL's `ON DELETE` on
     /// the foreign key: the rule lives with the child, so a new child set is one file.
     pub on_delete: Option<OnDelete>,
+    /// Its items are written in the parent's body and replace what it had (a policy's
+    /// `customExtensionStageSettings`); a body that leaves it out keeps them.
+    pub written_with_parent: bool,
 }
 
 /// What a delete of the row a foreign key names does to the rows naming it.
@@ -289,6 +292,14 @@ impl Navigation {
             inline: false,
             kinds: None,
             on_delete: None,
+            written_with_parent: false,
+        }
+    }
+
+    pub const fn written_with_parent(self) -> Self {
+        Self {
+            written_with_parent: true,
+            ..self
         }
     }
 
@@ -498,6 +509,23 @@ impl EntityType {
         self.navigations.iter().filter_map(move |navigation| {
             navigation.name.get(version).map(|name| (name, navigation))
         })
+    }
+
+    /// Whether an `@odata.type` names this type or one derived from it (any case, with or
+    /// without `#`): the members of its `@odata.type` property, when it has one.
+    pub fn is_type(&self, given: &str) -> bool {
+        let given = given.trim_start_matches('#');
+        let derived = self
+            .property_named(super::Dialect::V1, "@odata.type")
+            .and_then(|property| match property.edm {
+                super::Edm::Enum(kinds) => Some(kinds.members),
+                _ => None,
+            })
+            .unwrap_or_default();
+        given.eq_ignore_ascii_case(self.odata_type)
+            || derived
+                .iter()
+                .any(|kind| kind.v1.trim_start_matches('#').eq_ignore_ascii_case(given))
     }
 
     /// `#microsoft.graph.accessPackage`, as `@odata.type` writes it.

@@ -49,7 +49,7 @@ pub use entity::{
     LINKS,
 };
 pub use record::{FixtureRow, Record};
-pub use write::{Bound, Changes, Mode};
+pub use write::{Bound, Changes, Mode, Nested};
 
 /// A Graph API version. The unversioned paths of Microsoft's doc pages are beta.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -24,6 +24,7 @@ pub static ENTITY_TYPES: &[&EntityType] = &[
     &resources::SCOPE,
     &resource_request::RESOURCE_REQUEST,
     &assignment_policy::ASSIGNMENT_POLICY,
+    &custom_extension::STAGE_SETTING,
     &role_scope::ROLE_SCOPE,
     &role_management::ROLE_DEFINITION,
     &role_management::ROLE_ASSIGNMENT,

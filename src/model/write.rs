@@ -32,6 +32,15 @@ pub struct Changes {
     /// Ids binding single-valued navigations. A create stores them; an update must name
     /// what is stored already.
     pub binds: Vec<Bound>,
+    /// Items of navigations written with the entity, each item's own changes.
+    pub nested: Vec<Nested>,
+}
+
+/// A navigation's items as the parent's body gives them (`written_with_parent`).
+#[derive(Debug)]
+pub struct Nested {
+    pub navigation: &'static Navigation,
+    pub items: Vec<Changes>,
 }
 
 #[derive(Debug)]
@@ -45,7 +54,7 @@ pub struct Bound {
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.binds.is_empty()
+        self.values.is_empty() && self.binds.is_empty() && self.nested.is_empty()
     }
 }
 

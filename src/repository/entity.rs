@@ -5,6 +5,7 @@
 use sqlx::SqliteConnection;
 
 use super::insert::{self, conflict, not_found};
+use super::nested::write_nested;
 use super::sql::{self, ListQuery, Statement, Within};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
@@ -172,6 +173,8 @@ impl Repository {
         if mode == Mode::Update && changes.is_empty() {
             return Ok(current);
         }
+        let mut changes = changes;
+        let nested = std::mem::take(&mut changes.nested);
         let mut next = current.updated(changes, mode, actor)?;
         if let Some(prepare) = entity.prepare {
             prepare(&mut next)?;
@@ -179,6 +182,7 @@ impl Repository {
         check_references(&mut tx, &next).await?;
         check_directory(&mut tx, &next).await?;
         let stored = save(&mut tx, &next).await?;
+        write_nested(&mut tx, &stored, nested, actor).await?;
         tx.commit().await?;
         Ok(stored)
     }

@@ -20,6 +20,7 @@ mod group_commit;
 mod insert;
 mod lifecycle;
 mod links;
+mod nested;
 mod outsiders;
 mod packages;
 mod passwords;

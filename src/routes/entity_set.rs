@@ -76,15 +76,20 @@ pub async fn create(
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
     let target = collection.target;
-    let changes = decode_under(
+    let mut changes = decode_under(
         target.entity,
         target.version.into(),
         body.0,
         Mode::Create,
         collection.bind()?,
     )?;
+    let nested = std::mem::take(&mut changes.nested);
     let stored = repository
-        .create(Record::create(target.entity, changes, &caller.actor))
+        .create_with(
+            Record::create(target.entity, changes, &caller.actor),
+            nested,
+            &caller.actor,
+        )
         .await?;
     let location = root.entity_url(target.entity, stored.id());
     response::created(

@@ -42,7 +42,7 @@ impl Decoder {
         };
         if let Some(annotation) = object.get("@odata.type") {
             check_type(
-                navigation.target().odata_type,
+                navigation.target(),
                 &format!("{key}.@odata.type"),
                 annotation,
             )?;

@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use super::{describe, trailing_id};
 use crate::error::Detail;
 use crate::model::{
-    json, values, Bound, Changes, Dialect, Edm, EntityType, Errors, Mode, Navigation, Property,
-    Version,
+    json, values, Bound, Changes, Dialect, Edm, EntityType, Errors, Mode, Navigation, Nested,
+    Property, Version,
 };
 use crate::Error;
 
@@ -49,6 +49,7 @@ pub fn decode_under(
         problems: Vec::new(),
         candidates: Vec::new(),
         given: Vec::new(),
+        nested: Vec::new(),
     };
     if let Some((navigation, id)) = parent {
         decoder.candidate(navigation, navigation.name.any(), id);
@@ -65,6 +66,7 @@ pub(super) struct Decoder {
     pub(super) candidates: Vec<Bound>,
     /// Properties the body named (null included), for the required checks.
     pub(super) given: Vec<(&'static Property, Value)>,
+    pub(super) nested: Vec<Nested>,
 }
 
 impl Decoder {
@@ -76,6 +78,8 @@ impl Decoder {
                 self.property_value(&key, property, raw)?;
             } else if let Some(navigation) = self.bindable(&key) {
                 self.bind_object(&key, navigation, &raw)?;
+            } else if let Some(navigation) = self.written_with(&key) {
+                self.nested_items(&key, navigation, raw)?;
             } else if !self.is_navigation(&key) && !self.entity.ignored.contains(&key.as_str()) {
                 return Err(unknown(self.entity, &key));
             }
@@ -103,7 +107,11 @@ impl Decoder {
             .into_iter()
             .filter(|(property, value)| !value.is_null() || property.nullable)
             .collect();
-        Ok(Changes { values, binds })
+        Ok(Changes {
+            values,
+            binds,
+            nested: self.nested,
+        })
     }
 
     fn position(&self, property: &Property) -> usize {
@@ -145,6 +153,35 @@ impl Decoder {
         }
     }
 
+    fn written_with(&self, key: &str) -> Option<&'static Navigation> {
+        self.version()
+            .and_then(|version| self.entity.navigation_named(version, key))
+            .filter(|navigation| navigation.written_with_parent)
+    }
+
+    /// `"customExtensionStageSettings": [{…}, …]`: each item decoded as a create of its
+    /// own entity; `null` or `[]` leaves none.
+    fn nested_items(
+        &mut self,
+        key: &str,
+        navigation: &'static Navigation,
+        raw: Value,
+    ) -> Result<(), Error> {
+        let items = match raw {
+            Value::Null => Vec::new(),
+            Value::Array(items) => items,
+            other => return Err(wrong_type(self.entity, key, &other, "an array")),
+        };
+        let items = items
+            .into_iter()
+            .map(|item| decode(navigation.target(), self.dialect, item, Mode::Create))
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.nested
+            .retain(|nested| !std::ptr::eq(nested.navigation, navigation));
+        self.nested.push(Nested { navigation, items });
+        Ok(())
+    }
+
     fn is_navigation(&self, key: &str) -> bool {
         self.version()
             .is_some_and(|version| self.entity.navigation_named(version, key).is_some())
@@ -159,7 +196,7 @@ impl Decoder {
     ) -> Result<(), Error> {
         match (name, annotation) {
             // A type with derived types stores which one it is (`customCalloutExtension`).
-            ("", "odata.type") => match self.entity.property_named(self.dialect, key) {
+            ("", "odata.type") => match self.entity.property_named(self.dialect, "@odata.type") {
                 Some(property) => {
                     let text = raw
                         .as_str()
@@ -171,7 +208,7 @@ impl Decoder {
                     };
                     self.property_value(key, property, Value::from(spelled))
                 }
-                None => check_type(self.entity.odata_type, key, raw),
+                None => check_type(self.entity, key, raw),
             },
             (_, "odata.bind") => {
                 let Some(navigation) = self.bindable(name) else {
@@ -438,13 +475,14 @@ pub(super) fn not_a_guid(target: &str) -> String {
 }
 
 /// `@odata.type` must name the type the body is (with or without `#`, any case).
-pub(super) fn check_type(expected: &str, key: &str, raw: &Value) -> Result<(), Error> {
+pub(super) fn check_type(expected: &EntityType, key: &str, raw: &Value) -> Result<(), Error> {
     let given = raw.as_str().unwrap_or_default();
-    if given.trim_start_matches('#').eq_ignore_ascii_case(expected) {
+    if expected.is_type(given) {
         Ok(())
     } else {
         Err(Error::RequestBodyRead(format!(
-            "The type '{given}' given by '{key}' is not compatible with the expected type '{expected}'."
+            "The type '{given}' given by '{key}' is not compatible with the expected type '{}'.",
+            expected.odata_type
         )))
     }
 }

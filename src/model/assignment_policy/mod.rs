@@ -24,8 +24,8 @@ mod review;
 
 use super::entity::{CREATED_AT, CREATED_BY, CREATION_ORDER, MODIFIED_AT, MODIFIED_BY};
 use super::{
-    access_package, catalog, Bind, Default, Edm, EntityType, Names, Navigation, Operations,
-    PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
+    access_package, catalog, custom_extension, Bind, Default, Edm, EntityType, Names, Navigation,
+    Operations, PerVersion, Property, Record, Reference, Segment, Update, Version, Writes,
 };
 use super::{subject_set, OnDelete};
 
@@ -63,6 +63,13 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         Property::internal("expiration_type", "expirationType", Edm::String)
             .default_text("noExpiration"),
         Property::derived(Names::v1("expiration"), &super::schedule::POLICY_EXPIRATION),
+        // beta answers durationInDays and expirationDateTime, but takes v1.0's form too
+        // (its create page's example 4); shown only when asked for.
+        Property::derived(
+            Names::beta("expiration"),
+            &super::schedule::POLICY_EXPIRATION,
+        )
+        .expand_only(Version::Beta),
         Property::enumeration(
             "allowed_target_scope",
             Names::v1("allowedTargetScope"),
@@ -143,6 +150,20 @@ pub static ASSIGNMENT_POLICY: EntityType = EntityType {
         )
         .segment(Segment::Read)
         .on_delete(OnDelete::Cascade),
+        // Custom extensions the policy calls, written in its body, read with `$expand`
+        // (neither version writes them otherwise); beta has both names.
+        Navigation::to_many(
+            Names::both("customExtensionStageSettings"),
+            || &custom_extension::STAGE_SETTING,
+            "assignment_policy_id",
+        )
+        .written_with_parent(),
+        Navigation::to_many(
+            Names::beta("customExtensionHandlers"),
+            || &custom_extension::STAGE_SETTING,
+            "assignment_policy_id",
+        )
+        .written_with_parent(),
     ],
     builtins: &[],
     default_order: CREATION_ORDER,
