@@ -18,14 +18,8 @@ impl FromRequest for JsonBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = is_json(req);
-        let bytes = read(req, payload);
-        Box::pin(async move {
-            if !is_json {
-                return Err(Error::UnsupportedMediaType);
-            }
-            parse(&bytes.await?).map(JsonBody)
-        })
+        let body = read_json(req, payload, false);
+        Box::pin(async move { body.await.map(JsonBody) })
     }
 }
 
@@ -38,18 +32,32 @@ impl FromRequest for OptionalJsonBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = is_json(req);
-        let bytes = read(req, payload);
-        Box::pin(async move {
-            let bytes = bytes.await?;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(OptionalJsonBody(Value::Null));
-            }
-            if !is_json {
-                return Err(Error::UnsupportedMediaType);
-            }
-            parse(&bytes).map(OptionalJsonBody)
-        })
+        let body = read_json(req, payload, true);
+        Box::pin(async move { body.await.map(OptionalJsonBody) })
+    }
+}
+
+/// The body as JSON: a JSON content type first (unless the body may be empty and is),
+/// then its bytes, then their syntax.
+fn read_json(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    may_be_empty: bool,
+) -> impl Future<Output = Result<Value, Error>> {
+    let is_json = is_json(req);
+    let bytes = read(req, payload);
+    async move {
+        if !is_json && !may_be_empty {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = bytes.await?;
+        if may_be_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        if !is_json {
+            return Err(Error::UnsupportedMediaType);
+        }
+        parse(&bytes)
     }
 }
 

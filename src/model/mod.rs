@@ -25,6 +25,7 @@ mod edm;
 mod entity;
 pub mod json;
 pub mod lifecycle;
+mod navigation;
 pub mod operation;
 pub mod password_credential;
 mod property;

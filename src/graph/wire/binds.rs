@@ -1,14 +1,44 @@
-//! How a body names the entity a single-valued navigation leads to: the foreign-key
-//! property (`catalogId`), the navigation as an object (`"accessPackageCatalog": {…}`, or
-//! an alias of it), or `name@odata.bind`. Forms that disagree are a problem.
+//! What a body says through navigations. How it names the entity a single-valued
+//! navigation leads to: the foreign-key property (`catalogId`), the navigation as an
+//! object (`"accessPackageCatalog": {…}`, or an alias of it), or `name@odata.bind`; forms
+//! that disagree are a problem. And the items of a navigation written with the entity.
 
 use serde_json::Value;
 
-use super::decode::{check_type, not_a_guid, wrong_type, Decoder};
-use crate::model::{values, Bound, Link, Navigation, Property};
+use super::decode::{check_type, decode, not_a_guid, wrong_type, Decoder};
+use crate::model::{values, Bound, Link, Mode, Navigation, Nested, Property};
 use crate::Error;
 
 impl Decoder {
+    pub(super) fn written_with(&self, key: &str) -> Option<&'static Navigation> {
+        self.version()
+            .and_then(|version| self.entity.navigation_named(version, key))
+            .filter(|navigation| navigation.written_with_parent)
+    }
+
+    /// `"customExtensionStageSettings": [{…}, …]`: each item decoded as a create of its
+    /// own entity; `null` or `[]` leaves none.
+    pub(super) fn nested_items(
+        &mut self,
+        key: &str,
+        navigation: &'static Navigation,
+        raw: Value,
+    ) -> Result<(), Error> {
+        let items = match raw {
+            Value::Null => Vec::new(),
+            Value::Array(items) => items,
+            other => return Err(wrong_type(self.entity, key, &other, "an array")),
+        };
+        let items = items
+            .into_iter()
+            .map(|item| decode(navigation.target(), self.dialect, item, Mode::Create))
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.nested
+            .retain(|nested| !std::ptr::eq(nested.navigation, navigation));
+        self.nested.push(Nested { navigation, items });
+        Ok(())
+    }
+
     /// A single-valued navigation a create can bind by this name (or an alias of it).
     pub(super) fn bindable(&self, key: &str) -> Option<&'static Navigation> {
         let version = self.version()?;

@@ -153,35 +153,6 @@ impl Decoder {
         }
     }
 
-    fn written_with(&self, key: &str) -> Option<&'static Navigation> {
-        self.version()
-            .and_then(|version| self.entity.navigation_named(version, key))
-            .filter(|navigation| navigation.written_with_parent)
-    }
-
-    /// `"customExtensionStageSettings": [{…}, …]`: each item decoded as a create of its
-    /// own entity; `null` or `[]` leaves none.
-    fn nested_items(
-        &mut self,
-        key: &str,
-        navigation: &'static Navigation,
-        raw: Value,
-    ) -> Result<(), Error> {
-        let items = match raw {
-            Value::Null => Vec::new(),
-            Value::Array(items) => items,
-            other => return Err(wrong_type(self.entity, key, &other, "an array")),
-        };
-        let items = items
-            .into_iter()
-            .map(|item| decode(navigation.target(), self.dialect, item, Mode::Create))
-            .collect::<Result<Vec<_>, Error>>()?;
-        self.nested
-            .retain(|nested| !std::ptr::eq(nested.navigation, navigation));
-        self.nested.push(Nested { navigation, items });
-        Ok(())
-    }
-
     fn is_navigation(&self, key: &str) -> bool {
         self.version()
             .is_some_and(|version| self.entity.navigation_named(version, key).is_some())
