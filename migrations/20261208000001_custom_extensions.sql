@@ -44,3 +44,24 @@ CREATE INDEX custom_extension_stage_settings_policy
     ON custom_extension_stage_settings (assignment_policy_id, created_date_time, id);
 CREATE INDEX custom_extension_stage_settings_extension
     ON custom_extension_stage_settings (custom_extension_id);
+
+-- What a request's callouts did (customExtensionCalloutInstances, model::callout).
+ALTER TABLE assignment_requests ADD COLUMN custom_extension_callout_instances TEXT NOT NULL
+    DEFAULT '[]' CHECK (json_valid(custom_extension_callout_instances));
+
+-- Callouts to send (repository::callouts): queued by the move that reaches a stage,
+-- claimed (sent = 1) by the one sender that then posts them. Not an entity set.
+CREATE TABLE callouts (
+    id         TEXT PRIMARY KEY NOT NULL,
+    request_id TEXT NOT NULL,
+    url        TEXT,
+    payload    TEXT NOT NULL CHECK (json_valid(payload)),
+    timeout_ms INTEGER NOT NULL,
+    retries    INTEGER NOT NULL,
+    sent       INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1))
+) STRICT;
+
+CREATE INDEX callouts_unsent ON callouts (sent) WHERE sent = 0;
+
+CREATE TRIGGER assignment_requests_forget_callouts AFTER DELETE ON assignment_requests
+BEGIN DELETE FROM callouts WHERE request_id = old.id; END;

@@ -118,6 +118,14 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
         )
         .nullable()
         .read_only(),
+        // What its policy's custom extensions were sent, and what came of it.
+        Property::new(
+            "custom_extension_callout_instances",
+            Names::both("customExtensionCalloutInstances"),
+            Edm::Complex(&super::callout::INSTANCES),
+        )
+        .read_only()
+        .default(Default::Json("[]")),
         internal("state_changed_at", "stateChangedAt", Edm::DateTimeOffset)
             .generated(super::Generated::CreatedAt),
         internal("next_step_at", "nextStepAt", Edm::DateTimeOffset).nullable(),
@@ -187,7 +195,6 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
     // What SDK models carry and the service ignores here.
     ignored: &[
         "parameters",
-        "customExtensionCalloutInstances",
         "customExtensionHandlerInstances",
         "history",
         "verifiedCredentialsData",
@@ -220,6 +227,13 @@ pub static ASSIGNMENT_REQUEST: EntityType = EntityType {
             Answer::Accepted,
             "Deliver a failed request again",
             Behaviour::ReprocessRequest,
+        ),
+        Operation::new(
+            Names::both("resume"),
+            Binding::Item,
+            Answer::NoContent,
+            "Answer a custom extension's callout the request waits for",
+            Behaviour::ResumeRequest,
         ),
         Operation::new(
             Names::both("filterByCurrentUser"),

@@ -184,6 +184,15 @@ pub enum Refused {
     NotPendingApproval(State),
 }
 
+/// A custom extension the request waited for at its creation never answered: the
+/// request fails, as the reference says the process then does.
+pub fn callback_timed_out(state: State) -> Result<Move, Refused> {
+    match state {
+        State::Submitted => Ok(Move::to(State::DeliveryFailed, Effect::None)),
+        other => Err(Refused::Waiting(other)),
+    }
+}
+
 /// The request's next step by itself, at `now`.
 pub fn advance(state: State, facts: &Facts, now: OffsetDateTime) -> Result<Move, Refused> {
     match state {

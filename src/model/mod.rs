@@ -16,6 +16,7 @@ pub mod approval;
 pub mod assignment;
 pub mod assignment_policy;
 pub mod assignment_request;
+pub mod callout;
 pub mod catalog;
 pub mod complex;
 pub mod connected_organization;

@@ -63,6 +63,7 @@ pub enum Behaviour {
     CreateRoleScope,
     CancelRequest,
     ReprocessRequest,
+    ResumeRequest,
     ReprocessAssignment,
     DecideStage,
     RequestsOfCurrentUser,

@@ -28,6 +28,7 @@ use crate::configuration::{LifecycleSettings, Pace};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
+use crate::model::callout::{self, AtStage, CREATED, GRANTED, REMOVED, WAITING};
 use crate::model::directory::USER;
 use crate::model::json::duration_seconds;
 use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
@@ -170,7 +171,7 @@ impl Repository {
         if !life.is_due() {
             return Ok(());
         }
-        let _turn = life.settling.lock().await;
+        let turn = life.settling.lock().await;
         if !life.is_due() {
             return Ok(());
         }
@@ -240,7 +241,10 @@ impl Repository {
             }
         }
         tx.commit().await?;
-        self.recompute_due().await
+        self.recompute_due().await?;
+        // Sent with the turn given up: an endpoint may answer with `resume` at once.
+        drop(turn);
+        self.send_callouts().await
     }
 
     /// The lower bound of the next due time, from the database; redone while someone adds
@@ -267,7 +271,7 @@ impl Repository {
     async fn move_by_itself(
         &self,
         tx: &mut SqliteConnection,
-        request: Record,
+        mut request: Record,
         now: OffsetDateTime,
     ) -> Result<Record, Error> {
         let policy = self.policy_of(tx, &request).await?;
@@ -276,6 +280,28 @@ impl Repository {
             State::PendingApproval => {
                 close_stage(tx, &request, "Expired", None, now).await?;
                 lifecycle::time_out(state)
+            }
+            State::Submitted => {
+                let recorded =
+                    callout::instances(request.get("custom_extension_callout_instances"));
+                let extensions = self.called_at(tx, &request, CREATED).await?.len();
+                match callout::at_created(extensions, &recorded) {
+                    AtStage::Call => {
+                        if let Some(wait) = self.call_out(tx, &mut request, CREATED).await? {
+                            // Held until `resume`, or until it times out.
+                            request.set("status", WAITING.into());
+                            let deadline = format_instant(callout::deadline(now, wait));
+                            request.set("next_step_at", deadline.into());
+                            return save(tx, &request).await;
+                        }
+                        lifecycle::advance(state, &facts(&request, &policy), now)
+                    }
+                    AtStage::TimedOut => {
+                        timed_out(&mut request, recorded)?;
+                        lifecycle::callback_timed_out(state)
+                    }
+                    AtStage::Go => lifecycle::advance(state, &facts(&request, &policy), now),
+                }
             }
             _ => lifecycle::advance(state, &facts(&request, &policy), now),
         };
@@ -319,7 +345,15 @@ impl Repository {
             Effect::None => {}
             Effect::OpenApproval => stage = Some(open_stage(tx, &mut request, policy, now).await?),
             Effect::StartDelivery => start_delivery(tx, &mut request, kind, now).await?,
-            Effect::Deliver => deliver(tx, &request, policy, kind, now).await?,
+            Effect::Deliver => {
+                deliver(tx, &request, policy, kind, now).await?;
+                let stage = if kind == Kind::Remove {
+                    REMOVED
+                } else {
+                    GRANTED
+                };
+                self.call_out(tx, &mut request, stage).await?;
+            }
             Effect::FailDelivery => {
                 if kind == Kind::Add {
                     set_assignment(tx, &request, AssignmentState::DeliveryFailed).await?;
@@ -432,4 +466,19 @@ impl Repository {
         self.lifecycle.set_settings(self.lifecycle.configured);
         self.set_offset(0).await
     }
+}
+
+/// The created stage's callouts that were still awaited time out.
+fn timed_out(request: &mut Record, mut recorded: Vec<callout::Instance>) -> Result<(), Error> {
+    for instance in recorded
+        .iter_mut()
+        .filter(|instance| instance.stage == CREATED && instance.status == "waitingForCallback")
+    {
+        instance.status = "callbackTimedOut".to_owned();
+    }
+    request.set(
+        "custom_extension_callout_instances",
+        serde_json::to_value(recorded).map_err(Error::internal)?,
+    );
+    Ok(())
 }

@@ -12,6 +12,7 @@
 //! on the writer and `checkpoint` does it between requests instead.
 
 mod admin;
+mod callouts;
 mod checkpoint;
 mod decisions;
 mod delivery;

@@ -20,6 +20,7 @@ use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::approval::decision;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_request::{take_asked, ASSIGNMENT_REQUEST};
+use crate::model::callout::read_resume;
 use crate::model::operation::Behaviour;
 use crate::model::subject::SUBJECT;
 use crate::model::{EntityType, Mode, Record};
@@ -109,6 +110,17 @@ pub async fn reprocess_request(
 ) -> Result<HttpResponse, Error> {
     repository.reprocess_request(&id).await?;
     Ok(HttpResponse::build(StatusCode::ACCEPTED).finish())
+}
+
+/// `POST /assignmentRequests/{id}/resume` `{source, type, data}`: a custom extension's
+/// answer to the callout the request waits for; 204.
+pub async fn resume(
+    Key(id): Key,
+    body: JsonBody,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    repository.resume(&id, read_resume(&body.0)?).await?;
+    Ok(response::no_content())
 }
 
 /// `POST /assignments/{id}/reprocess`: 202, what the assignment grants is granted again.

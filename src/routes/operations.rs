@@ -27,6 +27,7 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::CreateRoleScope => at.post(actions::create_role_scope),
         Behaviour::CancelRequest => at.post(lifecycle::cancel),
         Behaviour::ReprocessRequest => at.post(lifecycle::reprocess_request),
+        Behaviour::ResumeRequest => at.post(lifecycle::resume),
         Behaviour::ReprocessAssignment => at.post(lifecycle::reprocess_assignment),
         Behaviour::DecideStage => at.patch(lifecycle::decide),
         Behaviour::RequestsOfCurrentUser | Behaviour::AssignmentsOfCurrentUser => {

@@ -35,7 +35,9 @@ async fn v1_admin_add_delivers_a_group_membership_and_admin_remove_takes_it_away
         "id": id, "requestType": "adminAdd", "state": "submitted", "status": "Accepted", "justification": null,
         "schedule": {"startDateTime": null, "recurrence": null,
             "expiration": {"endDateTime": null, "duration": null, "type": "notSpecified"}},
-        "answers": [], "createdDateTime": null, "completedDateTime": null})
+        "answers": [], "createdDateTime": null, "completedDateTime": null,
+        // The v1.0 create page's response ends with it too.
+        "customExtensionCalloutInstances": []})
     );
 
     // The next read: delivered, dated, and the assignment is there with the request's id.
@@ -184,7 +186,8 @@ async fn beta_tutorial_user_add_is_delivered_and_cleaned_up_in_the_tutorials_ord
         "id": id, "requestType": "UserAdd", "requestState": "Submitted", "requestStatus": "Accepted",
         "justification": null,
         "schedule": {"startDateTime": null, "recurrence": null, "expiration": {"endDateTime": null, "duration": null, "type": null}},
-        "answers": [], "isValidationOnly": false, "expirationDateTime": null, "createdDateTime": null, "completedDate": null})
+        "answers": [], "isValidationOnly": false, "expirationDateTime": null, "createdDateTime": null, "completedDate": null,
+        "customExtensionCalloutInstances": []})
     );
     // Step 9, through the alias the beta docs move to.
     let read = app

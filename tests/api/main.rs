@@ -6,6 +6,7 @@ mod assignment_policies;
 mod assignments;
 mod authorization;
 mod batch;
+mod callouts;
 mod catalog_resources;
 mod catalogs;
 mod command_line;
