@@ -10,11 +10,12 @@ use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
 use super::complex::{read, schema_of, to_json};
+use super::edm::ColumnValues;
 use super::json::{
     duration, duration_seconds, invalid, object, whole_duration, wrong_type, DurationUnit, Object,
 };
 use super::values::{format_instant, later, normalize_instant, parse_instant};
-use super::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record};
+use super::{ComplexType, Derived, Dialect, EnumType, Member, Names, Record, Version};
 use crate::Error;
 
 #[rustfmt::skip]
@@ -183,30 +184,45 @@ pub static POLICY_EXPIRATION: Derived = Derived {
 /// beta's `durationInDays`: the days of an `afterDuration` expiration, else 0.
 pub static DURATION_IN_DAYS: Derived = Derived {
     name: "Edm.Int32",
-    project: |_, record| {
-        let days = DurationUnit::Days.count(record.get("expiration_duration").as_str());
-        Value::from(days.unwrap_or(0))
-    },
-    decode: |_, value, path| {
-        let days = value
-            .as_i64()
-            .filter(|days| *days >= 0)
-            .ok_or_else(|| wrong_type(path, value, "a non-negative integer"))?;
-        let duration = if days == 0 {
-            Value::Null
-        } else {
-            Value::from(whole_duration(days, DurationUnit::Days, path)?)
-        };
-
-        Ok(vec![("expiration_duration", duration)])
-    },
-    schema: |_| {
-        object([
-            ("type", Value::from("integer")),
-            ("minimum", Value::from(0)),
-        ])
-    },
+    project: |_, record| days_of(record, "expiration_duration"),
+    decode: |_, value, path| days_into("expiration_duration", Value::Null, value, path),
+    schema: days_schema,
 };
+
+/// beta's whole days over a stored duration column (0 when there is none): the
+/// `…InDays` views of what v1.0 says as a duration.
+pub fn days_of(record: &Record, column: &str) -> Value {
+    Value::from(
+        DurationUnit::Days
+            .count(record.get(column).as_str())
+            .unwrap_or(0),
+    )
+}
+
+/// beta's days into the stored duration column; `zero` is what 0 days stores.
+pub fn days_into(
+    column: &'static str,
+    zero: Value,
+    value: &Value,
+    path: &str,
+) -> Result<ColumnValues, Error> {
+    let days = value
+        .as_i64()
+        .filter(|days| *days >= 0)
+        .ok_or_else(|| wrong_type(path, value, "a non-negative integer"))?;
+    let duration = match days {
+        0 => zero,
+        days => Value::from(whole_duration(days, DurationUnit::Days, path)?),
+    };
+    Ok(vec![(column, duration)])
+}
+
+pub fn days_schema(_: Version) -> Value {
+    object([
+        ("type", Value::from("integer")),
+        ("minimum", Value::from(0)),
+    ])
+}
 
 /// v1.0's `expiration` of a stored policy: its end, else its duration, else the type stored.
 pub fn expiration(record: &Record) -> Value {

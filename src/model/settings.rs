@@ -8,7 +8,8 @@ use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
 use super::admission::is_guest;
-use super::json::{duration_seconds, object, wrong_type, DurationUnit};
+use super::json::duration_seconds;
+use super::schedule::{days_into, days_of, days_schema};
 use super::subject::GOVERNED;
 use super::values::later;
 use super::{
@@ -41,26 +42,9 @@ pub const SINGLETON: &str = "singleton";
 /// beta's days, over the stored duration.
 static DAYS_UNTIL_DELETED: Derived = Derived {
     name: "Edm.Int64",
-    project: |_, record| {
-        let days = DurationUnit::Days.count(record.get("duration_until_deleted").as_str());
-        Value::from(days.unwrap_or(0))
-    },
-    decode: |_, value, path| {
-        let days = value
-            .as_i64()
-            .ok_or_else(|| wrong_type(path, value, "a whole number of days"))?;
-        let duration = DurationUnit::Days.duration(Some(days), path)?;
-        Ok(vec![(
-            "duration_until_deleted",
-            duration.map_or(Value::Null, Value::from),
-        )])
-    },
-    schema: |_| {
-        object([
-            ("type", Value::from("integer")),
-            ("minimum", Value::from(0)),
-        ])
-    },
+    project: |_, record| days_of(record, "duration_until_deleted"),
+    decode: |_, value, path| days_into("duration_until_deleted", Value::from("P0D"), value, path),
+    schema: days_schema,
 };
 
 pub static SETTINGS: EntityType = EntityType {
