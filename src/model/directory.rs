@@ -97,6 +97,7 @@ pub static GROUP_MEMBERS: LinkTable = LinkTable {
     target: "member_id",
     target_type: "member_type",
     added: "added",
+    kept: "managed = 0",
 };
 
 pub static GROUP: EntityType = EntityType {

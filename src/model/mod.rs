@@ -50,7 +50,7 @@ pub use entity::{
     Navigation, OnDelete, Operations, Property, Reference, Restriction, Segment, Update, Writes,
     LINKS,
 };
-pub use record::{FixtureRow, Record};
+pub use record::{FixtureRow, Links, Record};
 pub use write::{Bound, Changes, Mode, Nested};
 
 /// A Graph API version. The unversioned paths of Microsoft's doc pages are beta.

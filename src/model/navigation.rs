@@ -77,6 +77,9 @@ pub struct LinkTable {
     pub target_type: &'static str,
     /// A number that grows with each link, for the order of listings and their pages.
     pub added: &'static str,
+    /// Which rows are a client's links, kept in fixtures (a condition on the table):
+    /// group memberships that delivered assignments grant are made again from them.
+    pub kept: &'static str,
 }
 
 /// The links Entitlement Management keeps (`incompatibleAccessPackages`, sponsors, …).
@@ -89,6 +92,7 @@ pub static LINKS: LinkTable = LinkTable {
     target: "target_id",
     target_type: "target_type",
     added: "added",
+    kept: "1",
 };
 
 /// A create binds a single-valued navigation by the foreign-key property, by the

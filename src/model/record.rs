@@ -92,9 +92,14 @@ impl Record {
     }
 }
 
-/// A row of a fixture, with where it stood (`accessPackages[1]`) for errors.
+/// A row of a fixture, with where it stood (`accessPackages[1]`) for errors, and the ids
+/// it links to by reference, per navigation (`"incompatibleAccessPackages": ["…"]`).
 #[derive(Debug, Clone)]
 pub struct FixtureRow {
     pub at: String,
     pub record: Record,
+    pub links: Links,
 }
+
+/// Ids linked by reference, per navigation.
+pub type Links = Vec<(&'static super::Navigation, Vec<String>)>;

@@ -5,8 +5,9 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqliteConnection;
 
 use super::entity::missing_reference;
+use super::links::{kept_links, restore_links};
 use super::{rows, sql, Repository, MIGRATOR};
-use crate::model::{registry, EntityType, FixtureRow, Record};
+use crate::model::{registry, EntityType, FixtureRow, Links, Record};
 use crate::Error;
 
 /// How `seed` treats what is already stored.
@@ -76,7 +77,7 @@ impl Repository {
     }
 
     /// Everything stored, read in one snapshot, set by set in default order.
-    pub async fn export(&self) -> Result<Vec<(&'static EntityType, Vec<Record>)>, Error> {
+    pub async fn export(&self) -> Result<Vec<(&'static EntityType, Vec<(Record, Links)>)>, Error> {
         let mut tx = self.reader.begin().await?;
         let mut sets = Vec::new();
         for entity in registry::ENTITY_TYPES {
@@ -89,7 +90,15 @@ impl Repository {
             ))
             .fetch_all(&mut *tx)
             .await?;
-            sets.push((*entity, rows::records(entity, &found)?));
+            let mut links = kept_links(&mut tx, entity).await?;
+            let rows = rows::records(entity, &found)?
+                .into_iter()
+                .map(|record| {
+                    let linked = links.remove(record.id()).unwrap_or_default();
+                    (record, linked)
+                })
+                .collect();
+            sets.push((*entity, rows));
         }
         tx.commit().await?;
         Ok(sets)
@@ -147,6 +156,10 @@ async fn write(tx: &mut SqliteConnection, rows: &[FixtureRow]) -> Result<(), Err
             }
             other => other,
         })?;
+    }
+    // Links once every row is there: either end may come later in the fixture.
+    for row in rows {
+        restore_links(tx, row).await?;
     }
     Ok(())
 }

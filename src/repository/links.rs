@@ -3,12 +3,14 @@
 //! order they were added; added and removed one at a time, in the writer's transaction
 //! that checks both ends exist.
 
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
 
 use super::entity::find;
 use super::insert::not_found;
 use super::Repository;
-use crate::model::{EntityType, Link, LinkTable, Navigation, Record};
+use crate::model::{EntityType, FixtureRow, Link, LinkTable, Links, Navigation, Record};
 use crate::Error;
 
 /// The table, relation and direction of a linking navigation.
@@ -181,4 +183,76 @@ async fn one_of(
         }
     }
     Ok(None)
+}
+
+/// For export: what each row of `entity` links to by reference (a client's links only),
+/// by source id, in the order linked.
+pub(super) async fn kept_links(
+    tx: &mut SqliteConnection,
+    entity: &'static EntityType,
+) -> Result<HashMap<String, Links>, Error> {
+    let mut kept: HashMap<String, Links> = HashMap::new();
+    for navigation in entity.navigations {
+        let Link::Linked {
+            table,
+            relation,
+            reverse: false,
+        } = navigation.link
+        else {
+            continue;
+        };
+        let rows: Vec<(String, String)> = sqlx::query_as(&sql(
+            table,
+            &format!(
+                "SELECT {{source}}, {{target}} FROM {{table}} WHERE {{relation}} = ?1 AND {}
+                 ORDER BY {{added}}, {{target}}",
+                table.kept
+            ),
+        ))
+        .bind(relation)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (source, target) in rows {
+            let links = kept.entry(source).or_default();
+            match links.iter_mut().find(|(n, _)| std::ptr::eq(*n, navigation)) {
+                Some((_, ids)) => ids.push(target),
+                None => links.push((navigation, vec![target])),
+            }
+        }
+    }
+    Ok(kept)
+}
+
+/// For seed: a fixture row's links made again, as a client's `$ref`s made them; an id
+/// that names nothing the navigation leads to is refused, naming its place.
+pub(super) async fn restore_links(
+    tx: &mut SqliteConnection,
+    row: &FixtureRow,
+) -> Result<(), Error> {
+    for (navigation, ids) in &row.links {
+        let (link, relation, _) = linked(navigation)?;
+        for (index, id) in ids.iter().enumerate() {
+            let Some(target) = one_of(tx, navigation, id).await? else {
+                return Err(Error::InvalidFixture(format!(
+                    "{}.{}[{index}]: no object with id '{id}' that {} can link to",
+                    row.at,
+                    navigation.name.any(),
+                    relation
+                )));
+            };
+            sqlx::query(&sql(
+                link,
+                "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
+                 VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
+                 ON CONFLICT DO NOTHING",
+            ))
+            .bind(row.record.id())
+            .bind(relation)
+            .bind(target.id())
+            .bind(target.entity().table)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -348,3 +348,122 @@ async fn seed_and_export_obey_the_admin_token() {
     .await;
     exported.expect(200);
 }
+
+/// Links a client made by reference survive export and seed: an access package's
+/// incompatible packages and groups, a connected organization's sponsors, a group's
+/// members and owners added by `$ref` (but not memberships an assignment grants, which
+/// the fixture's assignments make again).
+#[actix_web::test]
+async fn links_by_reference_round_trip_and_a_dangling_one_is_refused() {
+    let app = spawn_app().await;
+    let story = story(&app, "linked").await;
+    let other = story_with(&app, "linked-2", direct_policy()).await;
+    let member = create_user(&app, "linked-member").await;
+    let reference = |id: &str, kind: &str| json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/{kind}/{id}")});
+    app.post(
+        &format!("{V1}/accessPackages/{}/incompatibleAccessPackages/$ref", story.package),
+        &json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/identityGovernance/entitlementManagement/accessPackages/{}", other.package)}),
+    )
+    .await
+    .expect(204);
+    app.post(
+        &format!(
+            "{V1}/accessPackages/{}/incompatibleGroups/$ref",
+            story.package
+        ),
+        &reference(&other.group, "groups"),
+    )
+    .await
+    .expect(204);
+    let organization = app
+        .post(
+            &format!("{V1}/connectedOrganizations"),
+            &json!({"displayName": "Fabrikam", "identitySources": []}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("{V1}/connectedOrganizations/{organization}/internalSponsors/$ref"),
+        &reference(&member, "users"),
+    )
+    .await
+    .expect(204);
+    app.post(
+        &format!("{GROUPS}/{}/members/$ref", story.group),
+        &reference(&member, "directoryObjects"),
+    )
+    .await
+    .expect(204);
+    // And one membership an assignment grants.
+    id_of(
+        &app.post(&format!("{V1}/assignmentRequests"), &admin_add(&story))
+            .await,
+    );
+    assert_eq!(members(&app, &story.group).await.len(), 2);
+
+    let exported = export(&app).await;
+    let package = exported["accessPackages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == story.package.as_str())
+        .unwrap();
+    assert_eq!(
+        package["incompatibleAccessPackages"],
+        json!([other.package])
+    );
+    assert_eq!(package["incompatibleGroups"], json!([other.group]));
+    let group = exported["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == story.group.as_str())
+        .unwrap();
+    assert_eq!(group["members"], json!([member]), "only the $ref member");
+
+    app.post("/_emulator/reset", &json!({})).await.expect(204);
+    seed(&app, "", &exported).await.expect(200);
+    assert_eq!(
+        export(&app).await,
+        exported,
+        "export → seed → export is exact"
+    );
+    let incompatible = app
+        .get(&format!(
+            "{V1}/accessPackages/{}/incompatibleAccessPackages",
+            story.package
+        ))
+        .await
+        .expect(200);
+    assert_eq!(incompatible["value"][0]["id"], other.package.as_str());
+    let sponsors = app
+        .get(&format!(
+            "{V1}/connectedOrganizations/{organization}/internalSponsors"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(sponsors["value"][0]["id"], member.as_str());
+    let mut now = members(&app, &story.group).await;
+    now.sort();
+    let mut expected = vec![member.clone(), story.user.clone()];
+    expected.sort();
+    assert_eq!(now, expected);
+
+    // A link to nothing: refused whole, naming its place.
+    let mut dangling = exported.clone();
+    for row in dangling["accessPackages"].as_array_mut().unwrap() {
+        if row["id"] == story.package.as_str() {
+            row["incompatibleGroups"] = json!(["00000000-0000-0000-0000-0000000000d1"]);
+        }
+    }
+    let refused = seed(&app, "", &dangling).await.expect(400);
+    assert_eq!(refused["error"]["code"], "InvalidFixture");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(".incompatibleGroups[0]"));
+    assert_eq!(export(&app).await, exported);
+}

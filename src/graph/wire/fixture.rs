@@ -3,11 +3,16 @@
 //! `POST /_emulator/seed` load it; `GET /_emulator/export` writes it, so state round-trips
 //! exactly. Property names are v1.0's, with beta's where v1.0 has none (catalogId,
 //! createdBy, modifiedBy); values are stored spellings; every property may be given.
+//! Links by reference a client made (an access package's incompatible packages, a
+//! connected organization's sponsors, a group's members and owners added by `$ref`) are
+//! lists of ids under the navigation's name.
 
 use serde_json::{Map, Value};
 
 use super::{decode, project};
-use crate::model::{registry, Dialect, EntityType, FixtureRow, Mode, Record};
+use crate::model::{
+    registry, Dialect, EntityType, FixtureRow, Link, Links, Mode, Navigation, Record, Version,
+};
 use crate::Error;
 
 /// Parses fixture JSON into records, parents' sets first, naming the place of the first
@@ -43,9 +48,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FixtureRow>, Error> {
         };
         for (index, item) in items.iter().enumerate() {
             let at = format!("{}[{index}]", entity.fixture);
+            let mut item = item.clone();
+            let links = links_of(entity, &at, &mut item)?;
             rows.push(FixtureRow {
-                record: row(entity, &at, item.clone())?,
+                record: row(entity, &at, item)?,
                 at,
+                links,
             });
         }
     }
@@ -60,6 +68,47 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<FixtureRow>, Error> {
         }
     }
     Ok(rows)
+}
+
+/// The navigations a client links through by reference, in the fixture's names.
+fn linking(
+    entity: &'static EntityType,
+) -> impl Iterator<Item = (&'static str, &'static Navigation)> {
+    entity
+        .navigations
+        .iter()
+        .filter_map(|navigation| match navigation.link {
+            Link::Linked { reverse: false, .. } => navigation
+                .name
+                .get(Version::V1)
+                .map(|name| (name, navigation)),
+            _ => None,
+        })
+}
+
+/// The item's lists of linked ids, taken out of it.
+fn links_of(entity: &'static EntityType, at: &str, item: &mut Value) -> Result<Links, Error> {
+    let mut links = Vec::new();
+    let Some(members) = item.as_object_mut() else {
+        return Ok(links);
+    };
+    for (name, navigation) in linking(entity) {
+        let Some(listed) = members.remove(name) else {
+            continue;
+        };
+        let ids = listed
+            .as_array()
+            .and_then(|ids| {
+                ids.iter()
+                    .map(|id| id.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .ok_or_else(|| {
+                Error::InvalidFixture(format!("{at}.{name}: must be an array of ids"))
+            })?;
+        links.push((navigation, ids));
+    }
+    Ok(links)
 }
 
 fn row(entity: &'static EntityType, at: &str, item: Value) -> Result<Record, Error> {
@@ -79,13 +128,21 @@ fn row(entity: &'static EntityType, at: &str, item: Value) -> Result<Record, Err
         .map_err(|(property, problem)| Error::InvalidFixture(format!("{at}.{property}: {problem}")))
 }
 
-/// Every set's rows in the fixture format.
-pub fn export(sets: Vec<(&'static EntityType, Vec<Record>)>) -> Value {
+/// Every set's rows in the fixture format, each with the ids it links to.
+pub fn export(sets: Vec<(&'static EntityType, Vec<(Record, Links)>)>) -> Value {
     let mut object = Map::new();
     for (entity, records) in sets {
         let rows = records
             .iter()
-            .map(|record| Value::Object(project(record, Dialect::Fixture, None)))
+            .map(|(record, links)| {
+                let mut row = project(record, Dialect::Fixture, None);
+                for (navigation, ids) in links {
+                    if let Some(name) = navigation.name.get(Version::V1) {
+                        row.insert(name.to_owned(), Value::from(ids.clone()));
+                    }
+                }
+                Value::Object(row)
+            })
             .collect();
         object.insert(entity.fixture.to_owned(), Value::Array(rows));
     }
