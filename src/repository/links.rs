@@ -111,18 +111,7 @@ impl Repository {
                     if target.id() == parent_record.id() {
                         return Err(parent.errors.self_link(relation));
                     }
-                    sqlx::query(&sql(
-                    link,
-                    "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
-                     VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
-                     ON CONFLICT DO NOTHING",
-                ))
-                .bind(parent_record.id())
-                .bind(relation)
-                .bind(target.id())
-                .bind(target.entity().table)
-                .execute(&mut *tx)
-                .await?
+                    insert_link(&mut tx, link, parent_record.id(), relation, &target).await?
                 }
                 false => sqlx::query(&sql(
                     link,
@@ -240,19 +229,31 @@ pub(super) async fn restore_links(
                     relation
                 )));
             };
-            sqlx::query(&sql(
-                link,
-                "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
-                 VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
-                 ON CONFLICT DO NOTHING",
-            ))
-            .bind(row.record.id())
-            .bind(relation)
-            .bind(target.id())
-            .bind(target.entity().table)
-            .execute(&mut *tx)
-            .await?;
+            insert_link(tx, link, row.record.id(), relation, &target).await?;
         }
     }
     Ok(())
+}
+
+/// `source` links to `target` under `relation`, last in its order; a link that exists
+/// already stays as it is (no row changed).
+async fn insert_link(
+    tx: &mut SqliteConnection,
+    link: &LinkTable,
+    source: &str,
+    relation: &str,
+    target: &Record,
+) -> Result<sqlx::sqlite::SqliteQueryResult, Error> {
+    Ok(sqlx::query(&sql(
+        link,
+        "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
+         VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
+         ON CONFLICT DO NOTHING",
+    ))
+    .bind(source)
+    .bind(relation)
+    .bind(target.id())
+    .bind(target.entity().table)
+    .execute(&mut *tx)
+    .await?)
 }
