@@ -34,7 +34,7 @@ fn json(text: Option<&str>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// The stored instances of a request, and the request with them replaced.
+/// The request with its recorded callouts replaced.
 fn with_instances(request: &mut Record, instances: &[Instance]) -> Result<(), Error> {
     request.set(
         "custom_extension_callout_instances",
@@ -44,7 +44,7 @@ fn with_instances(request: &mut Record, instances: &[Instance]) -> Result<(), Er
 }
 
 impl Repository {
-    /// How many extensions the request's policy calls at `stage`.
+    /// The extensions the request's policy calls at `stage`, in the order named.
     pub(super) async fn called_at(
         &self,
         tx: &mut SqliteConnection,
@@ -269,7 +269,7 @@ impl Repository {
 }
 
 /// A held request ends in `state`, at `now`.
-pub(super) fn end(request: &mut Record, state: State, now: OffsetDateTime) {
+fn end(request: &mut Record, state: State, now: OffsetDateTime) {
     let stamp = format_instant(now);
     request.set("state", state.stored().into());
     request.set("status", state.status().into());
