@@ -1,7 +1,7 @@
 //! `microsoft.graph.accessPackage` (reference §1): `accessPackages` in both versions.
 
 use super::entity::{CREATED_AT, CREATED_BY, MODIFIED_AT, MODIFIED_BY};
-use super::operation::{Answer, Behaviour, Binding, Operation};
+use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::{
     assignment_policy, catalog, directory, role_scope, Bind, Constraint, EntityType, Names,
     Navigation, OnDelete, PerVersion, Property, Record, Restriction, Segment, Writes, LINKS,
@@ -106,6 +106,17 @@ pub static ACCESS_PACKAGE: EntityType = EntityType {
             "The policies the caller may request the package through, and what each requires",
             Behaviour::ApplicablePolicyRequirements,
         ),
+        Operation::new(
+            Names::both("filterByCurrentUser"),
+            Binding::Collection,
+            Answer::Collection,
+            "The packages the caller may request (My Access's list)",
+            Behaviour::PackagesOfCurrentUser,
+        )
+        .with(&[Parameter {
+            name: "on",
+            values: &["allowedRequestor"],
+        }]),
         Operation::new(
             Names::beta("moveToCatalog"),
             Binding::Item,

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::entity::HIDDEN_CREATED_AT;
 use super::json::Object;
-use super::operation::{Answer, Behaviour, Binding, Operation};
+use super::operation::{Answer, Behaviour, Binding, Operation, Parameter};
 use super::OnDelete;
 use super::{
     ComplexType, Default, Edm, EntityType, Names, Navigation, Operations, Property, Segment,
@@ -44,6 +44,17 @@ pub static APPROVAL: EntityType = EntityType {
     ],
     operations: Operations::READ_ONLY,
     writes: Writes::Custom,
+    bound: &[Operation::new(
+        Names::both("filterByCurrentUser"),
+        Binding::Collection,
+        Answer::Collection,
+        "The approvals awaiting the caller's decision",
+        Behaviour::ApprovalsOfCurrentUser,
+    )
+    .with(&[Parameter {
+        name: "on",
+        values: &["approver"],
+    }])],
     ..EntityType::BASE
 };
 

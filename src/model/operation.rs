@@ -68,6 +68,8 @@ pub enum Behaviour {
     DecideStage,
     RequestsOfCurrentUser,
     AssignmentsOfCurrentUser,
+    ApprovalsOfCurrentUser,
+    PackagesOfCurrentUser,
     AdditionalAccess,
     SubjectByObjectId,
     UpdateSubjectByObjectId,

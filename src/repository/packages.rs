@@ -56,6 +56,33 @@ impl Repository {
         Ok(admitting)
     }
 
+    /// The packages the calling user may request: those with a policy that admits them
+    /// (none for a caller that is no user).
+    pub async fn requestable_packages(&self, who: &Who) -> Result<Vec<String>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let Some(user) = self.caller_user(&mut connection, who).await? else {
+            return Ok(Vec::new());
+        };
+        let groups = groups_of(&mut connection, user.id()).await?;
+        let organization = organization_of(&mut connection, &user).await?;
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM assignment_policies ORDER BY created_date_time, id")
+                .fetch_all(&mut *connection)
+                .await?;
+        let mut packages: Vec<String> = Vec::new();
+        for id in ids {
+            if let Some(policy) = find(&mut connection, &ASSIGNMENT_POLICY, &id).await? {
+                let package = policy.text("access_package_id");
+                if !packages.iter().any(|known| known == package)
+                    && admits(&policy, &user, &groups, organization.as_ref())
+                {
+                    packages.push(package.to_owned());
+                }
+            }
+        }
+        Ok(packages)
+    }
+
     /// Moves a package, its policies, requests and assignments to `catalog`; its role
     /// scopes then name that catalog's roles and scopes of the same resources, which must
     /// be onboarded there. Group membership does not change: the same roles are granted.

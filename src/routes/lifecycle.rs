@@ -227,8 +227,10 @@ fn unsupported_on(on: &str, allowed: &str) -> Error {
     ))
 }
 
-/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')` and
-/// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`.
+/// `GET /assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')`,
+/// `GET /assignments/filterByCurrentUser(on='target'|'createdBy')`,
+/// `GET /accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')` and
+/// `GET /accessPackages/filterByCurrentUser(on='allowedRequestor')`.
 pub async fn of_current_user(
     set: Set,
     call: web::Path<String>,
@@ -238,26 +240,48 @@ pub async fn of_current_user(
     req: HttpRequest,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
-    let requests = req.app_data::<Behaviour>() == Some(&Behaviour::RequestsOfCurrentUser);
+    let behaviour = req.app_data::<Behaviour>().copied();
     let on = argument(&arguments(&call)?, "on")?;
     let who = caller.who();
-    let filter = match (on.to_ascii_lowercase().as_str(), requests) {
-        ("target", _) => only(
+    let filter = match (behaviour, on.to_ascii_lowercase().as_str()) {
+        (
+            Some(Behaviour::RequestsOfCurrentUser | Behaviour::AssignmentsOfCurrentUser),
+            "target",
+        ) => only(
             set.entity,
             "target_id",
             repository.caller_subject(&who).await?.into_iter().collect(),
         )?,
-        ("createdby", true) => only(set.entity, "created_by", vec![who.actor.clone()])?,
+        (Some(Behaviour::RequestsOfCurrentUser), "createdby") => {
+            only(set.entity, "created_by", vec![who.actor.clone()])?
+        }
         // An assignment has the id of the request that made it.
-        ("createdby", false) => only(
+        (Some(Behaviour::AssignmentsOfCurrentUser), "createdby") => only(
             set.entity,
             "id",
             repository
                 .values_where(&ASSIGNMENT_REQUEST, "id", "created_by", &who.actor)
                 .await?,
         )?,
-        ("approver", true) => only(set.entity, "id", repository.awaiting_approver(&who).await?)?,
-        _ if requests => return Err(unsupported_on(&on, "target, createdBy or approver")),
+        // An approval has the id of its request.
+        (
+            Some(Behaviour::RequestsOfCurrentUser | Behaviour::ApprovalsOfCurrentUser),
+            "approver",
+        ) => only(set.entity, "id", repository.awaiting_approver(&who).await?)?,
+        (Some(Behaviour::PackagesOfCurrentUser), "allowedrequestor") => only(
+            set.entity,
+            "id",
+            repository.requestable_packages(&who).await?,
+        )?,
+        (Some(Behaviour::RequestsOfCurrentUser), _) => {
+            return Err(unsupported_on(&on, "target, createdBy or approver"))
+        }
+        (Some(Behaviour::ApprovalsOfCurrentUser), _) => {
+            return Err(unsupported_on(&on, "approver"))
+        }
+        (Some(Behaviour::PackagesOfCurrentUser), _) => {
+            return Err(unsupported_on(&on, "allowedRequestor"))
+        }
         _ => return Err(unsupported_on(&on, "target or createdBy")),
     };
     list_where(Collection::of(set), root, query, repository, Some(filter)).await

@@ -30,9 +30,10 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::ResumeRequest => at.post(lifecycle::resume),
         Behaviour::ReprocessAssignment => at.post(lifecycle::reprocess_assignment),
         Behaviour::DecideStage => at.patch(lifecycle::decide),
-        Behaviour::RequestsOfCurrentUser | Behaviour::AssignmentsOfCurrentUser => {
-            at.get(lifecycle::of_current_user)
-        }
+        Behaviour::RequestsOfCurrentUser
+        | Behaviour::AssignmentsOfCurrentUser
+        | Behaviour::ApprovalsOfCurrentUser
+        | Behaviour::PackagesOfCurrentUser => at.get(lifecycle::of_current_user),
         Behaviour::AdditionalAccess => at.get(lifecycle::additional_access),
         Behaviour::SubjectByObjectId => at.get(lifecycle::subject_by_object_id),
         Behaviour::UpdateSubjectByObjectId => at.patch(lifecycle::update_subject_by_object_id),

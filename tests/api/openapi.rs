@@ -368,11 +368,12 @@ async fn every_documented_operation_is_served() {
     // subject's PATCH, by id and by objectId; a package's getApplicablePolicyRequirements
     // (and beta's moveToCatalog); a catalog's resource's refresh; a catalog's custom
     // workflow extensions (listed, created, read, changed, deleted: once in v1.0, under
-    // both names in beta); a request's resume; then the emulator's own. A declaration
-    // that stops being documented (or served) changes it.
+    // both names in beta); a request's resume; the packages a user may request and the
+    // approvals awaiting one; then the emulator's own. A declaration that stops being
+    // documented (or served) changes it.
     assert_eq!(
         operations,
-        2 * 146 + 2 + 3 * 5 + 17,
+        2 * 148 + 2 + 3 * 5 + 17,
         "operations documented"
     );
 }

@@ -232,3 +232,101 @@ async fn a_move_to_no_catalog_or_without_one_is_refused() {
     .await
     .expect(400);
 }
+
+/// Reference: accesspackage-filterbycurrentuser (v1.0 and beta) and
+/// approval-filterbycurrentuser (v1.0): My Access's list of what a user may request, and
+/// of what awaits an approver.
+#[actix_web::test]
+async fn a_user_lists_what_it_may_request_and_an_approver_what_awaits_it() {
+    let app = spawn_app().await;
+    let story = story(&app, "mine").await;
+    let closed = story_with(&app, "not-mine", direct_policy()).await;
+    let approver = create_user(&app, "mine-approver").await;
+    requestable(&app, &story, &approver).await;
+    let as_user = token_for("mine-user@contoso.com", &story.user);
+    for version in [V1, BETA] {
+        let listed = send_as(
+            &app,
+            &as_user,
+            Method::GET,
+            &format!("{version}/accessPackages/filterByCurrentUser(on='allowedRequestor')"),
+            None,
+        )
+        .await
+        .expect(200);
+        let ids: Vec<&str> = listed["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|package| package["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [story.package.as_str()], "{version}");
+        assert!(!ids.contains(&closed.package.as_str()));
+    }
+    let wrong = send_as(
+        &app,
+        &as_user,
+        Method::GET,
+        &format!("{V1}/accessPackages/filterByCurrentUser(on='target')"),
+        None,
+    )
+    .await
+    .expect(400);
+    assert!(wrong["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("allowedRequestor"));
+
+    // The user asks; the approver finds it among the approvals awaiting them.
+    let id = id_of(
+        &send_as(
+            &app,
+            &as_user,
+            Method::POST,
+            &format!("{V1}/assignmentRequests"),
+            Some(&json!({"requestType": "userAdd", "assignment": {"accessPackageId": story.package},
+                "answers": [{"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": "me",
+                    "answeredQuestion": {"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion",
+                        "id": question(&app).await}}]})),
+        )
+        .await,
+    );
+    assert_eq!(state(&app, &id).await, "pendingApproval");
+    let as_approver = token_for("mine-approver@contoso.com", &approver);
+    let awaiting = send_as(
+        &app,
+        &as_approver,
+        Method::GET,
+        &format!("{V1}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')"),
+        None,
+    )
+    .await
+    .expect(200);
+    assert_eq!(awaiting["value"].as_array().unwrap().len(), 1);
+    assert_eq!(awaiting["value"][0]["id"], id.as_str());
+    let none = send_as(
+        &app,
+        &as_user,
+        Method::GET,
+        &format!("{V1}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')"),
+        None,
+    )
+    .await
+    .expect(200);
+    assert_eq!(none["value"], json!([]));
+}
+
+/// The id the service gave the self-service policy's question.
+async fn question(app: &TestApp) -> String {
+    let policies = app
+        .get(&query(
+            &format!("{V1}/assignmentPolicies"),
+            "$filter=displayName eq 'Initial Policy'&$expand=questions",
+        ))
+        .await
+        .expect(200);
+    policies["value"][0]["questions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
