@@ -10,10 +10,12 @@ use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
 
 use super::json::duration_seconds;
+use super::lifecycle::{Kind, State};
 use super::values::later;
 use super::{ComplexType, Dialect, Record};
 
 pub const CREATED: &str = "assignmentRequestCreated";
+pub const APPROVED: &str = "assignmentRequestApproved";
 pub const GRANTED: &str = "assignmentRequestGranted";
 pub const REMOVED: &str = "assignmentRequestRemoved";
 
@@ -109,6 +111,18 @@ pub fn at_created(settings: usize, recorded: &[Instance]) -> AtStage {
         AtStage::TimedOut
     } else {
         AtStage::Go
+    }
+}
+
+/// The stage a move from `from` to `to` reaches, past the created one (which holds the
+/// request, and is taken up apart): approved when the last approval stage lets it go on,
+/// granted or removed when delivered.
+pub fn reached(from: State, to: State, kind: Kind) -> Option<&'static str> {
+    match (from, to) {
+        (State::PendingApproval, State::Scheduled | State::Delivering) => Some(APPROVED),
+        (_, State::Delivered) if kind == Kind::Remove => Some(REMOVED),
+        (_, State::Delivered) => Some(GRANTED),
+        _ => None,
     }
 }
 
@@ -248,6 +262,32 @@ mod tests {
         assert_eq!(at_created(1, &answered), AtStage::Go);
         let other_stage = [instance(GRANTED, "calloutSent")];
         assert_eq!(at_created(1, &other_stage), AtStage::Call);
+    }
+
+    #[test]
+    fn approval_and_delivery_reach_their_stages() {
+        let approved = reached(State::PendingApproval, State::Delivering, Kind::Add);
+        assert_eq!(approved, Some(APPROVED));
+        let scheduled = reached(State::PendingApproval, State::Scheduled, Kind::Add);
+        assert_eq!(scheduled, Some(APPROVED));
+        let next_stage = reached(State::PendingApproval, State::PendingApproval, Kind::Add);
+        assert_eq!(next_stage, None);
+        assert_eq!(
+            reached(State::PendingApproval, State::Denied, Kind::Add),
+            None
+        );
+        assert_eq!(
+            reached(State::Delivering, State::Delivered, Kind::Add),
+            Some(GRANTED)
+        );
+        assert_eq!(
+            reached(State::Delivering, State::Delivered, Kind::Remove),
+            Some(REMOVED)
+        );
+        assert_eq!(
+            reached(State::Submitted, State::Delivering, Kind::Add),
+            None
+        );
     }
 
     #[test]

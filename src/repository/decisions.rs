@@ -166,7 +166,8 @@ impl Repository {
             lifecycle::decide(state, &facts, position, decision.approve, now).map_err(refused)?;
         self.apply(&mut tx, request, &policy, step, now).await?;
         tx.commit().await?;
-        Ok(())
+        // The last approval reaches the approved stage: its callouts go before the answer.
+        self.send_callouts().await
     }
 
     /// Delivers a delivered assignment again: what it grants and was taken away by hand

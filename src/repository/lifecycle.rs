@@ -28,7 +28,7 @@ use crate::configuration::{LifecycleSettings, Pace};
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
-use crate::model::callout::{self, AtStage, CREATED, GRANTED, REMOVED, WAITING};
+use crate::model::callout::{self, AtStage, CREATED, WAITING};
 use crate::model::directory::USER;
 use crate::model::json::duration_seconds;
 use crate::model::lifecycle::{self, AssignmentState, Effect, Facts, Kind, Move, State};
@@ -340,20 +340,13 @@ impl Repository {
         if request.text("state") == State::DeliveryFailed.stored() {
             request.set("fail_delivery", Value::Bool(false));
         }
+        let from = State::parse(request.text("state")).unwrap_or(State::Submitted);
         let mut stage = None;
         match step.effect {
             Effect::None => {}
             Effect::OpenApproval => stage = Some(open_stage(tx, &mut request, policy, now).await?),
             Effect::StartDelivery => start_delivery(tx, &mut request, kind, now).await?,
-            Effect::Deliver => {
-                deliver(tx, &request, policy, kind, now).await?;
-                let stage = if kind == Kind::Remove {
-                    REMOVED
-                } else {
-                    GRANTED
-                };
-                self.call_out(tx, &mut request, stage).await?;
-            }
+            Effect::Deliver => deliver(tx, &request, policy, kind, now).await?,
             Effect::FailDelivery => {
                 if kind == Kind::Add {
                     set_assignment(tx, &request, AssignmentState::DeliveryFailed).await?;
@@ -371,6 +364,10 @@ impl Repository {
         request.set("next_step_at", next.map_or(Value::Null, Value::from));
         if step.to.is_final() {
             request.set("completed_date_time", Value::from(stamp));
+        }
+        // Called with the request as it is now, so the callout tells its new state.
+        if let Some(reached) = callout::reached(from, step.to, kind) {
+            self.call_out(tx, &mut request, reached).await?;
         }
         let stored = save(tx, &request).await?;
         self.lifecycle.note_due(stored.get("next_step_at"));

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, App, HttpResponse, HttpServer};
+use awc::http::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -287,6 +288,8 @@ async fn granted_and_removed_stages_are_told_and_an_unreachable_endpoint_fails_t
         ]
     );
     assert_eq!(receiver.received()[0]["CallbackUriPath"], Value::Null);
+    // Told once the stage is reached: the grant is done.
+    assert_eq!(receiver.received()[0]["State"], "delivered");
 
     // A launch-and-wait extension whose endpoint nobody listens on: the request fails.
     let other = story_with(&app, "unreachable", direct_policy()).await;
@@ -302,4 +305,61 @@ async fn granted_and_removed_stages_are_told_and_an_unreachable_endpoint_fails_t
     let instance = &failed["customExtensionCalloutInstances"][0];
     assert_eq!(instance["status"], "calloutFailed");
     assert!(instance["detail"].as_str().unwrap().contains("127.0.0.1:9"));
+}
+
+#[actix_web::test]
+async fn the_last_approval_reaches_the_approved_stage_before_its_answer() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    let approver = create_user(&app, "approving-boss").await;
+    let story = story_with(&app, "approved-stage", approval_policy(&approver)).await;
+    let extension = new_extension(&app, &story.catalog, &receiver.url, false).await;
+    let mut policy = approval_policy(&approver);
+    policy["accessPackage"] = json!({"id": story.package});
+    policy["customExtensionStageSettings"] =
+        json!([{"stage": "assignmentRequestApproved", "customExtension": {"id": extension}}]);
+    app.put(
+        &format!("{V1}/assignmentPolicies/{}", story.policy),
+        &policy,
+    )
+    .await
+    .expect(200);
+    let requester = token_for("approved-stage-user@contoso.com", &story.user);
+    let boss = token_for("approving-boss@contoso.com", &approver);
+    let body = json!({"requestType": "userAdd", "assignment": {"accessPackageId": story.package}});
+    let requests = format!("{V1}/assignmentRequests");
+    let id = id_of(&send_as(&app, &requester, Method::POST, &requests, Some(&body)).await);
+    assert_eq!(state(&app, &id).await, "pendingApproval");
+    assert!(receiver.received().is_empty());
+    let approval = app
+        .get(&format!(
+            "{V1}/accessPackageAssignmentApprovals/{id}?$expand=stages"
+        ))
+        .await
+        .json();
+    let stage = format!(
+        "{V1}/accessPackageAssignmentApprovals/{id}/stages/{}",
+        approval["stages"][0]["id"].as_str().unwrap()
+    );
+    let decided = send_as(
+        &app,
+        &boss,
+        Method::PATCH,
+        &stage,
+        Some(&json!({"reviewResult": "Approve", "justification": "OK"})),
+    )
+    .await;
+    assert_eq!(decided.status.as_u16(), 204);
+
+    // Sent before the decision was answered, with no further call to the emulator.
+    let sent = receiver.received();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["Stage"], "assignmentRequestApproved");
+    assert_eq!(sent[0]["AccessPackageAssignmentRequestId"], id.as_str());
+    let told = request(&app, &id).await;
+    assert_eq!(
+        told["customExtensionCalloutInstances"][0]["status"],
+        "calloutSent"
+    );
+    assert_eq!(state(&app, &id).await, "delivered");
 }
