@@ -23,6 +23,9 @@ fn app_id_taken(_: &Record) -> String {
     "Another object with the same value for property appId already exists.".to_owned()
 }
 
+/// What `directoryObjects/{id}` may name, in the order looked in.
+pub static OBJECT_KINDS: [&EntityType; 3] = [&USER, &GROUP, &SERVICE_PRINCIPAL];
+
 pub static USER: EntityType = EntityType {
     name: "user",
     odata_type: "microsoft.graph.user",
@@ -61,6 +64,7 @@ pub static USER: EntityType = EntityType {
         "identities",
     ],
     errors: Errors::Directory,
+    alternate_key: Some("user_principal_name"),
     example: PerVersion::each(
         r#"{"accountEnabled": true, "displayName": "Adele Vance", "mailNickname": "AdeleV",
             "userPrincipalName": "AdeleV{unique}@contoso.com",

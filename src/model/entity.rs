@@ -59,6 +59,9 @@ pub struct EntityType {
     /// A singleton (`/settings`): the id of its one row, a built-in, read and patched at
     /// the set's own path.
     pub singleton: Option<&'static str>,
+    /// A second key a path may name an item by (`users/{id | userPrincipalName}`): the
+    /// column it is looked up in, without regard to case, when the key is no GUID.
+    pub alternate_key: Option<&'static str>,
 }
 
 /// Between a container's id and a contained id in a stored key: no GUID holds it.
@@ -179,6 +182,7 @@ impl EntityType {
         keyed_within: None,
         bound: &[],
         singleton: None,
+        alternate_key: None,
     };
 
     pub fn set(&self, version: Version) -> Option<&'static str> {

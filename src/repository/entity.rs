@@ -392,6 +392,22 @@ pub(super) async fn find(
         .bind(values::normalize_id(id))
         .fetch_optional(&mut *connection)
         .await?;
+    let row = match (row, entity.alternate_key) {
+        (None, Some(column)) if values::canonical_guid(id).is_none() => {
+            let text = sql::cached(entity, "find by alternate key", |entity| {
+                format!(
+                    "SELECT {} FROM {} WHERE {column} = ?1 COLLATE NOCASE",
+                    sql::columns(entity),
+                    entity.table
+                )
+            });
+            sqlx::query(&text)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+        }
+        (row, _) => row,
+    };
     row.map(|row| rows::record(entity, &row)).transpose()
 }
 

@@ -1,13 +1,15 @@
-//! A service principal's `addPassword` and `removePassword`. (A group's members and owners
-//! are declared links: `routes::links`.)
+//! A service principal's `addPassword` and `removePassword`, and `directoryObjects/{id}`.
+//! (A group's members and owners are declared links: `routes::links`.)
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde_json::Value;
 
-use super::set::Key;
+use super::set::{Key, Set};
+use super::shape::shape_one;
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::password_credential::{self, NewPassword};
+use crate::odata::ODataQuery;
 use crate::repository::Repository;
 use crate::Error;
 
@@ -46,4 +48,29 @@ pub async fn remove_password(
         })
         .await?;
     Ok(response::no_content())
+}
+
+/// `GET /directoryObjects/{id}`: the user, group or service principal, as its own type
+/// (`@odata.type` says which), under the base type's context.
+pub async fn get_object(
+    Key(id): Key,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let record = repository.directory_object(&id).await?;
+    let entity = record.entity();
+    let scope = Set {
+        entity,
+        version: root.version,
+    }
+    .scope();
+    let selection = query.entity_options(scope)?;
+    let mut value = shape_one(&repository, scope, record, &selection).await?;
+    value.insert(
+        "@odata.type".to_owned(),
+        Value::from(format!("#{}", entity.odata_type)),
+    );
+    let context = format!("{}directoryObjects/$entity", root.metadata());
+    response::entity(StatusCode::OK, &context, value, None)
 }

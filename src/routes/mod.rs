@@ -66,6 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::scope(&format!("/{}", version.segment()))
                 .app_data(version)
                 .service(endpoint("/$batch").post(batch::batch))
+                .service(endpoint("/directoryObjects/{id}").get(directory::get_object))
                 .configure(|cfg| entity_sets(cfg, version)),
         );
     }

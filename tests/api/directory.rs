@@ -266,3 +266,58 @@ async fn members_are_paged() {
     .await
     .assert_graph_error(400, "BadRequest");
 }
+
+#[actix_web::test]
+async fn a_user_is_named_by_its_principal_name_and_any_object_by_directory_objects() {
+    let app = spawn_app().await;
+    let user = create_user(&app, "megan").await;
+    let group = create_group(&app, "Finance").await;
+
+    // `GET /users/{id | userPrincipalName}`, in any case, as Get-MgUser -UserId does.
+    for key in ["megan@contoso.com", "MEGAN@Contoso.com"] {
+        let found = app.get(&format!("{USERS}/{key}")).await.expect(200);
+        assert_eq!(found["id"], user.as_str(), "{key}");
+    }
+    assert_eq!(
+        app.patch(
+            "/beta/users/megan@contoso.com",
+            &json!({"department": "Sales"})
+        )
+        .await
+        .status
+        .as_u16(),
+        204
+    );
+    assert_eq!(
+        app.get(&format!("{USERS}/{user}")).await.json()["department"],
+        "Sales"
+    );
+    app.get(&format!("{USERS}/nobody@contoso.com"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+
+    // `GET /directoryObjects/{id}`: the object as its own type.
+    let object = app
+        .get(&format!("/beta/directoryObjects/{user}"))
+        .await
+        .expect(200);
+    assert_eq!(object["@odata.type"], "#microsoft.graph.user");
+    assert_eq!(object["userPrincipalName"], "megan@contoso.com");
+    assert!(object["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/beta/$metadata#directoryObjects/$entity"));
+    let object = app
+        .get(&format!(
+            "/v1.0/directoryObjects/{group}?$select=id,displayName"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(object["@odata.type"], "#microsoft.graph.group");
+    assert_eq!(object["displayName"], "Finance");
+    assert!(object.get("securityEnabled").is_none(), "{object}");
+    let missing = "6e1e0c9a-7c7a-4b42-9a34-6bc3a0c86c4b";
+    app.get(&format!("/v1.0/directoryObjects/{missing}"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+}
