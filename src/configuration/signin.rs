@@ -26,6 +26,40 @@ pub struct SignInSettings {
     pub clients: Vec<ClientSettings>,
     #[serde(default)]
     pub users: Vec<UserSettings>,
+    /// The directory's own name and domain, as `findTenantInformationByTenantId` tells them.
+    pub tenant_display_name: String,
+    pub tenant_domain: String,
+    /// Other tenants `findTenantInformationByTenantId` knows (a connected organization's
+    /// partner): Graph knows every tenant, the emulator only those it is told of.
+    #[serde(default)]
+    pub tenants: Vec<TenantSettings>,
+}
+
+/// A tenant other than the directory's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSettings {
+    pub tenant_id: String,
+    pub display_name: String,
+    pub default_domain_name: String,
+}
+
+impl SignInSettings {
+    /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.
+    pub fn tenant(&self, id: &str) -> Option<TenantSettings> {
+        let same = |other: &str| other.eq_ignore_ascii_case(id.trim());
+        if same(&self.tenant_id) {
+            return Some(TenantSettings {
+                tenant_id: self.tenant_id.clone(),
+                display_name: self.tenant_display_name.clone(),
+                default_domain_name: self.tenant_domain.clone(),
+            });
+        }
+        self.tenants
+            .iter()
+            .find(|tenant| same(&tenant.tenant_id))
+            .cloned()
+    }
 }
 
 /// A registered application: the client credentials grant gives it a token.

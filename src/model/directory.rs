@@ -23,9 +23,6 @@ fn app_id_taken(_: &Record) -> String {
     "Another object with the same value for property appId already exists.".to_owned()
 }
 
-/// What `directoryObjects/{id}` may name, in the order looked in.
-pub static OBJECT_KINDS: [&EntityType; 3] = [&USER, &GROUP, &SERVICE_PRINCIPAL];
-
 pub static USER: EntityType = EntityType {
     name: "user",
     odata_type: "microsoft.graph.user",

@@ -1,7 +1,7 @@
 //! Entitlement Management's own roles (reference: elm-clients §3.6, §3.7):
 //! `roleManagement/entitlementManagement/roleDefinitions`, the five built-in roles with
 //! their well-known ids, and `roleAssignments` of a principal to a role in a catalog's
-//! scope (`appScopeId: /AccessPackageCatalog/{id}`).
+//! scope (`appScopeId: /AccessPackageCatalog/{id}`) or over all of it (`/`).
 
 use serde_json::{json, Value};
 
@@ -164,6 +164,12 @@ static ROLE_PERMISSIONS: Derived = Derived {
     },
 };
 
+/// The one role assigned over all of Entitlement Management rather than a catalog.
+const CATALOG_CREATOR: &str = "ba92d953-d8e0-4e39-a797-0cbedb0a89e8";
+
+/// `/`: all of Entitlement Management, the reference's root scope.
+const ROOT_SCOPE: &str = "/";
+
 /// `/AccessPackageCatalog/{id}`: the catalog a role assignment is scoped to.
 const CATALOG_SCOPE: &str = "/AccessPackageCatalog/";
 
@@ -186,7 +192,9 @@ pub static ROLE_ASSIGNMENT: EntityType = EntityType {
         Property::text("directory_scope_id", Names::both("directoryScopeId"))
             .default_text("/")
             .on_create(),
-        Property::internal("catalog_id", "catalogId", Edm::Guid).read_only(),
+        Property::internal("catalog_id", "catalogId", Edm::Guid)
+            .nullable()
+            .read_only(),
     ],
     navigations: &[
         Navigation::to_one(
@@ -216,16 +224,28 @@ pub static ROLE_ASSIGNMENT: EntityType = EntityType {
         update: Update::None,
         delete: true,
     },
-    // The catalog the scope names must exist: it is a foreign key once parsed.
+    // The catalog the scope names must exist: it is a foreign key once parsed. The root
+    // scope `/` (where Catalog creator is assigned) names none.
     prepare: Some(|record| {
         let scope = record.text("app_scope_id").to_owned();
+        if scope == ROOT_SCOPE {
+            if canonical_guid(record.text("role_definition_id")).as_deref() != Some(CATALOG_CREATOR)
+            {
+                return Err(Error::invalid_value(
+                    "appScopeId",
+                    format!("Only Catalog creator is assigned at the root scope '{ROOT_SCOPE}'; this role is assigned over a catalog: {CATALOG_SCOPE}{{catalog id}}."),
+                ));
+            }
+            record.set("catalog_id", Value::Null);
+            return Ok(());
+        }
         let catalog = scope
             .strip_prefix(CATALOG_SCOPE)
             .and_then(canonical_guid)
             .ok_or_else(|| {
                 Error::invalid_value(
                     "appScopeId",
-                    format!("'{scope}' is not {CATALOG_SCOPE}{{catalog id}}."),
+                    format!("'{scope}' is neither {ROOT_SCOPE} nor {CATALOG_SCOPE}{{catalog id}}."),
                 )
             })?;
         record.set(

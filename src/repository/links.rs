@@ -10,7 +10,7 @@ use sqlx::SqliteConnection;
 use super::entity::find;
 use super::insert::not_found;
 use super::Repository;
-use crate::model::directory::{OBJECT_KINDS, USER};
+use crate::model::directory::{PRINCIPALS, USER};
 use crate::model::{EntityType, FixtureRow, Link, LinkTable, Links, Navigation, Record};
 use crate::Error;
 
@@ -166,8 +166,8 @@ impl Repository {
     /// directory's 404 when none is.
     pub async fn directory_object(&self, id: &str) -> Result<Record, Error> {
         let mut connection = self.reader.acquire().await?;
-        for kind in OBJECT_KINDS {
-            if let Some(record) = find(&mut connection, kind, id).await? {
+        for kind in PRINCIPALS {
+            if let Some(record) = find(&mut connection, kind(), id).await? {
                 return Ok(record);
             }
         }

@@ -1,9 +1,10 @@
-//! A service principal's `addPassword` and `removePassword`, and `directoryObjects/{id}`.
+//! A service principal's `addPassword` and `removePassword`, `directoryObjects/{id}`, and
+//! the tenants `findTenantInformationByTenantId` knows.
 //! (A group's members and owners are declared links: `routes::links`.)
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::set::{Key, Set};
 use super::shape::shape_one;
@@ -11,6 +12,7 @@ use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::password_credential::{self, NewPassword};
 use crate::odata::ODataQuery;
 use crate::repository::Repository;
+use crate::signin::SignIn;
 use crate::Error;
 
 /// `POST /servicePrincipals/{id}/addPassword`: 200 with the new credential, the only
@@ -69,8 +71,33 @@ pub async fn get_object(
     let mut value = shape_one(&repository, scope, record, &selection).await?;
     value.insert(
         "@odata.type".to_owned(),
-        Value::from(format!("#{}", entity.odata_type)),
+        Value::from(crate::model::directory::odata_type(entity)),
     );
     let context = format!("{}directoryObjects/$entity", root.metadata());
+    response::entity(StatusCode::OK, &context, value, None)
+}
+
+/// `GET /tenantRelationships/findTenantInformationByTenantId(tenantId='…')`: the
+/// directory's own tenant, or one configured (`auth.signin.tenants`); any other is 404,
+/// as the emulator cannot know it.
+pub async fn find_tenant(
+    call: web::Path<String>,
+    root: ServiceRoot,
+    signin: web::Data<SignIn>,
+) -> Result<HttpResponse, Error> {
+    let id = super::lifecycle::argument(&super::lifecycle::arguments(&call)?, "tenantId")?;
+    let tenant = signin.tenant(&id).ok_or_else(|| {
+        Error::rule(
+            404,
+            "Request_ResourceNotFound",
+            format!("Tenant '{id}' was not found: the emulator knows its own tenant and those in auth.signin.tenants."),
+        )
+    })?;
+    let context = format!("{}microsoft.graph.tenantInformation", root.metadata());
+    let value = json!({"tenantId": tenant.tenant_id, "federationBrandName": null,
+        "displayName": tenant.display_name, "defaultDomainName": tenant.default_domain_name});
+    let Value::Object(value) = value else {
+        return Err(Error::internal("tenantInformation is an object"));
+    };
     response::entity(StatusCode::OK, &context, value, None)
 }

@@ -148,7 +148,7 @@ pub async fn decide(
 }
 
 /// `name(key='value',…)` → its arguments, percent-decoded.
-fn arguments(call: &str) -> Result<Vec<(String, String)>, Error> {
+pub(super) fn arguments(call: &str) -> Result<Vec<(String, String)>, Error> {
     let decoded: String = percent_decode(call);
     let inner = decoded
         .split_once('(')
@@ -195,7 +195,7 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn argument(arguments: &[(String, String)], name: &str) -> Result<String, Error> {
+pub(super) fn argument(arguments: &[(String, String)], name: &str) -> Result<String, Error> {
     arguments
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(name))

@@ -67,6 +67,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .app_data(version)
                 .service(endpoint("/$batch").post(batch::batch))
                 .service(endpoint("/directoryObjects/{id}").get(directory::get_object))
+                .service(
+                    endpoint(&format!(
+                        "/tenantRelationships{}",
+                        operations::call(r"(microsoft\.graph\.)?findTenantInformationByTenantId")
+                    ))
+                    .get(directory::find_tenant),
+                )
                 .configure(|cfg| entity_sets(cfg, version)),
         );
     }

@@ -60,7 +60,7 @@ pub fn own_or(
 }
 
 /// `name(…)` as a path segment, in either spelling of its parenthesis.
-fn call(name: &str) -> String {
+pub(super) fn call(name: &str) -> String {
     format!(r"/{{call:{name}(\(|%28).*}}")
 }
 

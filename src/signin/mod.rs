@@ -91,6 +91,11 @@ impl SignIn {
     }
 
     /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
+    /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.
+    pub fn tenant(&self, id: &str) -> Option<settings::TenantSettings> {
+        self.settings.tenant(id)
+    }
+
     pub fn issuer(&self) -> String {
         format!("https://sts.windows.net/{}/", self.tenant_id)
     }

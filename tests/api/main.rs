@@ -34,6 +34,7 @@ mod https;
 mod journal;
 mod layering;
 mod lifecycle;
+mod microsoft365dsc;
 mod openapi;
 mod package_actions;
 mod persistence;
