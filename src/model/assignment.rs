@@ -60,6 +60,14 @@ pub static ASSIGNMENT: EntityType = EntityType {
         .nullable()
         .read_only(),
         Property::boolean("is_extended", Names::beta("isExtended")).read_only(),
+        // Its pre-expiration stages' callouts; beta's assignment does not show them.
+        Property::new(
+            "custom_extension_callout_instances",
+            Names::v1("customExtensionCalloutInstances"),
+            Edm::Complex(&super::callout::INSTANCES),
+        )
+        .read_only()
+        .default(Default::Json("[]")),
         Property::internal("ends_at", "endsAt", Edm::DateTimeOffset)
             .nullable()
             .read_only(),

@@ -19,6 +19,12 @@ pub const APPROVED: &str = "assignmentRequestApproved";
 pub const GRANTED: &str = "assignmentRequestGranted";
 pub const REMOVED: &str = "assignmentRequestRemoved";
 
+/// The stages an assignment reaches before it expires, and how many days before.
+pub const BEFORE_EXPIRY: [(&str, i64); 2] = [
+    ("assignmentFourteenDaysBeforeExpiration", 14),
+    ("assignmentOneDayBeforeExpiration", 1),
+];
+
 /// A request's status while it waits for `resume`; the one state `resume` accepts.
 pub const WAITING: &str = "WaitingForCallback";
 

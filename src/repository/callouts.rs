@@ -14,6 +14,7 @@ use super::Repository;
 use crate::model::access_package::ACCESS_PACKAGE;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
+use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::callout::{self, Facts, Instance, Resume, CREATED, WAITING};
 use crate::model::catalog::CATALOG;
 use crate::model::lifecycle::State;
@@ -21,6 +22,9 @@ use crate::model::subject::SUBJECT;
 use crate::model::values::{format_instant, new_id, normalize_id};
 use crate::model::Record;
 use crate::Error;
+
+/// A queued callout, claimed to be sent: id, owner, owner id, url, body, time-out, retries.
+type Claimed = (String, String, String, Option<String>, String, i64, i64);
 
 /// An extension a policy calls at a stage: id, endpoint, client and callback settings.
 type Called = (String, String, Option<String>, Option<String>);
@@ -32,6 +36,60 @@ const TIMEOUT_MS: i64 = 1000;
 fn json(text: Option<&str>) -> Value {
     text.and_then(|text| serde_json::from_str(text).ok())
         .unwrap_or(Value::Null)
+}
+
+/// Whose callout it is: a request's stage, or an assignment's before it expires.
+enum Owner {
+    Request(String),
+    Assignment(String),
+}
+
+impl Owner {
+    fn of(table: &str, id: String) -> Self {
+        match table {
+            "assignments" => Self::Assignment(id),
+            _ => Self::Request(id),
+        }
+    }
+
+    /// The `callouts` row's `owner` and `owner_id`.
+    fn row(&self) -> (&'static str, &str) {
+        match self {
+            Self::Request(id) => ("assignment_requests", id),
+            Self::Assignment(id) => ("assignments", id),
+        }
+    }
+}
+
+/// When a pre-expiration stage of delivered assignment `a`, called at by stage setting
+/// `s`, comes: its end less the stage's days, in the stored instant format.
+fn reminder_due_at() -> String {
+    let days: String = callout::BEFORE_EXPIRY
+        .iter()
+        .map(|(stage, days)| format!(" WHEN '{stage}' THEN '-{days} days'"))
+        .collect();
+    format!("strftime('%Y-%m-%dT%H:%M:%fZ', a.ends_at, CASE s.stage{days} END)")
+}
+
+/// The pre-expiration stages not yet called at, of assignments that began before them
+/// (one shorter than 14 days never reaches its 14-day stage) and that a request made (the
+/// callout tells of it; a seeded assignment without one has none to tell).
+fn reminders_pending() -> String {
+    let due = reminder_due_at();
+    format!(
+        "FROM assignments AS a JOIN custom_extension_stage_settings AS s
+             ON s.assignment_policy_id = a.assignment_policy_id
+         WHERE a.state = 'delivered' AND a.ends_at IS NOT NULL AND {due} IS NOT NULL
+             AND {due} > a.created_date_time
+             AND EXISTS (SELECT 1 FROM assignment_requests AS r WHERE r.assignment_id = a.id)
+             AND NOT EXISTS (SELECT 1 FROM json_each(a.custom_extension_callout_instances) AS i
+                             WHERE json_extract(i.value, '$.stage') = s.stage)"
+    )
+}
+
+/// The earliest pending pre-expiration stage, for the settle's next due time.
+pub(super) fn next_reminder() -> String {
+    format!("SELECT min({}) {}", reminder_due_at(), reminders_pending())
 }
 
 /// The request with its recorded callouts replaced.
@@ -65,17 +123,39 @@ impl Repository {
     }
 
     /// In a move's transaction: the request reaches `stage`, and each extension its
-    /// policy calls there is queued a callout. The wait, when one holds the request
-    /// (a launch-and-wait extension at the created stage).
+    /// policy calls there is queued a callout, recorded on the request. The wait, when one
+    /// holds the request (a launch-and-wait extension at the created stage).
     pub(super) async fn call_out(
         &self,
         tx: &mut SqliteConnection,
         request: &mut Record,
         stage: &str,
     ) -> Result<Option<Duration>, Error> {
+        let owner = Owner::Request(request.id().to_owned());
+        let queued = self.queue(tx, request, None, stage, &owner).await?;
+        if queued.is_empty() {
+            return Ok(None);
+        }
+        let mut instances = callout::instances(request.get("custom_extension_callout_instances"));
+        let wait = queued.iter().filter_map(|(_, wait)| *wait).max();
+        instances.extend(queued.into_iter().map(|(instance, _)| instance));
+        with_instances(request, &instances)?;
+        Ok(wait)
+    }
+
+    /// Queues a callout to each extension the request's policy calls at `stage`: the
+    /// instances to record, each with the wait it holds the request for.
+    async fn queue(
+        &self,
+        tx: &mut SqliteConnection,
+        request: &Record,
+        assignment: Option<&Record>,
+        stage: &str,
+        owner: &Owner,
+    ) -> Result<Vec<(Instance, Option<Duration>)>, Error> {
         let called = self.called_at(tx, request, stage).await?;
         if called.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let missing = || Error::internal("a request's package, catalog or policy is gone");
         let package = find(tx, &ACCESS_PACKAGE, request.text("access_package_id"))
@@ -94,12 +174,13 @@ impl Repository {
             Some(id) => find(tx, &SUBJECT, id).await?,
             None => None,
         };
-        let assignment = match request.get("assignment_id").as_str() {
-            Some(id) => find(tx, &ASSIGNMENT, id).await?,
-            None => None,
+        let assignment = match (assignment, request.get("assignment_id").as_str()) {
+            (Some(assignment), _) => Some(assignment.clone()),
+            (None, Some(id)) => find(tx, &ASSIGNMENT, id).await?,
+            (None, None) => None,
         };
-        let mut instances = callout::instances(request.get("custom_extension_callout_instances"));
-        let mut wait = None;
+        let (owner_table, owner_id) = owner.row();
+        let mut queued = Vec::new();
         for (extension, endpoint, client, callback) in called {
             let callback = json(callback.as_deref());
             let waits = (stage == CREATED)
@@ -120,11 +201,12 @@ impl Repository {
             });
             let client = json(client.as_deref());
             sqlx::query(
-                "INSERT INTO callouts (id, request_id, url, payload, timeout_ms, retries)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO callouts (id, owner, owner_id, url, payload, timeout_ms, retries)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .bind(&instance)
-            .bind(request.id())
+            .bind(owner_table)
+            .bind(owner_id)
             .bind(callout::target(&json(Some(&endpoint))))
             .bind(body.to_string())
             .bind(
@@ -135,36 +217,80 @@ impl Repository {
             .bind(client["maximumRetries"].as_i64().unwrap_or(0))
             .execute(&mut *tx)
             .await?;
-            instances.push(Instance {
+            let status = if waits.is_some() {
+                "waitingForCallback"
+            } else {
+                "calloutSent"
+            };
+            let recorded = Instance {
                 id: instance,
                 custom_extension_id: extension,
                 detail: None,
                 external_correlation_id: None,
-                status: if waits.is_some() {
-                    "waitingForCallback"
-                } else {
-                    "calloutSent"
-                }
-                .to_owned(),
+                status: status.to_owned(),
                 stage: stage.to_owned(),
-            });
-            wait = wait.max(waits);
+            };
+            queued.push((recorded, waits));
         }
-        with_instances(request, &instances)?;
-        Ok(wait)
+        Ok(queued)
+    }
+
+    /// In the settle's transaction: each delivered assignment whose policy calls an
+    /// extension 14 days or 1 day before it expires, and which has come that near (having
+    /// begun before then), is called out to once per stage, recorded on the assignment.
+    pub(super) async fn remind_before_expiry(
+        &self,
+        tx: &mut SqliteConnection,
+        stamp: &str,
+    ) -> Result<(), Error> {
+        let due: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT a.id, s.stage {} AND {} <= ?1 ORDER BY a.id, s.stage",
+            reminders_pending(),
+            reminder_due_at()
+        ))
+        .bind(stamp)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, stage) in due {
+            let Some(mut assignment) = find(tx, &ASSIGNMENT, &id).await? else {
+                continue;
+            };
+            // What it was made by: the request told about it.
+            let request: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM assignment_requests WHERE assignment_id = ?1
+                 ORDER BY created_date_time DESC, id DESC LIMIT 1",
+            )
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(request) = request else { continue };
+            let Some(request) = find(tx, &ASSIGNMENT_REQUEST, &request).await? else {
+                continue;
+            };
+            let owner = Owner::Assignment(id);
+            let queued = self
+                .queue(tx, &request, Some(&assignment), &stage, &owner)
+                .await?;
+            let mut instances =
+                callout::instances(assignment.get("custom_extension_callout_instances"));
+            instances.extend(queued.into_iter().map(|(instance, _)| instance));
+            with_instances(&mut assignment, &instances)?;
+            save(tx, &assignment).await?;
+        }
+        Ok(())
     }
 
     /// Sends what the settle queued, each callout once: claimed, then sent with no
     /// transaction open, then a failure recorded on its request (which fails with it when
     /// it waited for the answer).
     pub(super) async fn send_callouts(&self) -> Result<(), Error> {
-        let claimed: Vec<(String, String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        let claimed: Vec<Claimed> = sqlx::query_as(
             "UPDATE callouts SET sent = 1 WHERE sent = 0
-             RETURNING id, request_id, url, payload, timeout_ms, retries",
+                 RETURNING id, owner, owner_id, url, payload, timeout_ms, retries",
         )
         .fetch_all(&mut *self.writer.lock().await?)
         .await?;
-        for (instance, request, url, payload, timeout_ms, retries) in claimed {
+        for (instance, owner, owner_id, url, payload, timeout_ms, retries) in claimed {
             let outcome = match url {
                 Some(url) => post(&url, payload, timeout_ms, retries).await,
                 None => Err("the extension's endpoint has no url the emulator can call: give a Logic App endpoint its url, or use an httpRequestEndpoint".to_owned()),
@@ -175,7 +301,8 @@ impl Repository {
                     problem,
                     "a custom extension callout failed"
                 );
-                self.callout_failed(&request, &instance, &problem).await?;
+                let owner = Owner::of(&owner, owner_id);
+                self.callout_failed(&owner, &instance, &problem).await?;
             }
         }
         Ok(())
@@ -183,18 +310,16 @@ impl Repository {
 
     async fn callout_failed(
         &self,
-        request: &str,
+        owner: &Owner,
         instance: &str,
         problem: &str,
     ) -> Result<(), Error> {
         let mut tx = self.writer.begin().await?;
-        let Some(mut record) = find(
-            &mut tx,
-            &crate::model::assignment_request::ASSIGNMENT_REQUEST,
-            request,
-        )
-        .await?
-        else {
+        let (entity, id) = match owner {
+            Owner::Request(id) => (&ASSIGNMENT_REQUEST, id),
+            Owner::Assignment(id) => (&ASSIGNMENT, id),
+        };
+        let Some(mut record) = find(&mut tx, entity, id).await? else {
             return Ok(());
         };
         let mut instances = callout::instances(record.get("custom_extension_callout_instances"));
@@ -208,7 +333,7 @@ impl Repository {
             recorded.detail = Some(problem.to_owned());
         }
         with_instances(&mut record, &instances)?;
-        if held && record.text("status") == WAITING {
+        if held && matches!(owner, Owner::Request(_)) && record.text("status") == WAITING {
             end(&mut record, State::DeliveryFailed, self.lifecycle.now());
         }
         save(&mut tx, &record).await?;
@@ -220,13 +345,9 @@ impl Repository {
     /// ends as the answer says.
     pub async fn resume(&self, id: &str, resume: Resume) -> Result<(), Error> {
         let mut tx = self.writer.begin().await?;
-        let mut request = find(
-            &mut tx,
-            &crate::model::assignment_request::ASSIGNMENT_REQUEST,
-            id,
-        )
-        .await?
-        .ok_or(Error::ResourceNotFound)?;
+        let mut request = find(&mut tx, &ASSIGNMENT_REQUEST, id)
+            .await?
+            .ok_or(Error::ResourceNotFound)?;
         let mut instances = callout::instances(request.get("custom_extension_callout_instances"));
         let answered = normalize_id(&resume.instance);
         let Some(recorded) = instances

@@ -179,6 +179,8 @@ impl Repository {
         let stamp = format_instant(now);
         let mut tx = self.writer.begin().await?;
         for _ in 0..MAX_ROUNDS {
+            // Before what ends in this round: a jump past an end passes its reminders first.
+            self.remind_before_expiry(&mut tx, &stamp).await?;
             let due: Vec<(String, String)> = sqlx::query_as(
                 "SELECT id, next_step_at FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
             )
@@ -252,11 +254,13 @@ impl Repository {
     pub(super) async fn recompute_due(&self) -> Result<(), Error> {
         loop {
             self.lifecycle.dirty.store(false, Ordering::SeqCst);
-            let next: Option<String> = sqlx::query_scalar(
+            let next: Option<String> = sqlx::query_scalar(&format!(
                 "SELECT min(t) FROM (SELECT min(next_step_at) AS t FROM assignment_requests
                  UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired'
-                 UNION ALL SELECT min(cleanup_scheduled_date_time) FROM subjects)",
-            )
+                 UNION ALL SELECT min(cleanup_scheduled_date_time) FROM subjects
+                 UNION ALL {})",
+                super::callouts::next_reminder()
+            ))
             .fetch_one(&mut *self.writer.lock().await?)
             .await?;
             let ms = next.as_deref().and_then(millis_of).unwrap_or(NEVER);

@@ -363,3 +363,112 @@ async fn the_last_approval_reaches_the_approved_stage_before_its_answer() {
     );
     assert_eq!(state(&app, &id).await, "delivered");
 }
+
+#[actix_web::test]
+async fn an_assignment_is_called_out_for_fourteen_days_and_one_day_before_it_expires() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start().await;
+    let mut policy = direct_policy();
+    policy["expiration"] = json!({"type": "afterDuration", "duration": "P30D"});
+    let story = story_with(&app, "expiring", policy.clone()).await;
+    let body = json!({
+        "@odata.type": "#microsoft.graph.accessPackageAssignmentWorkflowExtension",
+        "displayName": "expiry-notice", "description": "local receiver",
+        "endpointConfiguration": {"@odata.type": "#microsoft.graph.httpRequestEndpoint", "targetUrl": receiver.url},
+        "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}
+    });
+    let extension = app
+        .post(
+            &format!("{V1}/catalogs/{}/customWorkflowExtensions", story.catalog),
+            &body,
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    policy["accessPackage"] = json!({"id": story.package});
+    policy["customExtensionStageSettings"] = json!([
+        {"stage": "assignmentFourteenDaysBeforeExpiration", "customExtension": {"id": extension}},
+        {"stage": "assignmentOneDayBeforeExpiration", "customExtension": {"id": extension}}]);
+    app.put(
+        &format!("{V1}/assignmentPolicies/{}", story.policy),
+        &policy,
+    )
+    .await
+    .expect(200);
+    let request = id_of(
+        &app.post(&format!("{V1}/assignmentRequests"), &admin_add(&story))
+            .await,
+    );
+    assert_eq!(state(&app, &request).await, "delivered");
+    let assignment = app
+        .get(&format!(
+            "{V1}/assignmentRequests/{request}?$expand=assignment"
+        ))
+        .await
+        .expect(200)["assignment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let instances = || async {
+        app.get(&format!("{V1}/assignments/{assignment}"))
+            .await
+            .expect(200)["customExtensionCalloutInstances"]
+            .clone()
+    };
+    assert_eq!(instances().await, json!([]));
+    assert!(receiver.received().is_empty());
+
+    // 17 days on: 13 days left, past the 14-day stage.
+    advance_clock(&app, "P17D").await;
+    let told = instances().await;
+    assert_eq!(told.as_array().unwrap().len(), 1, "{told}");
+    assert_eq!(told[0]["status"], "calloutSent");
+    assert_eq!(told[0]["customExtensionId"], extension.as_str());
+    let sent = receiver.received();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["Stage"], "assignmentFourteenDaysBeforeExpiration");
+    assert_eq!(sent[0]["Assignment"]["Id"], assignment.as_str());
+    assert_eq!(sent[0]["CustomExtensionStageInstanceId"], told[0]["id"]);
+
+    // Once per stage: nothing more until a day is left, then the 1-day stage.
+    advance_clock(&app, "P11D").await;
+    assert_eq!(receiver.received().len(), 1);
+    advance_clock(&app, "P1DT1H").await;
+    let stages: Vec<Value> = receiver
+        .received()
+        .iter()
+        .map(|payload| payload["Stage"].clone())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            json!("assignmentFourteenDaysBeforeExpiration"),
+            json!("assignmentOneDayBeforeExpiration")
+        ]
+    );
+    assert_eq!(instances().await.as_array().unwrap().len(), 2);
+    // beta's assignment has no such property.
+    let beta = app
+        .get(&format!("{BETA}/accessPackageAssignments/{assignment}"))
+        .await
+        .expect(200);
+    assert!(
+        beta.get("customExtensionCalloutInstances").is_none(),
+        "{beta}"
+    );
+
+    // A jump past the end of another: both stages are told before it expires.
+    let second = id_of(
+        &app.post(
+            &format!("{V1}/assignmentRequests"),
+            &json!({"requestType": "adminAdd", "assignment": {"targetId": create_user(&app, "second-expiring").await,
+                "assignmentPolicyId": story.policy, "accessPackageId": story.package}}),
+        )
+        .await,
+    );
+    assert_eq!(state(&app, &second).await, "delivered");
+    advance_clock(&app, "P31D").await;
+    assert_eq!(receiver.received().len(), 2 + 2);
+}
