@@ -7,7 +7,9 @@ user in the version's own shape, get it, PUT it, delete it; onboard a new group 
 catalog and grant its Member role in a package, then take it back (resources.py); assign
 a user to a package granting a group's Member role (adminAdd, polled to delivered: the user
 is a member), remove it (adminRemove: no longer a member), assign again and move the
-emulator clock past the policy's 30 days (expired, member gone) (lifecycle.py); delete
+emulator clock past the policy's 30 days (expired, member gone) (lifecycle.py); a connected
+organization with a sponsor, an incompatible package refusing a request, and a custom
+extension called out to a local receiver and resumed (governance.py); delete
 the package, then get it again and expect the SDK's typed ODataError carrying 404, Graph's
 error code and the request-id the emulator sent.
 
@@ -38,6 +40,7 @@ from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 
+import governance
 import lifecycle
 import resources
 
@@ -193,6 +196,7 @@ async def run(version: str, base: str, flavour: str) -> None:
     await assignment_policy(version, em, created.id, await resources.user(version, client))
     await (resources.beta if version == "beta" else resources.v1)(client)
     await (lifecycle.beta if version == "beta" else lifecycle.v1)(client, base)
+    await (governance.beta if version == "beta" else governance.v1)(client)
 
     await item.delete()
     try:
