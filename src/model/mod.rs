@@ -33,6 +33,7 @@ mod property;
 pub mod questions;
 mod record;
 pub mod registry;
+pub mod resource_environment;
 pub mod resource_request;
 pub mod resources;
 pub mod role_management;

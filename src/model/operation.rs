@@ -17,9 +17,9 @@ pub enum Binding {
     /// `POST /{set}/{id}/{name}`: an action bound to one item.
     Item,
     /// `POST /{parent}/{id}/{navigation}/{key}/{name}`: an action bound to an item as its
-    /// container's navigation reaches it, the only address its page gives (a catalog's
-    /// resource's `refresh`).
-    WithinItem,
+    /// container (the entity named) reaches it, the only address its page gives (a
+    /// catalog's resource's `refresh`); not through other navigations to it.
+    WithinItem(&'static str),
     /// `GET /{set}/{name}(p='…',…)`: a function bound to the collection.
     Collection,
     /// `GET /{set}(p='…')`: the entity by an alternate key.

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use super::{
     access_package, approval, assignment, assignment_policy, assignment_request, catalog,
-    connected_organization, custom_extension, directory, resource_request, resources,
-    role_management, role_scope, settings, subject, EntityType, OnDelete,
+    connected_organization, custom_extension, directory, resource_environment, resource_request,
+    resources, role_management, role_scope, settings, subject, EntityType, OnDelete,
 };
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
@@ -19,6 +19,7 @@ pub static ENTITY_TYPES: &[&EntityType] = &[
     &catalog::CATALOG,
     &custom_extension::CUSTOM_EXTENSION,
     &access_package::ACCESS_PACKAGE,
+    &resource_environment::ENVIRONMENT,
     &resources::RESOURCE,
     &resources::ROLE,
     &resources::SCOPE,

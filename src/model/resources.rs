@@ -80,6 +80,9 @@ pub static RESOURCE: EntityType = EntityType {
         )
         .default(Default::Json("[]"))
         .read_only(),
+        Property::internal("environment_id", "environmentId", Edm::Guid)
+            .nullable()
+            .read_only(),
         Property {
             name: Names::v1("createdDateTime"),
             ..CREATED_AT
@@ -102,6 +105,13 @@ pub static RESOURCE: EntityType = EntityType {
             "resource_id",
         )
         .segment(Segment::Read),
+        // Where it lives: a SharePoint site's tenant.
+        Navigation::to_one(
+            Names::differ("accessPackageResourceEnvironment", "environment"),
+            || &super::resource_environment::ENVIRONMENT,
+            "environment_id",
+        )
+        .segment(Segment::Read),
         // Resources leave a catalog through a resource request (AdminRemove), not with it.
         Navigation::to_one(Names::NONE, || &super::catalog::CATALOG, "catalog_id").on_delete(
             OnDelete::Restrict(Restriction {
@@ -118,7 +128,7 @@ pub static RESOURCE: EntityType = EntityType {
     writes: Writes::Custom,
     bound: &[Operation::new(
         Names::both("refresh"),
-        Binding::WithinItem,
+        Binding::WithinItem("accessPackageCatalog"),
         Answer::Object,
         "Read the resource's name and description again from the directory",
         Behaviour::RefreshResource,

@@ -41,10 +41,14 @@ fn function(tag: &str, operation: &Operation, operation_id: String, collection: 
 
 /// Where a navigation reaches the entity's items: the parent set's path and the
 /// navigation's name.
-fn containers(entity: &EntityType, version: Version) -> Vec<(String, &'static str)> {
+fn containers(
+    entity: &EntityType,
+    version: Version,
+    container: &str,
+) -> Vec<(String, &'static str)> {
     registry::ENTITY_TYPES
         .iter()
-        .filter(|parent| parent.set(version).is_some())
+        .filter(|parent| parent.set(version).is_some() && parent.name == container)
         .flat_map(|parent| {
             parent
                 .navigations_in(version)
@@ -91,8 +95,8 @@ pub fn paths(version: Version, paths: &mut Map<String, Value>) {
                 Binding::Item => {
                     paths.insert(format!("{root}/{{id}}/{name}"), action(&tag, operation, id));
                 }
-                Binding::WithinItem => {
-                    for (parent, navigation) in containers(entity, version) {
+                Binding::WithinItem(container) => {
+                    for (parent, navigation) in containers(entity, version, container) {
                         let mut described = action(&tag, operation, format!("{id}.{navigation}"));
                         if let Some(list) = described["parameters"].as_array_mut() {
                             list.push(path_parameter("key"));

@@ -8,10 +8,12 @@ use sqlx::SqliteConnection;
 use super::entity::{check_references, find, remove};
 use super::insert::insert;
 use super::{rows, sql, Repository};
+use crate::model::resource_environment::{self, ENVIRONMENT};
 use crate::model::resource_request::{may_onboard, may_remove, onboarded, Described, Origin};
 use crate::model::resources::{RESOURCE, ROLE, SCOPE};
 use crate::model::role_scope::{role_scope, Named};
-use crate::model::{access_package::ACCESS_PACKAGE, EntityType, Record};
+use crate::model::values::new_id;
+use crate::model::{access_package::ACCESS_PACKAGE, Changes, EntityType, Record};
 use crate::Error;
 
 fn not_found() -> Error {
@@ -327,7 +329,7 @@ async fn onboard(
         Some(kind) => Some(find(tx, kind, &origin_id).await?.ok_or_else(not_found)?),
         None => None,
     };
-    let (resource, roles, scope) = onboarded(
+    let (mut resource, roles, scope) = onboarded(
         origin,
         catalog,
         &origin_id,
@@ -335,11 +337,45 @@ async fn onboard(
         found.as_ref(),
         actor,
     );
+    if origin == Origin::SharePoint {
+        if let Some(site) = resource_environment::of_site(&origin_id) {
+            let environment = environment_of(tx, &site, actor).await?;
+            resource.set("environment_id", Value::from(environment));
+        }
+    }
     let stored = insert_one(tx, &resource).await?;
     for record in roles.iter().chain(std::iter::once(&scope)) {
         insert_one(tx, record).await?;
     }
     Ok(stored)
+}
+
+/// The id of a site's environment, made the first time a site of it is onboarded.
+async fn environment_of(
+    tx: &mut SqliteConnection,
+    site: &resource_environment::Site,
+    actor: &str,
+) -> Result<String, Error> {
+    let system = Origin::SharePoint.name();
+    let conditions = [
+        ("origin_system", system),
+        ("origin_id", site.origin_id.as_str()),
+    ];
+    if let Some(found) = find_where(tx, &ENVIRONMENT, &conditions).await? {
+        return Ok(found.id().to_owned());
+    }
+    let mut environment = Record::create(&ENVIRONMENT, Changes::default(), actor);
+    for (column, value) in [
+        ("id", Value::from(new_id())),
+        ("origin_system", Value::from(system)),
+        ("origin_id", Value::from(site.origin_id.as_str())),
+        ("display_name", Value::from(site.root.as_str())),
+        ("description", Value::from(site.root.as_str())),
+        ("connection_info", site.connection_info()),
+    ] {
+        environment.set(column, value);
+    }
+    Ok(insert_one(tx, &environment).await?.id().to_owned())
 }
 
 /// The catalog's resource a request names: by `id`, or by `originId` (and `originSystem`),

@@ -229,7 +229,8 @@ fn navigation_scope(
                 .service(navigation_scope(target, next, nested).app_data(set::KeyName("key")));
         }
     }
-    by_key = operations::within_item_operations(target.entity, target.version, by_key);
+    by_key =
+        operations::within_item_operations(target.entity, parent.entity, target.version, by_key);
     scope
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count))

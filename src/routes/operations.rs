@@ -105,9 +105,16 @@ pub fn item_operations(entity: &EntityType, version: Version, mut by_id: Scope) 
     by_id
 }
 
-/// The actions bound to an item reached through a navigation, under its `/{key}`.
-pub fn within_item_operations(entity: &EntityType, version: Version, mut by_key: Scope) -> Scope {
-    for operation in bound(entity, Binding::WithinItem) {
+/// The actions bound to an item reached through its container's navigation, under its
+/// `/{key}`.
+pub fn within_item_operations(
+    entity: &EntityType,
+    container: &EntityType,
+    version: Version,
+    mut by_key: Scope,
+) -> Scope {
+    let within = Binding::WithinItem(container.name);
+    for operation in bound(entity, within) {
         if let Some(name) = operation.name.get(version) {
             let at = endpoint(&format!("/{name}")).app_data(KeyName("key"));
             by_key = by_key.service(attach(operation.behaviour, at));

@@ -568,3 +568,115 @@ async fn refresh_takes_a_resources_name_again_from_its_group() {
         .await;
     assert_eq!(v1.status.as_u16(), 200);
 }
+
+/// Reference: accesspackageresourceenvironment-list and -get (beta),
+/// entitlementmanagement-list-resourceenvironments (v1.0): a site's environment is its
+/// tenant's SharePoint, made when the first of its sites is onboarded.
+#[actix_web::test]
+async fn an_onboarded_site_is_in_its_tenants_sharepoint_environment() {
+    let app = spawn_app().await;
+    let catalog = new_catalog(&app, "Sites").await;
+    let requests = format!("{BETA}/accessPackageResourceRequests");
+    for site in [
+        "https://contoso.sharepoint.com/sites/Marketing",
+        "https://contoso.sharepoint.com/sites/Sales",
+    ] {
+        app.post(
+            &requests,
+            &terraform_resource_request(&catalog, site, "SharePointOnline", "AdminAdd"),
+        )
+        .await
+        .expect(201);
+    }
+    let group = create_group(&app, "not in an environment").await;
+    app.post(
+        &requests,
+        &terraform_resource_request(&catalog, &group, "AadGroup", "AdminAdd"),
+    )
+    .await
+    .expect(201);
+
+    let listed = app
+        .get(&query(
+            &format!("{BETA}/accessPackageResourceEnvironments"),
+            "$filter=originSystem eq 'SharePointOnline'",
+        ))
+        .await
+        .expect(200);
+    let environments = listed["value"].as_array().unwrap();
+    assert_eq!(environments.len(), 1, "one per tenant: {listed}");
+    let environment = &environments[0];
+    assert_eq!(
+        environment["displayName"],
+        "https://contoso.sharepoint.com/"
+    );
+    assert_eq!(
+        environment["description"],
+        "https://contoso.sharepoint.com/"
+    );
+    assert_eq!(environment["originSystem"], "SharePointOnline");
+    assert_eq!(
+        environment["originId"],
+        "https://contoso-admin.sharepoint.com/"
+    );
+    assert_eq!(environment["isDefaultEnvironment"], false);
+    assert_eq!(
+        environment["connectionInfo"],
+        json!({"url": "https://contoso-admin.sharepoint.com/"})
+    );
+    let id = environment["id"].as_str().unwrap();
+    let got = app
+        .get(&format!("{BETA}/accessPackageResourceEnvironments/{id}"))
+        .await
+        .expect(200);
+    assert_eq!(got["originId"], environment["originId"]);
+
+    // v1.0: the same, without beta's connectionInfo, dated.
+    let v1 = app
+        .get(&query(
+            &format!("{V1}/resourceEnvironments"),
+            "$filter=originSystem eq 'SharePointOnline'",
+        ))
+        .await
+        .expect(200);
+    let v1 = &v1["value"][0];
+    assert_eq!(v1["id"], id);
+    assert!(v1.get("connectionInfo").is_none(), "{v1}");
+    assert_graph_timestamp(&v1["createdDateTime"]);
+
+    // Each site names it; the group names none.
+    let resources = app
+        .get(&query(
+            &format!("{V1}/catalogs/{catalog}/resources"),
+            "$expand=environment",
+        ))
+        .await
+        .expect(200);
+    let mut named: Vec<(Value, Value)> = resources["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["originSystem"].clone(), r["environment"]["id"].clone()))
+        .collect();
+    named.sort_by_key(|(system, _)| system != "SharePointOnline");
+    assert_eq!(
+        named,
+        [
+            (json!("SharePointOnline"), json!(id)),
+            (json!("SharePointOnline"), json!(id)),
+            (json!("AadGroup"), Value::Null),
+        ]
+    );
+    let sites = app
+        .get(&format!("{V1}/resourceEnvironments/{id}/resources"))
+        .await
+        .expect(200);
+    assert_eq!(sites["value"].as_array().unwrap().len(), 2);
+    let beta_sites = app
+        .get(&format!(
+            "{BETA}/accessPackageResourceEnvironments/{id}/accessPackageResources"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(beta_sites["value"].as_array().unwrap().len(), 2);
+}

@@ -369,11 +369,12 @@ async fn every_documented_operation_is_served() {
     // (and beta's moveToCatalog); a catalog's resource's refresh; a catalog's custom
     // workflow extensions (listed, created, read, changed, deleted: once in v1.0, under
     // both names in beta); a request's resume; the packages a user may request and the
-    // approvals awaiting one; then the emulator's own. A declaration that stops being
-    // documented (or served) changes it.
+    // approvals awaiting one; resource environments (listed, counted, read, their
+    // resources, a resource's environment); then the emulator's own. A declaration that
+    // stops being documented (or served) changes it.
     assert_eq!(
         operations,
-        2 * 148 + 2 + 3 * 5 + 17,
+        2 * 148 + 2 + 3 * 5 + 17 + 2 * 5,
         "operations documented"
     );
 }
