@@ -2,53 +2,10 @@
 //! Logic App (reference: accesspackageassignmentrequest-resume examples 1 and 2,
 //! customextensioncalloutinstance, the quickstart templates' trigger schema).
 
-use std::sync::{Arc, Mutex};
-
-use actix_web::{web, App, HttpResponse, HttpServer};
 use awc::http::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-
-/// A Logic App stand-in: keeps each body it is sent and answers 202, as a Logic App's
-/// trigger does.
-struct Receiver {
-    url: String,
-    received: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-        let kept = Arc::clone(&received);
-        let server = HttpServer::new(move || {
-            let kept = Arc::clone(&kept);
-            App::new().route(
-                "/trigger",
-                web::post().to(move |body: web::Json<Value>| {
-                    let kept = Arc::clone(&kept);
-                    async move {
-                        kept.lock().unwrap().push(body.into_inner());
-                        HttpResponse::Accepted().finish()
-                    }
-                }),
-            )
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
-        let port = server.addrs()[0].port();
-        actix_web::rt::spawn(server.run());
-        Self {
-            url: format!("http://127.0.0.1:{port}/trigger"),
-            received,
-        }
-    }
-
-    fn received(&self) -> Vec<Value> {
-        self.received.lock().unwrap().clone()
-    }
-}
 
 /// A request extension pointed at `url`; `wait` makes it launch-and-wait.
 async fn new_extension(app: &TestApp, catalog: &str, url: &str, wait: bool) -> String {

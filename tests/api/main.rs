@@ -37,6 +37,7 @@ mod lifecycle;
 mod microsoft365dsc;
 mod openapi;
 mod package_actions;
+mod page_examples;
 mod persistence;
 mod query;
 mod query_errors;

@@ -7,12 +7,14 @@
 mod app;
 mod builders;
 mod process;
+mod receiver;
 mod response;
 mod snapshot;
 
 pub use app::*;
 pub use builders::*;
 pub use process::*;
+pub use receiver::*;
 pub use response::*;
 pub use snapshot::*;
 
