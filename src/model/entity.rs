@@ -60,7 +60,8 @@ pub struct EntityType {
     /// the set's own path.
     pub singleton: Option<&'static str>,
     /// A second key a path may name an item by (`users/{id | userPrincipalName}`): the
-    /// column it is looked up in, without regard to case, when the key is no GUID.
+    /// column it is looked up in, without regard to case, when the key is no GUID. Bodies
+    /// name rows by id only.
     pub alternate_key: Option<&'static str>,
 }
 

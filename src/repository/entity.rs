@@ -18,9 +18,12 @@ use crate::Error;
 impl Repository {
     pub async fn get(&self, entity: &'static EntityType, id: &str) -> Result<Record, Error> {
         let mut connection = self.reader.acquire().await?;
-        find(&mut connection, entity, id)
-            .await?
-            .ok_or_else(|| not_found(entity, id))
+        match find(&mut connection, entity, id).await? {
+            Some(record) => Ok(record),
+            None => super::directory::find_by_alternate_key(&mut connection, entity, id)
+                .await?
+                .ok_or_else(|| not_found(entity, id)),
+        }
     }
 
     /// One page of rows (at most `limit`), in order, after the token's position.
@@ -392,22 +395,6 @@ pub(super) async fn find(
         .bind(values::normalize_id(id))
         .fetch_optional(&mut *connection)
         .await?;
-    let row = match (row, entity.alternate_key) {
-        (None, Some(column)) if values::canonical_guid(id).is_none() => {
-            let text = sql::cached(entity, "find by alternate key", |entity| {
-                format!(
-                    "SELECT {} FROM {} WHERE {column} = ?1 COLLATE NOCASE",
-                    sql::columns(entity),
-                    entity.table
-                )
-            });
-            sqlx::query(&text)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-        }
-        (row, _) => row,
-    };
     row.map(|row| rows::record(entity, &row)).transpose()
 }
 

@@ -1,7 +1,7 @@
 //! Links by reference (`Link::Linked`): a group's members and owners, an access package's
 //! incompatible packages and groups, a connected organization's sponsors. Listed in the
 //! order they were added; added and removed one at a time, in the writer's transaction
-//! that checks both ends exist. And a directory object found by id among its kinds.
+//! that checks both ends exist.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,6 @@ use sqlx::SqliteConnection;
 use super::entity::find;
 use super::insert::not_found;
 use super::Repository;
-use crate::model::directory::{PRINCIPALS, USER};
 use crate::model::{EntityType, FixtureRow, Link, LinkTable, Links, Navigation, Record};
 use crate::Error;
 
@@ -158,20 +157,6 @@ impl Repository {
         }
         query.push(format!(") ORDER BY {}, {to}", link.added));
         Ok(query.build_query_as().fetch_all(&self.reader).await?)
-    }
-}
-
-impl Repository {
-    /// `directoryObjects/{id}`: the user, group or service principal of that id; the
-    /// directory's 404 when none is.
-    pub async fn directory_object(&self, id: &str) -> Result<Record, Error> {
-        let mut connection = self.reader.acquire().await?;
-        for kind in PRINCIPALS {
-            if let Some(record) = find(&mut connection, kind(), id).await? {
-                return Ok(record);
-            }
-        }
-        Err(not_found(&USER, id))
     }
 }
 

@@ -16,6 +16,7 @@ mod callouts;
 mod checkpoint;
 mod decisions;
 mod delivery;
+mod directory;
 mod entity;
 mod group_commit;
 mod insert;
