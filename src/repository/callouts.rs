@@ -10,6 +10,7 @@ use sqlx::SqliteConnection;
 use time::{Duration, OffsetDateTime};
 
 use super::entity::{find, save};
+use super::quarantine::{release, set_aside_on_failure};
 use super::Repository;
 use crate::model::access_package::ACCESS_PACKAGE;
 use crate::model::assignment::ASSIGNMENT;
@@ -62,26 +63,33 @@ impl Owner {
 }
 
 /// When a pre-expiration stage of delivered assignment `a`, called at by stage setting
-/// `s`, comes: its end less the stage's days, in the stored instant format.
+/// `s`, comes: its end less the stage's days, in the stored instant format (the date
+/// moved, the time of day kept), so that it compares with stored instants exactly.
 fn reminder_due_at() -> String {
     let days: String = callout::BEFORE_EXPIRY
         .iter()
         .map(|(stage, days)| format!(" WHEN '{stage}' THEN '-{days} days'"))
         .collect();
-    format!("strftime('%Y-%m-%dT%H:%M:%fZ', a.ends_at, CASE s.stage{days} END)")
+    format!("(date(substr(a.ends_at, 1, 10), CASE s.stage{days} END) || substr(a.ends_at, 11))")
 }
 
+/// A request that delivered assignment `a` (bound as ?1 where `a` is not in scope): an
+/// add or update, delivered.
+const DELIVERED_IT: &str = "r.assignment_id = ?1 AND r.state = 'delivered'
+    AND r.request_type IN ('adminAdd', 'userAdd', 'adminUpdate', 'userUpdate')";
+
 /// The pre-expiration stages not yet called at, of assignments that began before them
-/// (one shorter than 14 days never reaches its 14-day stage) and that a request made (the
-/// callout tells of it; a seeded assignment without one has none to tell).
+/// (one of 14 days or less never reaches its 14-day stage) and that a request delivered
+/// (the callout tells of it; a seeded assignment without one has none to tell).
 fn reminders_pending() -> String {
     let due = reminder_due_at();
+    let delivered_it = DELIVERED_IT.replace("?1", "a.id");
     format!(
         "FROM assignments AS a JOIN custom_extension_stage_settings AS s
              ON s.assignment_policy_id = a.assignment_policy_id
          WHERE a.state = 'delivered' AND a.ends_at IS NOT NULL AND {due} IS NOT NULL
-             AND {due} > a.created_date_time
-             AND EXISTS (SELECT 1 FROM assignment_requests AS r WHERE r.assignment_id = a.id)
+             AND {due} > coalesce(json_extract(a.schedule, '$.startDateTime'), a.created_date_time)
+             AND EXISTS (SELECT 1 FROM assignment_requests AS r WHERE {delivered_it})
              AND NOT EXISTS (SELECT 1 FROM json_each(a.custom_extension_callout_instances) AS i
                              WHERE json_extract(i.value, '$.stage') = s.stage)"
     )
@@ -90,6 +98,13 @@ fn reminders_pending() -> String {
 /// The earliest pending pre-expiration stage, for the settle's next due time.
 pub(super) fn next_reminder() -> String {
     format!("SELECT min({}) {}", reminder_due_at(), reminders_pending())
+}
+
+/// The assignment with `more` callouts recorded.
+fn record(assignment: &mut Record, more: Vec<Instance>) -> Result<(), Error> {
+    let mut instances = callout::instances(assignment.get("custom_extension_callout_instances"));
+    instances.extend(more);
+    with_instances(assignment, &instances)
 }
 
 /// The request with its recorded callouts replaced.
@@ -102,11 +117,11 @@ fn with_instances(request: &mut Record, instances: &[Instance]) -> Result<(), Er
 }
 
 impl Repository {
-    /// The extensions the request's policy calls at `stage`, in the order named.
+    /// The extensions the policy calls at `stage`, in the order named.
     pub(super) async fn called_at(
         &self,
         tx: &mut SqliteConnection,
-        request: &Record,
+        policy: &str,
         stage: &str,
     ) -> Result<Vec<Called>, Error> {
         Ok(sqlx::query_as(
@@ -116,7 +131,7 @@ impl Repository {
              WHERE s.assignment_policy_id = ?1 AND s.stage = ?2
              ORDER BY s.created_date_time, s.id",
         )
-        .bind(request.text("assignment_policy_id"))
+        .bind(policy)
         .bind(stage)
         .fetch_all(&mut *tx)
         .await?)
@@ -153,7 +168,11 @@ impl Repository {
         stage: &str,
         owner: &Owner,
     ) -> Result<Vec<(Instance, Option<Duration>)>, Error> {
-        let called = self.called_at(tx, request, stage).await?;
+        let policy_id = assignment.map_or_else(
+            || request.text("assignment_policy_id"),
+            |assignment| assignment.text("assignment_policy_id"),
+        );
+        let called = self.called_at(tx, policy_id, stage).await?;
         if called.is_empty() {
             return Ok(Vec::new());
         }
@@ -164,7 +183,7 @@ impl Repository {
         let catalog = find(tx, &CATALOG, request.text("catalog_id"))
             .await?
             .ok_or_else(missing)?;
-        let policy = find(tx, &ASSIGNMENT_POLICY, request.text("assignment_policy_id"))
+        let policy = find(tx, &ASSIGNMENT_POLICY, policy_id)
             .await?
             .ok_or_else(missing)?;
         let target = find(tx, &SUBJECT, request.text("target_id"))
@@ -238,6 +257,8 @@ impl Repository {
     /// In the settle's transaction: each delivered assignment whose policy calls an
     /// extension 14 days or 1 day before it expires, and which has come that near (having
     /// begun before then), is called out to once per stage, recorded on the assignment.
+    /// Each under a savepoint: one that cannot be called out to is recorded as failed,
+    /// so it is neither due again nor in the way of the rest of the settle.
     pub(super) async fn remind_before_expiry(
         &self,
         tx: &mut SqliteConnection,
@@ -252,32 +273,58 @@ impl Repository {
         .fetch_all(&mut *tx)
         .await?;
         for (id, stage) in due {
-            let Some(mut assignment) = find(tx, &ASSIGNMENT, &id).await? else {
-                continue;
-            };
-            // What it was made by: the request told about it.
-            let request: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM assignment_requests WHERE assignment_id = ?1
-                 ORDER BY created_date_time DESC, id DESC LIMIT 1",
-            )
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(request) = request else { continue };
-            let Some(request) = find(tx, &ASSIGNMENT_REQUEST, &request).await? else {
-                continue;
-            };
-            let owner = Owner::Assignment(id);
-            let queued = self
-                .queue(tx, &request, Some(&assignment), &stage, &owner)
-                .await?;
-            let mut instances =
-                callout::instances(assignment.get("custom_extension_callout_instances"));
-            instances.extend(queued.into_iter().map(|(instance, _)| instance));
-            with_instances(&mut assignment, &instances)?;
-            save(tx, &assignment).await?;
+            sqlx::query("SAVEPOINT one_move").execute(&mut *tx).await?;
+            let reminded = set_aside_on_failure(self.remind(tx, &id, &stage)).await;
+            match reminded {
+                Ok(()) => release(tx).await?,
+                Err(cause) => {
+                    sqlx::query("ROLLBACK TO one_move")
+                        .execute(&mut *tx)
+                        .await?;
+                    tracing::error!(assignment = id, stage, cause, "a reminder failed");
+                    let failed = Instance {
+                        id: new_id(),
+                        custom_extension_id: String::new(),
+                        detail: Some(cause),
+                        external_correlation_id: None,
+                        status: "calloutFailed".to_owned(),
+                        stage,
+                    };
+                    if let Some(mut assignment) = find(tx, &ASSIGNMENT, &id).await? {
+                        record(&mut assignment, vec![failed])?;
+                        save(tx, &assignment).await?;
+                    }
+                    release(tx).await?;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// One reminder: the extensions the assignment's policy calls at `stage`, told of
+    /// the request that delivered it.
+    async fn remind(&self, tx: &mut SqliteConnection, id: &str, stage: &str) -> Result<(), Error> {
+        let missing = || Error::internal("a reminded assignment or its request is gone");
+        let mut assignment = find(tx, &ASSIGNMENT, id).await?.ok_or_else(missing)?;
+        let request: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT id FROM assignment_requests AS r WHERE {DELIVERED_IT}
+             ORDER BY created_date_time DESC, id DESC LIMIT 1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let request = find(tx, &ASSIGNMENT_REQUEST, &request.ok_or_else(missing)?)
+            .await?
+            .ok_or_else(missing)?;
+        let owner = Owner::Assignment(id.to_owned());
+        let queued = self
+            .queue(tx, &request, Some(&assignment), stage, &owner)
+            .await?;
+        record(
+            &mut assignment,
+            queued.into_iter().map(|(instance, _)| instance).collect(),
+        )?;
+        save(tx, &assignment).await.map(drop)
     }
 
     /// Sends what the settle queued, each callout once: claimed, then sent with no

@@ -167,7 +167,11 @@ impl Repository {
         self.apply(&mut tx, request, &policy, step, now).await?;
         tx.commit().await?;
         // The last approval reaches the approved stage: its callouts go before the answer.
-        self.send_callouts().await
+        // The decision is made whatever becomes of them.
+        if let Err(error) = self.send_callouts().await {
+            tracing::warn!(?error, "sending the approved stage's callouts failed");
+        }
+        Ok(())
     }
 
     /// Delivers a delivered assignment again: what it grants and was taken away by hand

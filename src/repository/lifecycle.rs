@@ -288,7 +288,8 @@ impl Repository {
             State::Submitted => {
                 let recorded =
                     callout::instances(request.get("custom_extension_callout_instances"));
-                let extensions = self.called_at(tx, &request, CREATED).await?.len();
+                let policy_id = request.text("assignment_policy_id").to_owned();
+                let extensions = self.called_at(tx, &policy_id, CREATED).await?.len();
                 match callout::at_created(extensions, &recorded) {
                     AtStage::Call => {
                         if let Some(wait) = self.call_out(tx, &mut request, CREATED).await? {

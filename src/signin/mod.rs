@@ -90,12 +90,12 @@ impl SignIn {
         self
     }
 
-    /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
     /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.
     pub fn tenant(&self, id: &str) -> Option<settings::TenantSettings> {
         self.settings.tenant(id)
     }
 
+    /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
     pub fn issuer(&self) -> String {
         format!("https://sts.windows.net/{}/", self.tenant_id)
     }

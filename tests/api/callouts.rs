@@ -428,4 +428,27 @@ async fn an_assignment_is_called_out_for_fourteen_days_and_one_day_before_it_exp
     assert_eq!(state(&app, &second).await, "delivered");
     advance_clock(&app, "P31D").await;
     assert_eq!(receiver.received().len(), 2 + 2);
+
+    // An assignment of 14 days begins at its 14-day stage: only its last day is told.
+    policy["expiration"] = json!({"type": "afterDuration", "duration": "P14D"});
+    app.put(
+        &format!("{V1}/assignmentPolicies/{}", story.policy),
+        &policy,
+    )
+    .await
+    .expect(200);
+    let short = id_of(
+        &app.post(
+            &format!("{V1}/assignmentRequests"),
+            &json!({"requestType": "adminAdd", "assignment": {"targetId": create_user(&app, "short-lived").await,
+                "assignmentPolicyId": story.policy, "accessPackageId": story.package}}),
+        )
+        .await,
+    );
+    assert_eq!(state(&app, &short).await, "delivered");
+    assert_eq!(receiver.received().len(), 4, "no 14-day stage at its start");
+    advance_clock(&app, "P13DT1H").await;
+    let last = receiver.received();
+    assert_eq!(last.len(), 5);
+    assert_eq!(last[4]["Stage"], "assignmentOneDayBeforeExpiration");
 }
