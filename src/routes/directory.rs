@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
-use super::set::{Key, Set};
+use super::set::{argument, arguments, Key, Set};
 use super::shape::shape_one;
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::password_credential::{self, NewPassword};
@@ -85,7 +85,7 @@ pub async fn find_tenant(
     root: ServiceRoot,
     signin: web::Data<SignIn>,
 ) -> Result<HttpResponse, Error> {
-    let id = super::lifecycle::argument(&super::lifecycle::arguments(&call)?, "tenantId")?;
+    let id = argument(&arguments(&call)?, "tenantId")?;
     let tenant = signin.tenant(&id).ok_or_else(|| {
         Error::rule(
             404,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::address::Collection;
 use super::entity_set::list_where;
-use super::set::{ItemKey, Key, Set};
+use super::set::{argument, arguments, ItemKey, Key, Set};
 use crate::auth::Caller;
 use crate::graph::routing::{self};
 use crate::graph::wire::{decode, project};
@@ -145,62 +145,6 @@ pub async fn decide(
         .decide_stage(&id, &key, decision(&body.0)?, &caller.who())
         .await?;
     Ok(response::no_content())
-}
-
-/// `name(key='value',…)` → its arguments, percent-decoded.
-pub(super) fn arguments(call: &str) -> Result<Vec<(String, String)>, Error> {
-    let decoded: String = percent_decode(call);
-    let inner = decoded
-        .split_once('(')
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .ok_or_else(|| Error::InvalidQuery(format!("'{decoded}' is not a function call.")))?;
-    inner
-        .split(',')
-        .filter(|part| !part.trim().is_empty())
-        .map(|part| {
-            let (key, value) = part.split_once('=').ok_or_else(|| {
-                Error::InvalidQuery(format!("The function argument '{part}' has no value."))
-            })?;
-            let value = value.trim();
-            let value = value
-                .strip_prefix('\'')
-                .and_then(|v| v.strip_suffix('\''))
-                .unwrap_or(value);
-            Ok((key.trim().to_owned(), value.replace("''", "'")))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |at: usize| {
-            bytes
-                .get(at)
-                .and_then(|byte| char::from(*byte).to_digit(16))
-        };
-        match (bytes[index], hex(index + 1), hex(index + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-                index += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub(super) fn argument(arguments: &[(String, String)], name: &str) -> Result<String, Error> {
-    arguments
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.clone())
-        .ok_or_else(|| Error::InvalidQuery(format!("The function needs the parameter '{name}'.")))
 }
 
 /// `column eq value` (or `in values`) over the set's own column.

@@ -1,5 +1,6 @@
 //! What a route serves, as its scope registers it: an entity set in a version, or a
-//! navigation below one of its entities. Handlers are written once and take these.
+//! navigation below one of its entities, and what its path names (keys, a function's
+//! arguments). Handlers are written once and take these.
 
 use std::future::{ready, Ready};
 
@@ -111,4 +112,60 @@ impl FromRequest for ItemKey {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(segment(req, "key").into_inner().map(ItemKey))
     }
+}
+
+/// `name(key='value',…)` → its arguments, percent-decoded.
+pub fn arguments(call: &str) -> Result<Vec<(String, String)>, Error> {
+    let decoded: String = percent_decode(call);
+    let inner = decoded
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .ok_or_else(|| Error::InvalidQuery(format!("'{decoded}' is not a function call.")))?;
+    inner
+        .split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| {
+            let (key, value) = part.split_once('=').ok_or_else(|| {
+                Error::InvalidQuery(format!("The function argument '{part}' has no value."))
+            })?;
+            let value = value.trim();
+            let value = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .unwrap_or(value);
+            Ok((key.trim().to_owned(), value.replace("''", "'")))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| {
+            bytes
+                .get(at)
+                .and_then(|byte| char::from(*byte).to_digit(16))
+        };
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn argument(arguments: &[(String, String)], name: &str) -> Result<String, Error> {
+    arguments
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.clone())
+        .ok_or_else(|| Error::InvalidQuery(format!("The function needs the parameter '{name}'.")))
 }
