@@ -9,12 +9,7 @@ use crate::helpers::*;
 
 /// A request extension pointed at `url`; `wait` makes it launch-and-wait.
 async fn new_extension(app: &TestApp, catalog: &str, url: &str, wait: bool) -> String {
-    let mut body = json!({
-        "@odata.type": "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension",
-        "displayName": "sod-check", "description": "local receiver",
-        "endpointConfiguration": {"@odata.type": "#microsoft.graph.httpRequestEndpoint", "targetUrl": url},
-        "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}
-    });
+    let mut body = extension_body("accessPackageAssignmentRequestWorkflowExtension", url);
     if wait {
         body["callbackConfiguration"] = json!({
             "@odata.type": "microsoft.graph.customExtensionCallbackConfiguration",
@@ -29,6 +24,16 @@ async fn new_extension(app: &TestApp, catalog: &str, url: &str, wait: bool) -> S
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// An extension of derived type `kind` calling `url`.
+fn extension_body(kind: &str, url: &str) -> Value {
+    json!({
+        "@odata.type": format!("#microsoft.graph.{kind}"),
+        "displayName": "sod-check", "description": "local receiver",
+        "endpointConfiguration": {"@odata.type": "#microsoft.graph.httpRequestEndpoint", "targetUrl": url},
+        "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}
+    })
 }
 
 /// The story's policy, calling `extension` at `stage`.
@@ -328,12 +333,7 @@ async fn an_assignment_is_called_out_for_fourteen_days_and_one_day_before_it_exp
     let mut policy = direct_policy();
     policy["expiration"] = json!({"type": "afterDuration", "duration": "P30D"});
     let story = story_with(&app, "expiring", policy.clone()).await;
-    let body = json!({
-        "@odata.type": "#microsoft.graph.accessPackageAssignmentWorkflowExtension",
-        "displayName": "expiry-notice", "description": "local receiver",
-        "endpointConfiguration": {"@odata.type": "#microsoft.graph.httpRequestEndpoint", "targetUrl": receiver.url},
-        "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}
-    });
+    let body = extension_body("accessPackageAssignmentWorkflowExtension", &receiver.url);
     let extension = app
         .post(
             &format!("{V1}/catalogs/{}/customWorkflowExtensions", story.catalog),
