@@ -114,6 +114,12 @@ def run(name: str, command: list, env: dict | None = None) -> None:
         raise SystemExit(f"{name}: failed (exit {result.returncode})")
 
 
+def az_version() -> str:
+    """The pinned azure-cli, as its requirements file names it."""
+    pinned = (HERE / "az" / "requirements.txt").read_text().splitlines()
+    return next(line for line in pinned if line.startswith("azure-cli=="))
+
+
 def js_version(package: str = "@microsoft/microsoft-graph-client") -> str:
     return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
 
@@ -211,6 +217,25 @@ def main() -> None:
             f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0), {js_identity()}",
             ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name],
             env=emulator.signin(),
+        )
+
+    # The Azure CLI in its own virtualenv (sdk/run.sh), signed in at the emulator as a
+    # custom cloud; every other host blocked (sdk/az/scenario.py).
+    az_venv = Path(os.environ["SDK_SUITE_AZ_VENV"])
+    with Emulator(binary, tls=True) as emulator:
+        run(
+            f"Azure CLI {az_version()}: az login, az ad, az rest against {emulator.https_by_name}",
+            [
+                str(az_venv / "bin" / "python"),
+                str(HERE / "az" / "scenario.py"),
+                str(az_venv / "bin" / "az"),
+                emulator.https_by_name,
+                emulator.certificate,
+                TENANT_ID,
+                CLIENT_ID,
+                CLIENT_SECRET,
+            ],
+            env=environment(),
         )
 
     # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,

@@ -33,6 +33,18 @@ pub struct SignInSettings {
     /// partner): Graph knows every tenant, the emulator only those it is told of.
     #[serde(default)]
     pub tenants: Vec<TenantSettings>,
+    /// The Azure subscriptions `GET /subscriptions` lists (what `az login` shows): none
+    /// unless told, as the emulator has no resource manager behind it.
+    #[serde(default)]
+    pub subscriptions: Vec<SubscriptionSettings>,
+}
+
+/// An Azure subscription as the resource manager lists it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionSettings {
+    pub subscription_id: String,
+    pub display_name: String,
 }
 
 /// A tenant other than the directory's own.
@@ -45,15 +57,20 @@ pub struct TenantSettings {
 }
 
 impl SignInSettings {
+    /// The directory's own tenant.
+    pub fn home_tenant(&self) -> TenantSettings {
+        TenantSettings {
+            tenant_id: self.tenant_id.clone(),
+            display_name: self.tenant_display_name.clone(),
+            default_domain_name: self.tenant_domain.clone(),
+        }
+    }
+
     /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.
     pub fn tenant(&self, id: &str) -> Option<TenantSettings> {
         let same = |other: &str| other.eq_ignore_ascii_case(id.trim());
         if same(&self.tenant_id) {
-            return Some(TenantSettings {
-                tenant_id: self.tenant_id.clone(),
-                display_name: self.tenant_display_name.clone(),
-                default_domain_name: self.tenant_domain.clone(),
-            });
+            return Some(self.home_tenant());
         }
         self.tenants
             .iter()

@@ -183,6 +183,15 @@ pub enum Error {
     /// A sign-in failure, answered with Entra ID's error body instead of Graph's.
     #[error("{}", .0.description)]
     SignIn(SignInError),
+
+    /// An Azure Resource Manager failure (`routes::resource_manager`), answered with ARM's
+    /// error body: `{"error": {"code", "message"}}`.
+    #[error("{message}")]
+    ResourceManager {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl Error {
@@ -266,6 +275,7 @@ impl Error {
             Self::BadRequest(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::SignIn(error) => error.status,
+            Self::ResourceManager { status, .. } => *status,
         }
     }
 
@@ -300,6 +310,7 @@ impl Error {
             Self::FailedDependency(_) => "FailedDependency",
             Self::Internal(_) => "generalException",
             Self::SignIn(error) => error.error,
+            Self::ResourceManager { code, .. } => code,
         }
     }
 

@@ -30,16 +30,18 @@ pub async fn request_context(
     // with responses too, so `Err` here would be a bug in this crate.
     let response = next.call(req).await?.map_into_boxed_body();
     let failed = response.status().is_client_error() || response.status().is_server_error();
-    let signin = match response
+    let dialect = match response
         .response()
         .error()
         .and_then(|e| e.as_error::<Error>())
     {
-        Some(Error::SignIn(error)) => Some(error.clone()),
+        Some(Error::SignIn(error)) => Some(Ok(error.clone())),
+        Some(error @ Error::ResourceManager { .. }) => Some(Err(error.clone())),
         _ => None,
     };
-    let mut response = match signin {
-        Some(error) => super::entra::with_entra_body(response, &error, &ids),
+    let mut response = match dialect {
+        Some(Ok(error)) => super::entra::with_entra_body(response, &error, &ids),
+        Some(Err(error)) => super::resource_manager::with_body(response, &error),
         None if failed => with_graph_error_body(response, &ids),
         None => response,
     };

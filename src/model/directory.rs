@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::complex::schema_of;
 use super::entity::CREATED_AT;
 use super::json::{invalid, object, wrong_type, Object};
+use super::membership::{self, ACTIONS};
 use super::operation::{Answer, Behaviour, Binding, Operation};
+use super::principal_names::{self, IDENTITIES};
 use super::values::{canonical_guid, new_id};
 use super::{
     password_credential, ComplexType, Constraint, Default, Edm, EntityType, Errors, Generated,
@@ -42,8 +44,17 @@ pub static USER: EntityType = EntityType {
         Property::text("job_title", Names::both("jobTitle")).nullable(),
         Property::text("department", Names::both("department")).nullable(),
         Property::text("user_type", Names::both("userType")).default_text("Member"),
+        Property::new(
+            "identities",
+            Names::both("identities"),
+            Edm::Complex(&IDENTITIES),
+        )
+        .default(Default::Json("[]")),
         CREATED_AT,
     ],
+    prepare: Some(principal_names::user_identities),
+    navigations: &[MEMBER_OF, TRANSITIVE_MEMBER_OF],
+    bound: &ACTIONS,
     constraints: &[
         Constraint::EndsAccess,
         Constraint::Unique {
@@ -54,12 +65,7 @@ pub static USER: EntityType = EntityType {
         },
     ],
     // The password is never kept or returned.
-    ignored: &[
-        "passwordProfile",
-        "passwordPolicies",
-        "usageLocation",
-        "identities",
-    ],
+    ignored: &["passwordProfile", "passwordPolicies", "usageLocation"],
     errors: Errors::Directory,
     alternate_key: Some("user_principal_name"),
     example: PerVersion::each(
@@ -144,7 +150,18 @@ pub static GROUP: EntityType = EntityType {
             .of_kinds(PRINCIPALS),
         Navigation::linked(Names::both("owners"), || &USER, &GROUP_MEMBERS, "owners")
             .of_kinds(PRINCIPALS),
+        Navigation::linked(
+            Names::both("transitiveMembers"),
+            || &USER,
+            &GROUP_MEMBERS,
+            "members",
+        )
+        .of_kinds(PRINCIPALS)
+        .transitive(),
+        MEMBER_OF,
+        TRANSITIVE_MEMBER_OF,
     ],
+    bound: &ACTIONS,
     ..EntityType::BASE
 };
 
@@ -245,6 +262,12 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
         )
         .read_only()
         .default(Default::Json("[]")),
+        Property::new(
+            "service_principal_names",
+            Names::both("servicePrincipalNames"),
+            Edm::Complex(&STRINGS),
+        )
+        .default(Default::Json("[]")),
         // Kept for listings' order; the directory does not show it.
         Property::internal("created_date_time", "createdDateTime", Edm::DateTimeOffset)
             .read_only()
@@ -282,9 +305,33 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
             "Remove a client secret by its keyId",
             Behaviour::RemovePassword,
         ),
+        membership::CHECK_MEMBER_GROUPS,
+        membership::GET_MEMBER_GROUPS,
+        membership::CHECK_MEMBER_OBJECTS,
+        membership::GET_MEMBER_OBJECTS,
     ],
+    prepare: Some(principal_names::service_principal_names),
+    navigations: &[MEMBER_OF, TRANSITIVE_MEMBER_OF],
     ..EntityType::BASE
 };
+
+/// The groups an object is a member of: directly, and through nested groups too.
+const MEMBER_OF: Navigation = Navigation::linking(
+    Names::both("memberOf"),
+    || &GROUP,
+    &GROUP_MEMBERS,
+    "members",
+)
+.of_kinds(GROUPS);
+pub const TRANSITIVE_MEMBER_OF: Navigation = Navigation::linking(
+    Names::both("transitiveMemberOf"),
+    || &GROUP,
+    &GROUP_MEMBERS,
+    "members",
+)
+.of_kinds(GROUPS)
+.transitive();
+const GROUPS: &[fn() -> &'static EntityType] = &[|| &GROUP];
 
 /// The kinds a member, owner or principal may be.
 pub const PRINCIPALS: &[fn() -> &'static EntityType] =

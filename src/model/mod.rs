@@ -12,6 +12,7 @@
 
 pub mod access_package;
 pub mod admission;
+pub mod application;
 pub mod approval;
 pub mod assignment;
 pub mod assignment_policy;
@@ -26,9 +27,11 @@ mod edm;
 mod entity;
 pub mod json;
 pub mod lifecycle;
+pub mod membership;
 mod navigation;
 pub mod operation;
 pub mod password_credential;
+pub mod principal_names;
 mod property;
 pub mod questions;
 mod record;

@@ -63,6 +63,9 @@ pub enum Link {
         table: &'static LinkTable,
         relation: &'static str,
         reverse: bool,
+        /// Through nested groups too: what the links reach, link by link (a group's
+        /// `transitiveMembers`, a user's `transitiveMemberOf`). Read-only.
+        transitive: bool,
     },
 }
 
@@ -166,6 +169,7 @@ impl Navigation {
             table,
             relation,
             reverse,
+            transitive: false,
         };
         let segment = if reverse { Segment::Read } else { Segment::Ref };
         Self::new(name, related, link).segment(segment)
@@ -182,6 +186,29 @@ impl Navigation {
             kinds: None,
             on_delete: None,
             written_with_parent: false,
+        }
+    }
+
+    /// What the links reach through any number of them, read only.
+    pub const fn transitive(self) -> Self {
+        let link = match self.link {
+            Link::Linked {
+                table,
+                relation,
+                reverse,
+                ..
+            } => Link::Linked {
+                table,
+                relation,
+                reverse,
+                transitive: true,
+            },
+            other => other,
+        };
+        Self {
+            link,
+            segment: Segment::Read,
+            ..self
         }
     }
 

@@ -78,6 +78,10 @@ pub enum Behaviour {
     RefreshResource,
     AddPassword,
     RemovePassword,
+    CheckMemberGroups,
+    GetMemberGroups,
+    CheckMemberObjects,
+    GetMemberObjects,
 }
 
 /// A function parameter: its name, and the values it takes when they are few (each gets

@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{
-    access_package, approval, assignment, assignment_policy, assignment_request, catalog,
-    connected_organization, custom_extension, directory, resource_environment, resource_request,
-    resources, role_management, role_scope, settings, subject, EntityType, OnDelete,
+    access_package, application, approval, assignment, assignment_policy, assignment_request,
+    catalog, connected_organization, custom_extension, directory, resource_environment,
+    resource_request, resources, role_management, role_scope, settings, subject, EntityType,
+    OnDelete,
 };
 
 pub static ENTITY_TYPES: &[&EntityType] = &[
     &directory::USER,
     &directory::GROUP,
     &directory::SERVICE_PRINCIPAL,
+    &application::APPLICATION,
     &connected_organization::CONNECTED_ORGANIZATION,
     &settings::SETTINGS,
     &catalog::CATALOG,
@@ -34,6 +36,14 @@ pub static ENTITY_TYPES: &[&EntityType] = &[
     &assignment_request::ASSIGNMENT_REQUEST,
     &approval::APPROVAL,
     &approval::APPROVAL_STAGE,
+];
+
+/// What `directoryObjects/{id}` may name.
+pub const DIRECTORY_OBJECTS: &[fn() -> &'static EntityType] = &[
+    || &directory::USER,
+    || &directory::GROUP,
+    || &directory::SERVICE_PRINCIPAL,
+    || &application::APPLICATION,
 ];
 
 /// The entity whose rows the fixture format keeps under `key`.

@@ -21,6 +21,13 @@ pub enum Filter {
     Text(TextMatch, Operand, String),
     /// A Boolean property or literal standing alone.
     IsTrue(Operand),
+    /// `collection/any(x: body)` (`all` when `every`) over a collection-valued property;
+    /// `collection/any()` without a body: the collection is not empty.
+    Lambda {
+        every: bool,
+        collection: Column,
+        body: Option<Box<Filter>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +36,8 @@ pub enum Operand {
     Lower(Box<Operand>),
     Upper(Box<Operand>),
     Value(Scalar),
+    /// The lambda's variable: the element itself, or a member of it (`i/issuer`).
+    Element(Option<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,15 +8,17 @@
 //! and     := unary ("and" unary)*
 //! unary   := "not" unary | compare
 //! compare := primary (op primary | "in" "(" primary ("," primary)* ")")?
-//! primary := "(" or ")" | name "(" args ")" | literal | property path
+//! primary := "(" or ")" | path "/" ("any"|"all") "(" (var ":" or)? ")"
+//!          | name "(" args ")" | literal | property path
 //! ```
 
 use uuid::Uuid;
 
 use super::ast::{Comparison, Filter, Limits, Operand, TextMatch};
+use super::lambda;
 use super::lexer::{lex, Token, TokenKind};
 use super::types::{coerce, compare, date_time, Class, Type};
-use super::{Scalar, Scope};
+use super::{Column, Scalar, Scope};
 use crate::Error;
 
 pub fn parse(text: &str, scope: Scope, limits: Limits) -> Result<Filter, Error> {
@@ -29,6 +31,7 @@ pub fn parse(text: &str, scope: Scope, limits: Limits) -> Result<Filter, Error> 
         limits,
         depth: 0,
         nodes: 0,
+        variable: None,
     };
     let filter = parser.or()?;
     match parser.peek() {
@@ -54,6 +57,8 @@ struct Parser<'a> {
     limits: Limits,
     depth: usize,
     nodes: usize,
+    /// Inside a lambda's body: its variable.
+    variable: Option<String>,
 }
 
 impl Parser<'_> {
@@ -250,6 +255,9 @@ impl Parser<'_> {
                     })
                 ) {
                     self.next();
+                    if let Some((path, every)) = lambda::operator(&word) {
+                        return self.lambda(path, every, token.start);
+                    }
                     return self.call(&word);
                 }
                 self.bare(&word, token.start)
@@ -296,11 +304,53 @@ impl Parser<'_> {
                 ));
             }
         }
+        if let Some((operand, kind)) = self
+            .variable
+            .as_deref()
+            .and_then(|variable| lambda::element(variable, word))
+        {
+            return Ok(Node::Value(operand, kind));
+        }
         let column = self.scope.filter_path(word)?;
         Ok(Node::Value(
             Operand::Column(column),
             Type::Property(column.property.edm),
         ))
+    }
+
+    /// After `path/any(` or `path/all(`: the variable, the body, `)`.
+    fn lambda(&mut self, path: &str, every: bool, start: usize) -> Result<Node, Error> {
+        let collection = lambda::collection(Column::own(self.scope.property(path)?), path)?;
+        if matches!(
+            self.peek(),
+            Some(Token {
+                kind: TokenKind::Close,
+                ..
+            })
+        ) {
+            self.next();
+            if every {
+                return Err(self.syntax_error(start));
+            }
+            return Ok(Node::Condition(lambda::lambda(false, collection, None)));
+        }
+        if self.variable.is_some() {
+            return Err(Error::InvalidQuery(
+                "Lambda operators (any, all) cannot be nested.".to_owned(),
+            ));
+        }
+        let variable = lambda::variable(&mut self.tokens, &mut self.position)
+            .ok_or_else(|| self.syntax_error(start))?;
+        self.variable = Some(variable);
+        let body = self.or();
+        self.variable = None;
+        let body = body?;
+        self.expect(TokenKind::Close)?;
+        Ok(Node::Condition(lambda::lambda(
+            every,
+            collection,
+            Some(body),
+        )))
     }
 
     fn call(&mut self, name: &str) -> Result<Node, Error> {

@@ -3,9 +3,11 @@
 //! API version into typed values. The repository turns them into SQL; the routes shape the
 //! JSON with them. Nothing here knows HTTP responses or SQL text.
 
+pub mod advanced;
 pub mod ast;
 pub mod expand;
 pub mod filter;
+mod lambda;
 mod lexer;
 pub mod options;
 mod types;

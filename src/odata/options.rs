@@ -7,6 +7,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use super::advanced;
 use super::ast::{Filter, Limits};
 use super::filter;
 use super::{Column, Scalar, Scope, Selection};
@@ -59,8 +60,9 @@ impl PlainPage {
     }
 }
 
-const OPTIONS: [&str; 8] = [
+const OPTIONS: [&str; 9] = [
     "$filter",
+    "$search",
     "$select",
     "$expand",
     "$orderby",
@@ -74,6 +76,8 @@ const OPTIONS: [&str; 8] = [
 pub struct ODataQuery {
     pairs: Vec<(&'static str, String)>,
     settings: ODataSettings,
+    /// `ConsistencyLevel: eventual`: the directory's advanced queries (`advanced`).
+    eventual: bool,
 }
 
 impl FromRequest for ODataQuery {
@@ -85,8 +89,14 @@ impl FromRequest for ODataQuery {
             .app_data::<web::Data<ODataSettings>>()
             .map(|settings| *settings.get_ref());
         let version = req.app_data::<Version>().copied();
+        let eventual = req
+            .headers()
+            .get("consistencylevel")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("eventual"));
         ready(match (settings, version) {
-            (Some(settings), Some(version)) => Self::parse(req.query_string(), settings, version),
+            (Some(settings), Some(version)) => Self::parse(req.query_string(), settings, version)
+                .map(|query| Self { eventual, ..query }),
             _ => Err(Error::internal(
                 "OData settings or the version are not registered",
             )),
@@ -133,7 +143,11 @@ impl ODataQuery {
             }
             pairs.push((option, value.into_owned()));
         }
-        Ok(Self { pairs, settings })
+        Ok(Self {
+            pairs,
+            settings,
+            eventual: false,
+        })
     }
 
     fn get(&self, option: &str) -> Option<&str> {
@@ -177,8 +191,23 @@ impl ODataQuery {
         {
             return Err(invalid_token());
         }
+        let count = match self.get("$count") {
+            None => false,
+            Some(text) if text.eq_ignore_ascii_case("true") => true,
+            Some(text) if text.eq_ignore_ascii_case("false") => false,
+            Some(text) => {
+                return Err(Error::InvalidQuery(format!(
+                    "'{text}' is not a valid count option: use true or false."
+                )))
+            }
+        };
         Ok(ListOptions {
-            filter: self.filter(scope)?,
+            filter: advanced::with_search(
+                self.filter(scope)?,
+                self.get("$search"),
+                scope,
+                self.eventual,
+            )?,
             selection: self.selection(scope)?,
             order,
             top: self
@@ -190,16 +219,7 @@ impl ODataQuery {
                 .map(|text| non_negative("$skip", text))
                 .transpose()?
                 .unwrap_or(0),
-            count: match self.get("$count") {
-                None => false,
-                Some(text) if text.eq_ignore_ascii_case("true") => true,
-                Some(text) if text.eq_ignore_ascii_case("false") => false,
-                Some(text) => {
-                    return Err(Error::InvalidQuery(format!(
-                        "'{text}' is not a valid count option: use true or false."
-                    )))
-                }
-            },
+            count: advanced::counted(count, scope, self.eventual),
             after,
             page_size: self.settings.max_page_size,
         })
@@ -226,7 +246,18 @@ impl ODataQuery {
         })
     }
 
-    /// `$filter` alone, as the `/$count` segment honours it.
+    /// What the `/$count` segment honours: `$filter` and, in the directory, `$search`.
+    pub fn count_filter(&self, scope: Scope) -> Result<Option<Filter>, Error> {
+        advanced::count_segment(scope, self.eventual)?;
+        advanced::with_search(
+            self.filter(scope)?,
+            self.get("$search"),
+            scope,
+            self.eventual,
+        )
+    }
+
+    /// `$filter` alone.
     pub fn filter(&self, scope: Scope) -> Result<Option<Filter>, Error> {
         match self.get("$filter") {
             None => Ok(None),

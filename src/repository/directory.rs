@@ -1,26 +1,74 @@
 //! The directory's objects as paths name them: a user by its principal name as well as its
-//! id, and `directoryObjects/{id}`, whichever kind the id is.
+//! id, `directoryObjects/{id}` and `getByIds` whichever kind the id is, the groups an
+//! object is in (through nested groups), and the signed-in user (`/me`).
 
 use sqlx::SqliteConnection;
 
 use super::entity::find;
 use super::insert::not_found;
-use super::{rows, sql, Repository};
-use crate::model::directory::{PRINCIPALS, USER};
+use super::links::reach;
+use super::{rows, sql, Repository, Who};
+use crate::model::directory::{TRANSITIVE_MEMBER_OF, USER};
+use crate::model::registry::DIRECTORY_OBJECTS;
 use crate::model::{values, EntityType, Record};
 use crate::Error;
 
 impl Repository {
-    /// `directoryObjects/{id}`: the user, group or service principal of that id; the
-    /// directory's 404 when none is.
+    /// `directoryObjects/{id}`: the user, group, service principal or application of that
+    /// id; the directory's 404 when none is.
     pub async fn directory_object(&self, id: &str) -> Result<Record, Error> {
         let mut connection = self.reader.acquire().await?;
-        for kind in PRINCIPALS {
+        for kind in DIRECTORY_OBJECTS {
             if let Some(record) = find(&mut connection, kind(), id).await? {
                 return Ok(record);
             }
         }
         Err(not_found(&USER, id))
+    }
+
+    /// `directoryObjects/getByIds`: the objects of `kinds` among `ids`, in the order
+    /// asked, each once; ids that name nothing are left out.
+    pub async fn directory_objects(
+        &self,
+        ids: &[String],
+        kinds: &[&'static EntityType],
+    ) -> Result<Vec<Record>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let mut found: Vec<Record> = Vec::new();
+        for id in ids {
+            for kind in kinds {
+                match find(&mut connection, kind, id).await? {
+                    Some(record) if !found.iter().any(|seen| seen.id() == record.id()) => {
+                        found.push(record);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The groups `id` is a member of, directly or through nested groups (a delivered
+    /// assignment's memberships included); with `security_only`, security groups alone.
+    pub async fn member_groups(&self, id: &str, security_only: bool) -> Result<Vec<String>, Error> {
+        let text = format!(
+            "{} SELECT DISTINCT g.id FROM reach JOIN groups AS g ON g.id = reach.id
+             WHERE ?3 = 0 OR g.security_enabled = 1 ORDER BY g.id",
+            reach(&TRANSITIVE_MEMBER_OF)?
+        );
+        Ok(sqlx::query_scalar(&text)
+            .bind(id)
+            .bind("members")
+            .bind(security_only)
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    /// `/me`: the directory user the caller signed in as, if the token names one.
+    pub async fn signed_in_user(&self, who: &Who) -> Result<Option<Record>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        self.caller_user(&mut connection, who).await
     }
 }
 

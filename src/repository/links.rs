@@ -20,6 +20,7 @@ fn linked(navigation: &Navigation) -> Result<(&'static LinkTable, &'static str, 
             table,
             relation,
             reverse,
+            ..
         } => Ok((table, relation, reverse)),
         _ => Err(Error::internal("a navigation routed as a link is none")),
     }
@@ -41,6 +42,51 @@ fn sql(link: &LinkTable, template: &str) -> String {
     })
 }
 
+/// `WITH RECURSIVE reach(id, kind, added)`: what the object `?1` links to under the
+/// relation `?2` (or, reversed, is linked from), and, for a transitive navigation, what
+/// those link to in turn. UNION keeps each row once, so a cycle of groups ends; the
+/// object itself is never among what it reaches.
+pub(super) fn reach(navigation: &Navigation) -> Result<String, Error> {
+    let Link::Linked {
+        table,
+        reverse,
+        transitive,
+        ..
+    } = navigation.link
+    else {
+        return Err(Error::internal("a navigation routed as a link is none"));
+    };
+    // Reversed, the related rows are the link's sources, all of the navigation's kind.
+    let (from, to, kind) = match reverse {
+        false => (
+            table.source,
+            table.target,
+            format!("l.{}", table.target_type),
+        ),
+        true => (
+            table.target,
+            table.source,
+            format!("'{}'", navigation.target().table),
+        ),
+    };
+    let link = table.table;
+    let relation = table.relation;
+    let added = table.added;
+    let mut text = format!(
+        "WITH RECURSIVE reach(id, kind, added) AS (
+           SELECT l.{to}, {kind}, l.{added} FROM {link} AS l
+           WHERE l.{from} = ?1 AND l.{relation} = ?2 AND l.{to} <> ?1"
+    );
+    if transitive {
+        text.push_str(&format!(
+            " UNION SELECT l.{to}, {kind}, l.{added} FROM {link} AS l JOIN reach ON l.{from} = reach.id
+              WHERE l.{relation} = ?2 AND l.{to} <> ?1"
+        ));
+    }
+    text.push(')');
+    Ok(text)
+}
+
 /// A linked row's place in its listing: when it was linked, and its id.
 pub type Place = (i64, String);
 
@@ -54,17 +100,15 @@ impl Repository {
         after: Option<(i64, &str)>,
         limit: u64,
     ) -> Result<Vec<(Record, Place)>, Error> {
-        let (link, relation, _) = linked(navigation)?;
         let mut tx = self.reader.begin().await?;
         let (added, id) = after.unwrap_or((i64::MIN, ""));
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(&sql(
-            link,
-            "SELECT {target}, {target_type}, {added} FROM {table}
-             WHERE {source} = ?1 AND {relation} = ?2 AND ({added}, {target}) > (?3, ?4)
-             ORDER BY {added}, {target} LIMIT ?5",
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+            "{} SELECT id, kind, min(added) AS first FROM reach GROUP BY id, kind
+             HAVING (first, id) > (?3, ?4) ORDER BY first, id LIMIT ?5",
+            reach(navigation)?
         ))
         .bind(parent.id())
-        .bind(relation)
+        .bind(linked(navigation)?.1)
         .bind(added)
         .bind(id)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
@@ -85,6 +129,23 @@ impl Repository {
         }
         tx.commit().await?;
         Ok(records)
+    }
+
+    /// The ids of every object of `table` that `id` reaches through `navigation`, in no
+    /// particular order: the groups a principal is in, through nested groups too.
+    pub async fn reached(
+        &self,
+        id: &str,
+        navigation: &'static Navigation,
+    ) -> Result<Vec<String>, Error> {
+        Ok(sqlx::query_scalar(&format!(
+            "{} SELECT DISTINCT id FROM reach",
+            reach(navigation)?
+        ))
+        .bind(id)
+        .bind(linked(navigation)?.1)
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     /// Links `parent` to the object `target` names through `navigation` (404 when either
@@ -141,6 +202,24 @@ impl Repository {
         if parents.is_empty() {
             return Ok(Vec::new());
         }
+        if let Link::Linked {
+            transitive: true, ..
+        } = navigation.link
+        {
+            let mut pairs = Vec::new();
+            for parent in parents {
+                let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+                    "{} SELECT id, min(added) AS first FROM reach GROUP BY id ORDER BY first, id",
+                    reach(navigation)?
+                ))
+                .bind(parent)
+                .bind(relation)
+                .fetch_all(&self.reader)
+                .await?;
+                pairs.extend(rows.into_iter().map(|(id, _)| (parent.clone(), id)));
+            }
+            return Ok(pairs);
+        }
         let (from, to) = match reverse {
             false => (link.source, link.target),
             true => (link.target, link.source),
@@ -186,6 +265,7 @@ pub(super) async fn kept_links(
             table,
             relation,
             reverse: false,
+            transitive: false,
         } = navigation.link
         else {
             continue;

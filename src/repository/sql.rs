@@ -210,6 +210,24 @@ impl<'e> Statement<'e> {
                 }
                 self.sql.push("))");
             }
+            Filter::Lambda {
+                every,
+                collection,
+                body,
+            } => {
+                let source = self.expression(*collection);
+                let Some(body) = body else {
+                    self.sql.push(format!("(json_array_length({source}) > 0)"));
+                    return;
+                };
+                // all: no element fails the body; any: some element passes it.
+                let (outer, inner) = if *every { ("NOT ", "NOT ") } else { ("", "") };
+                self.sql.push(format!(
+                    "({outer}EXISTS (SELECT 1 FROM json_each({source}) WHERE {inner}("
+                ));
+                self.filter(body);
+                self.sql.push(")))");
+            }
             Filter::Text(which, haystack, needle) => {
                 let escaped = needle
                     .replace('\\', "\\\\")
@@ -284,6 +302,14 @@ impl<'e> Statement<'e> {
                 self.sql.push(")");
             }
             Operand::Value(value) => bind(&mut self.sql, value),
+            Operand::Element(None) => {
+                self.sql.push("json_each.value");
+            }
+            Operand::Element(Some(member)) => {
+                self.sql.push("json_extract(json_each.value, ");
+                self.sql.push_bind(format!("$.{member}"));
+                self.sql.push(")");
+            }
         }
     }
 
@@ -414,15 +440,18 @@ fn underlying(operand: &Operand) -> Option<Column> {
     match operand {
         Operand::Column(column) => Some(*column),
         Operand::Lower(inner) | Operand::Upper(inner) => underlying(inner),
-        Operand::Value(_) => None,
+        Operand::Value(_) | Operand::Element(_) => None,
     }
 }
 
 /// Text properties compare ignoring (ASCII) case, as Graph's directory does; `tolower` and
 /// `toupper` ask for an exact comparison of the folded text.
 fn collation(left: &Operand, right: Option<&Operand>) -> &'static str {
-    let plain_text =
-        |operand: &Operand| matches!(operand, Operand::Column(column) if is_text(*column));
+    let plain_text = |operand: &Operand| match operand {
+        Operand::Column(column) => is_text(*column),
+        Operand::Element(_) => true,
+        _ => false,
+    };
     if plain_text(left) || right.is_some_and(plain_text) {
         " COLLATE NOCASE"
     } else {

@@ -60,6 +60,7 @@ impl Collection {
                 table,
                 relation,
                 reverse,
+                ..
             } => Within::Linked {
                 link: table,
                 relation,

@@ -1,5 +1,5 @@
-//! A service principal's `addPassword` and `removePassword`, `directoryObjects/{id}`, and
-//! the tenants `findTenantInformationByTenantId` knows.
+//! `addPassword` and `removePassword` (of service principals and applications),
+//! `directoryObjects/{id}`, `/me`, and the tenants `findTenantInformationByTenantId` knows.
 //! (A group's members and owners are declared links: `routes::links`.)
 
 use actix_web::http::StatusCode;
@@ -8,16 +8,19 @@ use serde_json::{json, Value};
 
 use super::set::{argument, arguments, Key, Set};
 use super::shape::shape_one;
+use crate::auth::Caller;
 use crate::graph::{response, JsonBody, ServiceRoot};
+use crate::model::directory::USER;
 use crate::model::password_credential::{self, NewPassword};
 use crate::odata::ODataQuery;
 use crate::repository::Repository;
 use crate::signin::SignIn;
 use crate::Error;
 
-/// `POST /servicePrincipals/{id}/addPassword`: 200 with the new credential, the only
-/// answer that ever shows its `secretText`.
+/// `POST /servicePrincipals/{id}/addPassword` (or `/applications/{id}/…`): 200 with the
+/// new credential, the only answer that ever shows its `secretText`.
 pub async fn add_password(
+    set: Set,
     Key(id): Key,
     root: ServiceRoot,
     body: JsonBody,
@@ -25,7 +28,7 @@ pub async fn add_password(
 ) -> Result<HttpResponse, Error> {
     let NewPassword { stored, answer } = NewPassword::from_body(&body.0)?;
     repository
-        .change_passwords(&id, |credentials| {
+        .change_passwords(set.entity, &id, |credentials| {
             let mut all = credentials.as_array().cloned().unwrap_or_default();
             all.push(stored);
             Ok((Value::Array(all), ()))
@@ -37,13 +40,14 @@ pub async fn add_password(
 
 /// `POST /servicePrincipals/{id}/removePassword` with `{"keyId": "…"}`: 204.
 pub async fn remove_password(
+    set: Set,
     Key(id): Key,
     body: JsonBody,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
     let key_id = password_credential::key_to_remove(&body.0)?;
     repository
-        .change_passwords(&id, |credentials| {
+        .change_passwords(set.entity, &id, |credentials| {
             password_credential::without(credentials, &key_id)
                 .map(|kept| (kept, ()))
                 .ok_or_else(|| password_credential::unknown_key(&key_id))
@@ -74,6 +78,32 @@ pub async fn get_object(
         Value::from(crate::model::directory::odata_type(entity)),
     );
     let context = format!("{}directoryObjects/$entity", root.metadata());
+    response::entity(StatusCode::OK, &context, value, None)
+}
+
+/// `GET /me`: the signed-in user, as `GET /users/{id}` answers it. A token of an
+/// application signs in no user: Graph's 400.
+pub async fn me(
+    caller: Caller,
+    root: ServiceRoot,
+    query: ODataQuery,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, Error> {
+    let Some(user) = repository.signed_in_user(&caller.who()).await? else {
+        return Err(Error::rule(
+            400,
+            "BadRequest",
+            "/me request is only valid with delegated authentication flow.",
+        ));
+    };
+    let scope = Set {
+        entity: &USER,
+        version: root.version,
+    }
+    .scope();
+    let selection = query.entity_options(scope)?;
+    let value = shape_one(&repository, scope, user, &selection).await?;
+    let context = format!("{}users/$entity", root.metadata());
     response::entity(StatusCode::OK, &context, value, None)
 }
 

@@ -52,14 +52,15 @@ pub async fn list_where(
     response::collection(&context, value, page.count, next_link)
 }
 
-/// `GET /{set}/$count`: how many match `$filter`, as plain text.
+/// `GET /{set}/$count`: how many match `$filter` (and the directory's `$search`), as
+/// plain text.
 pub async fn count(
     collection: Collection,
     query: ODataQuery,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, Error> {
     let scope = collection.target.scope();
-    let filter = query.filter(scope)?;
+    let filter = query.count_filter(scope)?;
     let total = repository
         .count(scope.entity, filter.as_ref(), collection.scope()?)
         .await?;

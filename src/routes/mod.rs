@@ -14,8 +14,10 @@ mod health;
 pub mod lifecycle;
 mod links;
 mod listing;
+mod membership;
 mod navigation;
 mod operations;
+mod resource_manager;
 mod set;
 mod shape;
 
@@ -66,7 +68,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::scope(&format!("/{}", version.segment()))
                 .app_data(version)
                 .service(endpoint("/$batch").post(batch::batch))
-                .service(endpoint("/directoryObjects/{id}").get(directory::get_object))
+                .service(endpoint("/me").get(directory::me))
+                .service(
+                    web::scope("/directoryObjects")
+                        .service(endpoint("/getByIds").post(membership::get_by_ids))
+                        .service(operations::directory_object_actions(
+                            version,
+                            web::scope("/{id}").service(endpoint("").get(directory::get_object)),
+                        )),
+                )
                 .service(
                     endpoint(&format!(
                         "/tenantRelationships{}",
@@ -77,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(|cfg| entity_sets(cfg, version)),
         );
     }
+    cfg.configure(resource_manager::configure);
     entity_sets(cfg, Version::Beta);
 }
 

@@ -5,7 +5,7 @@
 use actix_web::{web, Scope};
 
 use super::set::KeyName;
-use super::{actions, directory, lifecycle};
+use super::{actions, directory, lifecycle, membership};
 use crate::graph::routing::{endpoint, Endpoint};
 use crate::model::operation::{Behaviour, Binding, Operation};
 use crate::model::{EntityType, Version};
@@ -42,6 +42,10 @@ fn attach(behaviour: Behaviour, at: Endpoint) -> Endpoint {
         Behaviour::RefreshResource => at.post(actions::refresh_resource),
         Behaviour::AddPassword => at.post(directory::add_password),
         Behaviour::RemovePassword => at.post(directory::remove_password),
+        Behaviour::CheckMemberGroups
+        | Behaviour::GetMemberGroups
+        | Behaviour::CheckMemberObjects
+        | Behaviour::GetMemberObjects => at.post(membership::membership),
     }
 }
 
@@ -87,6 +91,17 @@ pub fn alternate_keys(entity: &EntityType, version: Version, cfg: &mut web::Serv
     cfg.service(operations.fold(endpoint(&call(set)), |at, operation| {
         attach(operation.behaviour, at)
     }));
+}
+
+/// The membership actions under `directoryObjects/{id}`, whichever kind the id is: the
+/// same declarations the kinds carry.
+pub fn directory_object_actions(version: Version, mut by_id: Scope) -> Scope {
+    for operation in crate::model::membership::ACTIONS.iter() {
+        if let Some(name) = operation.name.get(version) {
+            by_id = by_id.service(attach(operation.behaviour, endpoint(&format!("/{name}"))));
+        }
+    }
+    by_id
 }
 
 /// The actions bound to an item, under its `/{id}`.

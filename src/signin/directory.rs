@@ -1,6 +1,8 @@
 //! The emulator's own service principals as sign-in clients: the `appId` is the client id,
-//! the secrets are the password credentials `addPassword` made (or the fixture gave), and
-//! a disabled service principal cannot sign in. Asked after the configured clients.
+//! the secrets are the password credentials `addPassword` made (or the fixture gave) on
+//! the service principal or on the application of that `appId`, and a disabled service
+//! principal cannot sign in; an application without one cannot either, as in Entra.
+//! Asked after the configured clients.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,7 +37,12 @@ impl DirectoryClients {
             return Ok(None);
         };
         let instant = |text: Option<&str>| text.and_then(|text| parse_instant(text).ok());
-        let secrets = stored_secrets(principal.get(COLUMN))
+        // Entra keeps client secrets on the application; a service principal of its own
+        // (addPassword on it) signs in with its own as well.
+        let application = self.repository.application_by_app_id(client_id).await?;
+        let held = application.iter().chain([&principal]);
+        let secrets = held
+            .flat_map(|holder| stored_secrets(holder.get(COLUMN)))
             .filter_map(|stored| {
                 Some(Secret {
                     sha256: parse_digest(stored.sha256)?,

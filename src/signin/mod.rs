@@ -95,6 +95,15 @@ impl SignIn {
         self.settings.tenant(id)
     }
 
+    /// The directory's own tenant, and the subscriptions the resource manager lists.
+    pub fn home_tenant(&self) -> settings::TenantSettings {
+        self.settings.home_tenant()
+    }
+
+    pub fn subscriptions(&self) -> &[settings::SubscriptionSettings] {
+        &self.settings.subscriptions
+    }
+
     /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
     pub fn issuer(&self) -> String {
         format!("https://sts.windows.net/{}/", self.tenant_id)

@@ -370,11 +370,14 @@ async fn every_documented_operation_is_served() {
     // workflow extensions (listed, created, read, changed, deleted: once in v1.0, under
     // both names in beta); a request's resume; the packages a user may request and the
     // approvals awaiting one; resource environments (listed, counted, read, their
-    // resources, a resource's environment); then the emulator's own. A declaration that
-    // stops being documented (or served) changes it.
+    // resources, a resource's environment); applications (CRUD, $count, addPassword and
+    // removePassword); the membership actions of users, groups and service principals
+    // (4 each) and their memberOf and transitiveMemberOf (a group's transitiveMembers
+    // too); then the emulator's own. A declaration that stops being documented (or
+    // served) changes it.
     assert_eq!(
         operations,
-        2 * 148 + 2 + 3 * 5 + 17 + 2 * 5,
+        2 * (148 + 8 + 3 * 4 + 7) + 2 + 3 * 5 + 17 + 2 * 5,
         "operations documented"
     );
 }

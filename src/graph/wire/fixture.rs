@@ -78,7 +78,11 @@ fn linking(
         .navigations
         .iter()
         .filter_map(|navigation| match navigation.link {
-            Link::Linked { reverse: false, .. } => navigation
+            Link::Linked {
+                reverse: false,
+                transitive: false,
+                ..
+            } => navigation
                 .name
                 .get(Version::V1)
                 .map(|name| (name, navigation)),

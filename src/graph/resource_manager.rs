@@ -1,0 +1,39 @@
+//! Azure Resource Manager's wire format, for the few answers the emulator gives at its
+//! origin as a custom cloud's resource manager: lists are `{"value": […], "count": …}`,
+//! errors `{"error": {"code", "message"}}` without Graph's `innerError`.
+
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde_json::{json, Value};
+
+use crate::Error;
+
+pub fn list(value: Vec<Value>) -> HttpResponse {
+    let count = value.len();
+    HttpResponse::Ok()
+        .content_type("application/json; charset=utf-8")
+        .json(json!({"value": value, "count": {"type": "Total", "value": count}}))
+}
+
+pub fn error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Error {
+    Error::ResourceManager {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+pub fn with_body(response: ServiceResponse<BoxBody>, error: &Error) -> ServiceResponse<BoxBody> {
+    let body = json!({"error": {"code": error.code(), "message": error.to_string()}});
+    response.map_body(|head, _| {
+        head.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        head.headers.remove(header::CONTENT_LENGTH);
+        BoxBody::new(body.to_string())
+    })
+}
