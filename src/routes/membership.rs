@@ -49,12 +49,7 @@ pub async fn membership(
             let security_only = match body.get("securityEnabledOnly") {
                 None | Some(Value::Null) => false,
                 Some(Value::Bool(only)) => *only,
-                Some(_) => {
-                    return Err(Error::invalid_value(
-                        "securityEnabledOnly",
-                        "securityEnabledOnly is a Boolean.",
-                    ))
-                }
+                Some(_) => return Err(bad_request("securityEnabledOnly is a Boolean.".to_owned())),
             };
             repository.member_groups(object.id(), security_only).await?
         }
@@ -94,6 +89,11 @@ pub async fn get_by_ids(
     response::collection(&context, value, None, None)
 }
 
+/// The directory's word for a body it cannot use.
+fn bad_request(message: String) -> Error {
+    Error::rule(400, "Request_BadRequest", message)
+}
+
 fn body_object(body: &Value) -> Result<&Map<String, Value>, Error> {
     body.as_object()
         .ok_or_else(|| Error::RequestBodyRead("The request body must be a JSON object.".to_owned()))
@@ -102,10 +102,9 @@ fn body_object(body: &Value) -> Result<&Map<String, Value>, Error> {
 /// A list of object ids, canonical, at most `most`.
 fn guids(given: Option<&Value>, name: &str, most: usize) -> Result<Vec<String>, Error> {
     let Some(Value::Array(items)) = given else {
-        return Err(Error::missing_value(
-            name,
-            format!("{name} is required: an array of object ids."),
-        ));
+        return Err(bad_request(format!(
+            "{name} is required: an array of object ids."
+        )));
     };
     if items.len() > most {
         return Err(Error::rule(
@@ -122,7 +121,7 @@ fn guids(given: Option<&Value>, name: &str, most: usize) -> Result<Vec<String>, 
         .map(|item| {
             item.as_str()
                 .and_then(values::canonical_guid)
-                .ok_or_else(|| Error::invalid_value(name, format!("'{item}' is not an object id.")))
+                .ok_or_else(|| bad_request(format!("Invalid object identifier {item}.")))
         })
         .collect()
 }

@@ -21,6 +21,7 @@ mod custom_extensions;
 mod declarations;
 mod decoding_properties;
 mod directory;
+mod directory_lookups;
 mod documented_operations;
 mod ending_access;
 mod errors;

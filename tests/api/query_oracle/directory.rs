@@ -4,7 +4,9 @@ use fastrand::Rng;
 use serde_json::{json, Value};
 
 use super::model::{Kind, Row};
-use super::sets::{create, created, id_prop, maybe_text, nullable, prop, text, Listing};
+use super::sets::{
+    create, created, filter_only, id_prop, maybe_text, nullable, prop, text, Listing, TEXTS,
+};
 use crate::helpers::*;
 
 pub async fn users(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Vec<Listing>) {
@@ -61,6 +63,17 @@ pub async fn users(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Vec
     (rows, listings)
 }
 
+/// A collection of strings: none to three of the oracle's texts, case twins and repeats
+/// among them.
+fn strings(rng: &mut Rng) -> Value {
+    let count = rng.usize(..4);
+    Value::from(
+        (0..count)
+            .map(|_| TEXTS[rng.usize(..TEXTS.len())])
+            .collect::<Vec<_>>(),
+    )
+}
+
 pub async fn groups(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Vec<Listing>) {
     let mut rows = Vec::new();
     for _ in 0..count {
@@ -70,7 +83,7 @@ pub async fn groups(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Ve
             "mailEnabled": rng.bool(),
             "mailNickname": text(rng),
             "securityEnabled": rng.bool(),
-            "groupTypes": [],
+            "groupTypes": strings(rng),
             "mail": maybe_text(rng),
             "visibility": ([json!(null), json!("Private"), json!("Public"), json!("private")][rng.usize(..4)]),
         });
@@ -80,6 +93,7 @@ pub async fn groups(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Ve
             ("mailEnabled", "mailEnabled"),
             ("mailNickname", "mailNickname"),
             ("securityEnabled", "securityEnabled"),
+            ("groupTypes", "groupTypes"),
             ("mail", "mail"),
             ("visibility", "visibility"),
         ];
@@ -92,6 +106,7 @@ pub async fn groups(app: &TestApp, rng: &mut Rng, count: usize) -> (Vec<Row>, Ve
         prop("mailEnabled", "mailEnabled", Kind::Bool),
         prop("mailNickname", "mailNickname", Kind::Text),
         prop("securityEnabled", "securityEnabled", Kind::Bool),
+        filter_only(prop("groupTypes", "groupTypes", Kind::Strings)),
         nullable(prop("mail", "mail", Kind::Text)),
         nullable(prop("visibility", "visibility", Kind::Text)),
         prop("createdDateTime", "createdDateTime", Kind::Instant),
@@ -123,13 +138,16 @@ pub async fn service_principals(
             "displayName": maybe_text(rng),
             "accountEnabled": rng.bool(),
             "servicePrincipalType": (["Application", "ManagedIdentity", "application"][rng.usize(..3)]),
+            "servicePrincipalNames": strings(rng),
         });
         let kept = [
             ("displayName", "displayName"),
             ("accountEnabled", "accountEnabled"),
             ("servicePrincipalType", "servicePrincipalType"),
         ];
-        let mut row = create(app, "/v1.0/servicePrincipals", body, &kept, &["appId"]).await;
+        // The appId leads the names the directory keeps (read back from the answer).
+        let generated = ["appId", "servicePrincipalNames"];
+        let mut row = create(app, "/v1.0/servicePrincipals", body, &kept, &generated).await;
         assert_eq!(row.get("appId"), &json!(app_id.to_lowercase()));
         row.values.insert("createdAt", Value::Null);
         rows.push(row);
@@ -147,6 +165,11 @@ pub async fn service_principals(
             nullable(prop("displayName", "displayName", Kind::Text)),
             prop("accountEnabled", "accountEnabled", Kind::Bool),
             prop("servicePrincipalType", "servicePrincipalType", Kind::Text),
+            filter_only(prop(
+                "servicePrincipalNames",
+                "servicePrincipalNames",
+                Kind::Strings,
+            )),
         ],
         default_order: vec![(prop("createdAt", "", Kind::Instant), false)],
     };

@@ -4,7 +4,7 @@
 use fastrand::Rng;
 use time::UtcOffset;
 
-use super::model::{instant, Filter, Kind, Lit, Op, Order, Prop, Row, Term, TextFn};
+use super::model::{instant, ElementTest, Filter, Kind, Lit, Op, Order, Prop, Row, Term, TextFn};
 use super::sets::{NEEDLES, TEXTS};
 
 pub struct Generator<'a> {
@@ -52,6 +52,23 @@ impl<'a> Generator<'a> {
         let mut prop = self.prop();
         prop.name = Box::leak(recase(&mut self.rng, prop.name).into_boxed_str());
         match prop.kind {
+            Kind::Strings => {
+                let value = self.text_literal();
+                let test = match self.rng.usize(..4) {
+                    0 | 1 => ElementTest::Eq(value),
+                    2 => ElementTest::Ne(value),
+                    _ => {
+                        let which = [TextFn::Contains, TextFn::StartsWith, TextFn::EndsWith]
+                            [self.rng.usize(..3)];
+                        ElementTest::Text(which, value)
+                    }
+                };
+                Filter::Lambda {
+                    prop,
+                    every: self.rng.usize(..3) == 0,
+                    test,
+                }
+            }
             Kind::Bool => match self.rng.usize(..4) {
                 0 => Filter::IsTrue(prop),
                 1 => Filter::True,

@@ -31,6 +31,8 @@ pub enum Kind {
     Bool,
     Instant,
     Enum(&'static [Member]),
+    /// A collection of strings: filtered only through `any` and `all`.
+    Strings,
 }
 
 /// A property a set's listing can filter on, as one version names it.
@@ -142,6 +144,49 @@ pub enum Filter {
     Text(TextFn, Term, String),
     IsTrue(Prop),
     True,
+    /// `prop/any(x:…)` (`all` when `every`) with one test of the element.
+    Lambda {
+        prop: Prop,
+        every: bool,
+        test: ElementTest,
+    },
+}
+
+/// What a lambda's body asks of an element: `x eq 'v'`, `x ne 'v'`, `startswith(x,'v')`….
+#[derive(Debug, Clone)]
+pub enum ElementTest {
+    Eq(String),
+    Ne(String),
+    Text(TextFn, String),
+}
+
+impl ElementTest {
+    /// As the directory compares: ASCII case folded (NOCASE, LIKE).
+    fn holds(&self, element: &str) -> bool {
+        let element = fold(element);
+        match self {
+            Self::Eq(value) => element == fold(value),
+            Self::Ne(value) => element != fold(value),
+            Self::Text(which, needle) => {
+                let needle = fold(needle);
+                match which {
+                    TextFn::Contains => element.contains(&needle),
+                    TextFn::StartsWith => element.starts_with(&needle),
+                    TextFn::EndsWith => element.ends_with(&needle),
+                }
+            }
+        }
+    }
+
+    fn render(&self, variable: &str) -> String {
+        match self {
+            Self::Eq(value) => format!("{variable} eq {}", quoted(value)),
+            Self::Ne(value) => format!("{variable} ne {}", quoted(value)),
+            Self::Text(which, needle) => {
+                format!("{}({variable},{})", text_function(*which), quoted(needle))
+            }
+        }
+    }
 }
 
 /// What a term evaluates to.
@@ -238,6 +283,17 @@ pub fn matches(filter: &Filter, row: &Row) -> bool {
             list.iter().any(|item| {
                 compare_values(&a, &literal(item), ignore_case) == Some(Ordering::Equal)
             })
+        }
+        Filter::Lambda { prop, every, test } => {
+            let elements = row.get(prop.key).as_array().cloned().unwrap_or_default();
+            let mut tested = elements
+                .iter()
+                .map(|element| test.holds(element.as_str().expect("strings")));
+            if *every {
+                tested.all(|held| held)
+            } else {
+                tested.any(|held| held)
+            }
         }
         Filter::Text(which, haystack, needle) => match term(haystack, row) {
             V::Text(text) => {
@@ -339,6 +395,14 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+fn text_function(which: TextFn) -> &'static str {
+    match which {
+        TextFn::Contains => "contains",
+        TextFn::StartsWith => "startswith",
+        TextFn::EndsWith => "endswith",
+    }
+}
+
 fn render_lit(lit: &Lit) -> String {
     match lit {
         Lit::Null => "null".to_owned(),
@@ -382,14 +446,25 @@ fn render_in(filter: &Filter, context: u8) -> String {
                 3,
             )
         }
-        Filter::Text(which, haystack, needle) => {
-            let name = match which {
-                TextFn::Contains => "contains",
-                TextFn::StartsWith => "startswith",
-                TextFn::EndsWith => "endswith",
+        Filter::Text(which, haystack, needle) => (
+            format!(
+                "{}({},{})",
+                text_function(*which),
+                render_term(haystack),
+                quoted(needle)
+            ),
+            4,
+        ),
+        // Either spelling of the variable's declaration: `x:x` and `x: x`.
+        Filter::Lambda { prop, every, test } => {
+            let operator = if *every { "all" } else { "any" };
+            let space = if test.render("x").len() % 2 == 0 {
+                ""
+            } else {
+                " "
             };
             (
-                format!("{name}({},{})", render_term(haystack), quoted(needle)),
+                format!("{}/{operator}(x:{space}{})", prop.name, test.render("x")),
                 4,
             )
         }

@@ -85,7 +85,7 @@ const AUDIT: [&str; 4] = [
     "modifiedBy",
 ];
 
-const fn filter_only(prop: Prop) -> Prop {
+pub const fn filter_only(prop: Prop) -> Prop {
     Prop {
         orderable: false,
         ..prop
