@@ -124,6 +124,17 @@ def js_version(package: str = "@microsoft/microsoft-graph-client") -> str:
     return json.loads((HERE / "js/node_modules" / package / "package.json").read_text())["version"]
 
 
+def kiota_versions() -> str:
+    return ", ".join(
+        f"{package} {js_version(package)}"
+        for package in [
+            "@microsoft/msgraph-sdk",
+            "@microsoft/msgraph-sdk-users",
+            "@microsoft/msgraph-sdk-directoryobjects",
+        ]
+    )
+
+
 def js_identity() -> str:
     return (
         f"@azure/identity {js_version('@azure/identity')} ClientSecretCredential"
@@ -164,6 +175,11 @@ def running(http: str, https: str, certificate: str, command: list) -> None:
     run(
         f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https against {https}, {js_identity()}",
         ["node", str(HERE / "js" / "scenario.mjs"), https],
+        env=signin(https, certificate),
+    )
+    run(
+        f"TypeScript kiota {kiota_versions()} over https against {https}",
+        ["node", str(HERE / "js" / "kiota.mjs"), https],
         env=signin(https, certificate),
     )
     print("SDK suite: all scenarios passed against the running emulator")
@@ -216,6 +232,11 @@ def main() -> None:
         run(
             f"JavaScript @microsoft/microsoft-graph-client {js_version()} over https (beta, v1.0), {js_identity()}",
             ["node", str(HERE / "js" / "scenario.mjs"), emulator.https_by_name],
+            env=emulator.signin(),
+        )
+        run(
+            f"TypeScript kiota {kiota_versions()} over https (v1.0), {js_identity()}",
+            ["node", str(HERE / "js" / "kiota.mjs"), emulator.https_by_name],
             env=emulator.signin(),
         )
 
