@@ -77,6 +77,7 @@ pub static APPLICATION: EntityType = EntityType {
         "groupMembershipClaims",
     ],
     errors: Errors::Directory,
+    keys: &[("appId", "app_id")],
     example: PerVersion::each(
         r#"{"displayName": "Display name"}"#,
         r#"{"displayName": "Display name"}"#,

@@ -311,6 +311,7 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
         membership::GET_MEMBER_OBJECTS,
     ],
     prepare: Some(principal_names::service_principal_names),
+    keys: &[("appId", "app_id")],
     navigations: &[MEMBER_OF, TRANSITIVE_MEMBER_OF],
     ..EntityType::BASE
 };

@@ -63,6 +63,10 @@ pub struct EntityType {
     /// column it is looked up in, without regard to case, when the key is no GUID. Bodies
     /// name rows by id only.
     pub alternate_key: Option<&'static str>,
+    /// Keys a path may name an item by instead of its id, as `/{set}(name='value')`
+    /// (`servicePrincipals(appId='…')`): the name and the column it is looked up in. GET,
+    /// PATCH and DELETE are served there as at `/{set}/{id}`.
+    pub keys: &'static [(&'static str, &'static str)],
 }
 
 /// Between a container's id and a contained id in a stored key: no GUID holds it.
@@ -184,6 +188,7 @@ impl EntityType {
         bound: &[],
         singleton: None,
         alternate_key: None,
+        keys: &[],
     };
 
     pub fn set(&self, version: Version) -> Option<&'static str> {

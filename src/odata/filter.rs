@@ -58,7 +58,7 @@ struct Parser<'a> {
     depth: usize,
     nodes: usize,
     /// Inside a lambda's body: its variable.
-    variable: Option<String>,
+    variable: Option<lambda::Variable>,
 }
 
 impl Parser<'_> {
@@ -304,11 +304,12 @@ impl Parser<'_> {
                 ));
             }
         }
-        if let Some((operand, kind)) = self
+        if let Some(element) = self
             .variable
-            .as_deref()
-            .and_then(|variable| lambda::element(variable, word))
+            .as_ref()
+            .and_then(|variable| variable.element(word))
         {
+            let (operand, kind) = element?;
             return Ok(Node::Value(operand, kind));
         }
         let column = self.scope.filter_path(word)?;
@@ -341,7 +342,7 @@ impl Parser<'_> {
         }
         let variable = lambda::variable(&mut self.tokens, &mut self.position)
             .ok_or_else(|| self.syntax_error(start))?;
-        self.variable = Some(variable);
+        self.variable = Some(lambda::Variable::over(variable, collection));
         let body = self.or();
         self.variable = None;
         let body = body?;

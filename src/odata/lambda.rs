@@ -76,14 +76,47 @@ pub(super) fn collection(column: Column, path: &str) -> Result<Column, Error> {
     }
 }
 
-/// A name inside the body: the variable, or `variable/member`.
-pub(super) fn element(variable: &str, word: &str) -> Option<(Operand, Type)> {
-    if word == variable {
-        return Some((Operand::Element(None), Type::String));
+/// The variable a lambda declares, and whether its elements are objects (whose members
+/// the body names, `i/issuer`) or strings (which it names whole).
+#[derive(Debug, Clone)]
+pub(super) struct Variable {
+    pub name: String,
+    pub objects: bool,
+}
+
+impl Variable {
+    pub fn over(name: String, collection: Column) -> Self {
+        let objects = match collection.property.edm {
+            Edm::Complex(complex) => complex.name != "Collection(Edm.String)",
+            _ => false,
+        };
+        Self { name, objects }
     }
-    let member = word.strip_prefix(variable)?.strip_prefix('/')?;
-    let simple = !member.is_empty() && member.chars().all(|c| c.is_ascii_alphanumeric());
-    simple.then(|| (Operand::Element(Some(member.to_owned())), Type::String))
+
+    /// A name inside the body: the element, or `variable/member` of an object element.
+    pub fn element(&self, word: &str) -> Option<Result<(Operand, Type), Error>> {
+        if word == self.name {
+            return Some(match self.objects {
+                false => Ok((Operand::Element(None), Type::String)),
+                true => Err(Error::InvalidQuery(format!(
+                    "'{word}' is an object: name one of its properties ({word}/…)."
+                ))),
+            });
+        }
+        let member = word.strip_prefix(&self.name)?.strip_prefix('/')?;
+        let simple = !member.is_empty() && member.chars().all(|c| c.is_ascii_alphanumeric());
+        Some(match (self.objects, simple) {
+            (true, true) => Ok((Operand::Element(Some(member.to_owned())), Type::String)),
+            (false, _) => Err(Error::InvalidQuery(format!(
+                "'{}' is a string: it has no property '{member}'.",
+                self.name
+            ))),
+            (true, false) => Err(Error::InvalidQuery(format!(
+                "'{member}' is not a property of '{}'.",
+                self.name
+            ))),
+        })
+    }
 }
 
 pub(super) fn lambda(every: bool, collection: Column, body: Option<Filter>) -> Filter {

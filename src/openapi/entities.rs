@@ -89,6 +89,25 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
             "responses": responses("204", "Deleted", None),
         }));
     }
+    // The same item by another key: `servicePrincipals(appId='{appId}')`.
+    for (key, _) in entity.keys {
+        let mut by_key = item.clone();
+        by_key.insert(
+            "parameters".to_owned(),
+            json!([{ "name": key, "in": "path", "required": true, "schema": { "type": "string" } }]),
+        );
+        for described in by_key
+            .values_mut()
+            .filter(|value| value.get("operationId").is_some())
+        {
+            let id = described["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            described["operationId"] = Value::from(format!("{id}.by.{key}"));
+        }
+        paths.insert(format!("{root}({key}='{{{key}}}')"), Value::Object(by_key));
+    }
     paths.insert(format!("{root}/{{id}}"), Value::Object(item));
 
     for (navigation_name, navigation) in entity.navigations_in(version) {

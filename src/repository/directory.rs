@@ -72,6 +72,25 @@ impl Repository {
     }
 }
 
+impl Repository {
+    /// The id of the item a path names by a key other than its id: `(appId='…')` (the
+    /// key's column), or `users/{userPrincipalName}` (`column` None: the entity's
+    /// alternate key, when `key` is no GUID). None when no row has it.
+    pub async fn id_by_key(
+        &self,
+        entity: &'static EntityType,
+        column: Option<&'static str>,
+        key: &str,
+    ) -> Result<Option<String>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let found = match column {
+            Some(column) => find_where(&mut connection, entity, column, key).await?,
+            None => find_by_alternate_key(&mut connection, entity, key).await?,
+        };
+        Ok(found.map(|record| record.id().to_owned()))
+    }
+}
+
 /// The row a path names by the entity's alternate key (`users/{userPrincipalName}`), when
 /// the key is no GUID. Only paths name rows so: a body's ids stay ids.
 pub(super) async fn find_by_alternate_key(
@@ -85,6 +104,16 @@ pub(super) async fn find_by_alternate_key(
     else {
         return Ok(None);
     };
+    find_where(connection, entity, column, key).await
+}
+
+/// The row whose `column` holds `key`, ignoring case (a GUID in either case too).
+async fn find_where(
+    connection: &mut SqliteConnection,
+    entity: &'static EntityType,
+    column: &str,
+    key: &str,
+) -> Result<Option<Record>, Error> {
     let text = format!(
         "SELECT {} FROM {} WHERE {column} = ?1 COLLATE NOCASE",
         sql::columns(entity),

@@ -130,12 +130,12 @@ impl FromRequest for Collection {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let route = registered::<NavigationRoute>(req);
         let set = registered::<Set>(req);
-        let key = route.map(|_| Key::from_request(req, payload).into_inner());
+        let key = route.map(|_| Key::from_request(req, payload));
         let repository = repository(req);
         Box::pin(async move {
             match (route, set, key) {
                 (Some(route), _, Some(key)) => {
-                    let parent = repository?.get(route.parent.entity, &key?.0).await?;
+                    let parent = repository?.get(route.parent.entity, &key.await?.0).await?;
                     Ok(Self {
                         target: route.target(),
                         under: Some(Under { route, parent }),
@@ -158,15 +158,20 @@ impl FromRequest for Item {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let collection = Collection::from_request(req, payload);
         let under_a_parent = registered::<NavigationRoute>(req).is_some();
-        let key = match under_a_parent {
-            true => ItemKey::from_request(req, payload)
-                .into_inner()
-                .map(|k| k.0),
-            false => Key::from_request(req, payload).into_inner().map(|k| k.0),
+        let key: Found<String> = match under_a_parent {
+            true => {
+                let key = ItemKey::from_request(req, payload).into_inner();
+                Box::pin(async move { key.map(|k| k.0) })
+            }
+            false => {
+                let key = Key::from_request(req, payload);
+                Box::pin(async move { key.await.map(|k| k.0) })
+            }
         };
         let repository = repository(req);
         Box::pin(async move {
             let collection = collection.await?;
+            let key = key.await;
             let repository = repository?;
             let target = collection.target.entity;
             let record = match &collection.under {

@@ -23,7 +23,7 @@ mod shape;
 
 use actix_web::web::{self, ServiceConfig};
 
-use crate::graph::routing::endpoint;
+use crate::graph::routing::{endpoint, Endpoint};
 use crate::model::operation::Binding;
 use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
 pub use set::{NavigationRoute, Set};
@@ -111,7 +111,9 @@ fn mount(
     let mut segments: Vec<&'static str> = Vec::new();
     for entity in entities {
         if entity.root == prefix {
-            operations::alternate_keys(entity, version, cfg);
+            operations::alternate_keys(entity, version, cfg, |at| {
+                item_methods(entity, at.get(entity_set::get))
+            });
             for name in [entity.set(version), entity.aliases.get(version)]
                 .into_iter()
                 .flatten()
@@ -168,15 +170,7 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
             at.post(entity_set::create)
         });
     }
-    let mut item = endpoint("").get(entity_set::get);
-    item = match operations.update {
-        Update::Patch => item.patch(entity_set::update),
-        Update::Put => item.put(entity_set::replace),
-        Update::None => item,
-    };
-    if operations.delete {
-        item = item.delete(entity_set::delete);
-    }
+    let item = item_methods(entity, endpoint("").get(entity_set::get));
     let mut by_id = web::scope("/{id}").service(item);
     for (name, navigation) in entity.navigations_in(version) {
         if navigation.segment != Segment::None {
@@ -189,6 +183,19 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count));
     operations::collection_functions(entity, version, scope).service(by_id)
+}
+
+/// What an item of the set serves besides GET, as its declaration says.
+fn item_methods(entity: &EntityType, mut item: Endpoint) -> Endpoint {
+    item = match entity.operations.update {
+        Update::Patch => item.patch(entity_set::update),
+        Update::Put => item.put(entity_set::replace),
+        Update::None => item,
+    };
+    if entity.operations.delete {
+        item = item.delete(entity_set::delete);
+    }
+    item
 }
 
 fn navigation_scope(

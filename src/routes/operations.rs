@@ -79,11 +79,24 @@ pub fn collection_functions(entity: &EntityType, version: Version, mut scope: Sc
     scope
 }
 
-/// `/{set}(key='…')`, beside the set itself: one resource, a method per operation.
-pub fn alternate_keys(entity: &EntityType, version: Version, cfg: &mut web::ServiceConfig) {
+/// `/{set}(key='…')`, beside the set itself: one resource, a method per operation; or,
+/// for an entity with `keys`, the item's GET, PATCH and DELETE (`item`).
+pub fn alternate_keys(
+    entity: &'static EntityType,
+    version: Version,
+    cfg: &mut web::ServiceConfig,
+    item: impl FnOnce(Endpoint) -> Endpoint,
+) {
     let Some(set) = entity.set(version) else {
         return;
     };
+    if !entity.keys.is_empty() {
+        let at = endpoint(&call(set))
+            .app_data(super::Set { entity, version })
+            .app_data(super::set::KeyCall);
+        cfg.service(item(at));
+        return;
+    }
     let mut operations = bound(entity, Binding::AlternateKey).peekable();
     if operations.peek().is_none() {
         return;

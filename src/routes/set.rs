@@ -4,10 +4,12 @@
 
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
 
-use crate::model::{EntityType, Navigation, Version};
+use crate::model::{values, EntityType, Navigation, Version};
 use crate::odata::Scope;
+use crate::repository::Repository;
 use crate::Error;
 
 /// `/{version}/…/{set}`.
@@ -68,8 +70,15 @@ impl FromRequest for NavigationRoute {
     }
 }
 
-/// The `{id}` of the entity a route addresses.
+/// The `{id}` of the entity a route addresses; a key other than the id that the path
+/// names (`users/{userPrincipalName}`, `servicePrincipals(appId='…')`) is looked up
+/// here, so that every handler gets the id. A key that names nothing is passed on as
+/// given, for the handler's 404 to name it.
 pub struct Key(pub String);
+
+/// The route names its item as `/{set}(name='value')` (`EntityType::keys`).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyCall;
 
 /// The path segment holding a navigation's parent key, when it is not `{id}` (a
 /// navigation of an item reached through another navigation).
@@ -94,15 +103,83 @@ fn segment(req: &HttpRequest, name: &str) -> Ready<Result<String, Error>> {
 
 impl FromRequest for Key {
     type Error = Error;
-    type Future = Ready<Result<Self, Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let given = |key: Result<String, Error>| -> Self::Future { Box::pin(ready(key.map(Key))) };
         if let Some(FixedKey(id)) = req.app_data::<FixedKey>() {
-            return ready(Ok(Key((*id).to_owned())));
+            return given(Ok((*id).to_owned()));
+        }
+        let set = req.app_data::<Set>().copied();
+        let repository = req.app_data::<web::Data<Repository>>().cloned();
+        if req.app_data::<KeyCall>().is_some() {
+            let (Some(set), Some(repository)) = (set, repository) else {
+                return given(Err(Error::internal("a key route without its set")));
+            };
+            let call = segment(req, "call").into_inner();
+            return Box::pin(async move {
+                let (column, value) = named_key(set.entity, &arguments(&call?)?)?;
+                let id = repository
+                    .id_by_key(set.entity, Some(column), &value)
+                    .await?;
+                Ok(Key(id.unwrap_or(value)))
+            });
         }
         let name = req.app_data::<KeyName>().map_or("id", |key| key.0);
-        ready(segment(req, name).into_inner().map(Key))
+        let key = match segment(req, name).into_inner() {
+            Ok(key) => key,
+            Err(error) => return given(Err(error)),
+        };
+        // Only the set's own `{id}` may be another key; GUIDs are ids.
+        match (set, repository) {
+            (Some(set), Some(repository))
+                if name == "id"
+                    && set.entity.alternate_key.is_some()
+                    && values::canonical_guid(&key).is_none() =>
+            {
+                Box::pin(async move {
+                    let id = repository.id_by_key(set.entity, None, &key).await?;
+                    Ok(Key(id.unwrap_or(key)))
+                })
+            }
+            _ => given(Ok(key)),
+        }
     }
+}
+
+/// `(appId='…')` → the column of the key it names and the value.
+fn named_key(
+    entity: &EntityType,
+    arguments: &[(String, String)],
+) -> Result<(&'static str, String), Error> {
+    let [(name, value)] = arguments else {
+        return Err(Error::InvalidQuery(format!(
+            "A {} is named by one key: {}.",
+            entity.name,
+            key_names(entity)
+        )));
+    };
+    entity
+        .keys
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, column)| (*column, value.clone()))
+        .ok_or_else(|| {
+            Error::InvalidQuery(format!(
+                "'{name}' is no key of {}: {}.",
+                entity.name,
+                key_names(entity)
+            ))
+        })
+}
+
+fn key_names(entity: &EntityType) -> String {
+    entity
+        .keys
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl FromRequest for ItemKey {

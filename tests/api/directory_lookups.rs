@@ -425,3 +425,125 @@ async fn the_resource_manager_lists_no_subscriptions_and_the_home_tenant() {
         .json();
     assert_eq!(listed["value"], json!([]));
 }
+
+#[actix_web::test]
+async fn paths_name_applications_and_principals_by_app_id_and_guests_by_ext_names() {
+    let app = spawn_app().await;
+    let application = app
+        .post(APPLICATIONS, &json!({"displayName": "by key"}))
+        .await
+        .json();
+    let app_id = application["appId"].as_str().unwrap().to_owned();
+    // Both spellings of the quotes, any case of the GUID.
+    for key in [
+        format!("(appId='{app_id}')"),
+        format!("(appId=%27{}%27)", app_id.to_uppercase()),
+    ] {
+        let got = app.get(&format!("{APPLICATIONS}{key}?$select=id")).await;
+        assert_eq!(got.status.as_u16(), 200, "{key}: {}", text(&got));
+        assert_eq!(got.json()["id"], application["id"], "{key}");
+    }
+    let by_key = format!("{APPLICATIONS}(appId='{app_id}')");
+    app.patch(&by_key, &json!({"displayName": "renamed by key"}))
+        .await
+        .expect(204);
+    assert_eq!(
+        app.get(&format!(
+            "{APPLICATIONS}/{}",
+            application["id"].as_str().unwrap()
+        ))
+        .await
+        .json()["displayName"],
+        "renamed by key"
+    );
+    app.post(SERVICE_PRINCIPALS, &json!({"appId": app_id}))
+        .await
+        .expect(201);
+    let principal = format!("{SERVICE_PRINCIPALS}(appId='{app_id}')");
+    assert_eq!(app.get(&principal).await.json()["appId"], json!(app_id));
+    app.delete(&principal).await.expect(204);
+    app.get(&principal)
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+    app.get(&format!("{APPLICATIONS}(displayName='by%20key')"))
+        .await
+        .assert_graph_error(400, "BadRequest");
+    app.delete(&by_key).await.expect(204);
+
+    // A guest's principal name holds #EXT#, percent-encoded in paths.
+    let guest = "bob_fabrikam.com#EXT#@contoso.onmicrosoft.com";
+    app.post(
+        USERS,
+        &json!({"accountEnabled": true, "displayName": "Bob", "mailNickname": "bob",
+        "userPrincipalName": guest}),
+    )
+    .await
+    .expect(201);
+    let path = format!("{USERS}/bob_fabrikam.com%23EXT%23@contoso.onmicrosoft.com");
+    assert_eq!(app.get(&path).await.json()["userPrincipalName"], guest);
+    app.patch(&path, &json!({"jobTitle": "Guest"}))
+        .await
+        .expect(204);
+    assert_eq!(
+        app.get(&format!("{path}/memberOf")).await.json()["value"],
+        json!([])
+    );
+    app.delete(&path).await.expect(204);
+    app.get(&path)
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+}
+
+#[actix_web::test]
+async fn malformed_lambdas_are_graphs_400_not_a_failure() {
+    let app = spawn_app().await;
+    for (path, filter) in [
+        (
+            SERVICE_PRINCIPALS,
+            "servicePrincipalNames/any(c:c/x eq 'a')",
+        ),
+        (USERS, "identities/any(i:i eq 'a')"),
+        (USERS, "identities/any(i:i/issuer/x eq 'a')"),
+        (SERVICE_PRINCIPALS, "servicePrincipalNames/any(c:d eq 'a')"),
+        (SERVICE_PRINCIPALS, "servicePrincipalNames/any(c c eq 'a')"),
+        (SERVICE_PRINCIPALS, "servicePrincipalNames/any(:c eq 'a')"),
+        (SERVICE_PRINCIPALS, "servicePrincipalNames/any(c:"),
+        (SERVICE_PRINCIPALS, "servicePrincipalNames/all()"),
+        (
+            SERVICE_PRINCIPALS,
+            "servicePrincipalNames/any(c:c eq 'a' and appRoles/any(r:r eq 'b'))",
+        ),
+        (GROUPS, "members/any(m:m/id eq 'a')"),
+    ] {
+        let answer = app
+            .get(&format!("{path}?$filter={}", encoded(filter)))
+            .await;
+        assert_eq!(answer.status.as_u16(), 400, "{filter}: {}", text(&answer));
+    }
+    // An empty collection's any() is false; any() without a body asks for a non-empty one.
+    let group = create_group(&app, "typed").await;
+    app.patch(
+        &format!("{GROUPS}/{group}"),
+        &json!({"groupTypes": ["Unified"]}),
+    )
+    .await
+    .expect(204);
+    create_group(&app, "untyped").await;
+    let found = app
+        .get(&format!("{GROUPS}?$filter={}", encoded("groupTypes/any()")))
+        .await
+        .json();
+    assert_eq!(ids(&found), vec![group]);
+    let all = app
+        .get(&format!(
+            "{GROUPS}?$filter={}",
+            encoded("groupTypes/all(t:t eq 'unified')")
+        ))
+        .await
+        .json();
+    assert_eq!(
+        all["value"].as_array().map(Vec::len),
+        Some(2),
+        "all() of nothing holds"
+    );
+}

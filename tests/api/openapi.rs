@@ -373,11 +373,12 @@ async fn every_documented_operation_is_served() {
     // resources, a resource's environment); applications (CRUD, $count, addPassword and
     // removePassword); the membership actions of users, groups and service principals
     // (4 each) and their memberOf and transitiveMemberOf (a group's transitiveMembers
-    // too); then the emulator's own. A declaration that stops being documented (or
-    // served) changes it.
+    // too); applications and service principals by appId (get, patch, delete each); then
+    // the emulator's own. A declaration that stops being documented (or served) changes
+    // it.
     assert_eq!(
         operations,
-        2 * (148 + 8 + 3 * 4 + 7) + 2 + 3 * 5 + 17 + 2 * 5,
+        2 * (148 + 8 + 3 * 4 + 7 + 2 * 3) + 2 + 3 * 5 + 17 + 2 * 5,
         "operations documented"
     );
 }
