@@ -3,7 +3,9 @@
 //! ignores without it (learn.microsoft.com/graph/aad-advanced-queries):
 //! - the `/$count` segment: 400 `$count is not currently supported.`;
 //! - `$count=true`: silently no `@odata.count`;
-//! - `$search`: 400 `Request_UnsupportedQuery`.
+//! - `$search`: 400 `Request_UnsupportedQuery`;
+//! - `ne`, `not` and `endsWith` in `$filter`, and `$filter` with `$orderby`, need the
+//!   header and `$count=true` both: 400 `Request_UnsupportedQuery` naming what is missing.
 //!
 //! Entitlement Management's sets count without the header and know no `$search`.
 //!
@@ -11,7 +13,7 @@
 //! a word of the property starts with the term, ignoring case. Graph tokenizes more finely
 //! (camel case, punctuation); words split at spaces are the emulator's approximation.
 
-use super::ast::{Filter, TextMatch};
+use super::ast::{Comparison, Filter, TextMatch};
 use super::{Operand, Scope};
 use crate::model::{Edm, Errors};
 use crate::Error;
@@ -35,6 +37,49 @@ pub(super) fn count_segment(scope: Scope, eventual: bool) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// A directory listing whose `$filter` or `$orderby` is an advanced query must carry both
+/// advanced query parameters.
+pub(super) fn advanced_filter(
+    filter: Option<&Filter>,
+    ordered: bool,
+    scope: Scope,
+    eventual: bool,
+    counted: bool,
+) -> Result<(), Error> {
+    if !directory(scope) || (eventual && counted) {
+        return Ok(());
+    }
+    let advanced = match filter {
+        Some(_) if ordered => Some("$filter with $orderby".to_owned()),
+        Some(filter) => only_advanced(filter).map(|operator| format!("Operator '{operator}'")),
+        None => None,
+    };
+    match advanced {
+        None => Ok(()),
+        Some(what) => Err(Error::rule(
+            400,
+            "Request_UnsupportedQuery",
+            format!("{what} is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information"),
+        )),
+    }
+}
+
+/// The first operator in `filter` that the directory serves only in advanced queries.
+fn only_advanced(filter: &Filter) -> Option<&'static str> {
+    match filter {
+        Filter::Not(_) => Some("not"),
+        Filter::Compare(_, Comparison::Ne, _) => Some("ne"),
+        Filter::Text(TextMatch::EndsWith, ..) => Some("endsWith"),
+        Filter::And(left, right) | Filter::Or(left, right) => {
+            only_advanced(left).or_else(|| only_advanced(right))
+        }
+        Filter::Lambda {
+            body: Some(body), ..
+        } => only_advanced(body),
+        _ => None,
+    }
 }
 
 /// `$filter` and `$search` together, when `$search` is given and may be.

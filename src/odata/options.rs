@@ -201,13 +201,11 @@ impl ODataQuery {
                 )))
             }
         };
+        let filter = self.filter(scope)?;
+        let ordered = self.get("$orderby").is_some();
+        advanced::advanced_filter(filter.as_ref(), ordered, scope, self.eventual, count)?;
         Ok(ListOptions {
-            filter: advanced::with_search(
-                self.filter(scope)?,
-                self.get("$search"),
-                scope,
-                self.eventual,
-            )?,
+            filter: advanced::with_search(filter, self.get("$search"), scope, self.eventual)?,
             selection: self.selection(scope)?,
             order,
             top: self

@@ -117,11 +117,19 @@ async fn az_ad_sp_create_and_show_find_the_application_and_its_principal_by_app_
             "{lambda}"
         );
     }
+    // `ne` is an advanced query: the header and $count=true.
     let none = encoded(&format!("servicePrincipalNames/all(c:c ne '{app_id}')"));
-    let found = app
-        .get(&format!("{SERVICE_PRINCIPALS}?$filter={none}"))
+    let url = format!("{SERVICE_PRINCIPALS}?$filter={none}");
+    app.get(&url)
         .await
-        .json();
+        .assert_graph_error(400, "Request_UnsupportedQuery");
+    let found = send(
+        app.request(Method::GET, &format!("{url}&$count=true"))
+            .insert_header(("ConsistencyLevel", "eventual")),
+        None,
+    )
+    .await
+    .json();
     assert!(
         !ids(&found).contains(&principal["id"].as_str().unwrap().to_owned()),
         "all(): {found}"
@@ -368,6 +376,47 @@ async fn advanced_queries_need_consistency_level_eventual_as_graph_says() {
     let word = encoded("\"displayName:white\"");
     let found = eventual(format!("{USERS}/$count?$search={word}")).await;
     assert_eq!(text(&found), "1");
+
+    // The reference page's endsWith example, and `not`, `ne`, $filter with $orderby:
+    // only with the header and $count=true both.
+    let ends = encoded("endsWith(userPrincipalName,'@contoso.com')");
+    for query in [
+        format!("$filter={ends}"),
+        format!("$filter={}", encoded("not startswith(displayName,'Wanda')")),
+        format!(
+            "$filter={}&$orderby=displayName",
+            encoded("accountEnabled eq true")
+        ),
+    ] {
+        let error = app
+            .get(&format!("{USERS}?{query}"))
+            .await
+            .assert_graph_error(400, "Request_UnsupportedQuery");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("$count=true query parameter"),
+            "{query}: {error}"
+        );
+        let without_count = eventual(format!("{USERS}?{query}")).await;
+        assert_eq!(
+            without_count.status.as_u16(),
+            400,
+            "{query}: the header alone"
+        );
+        let advanced = eventual(format!("{USERS}?{query}&$count=true")).await;
+        assert_eq!(
+            advanced.status.as_u16(),
+            200,
+            "{query}: {}",
+            text(&advanced)
+        );
+    }
+    let ended = eventual(format!("{USERS}?$filter={ends}&$count=true"))
+        .await
+        .json();
+    assert_eq!(ended["@odata.count"], 2);
 
     // Entitlement Management counts without the header and has no $search.
     let packages = app

@@ -91,7 +91,12 @@ fn query(generator: &mut Generator<'_>, listing: &Listing) -> Query {
     } else {
         0
     };
-    let count = generator.rng.bool();
+    // The directory's `ne`, `not`, `endsWith` and $filter with $orderby are advanced
+    // queries: they need $count=true (and the header `fetch` always sends).
+    let directory = ["/users", "/groups", "/servicePrincipals"]
+        .iter()
+        .any(|set| listing.path.ends_with(set));
+    let count = directory || generator.rng.bool();
     let mut options = vec!["$select=id".to_owned()];
     if let Some(filter) = &filter {
         options.push(format!("$filter={}", encode(&render(filter))));
