@@ -13,7 +13,8 @@ ALTER TABLE users
     CHECK (json_valid(identities) AND json_type(identities) = 'array');
 UPDATE users SET identities = json_array(json_object(
     'signInType', 'userPrincipalName',
-    'issuer', substr(user_principal_name, instr(user_principal_name, '@') + 1),
+    'issuer', CASE instr(user_principal_name, '@') WHEN 0 THEN ''
+              ELSE substr(user_principal_name, instr(user_principal_name, '@') + 1) END,
     'issuerAssignedId', user_principal_name));
 
 CREATE TABLE applications (

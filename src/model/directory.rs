@@ -52,7 +52,7 @@ pub static USER: EntityType = EntityType {
         .default(Default::Json("[]")),
         CREATED_AT,
     ],
-    prepare: Some(principal_names::user_identities),
+    derive: Some(principal_names::user_identities),
     navigations: &[MEMBER_OF, TRANSITIVE_MEMBER_OF],
     bound: &ACTIONS,
     constraints: &[
@@ -310,7 +310,7 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
         membership::CHECK_MEMBER_OBJECTS,
         membership::GET_MEMBER_OBJECTS,
     ],
-    prepare: Some(principal_names::service_principal_names),
+    derive: Some(principal_names::service_principal_names),
     keys: &[("appId", "app_id")],
     navigations: &[MEMBER_OF, TRANSITIVE_MEMBER_OF],
     ..EntityType::BASE

@@ -44,6 +44,9 @@ pub struct EntityType {
     /// Runs on every create and update before the write: what the entity derives from
     /// what was sent (a role assignment's catalog from its appScopeId), or refuses.
     pub prepare: Option<Prepare>,
+    /// What the entity keeps in step with its own properties on every write, the
+    /// service's and a fixture's too (a user's principal-name identity): after `prepare`.
+    pub derive: Option<fn(&mut Record)>,
     /// Directory objects the entity names (a policy's approvers), checked in the write's
     /// transaction.
     pub references: Option<fn(&Record) -> Vec<Reference>>,
@@ -182,6 +185,7 @@ impl EntityType {
         example: super::PerVersion::each("{}", "{}"),
         errors: Errors::EntitlementManagement,
         prepare: None,
+        derive: None,
         references: None,
         ignored: &[],
         keyed_within: None,

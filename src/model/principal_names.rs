@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 use super::complex::schema_of;
 use super::json::{wrong_type, Object};
 use super::{ComplexType, Record};
-use crate::Error;
 
 /// One `microsoft.graph.objectIdentity`, as OpenAPI describes it.
 #[derive(schemars::JsonSchema)]
@@ -20,7 +19,8 @@ struct ObjectIdentity {
     issuer_assigned_id: Option<String>,
 }
 
-const IDENTITY_MEMBERS: [&str; 3] = ["signInType", "issuer", "issuerAssignedId"];
+/// What an identity holds, as Graph names it and the store keeps it.
+pub const IDENTITY_MEMBERS: [&str; 3] = ["signInType", "issuer", "issuerAssignedId"];
 
 /// A user's `identities`: objects of three strings, kept as sent.
 pub static IDENTITIES: ComplexType = ComplexType {
@@ -49,9 +49,9 @@ pub static IDENTITIES: ComplexType = ComplexType {
 
 /// Before a user is written: its `userPrincipalName` identity names its current
 /// principal name (the domain after `@` as the issuer), whatever else it has.
-pub fn user_identities(record: &mut Record) -> Result<(), Error> {
+pub fn user_identities(record: &mut Record) {
     let name = record.text("user_principal_name").to_owned();
-    let issuer = name.rsplit_once('@').map_or("", |(_, domain)| domain);
+    let issuer = name.split_once('@').map_or("", |(_, domain)| domain);
     let mut identities: Vec<Value> = record
         .get("identities")
         .as_array()
@@ -66,11 +66,10 @@ pub fn user_identities(record: &mut Record) -> Result<(), Error> {
             "issuerAssignedId": name}),
     );
     record.set("identities", Value::Array(identities));
-    Ok(())
 }
 
 /// Before a service principal is written: its `appId` is first among its names, once.
-pub fn service_principal_names(record: &mut Record) -> Result<(), Error> {
+pub fn service_principal_names(record: &mut Record) {
     let app_id = record.text("app_id").to_owned();
     let mut names = vec![Value::from(app_id.as_str())];
     let given = record
@@ -87,5 +86,4 @@ pub fn service_principal_names(record: &mut Record) -> Result<(), Error> {
         }
     }
     record.set("service_principal_names", Value::Array(names));
-    Ok(())
 }

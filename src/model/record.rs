@@ -82,6 +82,13 @@ impl Record {
         self.text("id")
     }
 
+    /// What the entity derives from the row's own values (`EntityType::derive`).
+    pub fn derive(&mut self) {
+        if let Some(derive) = self.entity().derive {
+            derive(self);
+        }
+    }
+
     /// Each property with its value, in declaration order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static super::Property, &Value)> + '_ {
         self.entity.properties.iter().zip(&self.values)

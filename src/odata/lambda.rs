@@ -7,6 +7,8 @@ use super::ast::{Filter, Operand};
 use super::lexer::{Token, TokenKind};
 use super::types::Type;
 use super::Column;
+use crate::model::directory::STRINGS;
+use crate::model::principal_names::{IDENTITIES, IDENTITY_MEMBERS};
 use crate::model::Edm;
 use crate::Error;
 
@@ -62,60 +64,83 @@ fn token_offset(kind: &TokenKind, rest: &str) -> usize {
     }
 }
 
-/// The collection a lambda ranges over: a property holding a JSON array.
+/// What a collection's elements are, for the collections a lambda may range over: the
+/// directory's lists of strings, and objects with declared members (a user's
+/// `identities`). Others (credentials, whose stored digests must not be probed; open
+/// attribute lists) are refused.
+fn elements(column: Column) -> Option<Option<&'static [&'static str]>> {
+    let Edm::Complex(complex) = column.property.edm else {
+        return None;
+    };
+    if column.via.is_some() {
+        return None;
+    }
+    if std::ptr::eq(complex, &STRINGS) {
+        return Some(None);
+    }
+    if std::ptr::eq(complex, &IDENTITIES) {
+        return Some(Some(&IDENTITY_MEMBERS));
+    }
+    None
+}
+
+/// The collection a lambda ranges over.
 pub(super) fn collection(column: Column, path: &str) -> Result<Column, Error> {
-    match column.property.edm {
-        Edm::Complex(complex)
-            if complex.name.starts_with("Collection(") && column.via.is_none() =>
-        {
-            Ok(column)
-        }
-        _ => Err(Error::InvalidQuery(format!(
+    match elements(column) {
+        Some(_) => Ok(column),
+        None => Err(Error::InvalidQuery(format!(
             "'{path}' is not a collection of this entity that any or all can range over."
         ))),
     }
 }
 
-/// The variable a lambda declares, and whether its elements are objects (whose members
-/// the body names, `i/issuer`) or strings (which it names whole).
+/// The variable a lambda declares, and what its elements are: strings (which the body
+/// names whole) or objects of these members (which it names as `i/issuer`).
 #[derive(Debug, Clone)]
 pub(super) struct Variable {
     pub name: String,
-    pub objects: bool,
+    pub members: Option<&'static [&'static str]>,
 }
 
 impl Variable {
     pub fn over(name: String, collection: Column) -> Self {
-        let objects = match collection.property.edm {
-            Edm::Complex(complex) => complex.name != "Collection(Edm.String)",
-            _ => false,
-        };
-        Self { name, objects }
+        Self {
+            name,
+            members: elements(collection).flatten(),
+        }
     }
 
     /// A name inside the body: the element, or `variable/member` of an object element.
     pub fn element(&self, word: &str) -> Option<Result<(Operand, Type), Error>> {
         if word == self.name {
-            return Some(match self.objects {
-                false => Ok((Operand::Element(None), Type::String)),
-                true => Err(Error::InvalidQuery(format!(
+            return Some(match self.members {
+                None => Ok((Operand::Element(None), Type::String)),
+                Some(_) => Err(Error::InvalidQuery(format!(
                     "'{word}' is an object: name one of its properties ({word}/…)."
                 ))),
             });
         }
         let member = word.strip_prefix(&self.name)?.strip_prefix('/')?;
-        let simple = !member.is_empty() && member.chars().all(|c| c.is_ascii_alphanumeric());
-        Some(match (self.objects, simple) {
-            (true, true) => Ok((Operand::Element(Some(member.to_owned())), Type::String)),
-            (false, _) => Err(Error::InvalidQuery(format!(
+        let Some(members) = self.members else {
+            return Some(Err(Error::InvalidQuery(format!(
                 "'{}' is a string: it has no property '{member}'.",
                 self.name
-            ))),
-            (true, false) => Err(Error::InvalidQuery(format!(
-                "'{member}' is not a property of '{}'.",
-                self.name
-            ))),
-        })
+            ))));
+        };
+        // Graph's names ignore case; the stored member is the declared spelling.
+        Some(
+            members
+                .iter()
+                .find(|declared| declared.eq_ignore_ascii_case(member))
+                .map(|declared| (Operand::Element(Some((*declared).to_owned())), Type::String))
+                .ok_or_else(|| {
+                    Error::InvalidQuery(format!(
+                        "'{member}' is not a property of '{}': {}.",
+                        self.name,
+                        members.join(", ")
+                    ))
+                }),
+        )
     }
 }
 

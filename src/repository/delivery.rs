@@ -87,7 +87,11 @@ pub(super) async fn close_stage(
     Ok(())
 }
 
-pub(super) async fn insert_one(tx: &mut SqliteConnection, record: Record) -> Result<Record, Error> {
+pub(super) async fn insert_one(
+    tx: &mut SqliteConnection,
+    mut record: Record,
+) -> Result<Record, Error> {
+    record.derive();
     insert::insert(tx, record.entity(), &[&record])
         .await?
         .pop()

@@ -75,19 +75,22 @@ impl Repository {
 impl Repository {
     /// The id of the item a path names by a key other than its id: `(appId='…')` (the
     /// key's column), or `users/{userPrincipalName}` (`column` None: the entity's
-    /// alternate key, when `key` is no GUID). None when no row has it.
+    /// alternate key, when `key` is no GUID). The set's 404, naming the key, when no row
+    /// has it: never another row whose id the key happens to be.
     pub async fn id_by_key(
         &self,
         entity: &'static EntityType,
         column: Option<&'static str>,
         key: &str,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<String, Error> {
         let mut connection = self.reader.acquire().await?;
         let found = match column {
             Some(column) => find_where(&mut connection, entity, column, key).await?,
             None => find_by_alternate_key(&mut connection, entity, key).await?,
         };
-        Ok(found.map(|record| record.id().to_owned()))
+        found
+            .map(|record| record.id().to_owned())
+            .ok_or_else(|| not_found(entity, key))
     }
 }
 

@@ -135,6 +135,7 @@ impl Repository {
         if let Some(prepare) = entity.prepare {
             prepare(&mut record)?;
         }
+        record.derive();
         if entity.writes == Writes::Batched {
             return self.creates.create(record).await;
         }
@@ -182,6 +183,7 @@ impl Repository {
         if let Some(prepare) = entity.prepare {
             prepare(&mut next)?;
         }
+        next.derive();
         check_references(&mut tx, &next).await?;
         check_directory(&mut tx, &next).await?;
         let stored = save(&mut tx, &next).await?;

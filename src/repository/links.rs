@@ -42,6 +42,40 @@ fn sql(link: &LinkTable, template: &str) -> String {
     })
 }
 
+/// One page of what `?1` links to under `?2`, after `(?3, ?4)`, at most `?5`: a direct
+/// link's page reads the link table's index in order; a transitive one walks `reach`.
+fn page_of_links(navigation: &Navigation) -> Result<String, Error> {
+    let Link::Linked {
+        table,
+        reverse,
+        transitive: false,
+        ..
+    } = navigation.link
+    else {
+        return Ok(format!(
+            "{} SELECT id, kind, min(added) AS first FROM reach GROUP BY id, kind
+             HAVING (first, id) > (?3, ?4) ORDER BY first, id LIMIT ?5",
+            reach(navigation)?
+        ));
+    };
+    let (from, to, kind) = match reverse {
+        false => ("{source}", "{target}", "{target_type}".to_owned()),
+        true => (
+            "{target}",
+            "{source}",
+            format!("'{}'", navigation.target().table),
+        ),
+    };
+    Ok(sql(
+        table,
+        &format!(
+            "SELECT {to}, {kind}, {{added}} FROM {{table}}
+             WHERE {from} = ?1 AND {{relation}} = ?2 AND ({{added}}, {to}) > (?3, ?4)
+             ORDER BY {{added}}, {to} LIMIT ?5"
+        ),
+    ))
+}
+
 /// `WITH RECURSIVE reach(id, kind, added)`: what the object `?1` links to under the
 /// relation `?2` (or, reversed, is linked from), and, for a transitive navigation, what
 /// those link to in turn. UNION keeps each row once, so a cycle of groups ends; the
@@ -102,18 +136,14 @@ impl Repository {
     ) -> Result<Vec<(Record, Place)>, Error> {
         let mut tx = self.reader.begin().await?;
         let (added, id) = after.unwrap_or((i64::MIN, ""));
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-            "{} SELECT id, kind, min(added) AS first FROM reach GROUP BY id, kind
-             HAVING (first, id) > (?3, ?4) ORDER BY first, id LIMIT ?5",
-            reach(navigation)?
-        ))
-        .bind(parent.id())
-        .bind(linked(navigation)?.1)
-        .bind(added)
-        .bind(id)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&page_of_links(navigation)?)
+            .bind(parent.id())
+            .bind(linked(navigation)?.1)
+            .bind(added)
+            .bind(id)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut records = Vec::with_capacity(rows.len());
         for (id, table, added) in rows {
             let kind = navigation

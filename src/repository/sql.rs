@@ -278,6 +278,13 @@ impl<'e> Statement<'e> {
 
     /// Ordering comparisons with NULL are unknown; spelled out as false so `not` is exact.
     fn not_null_guard(&mut self, operand: &Operand) {
+        // A member an element lacks is null too: `all(i:startswith(i/issuer,'a'))` must
+        // not pass an identity without an issuer.
+        if let Operand::Element(Some(_)) = operand {
+            self.operand(operand);
+            self.sql.push(" IS NOT NULL AND ");
+            return;
+        }
         if let Some(column) = underlying(operand) {
             if nullable(column) {
                 let expression = self.expression(column);
@@ -305,10 +312,14 @@ impl<'e> Statement<'e> {
             Operand::Element(None) => {
                 self.sql.push("json_each.value");
             }
+            // Only an object has members: a stray string in the list is no match, not
+            // SQLite's malformed-JSON failure.
             Operand::Element(Some(member)) => {
-                self.sql.push("json_extract(json_each.value, ");
+                self.sql.push(
+                    "(CASE WHEN json_each.type = 'object' THEN json_extract(json_each.value, ",
+                );
                 self.sql.push_bind(format!("$.{member}"));
-                self.sql.push(")");
+                self.sql.push(") END)");
             }
         }
     }

@@ -63,9 +63,10 @@ pub fn own_or(
     }
 }
 
-/// `name(…)` as a path segment, in either spelling of its parenthesis.
+/// `name(…)` as a path segment, in either spelling of its parenthesis; one segment
+/// only, so that `…(appId='x')/addPassword` is not taken for it.
 pub(super) fn call(name: &str) -> String {
-    format!(r"/{{call:{name}(\(|%28).*}}")
+    format!(r"/{{call:{name}(\(|%28)[^/]*}}")
 }
 
 /// The functions bound to the collection, beside `/{id}` (registered before it, which

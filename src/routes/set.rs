@@ -72,8 +72,7 @@ impl FromRequest for NavigationRoute {
 
 /// The `{id}` of the entity a route addresses; a key other than the id that the path
 /// names (`users/{userPrincipalName}`, `servicePrincipals(appId='…')`) is looked up
-/// here, so that every handler gets the id. A key that names nothing is passed on as
-/// given, for the handler's 404 to name it.
+/// here, so that every handler gets the id. A key that names nothing is the set's 404.
 pub struct Key(pub String);
 
 /// The route names its item as `/{set}(name='value')` (`EntityType::keys`).
@@ -119,10 +118,8 @@ impl FromRequest for Key {
             let call = segment(req, "call").into_inner();
             return Box::pin(async move {
                 let (column, value) = named_key(set.entity, &arguments(&call?)?)?;
-                let id = repository
-                    .id_by_key(set.entity, Some(column), &value)
-                    .await?;
-                Ok(Key(id.unwrap_or(value)))
+                let id = repository.id_by_key(set.entity, Some(column), &value);
+                Ok(Key(id.await?))
             });
         }
         let name = req.app_data::<KeyName>().map_or("id", |key| key.0);
@@ -137,10 +134,9 @@ impl FromRequest for Key {
                     && set.entity.alternate_key.is_some()
                     && values::canonical_guid(&key).is_none() =>
             {
-                Box::pin(async move {
-                    let id = repository.id_by_key(set.entity, None, &key).await?;
-                    Ok(Key(id.unwrap_or(key)))
-                })
+                Box::pin(
+                    async move { Ok(Key(repository.id_by_key(set.entity, None, &key).await?)) },
+                )
             }
             _ => given(Ok(key)),
         }

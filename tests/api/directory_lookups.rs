@@ -517,6 +517,23 @@ async fn paths_name_applications_and_principals_by_app_id_and_guests_by_ext_name
     app.get(&format!("{APPLICATIONS}(displayName='by%20key')"))
         .await
         .assert_graph_error(400, "BadRequest");
+    // An appId that names nothing is 404, even when it is another object's id.
+    let other = create_service_principal(&app, "other").await;
+    let other_id = other["id"].as_str().unwrap();
+    app.delete(&format!("{SERVICE_PRINCIPALS}(appId='{other_id}')"))
+        .await
+        .assert_graph_error(404, "Request_ResourceNotFound");
+    app.get(&format!("{SERVICE_PRINCIPALS}/{other_id}"))
+        .await
+        .expect(200);
+    // The key names the item alone: nothing is served below it.
+    let below = app
+        .post(
+            &format!("{SERVICE_PRINCIPALS}(appId='{app_id}')/addPassword"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(below.status.as_u16(), 400, "{}", text(&below));
     app.delete(&by_key).await.expect(204);
 
     // A guest's principal name holds #EXT#, percent-encoded in paths.
@@ -537,10 +554,51 @@ async fn paths_name_applications_and_principals_by_app_id_and_guests_by_ext_name
         app.get(&format!("{path}/memberOf")).await.json()["value"],
         json!([])
     );
+    // Identities' members in any case, as Graph's names are.
+    let identity = encoded(&format!(
+        "identities/any(i:i/IssuerAssignedId eq '{guest}')"
+    ));
+    let found = app.get(&format!("{USERS}?$filter={identity}")).await.json();
+    assert_eq!(found["value"].as_array().map(Vec::len), Some(1), "{found}");
     app.delete(&path).await.expect(204);
     app.get(&path)
         .await
         .assert_graph_error(404, "Request_ResourceNotFound");
+}
+
+#[actix_web::test]
+async fn seeded_principals_are_found_by_their_names_as_made_ones_are() {
+    let app = spawn_app().await;
+    let app_id = "5e2c6a4f-0000-4000-8000-00000000a5e1";
+    let seeded = app
+        .post(
+            "/_emulator/seed?mode=merge",
+            &json!({
+                "servicePrincipals": [{"id": "0f0e0d0c-0000-4000-8000-00000000a5e1", "appId": app_id,
+                    "displayName": "seeded", "accountEnabled": true, "servicePrincipalType": "Application",
+                    "appRoles": [], "passwordCredentials": []}],
+                "users": [{"id": "0f0e0d0c-0000-4000-8000-00000000a5e2", "accountEnabled": true,
+                    "displayName": "Seeded", "mailNickname": "seeded",
+                    "userPrincipalName": "seeded@contoso.com", "userType": "Member"}],
+            }),
+        )
+        .await;
+    assert_eq!(seeded.status.as_u16(), 200, "{}", text(&seeded));
+    let names = encoded(&format!("servicePrincipalNames/any(c:c eq '{app_id}')"));
+    let found = app
+        .get(&format!("{SERVICE_PRINCIPALS}?$filter={names}"))
+        .await
+        .json();
+    assert_eq!(
+        ids(&found),
+        vec!["0f0e0d0c-0000-4000-8000-00000000a5e1".to_owned()]
+    );
+    let identity = encoded("identities/any(i:i/issuerAssignedId eq 'seeded@contoso.com')");
+    let found = app.get(&format!("{USERS}?$filter={identity}")).await.json();
+    assert_eq!(
+        ids(&found),
+        vec!["0f0e0d0c-0000-4000-8000-00000000a5e2".to_owned()]
+    );
 }
 
 #[actix_web::test]
@@ -563,6 +621,16 @@ async fn malformed_lambdas_are_graphs_400_not_a_failure() {
             "servicePrincipalNames/any(c:c eq 'a' and appRoles/any(r:r eq 'b'))",
         ),
         (GROUPS, "members/any(m:m/id eq 'a')"),
+        // Stored digests of client secrets are no filter's business.
+        (
+            APPLICATIONS,
+            "passwordCredentials/any(p:startswith(p/secretSha256,'a'))",
+        ),
+        (
+            SERVICE_PRINCIPALS,
+            "passwordCredentials/any(p:p/hint eq 'abc')",
+        ),
+        (USERS, "identities/any(i:i/secret eq 'a')"),
     ] {
         let answer = app
             .get(&format!("{path}?$filter={}", encoded(filter)))

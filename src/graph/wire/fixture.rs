@@ -128,8 +128,11 @@ fn row(entity: &'static EntityType, at: &str, item: Value) -> Result<Record, Err
             }
             other => Error::InvalidFixture(format!("{at}: {other}")),
         })?;
-    Record::fixture(entity, changes)
-        .map_err(|(property, problem)| Error::InvalidFixture(format!("{at}.{property}: {problem}")))
+    let mut record = Record::fixture(entity, changes).map_err(|(property, problem)| {
+        Error::InvalidFixture(format!("{at}.{property}: {problem}"))
+    })?;
+    record.derive();
+    Ok(record)
 }
 
 /// Every set's rows in the fixture format, each with the ids it links to.
