@@ -1,5 +1,5 @@
 //! `addPassword` and `removePassword` (of service principals and applications),
-//! `directoryObjects/{id}`, `/me`, and the tenants `findTenantInformationByTenantId` knows.
+//! `directoryObjects/{id}`, and the tenants `findTenantInformationByTenantId` knows.
 //! (A group's members and owners are declared links: `routes::links`.)
 
 use actix_web::http::StatusCode;
@@ -8,9 +8,7 @@ use serde_json::{json, Value};
 
 use super::set::{argument, arguments, Key, Set};
 use super::shape::shape_one;
-use crate::auth::Caller;
 use crate::graph::{response, JsonBody, ServiceRoot};
-use crate::model::directory::USER;
 use crate::model::password_credential::{self, NewPassword};
 use crate::odata::ODataQuery;
 use crate::repository::Repository;
@@ -78,32 +76,6 @@ pub async fn get_object(
         Value::from(crate::model::directory::odata_type(entity)),
     );
     let context = format!("{}directoryObjects/$entity", root.metadata());
-    response::entity(StatusCode::OK, &context, value, None)
-}
-
-/// `GET /me`: the signed-in user, as `GET /users/{id}` answers it. A token of an
-/// application signs in no user: Graph's 400.
-pub async fn me(
-    caller: Caller,
-    root: ServiceRoot,
-    query: ODataQuery,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
-    let Some(user) = repository.signed_in_user(&caller.who()).await? else {
-        return Err(Error::rule(
-            400,
-            "BadRequest",
-            "/me request is only valid with delegated authentication flow.",
-        ));
-    };
-    let scope = Set {
-        entity: &USER,
-        version: root.version,
-    }
-    .scope();
-    let selection = query.entity_options(scope)?;
-    let value = shape_one(&repository, scope, user, &selection).await?;
-    let context = format!("{}users/$entity", root.metadata());
     response::entity(StatusCode::OK, &context, value, None)
 }
 

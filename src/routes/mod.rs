@@ -24,6 +24,7 @@ mod shape;
 use actix_web::web::{self, ServiceConfig};
 
 use crate::graph::routing::{endpoint, Endpoint};
+use crate::model::directory::USER;
 use crate::model::operation::Binding;
 use crate::model::{registry, EntityType, Link, Navigation, Segment, Update, Version};
 pub use set::{NavigationRoute, Set};
@@ -68,7 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::scope(&format!("/{}", version.segment()))
                 .app_data(version)
                 .service(endpoint("/$batch").post(batch::batch))
-                .service(endpoint("/me").get(directory::me))
+                .service(me_scope(version))
                 .service(
                     web::scope("/directoryObjects")
                         .service(endpoint("/getByIds").post(membership::get_by_ids))
@@ -183,6 +184,25 @@ fn set_scope(entity: &'static EntityType, version: Version, name: &str) -> actix
         .service(collection)
         .service(endpoint("/$count").get(entity_set::count));
     operations::collection_functions(entity, version, scope).service(by_id)
+}
+
+/// `/me`: the signed-in user's item, as `/users/{id}` serves it (GET and PATCH; a user
+/// does not delete itself), with its navigations and actions.
+fn me_scope(version: Version) -> actix_web::Scope {
+    let set = Set {
+        entity: &USER,
+        version,
+    };
+    let mut me = web::scope("/me")
+        .app_data(set)
+        .app_data(set::Me)
+        .service(endpoint("").get(entity_set::get).patch(entity_set::update));
+    for (name, navigation) in USER.navigations_in(version) {
+        if navigation.segment != Segment::None {
+            me = me.service(navigation_scope(set, navigation, name));
+        }
+    }
+    operations::item_operations(&USER, version, me)
 }
 
 /// What an item of the set serves besides GET, as its declaration says.

@@ -4,9 +4,10 @@
 
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use crate::auth::Caller;
 use crate::model::{values, EntityType, Navigation, Version};
 use crate::odata::Scope;
 use crate::repository::Repository;
@@ -79,6 +80,10 @@ pub struct Key(pub String);
 #[derive(Debug, Clone, Copy)]
 pub struct KeyCall;
 
+/// The route names the signed-in user: `/me` and below it.
+#[derive(Debug, Clone, Copy)]
+pub struct Me;
+
 /// The path segment holding a navigation's parent key, when it is not `{id}` (a
 /// navigation of an item reached through another navigation).
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +116,23 @@ impl FromRequest for Key {
         }
         let set = req.app_data::<Set>().copied();
         let repository = req.app_data::<web::Data<Repository>>().cloned();
+        if req.app_data::<Me>().is_some() {
+            let who = req.extensions().get::<Caller>().map(Caller::who);
+            let (Some(who), Some(repository)) = (who, repository) else {
+                return given(Err(Error::internal("/me without its caller")));
+            };
+            return Box::pin(async move {
+                match repository.signed_in_user(&who).await? {
+                    Some(user) => Ok(Key(user.id().to_owned())),
+                    // A token of an application signs in no user.
+                    None => Err(Error::rule(
+                        400,
+                        "BadRequest",
+                        "/me request is only valid with delegated authentication flow.",
+                    )),
+                }
+            });
+        }
         if req.app_data::<KeyCall>().is_some() {
             let (Some(set), Some(repository)) = (set, repository) else {
                 return given(Err(Error::internal("a key route without its set")));

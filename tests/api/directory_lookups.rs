@@ -320,6 +320,47 @@ async fn get_by_ids_and_me_answer_typed_directory_objects() {
     .await;
     assert_eq!(me.status.as_u16(), 200, "{}", text(&me));
     assert_eq!(me.json()["userPrincipalName"], "megan@contoso.com");
+    assert_eq!(
+        me.json()["@odata.context"],
+        json!(format!(
+            "{}/v1.0/$metadata#users(id,userPrincipalName)/$entity",
+            app.address
+        ))
+    );
+    // Below /me, what /users/{id} serves: its navigations and actions, and PATCH; a user
+    // does not delete itself.
+    let bearer = format!("Bearer {}", token_for("megan@contoso.com", &user));
+    let as_megan = |method: Method, path: &str| {
+        app.request(method, path)
+            .insert_header(("Authorization", bearer.clone()))
+            .insert_header(("Content-Type", "application/json"))
+    };
+    app.post(
+        &format!("{GROUPS}/{group}/members/$ref"),
+        &json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{user}")}),
+    )
+    .await
+    .expect(204);
+    let member_of = send(as_megan(Method::GET, "/v1.0/me/memberOf"), None).await;
+    assert_eq!(ids(&member_of.json()), vec![group.clone()]);
+    let checked = send(
+        as_megan(Method::POST, "/v1.0/me/checkMemberGroups"),
+        Some(json!({"groupIds": [group]}).to_string().into()),
+    )
+    .await;
+    assert_eq!(ids(&checked.json()), vec![group.clone()]);
+    let patched = send(
+        as_megan(Method::PATCH, "/v1.0/me"),
+        Some(json!({"jobTitle": "Approver"}).to_string().into()),
+    )
+    .await;
+    assert_eq!(patched.status.as_u16(), 204, "{}", text(&patched));
+    assert_eq!(
+        app.get(&format!("{USERS}/{user}")).await.json()["jobTitle"],
+        "Approver"
+    );
+    let deleted = send(as_megan(Method::DELETE, "/v1.0/me"), None).await;
+    assert_eq!(deleted.status.as_u16(), 405);
     app.get("/v1.0/me")
         .await
         .assert_graph_error(400, "BadRequest");
