@@ -116,7 +116,8 @@ impl FromRequest for Key {
         }
         let set = req.app_data::<Set>().copied();
         let repository = req.app_data::<web::Data<Repository>>().cloned();
-        if req.app_data::<Me>().is_some() {
+        // `/me` names the parent of what is below it; an item under it keeps its `{key}`.
+        if req.app_data::<Me>().is_some() && req.app_data::<KeyName>().is_none() {
             let who = req.extensions().get::<Caller>().map(Caller::who);
             let (Some(who), Some(repository)) = (who, repository) else {
                 return given(Err(Error::internal("/me without its caller")));
