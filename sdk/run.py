@@ -159,9 +159,30 @@ def signin(https: str, certificate: str) -> dict:
     }
 
 
+def az_scenario(https: str, certificate: str) -> None:
+    """The Azure CLI in its own virtualenv (sdk/run.sh), signed in at the emulator as a
+    custom cloud with the suite's client; every other host blocked (sdk/az/scenario.py)."""
+    az_venv = Path(os.environ["SDK_SUITE_AZ_VENV"])
+    run(
+        f"Azure CLI {az_version()}: az login, az ad, az rest against {https}",
+        [
+            str(az_venv / "bin" / "python"),
+            str(HERE / "az" / "scenario.py"),
+            str(az_venv / "bin" / "az"),
+            https,
+            certificate,
+            TENANT_ID,
+            CLIENT_ID,
+            CLIENT_SECRET,
+        ],
+        env=environment(),
+    )
+
+
 def running(http: str, https: str, certificate: str, command: list) -> None:
-    """The Python scenario (both SDKs) and the JavaScript one, once each, against one
-    emulator that someone else started and will stop (a container, say)."""
+    """The Python scenario (both SDKs), the JavaScript and kiota ones and the Azure CLI's,
+    once each, against one emulator that someone else started and will stop (a
+    container, say)."""
     scenario = str(HERE / "python" / "scenario.py")
     # An emulator elsewhere (in a container) cannot reach a receiver on this machine's
     # loopback: governance.py leaves its callout out there.
@@ -182,6 +203,7 @@ def running(http: str, https: str, certificate: str, command: list) -> None:
         ["node", str(HERE / "js" / "kiota.mjs"), https],
         env=signin(https, certificate),
     )
+    az_scenario(https, certificate)
     print("SDK suite: all scenarios passed against the running emulator")
 
 
@@ -240,24 +262,8 @@ def main() -> None:
             env=emulator.signin(),
         )
 
-    # The Azure CLI in its own virtualenv (sdk/run.sh), signed in at the emulator as a
-    # custom cloud; every other host blocked (sdk/az/scenario.py).
-    az_venv = Path(os.environ["SDK_SUITE_AZ_VENV"])
     with Emulator(binary, tls=True) as emulator:
-        run(
-            f"Azure CLI {az_version()}: az login, az ad, az rest against {emulator.https_by_name}",
-            [
-                str(az_venv / "bin" / "python"),
-                str(HERE / "az" / "scenario.py"),
-                str(az_venv / "bin" / "az"),
-                emulator.https_by_name,
-                emulator.certificate,
-                TENANT_ID,
-                CLIENT_ID,
-                CLIENT_SECRET,
-            ],
-            env=environment(),
-        )
+        az_scenario(emulator.https_by_name, emulator.certificate)
 
     # The OpenAPI document drives a fuzzer: every response must match the document, no 5xx,
     # auth enforced, deleted things stay gone. positive_data_acceptance is off: $filter,

@@ -337,7 +337,7 @@ check "--env-file settings apply: auth.mode jwt refuses an unsigned token (401)"
 engine cp "$current:/data/emulator-cert.pem" "$work/sdk-cert.pem" || fail "docker cp the certificate out"
 if timeout 900 sdk/run.sh --running "http://127.0.0.1:$http_port" "https://localhost:$https_port" \
     "$work/sdk-cert.pem" "$cli" exec "$current" entitlement-emulator; then
-    ok "the SDK scenario against the container: Python over http, JavaScript over https"
+    ok "the SDK scenario against the container: Python over http, JavaScript, kiota and az over https"
 else
     fail "the SDK scenario against the container"
 fi
