@@ -4,17 +4,11 @@
 //! `appId` does. Only what Entitlement Management and the Azure CLI's `az ad app` read is
 //! kept; the rest of an application's many settings is accepted and dropped (`ignored`).
 
-use super::directory::{APP_ROLES, STRINGS};
+use super::directory::{APP_ROLES_PROPERTY, STRINGS, UNIQUE_APP_ID};
 use super::entity::CREATED_AT;
-use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::{
-    password_credential, Constraint, Default, Edm, EntityType, Errors, Generated, Names,
-    PerVersion, Property, Record,
+    password_credential, Default, Edm, EntityType, Errors, Generated, Names, PerVersion, Property,
 };
-
-fn app_id_taken(_: &Record) -> String {
-    "Another object with the same value for property appId already exists.".to_owned()
-}
 
 pub static APPLICATION: EntityType = EntityType {
     name: "application",
@@ -39,27 +33,11 @@ pub static APPLICATION: EntityType = EntityType {
             Edm::Complex(&STRINGS),
         )
         .default(Default::Json("[]")),
-        Property::new(
-            "app_roles",
-            Names::both("appRoles"),
-            Edm::Complex(&APP_ROLES),
-        )
-        .default(Default::Json("[]")),
-        Property::new(
-            password_credential::COLUMN,
-            Names::both("passwordCredentials"),
-            Edm::Complex(&password_credential::PASSWORD_CREDENTIALS),
-        )
-        .read_only()
-        .default(Default::Json("[]")),
+        APP_ROLES_PROPERTY,
+        password_credential::PROPERTY,
         CREATED_AT,
     ],
-    constraints: &[Constraint::Unique {
-        columns: &["app_id"],
-        status: 400,
-        code: "Request_BadRequest",
-        message: app_id_taken,
-    }],
+    constraints: &[UNIQUE_APP_ID],
     // Settings the emulator has no use for, which `az ad app create` and Terraform send.
     ignored: &[
         "web",
@@ -83,20 +61,8 @@ pub static APPLICATION: EntityType = EntityType {
         r#"{"displayName": "Display name"}"#,
     ),
     bound: &[
-        Operation::new(
-            Names::both("addPassword"),
-            Binding::Item,
-            Answer::Object,
-            "A new client secret, shown only in this answer",
-            Behaviour::AddPassword,
-        ),
-        Operation::new(
-            Names::both("removePassword"),
-            Binding::Item,
-            Answer::NoContent,
-            "Remove a client secret by its keyId",
-            Behaviour::RemovePassword,
-        ),
+        password_credential::ADD_PASSWORD,
+        password_credential::REMOVE_PASSWORD,
     ],
     ..EntityType::BASE
 };

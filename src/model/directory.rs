@@ -8,7 +8,6 @@ use super::complex::schema_of;
 use super::entity::CREATED_AT;
 use super::json::{invalid, object, wrong_type, Object};
 use super::membership::{self, ACTIONS};
-use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::principal_names::{self, IDENTITIES};
 use super::values::{canonical_guid, new_id};
 use super::{
@@ -24,6 +23,14 @@ fn upn_taken(_: &Record) -> String {
 fn app_id_taken(_: &Record) -> String {
     "Another object with the same value for property appId already exists.".to_owned()
 }
+
+/// An `appId` names one service principal, and one application.
+pub const UNIQUE_APP_ID: Constraint = Constraint::Unique {
+    columns: &["app_id"],
+    status: 400,
+    code: "Request_BadRequest",
+    message: app_id_taken,
+};
 
 pub static USER: EntityType = EntityType {
     name: "user",
@@ -228,6 +235,14 @@ pub static APP_ROLES: ComplexType = ComplexType {
     schema: |_| schema_of::<Vec<AppRole>>(),
 };
 
+/// `appRoles` of a service principal or an application.
+pub const APP_ROLES_PROPERTY: Property = Property::new(
+    "app_roles",
+    Names::both("appRoles"),
+    Edm::Complex(&APP_ROLES),
+)
+.default(Default::Json("[]"));
+
 pub static SERVICE_PRINCIPAL: EntityType = EntityType {
     name: "servicePrincipal",
     odata_type: "microsoft.graph.servicePrincipal",
@@ -248,20 +263,8 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
             Names::both("servicePrincipalType"),
         )
         .default_text("Application"),
-        Property::new(
-            "app_roles",
-            Names::both("appRoles"),
-            Edm::Complex(&APP_ROLES),
-        )
-        .default(Default::Json("[]")),
-        // Written only by addPassword and removePassword (and the fixture).
-        Property::new(
-            password_credential::COLUMN,
-            Names::both("passwordCredentials"),
-            Edm::Complex(&password_credential::PASSWORD_CREDENTIALS),
-        )
-        .read_only()
-        .default(Default::Json("[]")),
+        APP_ROLES_PROPERTY,
+        password_credential::PROPERTY,
         Property::new(
             "service_principal_names",
             Names::both("servicePrincipalNames"),
@@ -273,15 +276,7 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
             .read_only()
             .generated(Generated::CreatedAt),
     ],
-    constraints: &[
-        Constraint::EndsAccess,
-        Constraint::Unique {
-            columns: &["app_id"],
-            status: 400,
-            code: "Request_BadRequest",
-            message: app_id_taken,
-        },
-    ],
+    constraints: &[Constraint::EndsAccess, UNIQUE_APP_ID],
     errors: Errors::Directory,
     example: PerVersion::each(
         r#"{"appId": "{uuid}", "displayName": "Payroll", "appRoles": [{"displayName": "Admin", "value": "admin",
@@ -291,20 +286,8 @@ pub static SERVICE_PRINCIPAL: EntityType = EntityType {
     ),
     // Client secrets it signs in with (`signin`).
     bound: &[
-        Operation::new(
-            Names::both("addPassword"),
-            Binding::Item,
-            Answer::Object,
-            "A new client secret, shown only in this answer",
-            Behaviour::AddPassword,
-        ),
-        Operation::new(
-            Names::both("removePassword"),
-            Binding::Item,
-            Answer::NoContent,
-            "Remove a client secret by its keyId",
-            Behaviour::RemovePassword,
-        ),
+        password_credential::ADD_PASSWORD,
+        password_credential::REMOVE_PASSWORD,
         membership::CHECK_MEMBER_GROUPS,
         membership::GET_MEMBER_GROUPS,
         membership::CHECK_MEMBER_OBJECTS,

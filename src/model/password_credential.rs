@@ -12,13 +12,40 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::json::{invalid, object, wrong_type, Object};
+use super::operation::{Answer, Behaviour, Binding, Operation};
 use super::values::{canonical_guid, format_instant, later, new_id, parse_instant};
-use super::{ComplexType, Dialect};
+use super::{ComplexType, Default, Dialect, Edm, Names, Property};
 use crate::secret::{hex, parse_digest, sha256, Digest};
 use crate::Error;
 
-/// The column the service principal keeps them in.
+/// The column a service principal or an application keeps them in.
 pub const COLUMN: &str = "password_credentials";
+
+/// `passwordCredentials`, written only by `addPassword` and `removePassword` (and the
+/// fixture).
+pub const PROPERTY: Property = Property::new(
+    COLUMN,
+    Names::both("passwordCredentials"),
+    Edm::Complex(&PASSWORD_CREDENTIALS),
+)
+.read_only()
+.default(Default::Json("[]"));
+
+/// The actions that change them, bound to an item of a set that has them.
+pub const ADD_PASSWORD: Operation = Operation::new(
+    Names::both("addPassword"),
+    Binding::Item,
+    Answer::Object,
+    "A new client secret, shown only in this answer",
+    Behaviour::AddPassword,
+);
+pub const REMOVE_PASSWORD: Operation = Operation::new(
+    Names::both("removePassword"),
+    Binding::Item,
+    Answer::NoContent,
+    "Remove a client secret by its keyId",
+    Behaviour::RemovePassword,
+);
 
 pub static PASSWORD_CREDENTIALS: ComplexType = ComplexType {
     name: "Collection(microsoft.graph.passwordCredential)",
