@@ -18,6 +18,38 @@ pub fn list(value: Vec<Value>) -> HttpResponse {
         .json(json!({"value": value, "count": {"type": "Total", "value": count}}))
 }
 
+/// A subscription of the home tenant, enabled.
+pub fn subscription(id: &str, display_name: &str, tenant_id: &str) -> Value {
+    json!({
+        "id": format!("/subscriptions/{id}"),
+        "authorizationSource": "RoleBased",
+        "managedByTenants": [],
+        "subscriptionId": id,
+        "tenantId": tenant_id,
+        "displayName": display_name,
+        "state": "Enabled",
+        "subscriptionPolicies": {
+            "locationPlacementId": "Public_2014-09-01",
+            "quotaId": "PayAsYouGo_2014-09-01",
+            "spendingLimit": "Off"
+        }
+    })
+}
+
+/// The home tenant, as `GET /tenants` lists it.
+pub fn tenant(tenant_id: &str, display_name: &str, domain: &str) -> Value {
+    json!({
+        "id": format!("/tenants/{tenant_id}"),
+        "tenantId": tenant_id,
+        "countryCode": "US",
+        "displayName": display_name,
+        "domains": [domain],
+        "tenantCategory": "Home",
+        "defaultDomain": domain,
+        "tenantType": "AAD"
+    })
+}
+
 pub fn error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Error {
     Error::ResourceManager {
         status,

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::set::{ItemKey, Key, NavigationRoute};
-use crate::graph::wire::{project, trailing_id};
+use crate::graph::wire::{project_typed, trailing_id};
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::Record;
 use crate::odata::{ODataQuery, Scalar};
@@ -74,17 +74,12 @@ pub async fn list<const REFS: bool>(
     let dialect = route.parent.version.into();
     let value = records
         .iter()
-        .map(|record| {
-            let mut object = Map::new();
-            if REFS {
+        .map(|record| match REFS {
+            true => {
                 let url = root.reference_url(record.entity(), record.id());
-                object.insert("@odata.id".to_owned(), Value::from(url));
-            } else {
-                let kind = format!("#{}", record.entity().odata_type);
-                object.insert("@odata.type".to_owned(), Value::from(kind));
-                object.extend(project(record, dialect, None));
+                Map::from_iter([("@odata.id".to_owned(), Value::from(url))])
             }
-            object
+            false => project_typed(record, dialect),
         })
         .collect();
     let context = if REFS {

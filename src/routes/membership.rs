@@ -7,12 +7,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::set::{Key, Set};
-use crate::graph::wire::project;
+use crate::graph::wire::project_typed;
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::membership::{question, Question, MAX_CHECKED};
 use crate::model::operation::Behaviour;
 use crate::model::registry::DIRECTORY_OBJECTS;
-use crate::model::{values, EntityType};
+use crate::model::{values, EntityType, Errors};
 use crate::repository::Repository;
 use crate::Error;
 
@@ -77,13 +77,7 @@ pub async fn get_by_ids(
     let dialect = root.version.into();
     let value = records
         .iter()
-        .map(|record| {
-            let mut object = Map::new();
-            let kind = crate::model::directory::odata_type(record.entity());
-            object.insert("@odata.type".to_owned(), Value::from(kind));
-            object.extend(project(record, dialect, None));
-            object
-        })
+        .map(|record| project_typed(record, dialect))
         .collect();
     let context = format!("{}directoryObjects", root.metadata());
     response::collection(&context, value, None, None)
@@ -121,7 +115,12 @@ fn guids(given: Option<&Value>, name: &str, most: usize) -> Result<Vec<String>, 
         .map(|item| {
             item.as_str()
                 .and_then(values::canonical_guid)
-                .ok_or_else(|| bad_request(format!("Invalid object identifier {item}.")))
+                .ok_or_else(|| {
+                    let given = item
+                        .as_str()
+                        .map_or_else(|| item.to_string(), str::to_owned);
+                    Errors::Directory.bad_reference(&given)
+                })
         })
         .collect()
 }

@@ -4,14 +4,12 @@
 //! not Graph's: `{"value": […]}` lists and `{"error": {"code", "message"}}` errors, and
 //! every call names an `api-version`.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
-
-use crate::graph::resource_manager::{error, list};
+use crate::graph::resource_manager::{self, error, list};
 use crate::graph::routing::endpoint;
 use crate::signin::SignIn;
 use crate::Error;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(endpoint("/subscriptions").get(subscriptions))
@@ -46,21 +44,11 @@ async fn subscriptions(req: HttpRequest, signin: web::Data<SignIn>) -> Result<Ht
             .subscriptions()
             .iter()
             .map(|subscription| {
-                let id = &subscription.subscription_id;
-                json!({
-                    "id": format!("/subscriptions/{id}"),
-                    "authorizationSource": "RoleBased",
-                    "managedByTenants": [],
-                    "subscriptionId": id,
-                    "tenantId": tenant,
-                    "displayName": subscription.display_name,
-                    "state": "Enabled",
-                    "subscriptionPolicies": {
-                        "locationPlacementId": "Public_2014-09-01",
-                        "quotaId": "PayAsYouGo_2014-09-01",
-                        "spendingLimit": "Off"
-                    }
-                })
+                resource_manager::subscription(
+                    &subscription.subscription_id,
+                    &subscription.display_name,
+                    &tenant,
+                )
             })
             .collect(),
     ))
@@ -70,16 +58,11 @@ async fn subscriptions(req: HttpRequest, signin: web::Data<SignIn>) -> Result<Ht
 async fn tenants(req: HttpRequest, signin: web::Data<SignIn>) -> Result<HttpResponse, Error> {
     api_version(&req)?;
     let tenant = signin.home_tenant();
-    Ok(list(vec![json!({
-        "id": format!("/tenants/{}", tenant.tenant_id),
-        "tenantId": tenant.tenant_id,
-        "countryCode": "US",
-        "displayName": tenant.display_name,
-        "domains": [tenant.default_domain_name],
-        "tenantCategory": "Home",
-        "defaultDomain": tenant.default_domain_name,
-        "tenantType": "AAD"
-    })]))
+    Ok(list(vec![resource_manager::tenant(
+        &tenant.tenant_id,
+        &tenant.display_name,
+        &tenant.default_domain_name,
+    )]))
 }
 
 /// Anything below a subscription: none is known unless configured, and none has resources.

@@ -8,7 +8,7 @@ pub mod fixture;
 mod project;
 
 pub use decode::{decode, decode_under};
-pub use project::{project, project_value};
+pub use project::{project, project_typed, project_value};
 
 pub(crate) use crate::model::json::describe;
 

@@ -36,6 +36,18 @@ pub fn project(
     object
 }
 
+/// A directory object in a list of several kinds (a group's members, `getByIds`): its
+/// `@odata.type` first, then its properties.
+pub fn project_typed(record: &Record, dialect: Dialect) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert(
+        "@odata.type".to_owned(),
+        Value::from(crate::model::directory::odata_type(record.entity())),
+    );
+    object.extend(project(record, dialect, None));
+    object
+}
+
 /// One property's value as `dialect` writes it.
 pub fn project_value(
     record: &Record,
