@@ -96,7 +96,7 @@ impl Repository {
 
 /// The row a path names by the entity's alternate key (`users/{userPrincipalName}`), when
 /// the key is no GUID. Only paths name rows so: a body's ids stay ids.
-pub(super) async fn find_by_alternate_key(
+async fn find_by_alternate_key(
     connection: &mut SqliteConnection,
     entity: &'static EntityType,
     key: &str,

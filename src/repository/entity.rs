@@ -18,12 +18,10 @@ use crate::Error;
 impl Repository {
     pub async fn get(&self, entity: &'static EntityType, id: &str) -> Result<Record, Error> {
         let mut connection = self.reader.acquire().await?;
-        match find(&mut connection, entity, id).await? {
-            Some(record) => Ok(record),
-            None => super::directory::find_by_alternate_key(&mut connection, entity, id)
-                .await?
-                .ok_or_else(|| not_found(entity, id)),
-        }
+        // A path's other keys (a user's principal name) are ids by now: `routes::set::Key`.
+        find(&mut connection, entity, id)
+            .await?
+            .ok_or_else(|| not_found(entity, id))
     }
 
     /// One page of rows (at most `limit`), in order, after the token's position.
