@@ -3,6 +3,7 @@
 //! listener).
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -11,46 +12,44 @@ use actix_web::{web, App};
 
 use crate::auth::Authenticator;
 use crate::configuration::Settings;
-use crate::faults::{self, Faults};
+use crate::faults;
 use crate::graph::panics::contain_panics;
 use crate::graph::request_context::request_context;
 use crate::graph::PublicUrl;
-use crate::journal::{self, Journal};
+use crate::journal::{self, Recording};
 use crate::odata::{Limits, ODataSettings};
-use crate::repository::Repository;
 use crate::routes::batch::{pipeline_of, BatchExecutor, BuildPipeline};
 use crate::signin::SignIn;
+use crate::tenants::{select, Tenants};
 use crate::{auth, routes, signin};
 
 /// Everything the application shares across workers; `app` builds the request pipeline
 /// from it, for the server and for the items of a `$batch`.
 #[derive(Clone)]
 pub struct AppState {
-    repository: web::Data<Repository>,
+    tenants: web::Data<Tenants>,
     auth: web::Data<Authenticator>,
     public_url: PublicUrl,
     payload: web::PayloadConfig,
-    faults: web::Data<Faults>,
-    journal: web::Data<Journal>,
+    recording: web::Data<Recording>,
     odata: web::Data<ODataSettings>,
     signin: web::Data<SignIn>,
 }
 
 impl AppState {
     pub fn new(
-        repository: Repository,
+        tenants: Arc<Tenants>,
         authenticator: Authenticator,
         signin: SignIn,
         settings: &Settings,
     ) -> Self {
         let base = settings.public_url_base();
         Self {
-            repository: web::Data::new(repository),
+            tenants: web::Data::from(tenants),
             auth: web::Data::new(authenticator),
             public_url: PublicUrl((!base.is_empty()).then_some(base)),
             payload: web::PayloadConfig::new(settings.limits.max_body_bytes),
-            faults: web::Data::new(Faults::new(settings.faults.clone())),
-            journal: web::Data::new(Journal::new(
+            recording: web::Data::new(Recording::new(
                 &settings.journal,
                 settings.limits.max_body_bytes,
             )),
@@ -75,8 +74,8 @@ impl AppState {
         })
     }
 
-    /// The whole pipeline: journal, then ids and Graph error bodies, then faults, then
-    /// authentication, then the routes. Each worker builds one, and a `$batch` executor
+    /// The whole pipeline: journal, then ids and Graph error bodies, then the tenant, then
+    /// faults, then authentication, then the tenant's store, then the routes. Each worker builds one, and a `$batch` executor
     /// builds one more per worker for its items, so items meet exactly what requests meet.
     pub fn app(
         &self,
@@ -95,18 +94,21 @@ impl AppState {
             .wrap(NormalizePath::trim())
             // The lifecycle catches up with the clock before a route reads.
             .wrap(from_fn(routes::lifecycle::settle))
+            // After authentication: a token refused opens no store.
+            .wrap(from_fn(select::open))
             .wrap(from_fn(auth::authenticate))
             .wrap(from_fn(faults::inject))
             // A panic inside costs one request a 500, not the connection.
             .wrap(from_fn(contain_panics))
+            // Everything inside meets the tenant's own journal, faults and store.
+            .wrap(from_fn(select::select))
             // Added late, so it runs early: every response, even a 401, gets ids and
             // Graph-shaped errors.
             .wrap(from_fn(request_context))
             // Outermost: records responses as sent, ids and error bodies included.
             .wrap(from_fn(journal::record))
-            .app_data(self.journal.clone())
-            .app_data(self.faults.clone())
-            .app_data(self.repository.clone())
+            .app_data(self.recording.clone())
+            .app_data(self.tenants.clone())
             .app_data(self.auth.clone())
             .app_data(self.public_url.clone())
             .app_data(self.payload.clone())

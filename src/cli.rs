@@ -70,6 +70,10 @@ pub struct TokenArgs {
     /// Lifetime in seconds.
     #[arg(long, default_value_t = 3600)]
     pub expires_in: u64,
+    /// The tenant the token is for (its `tid`), whose store it reaches; default: the home
+    /// tenant, auth.signin.tenant_id.
+    #[arg(long)]
+    pub tenant: Option<String>,
 }
 
 impl TokenArgs {

@@ -7,13 +7,13 @@
 //! carries it asks for the fault explicitly. The generator is seeded (`seed`), so a
 //! sequence of requests meets the same faults on every run.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::HttpMessage;
 
 pub use crate::configuration::faults::{FaultRule, FaultSettings, MAX_LATENCY_MS};
 use crate::graph::routing;
@@ -179,7 +179,7 @@ pub async fn inject(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let faults = req.app_data::<web::Data<Faults>>().cloned();
+    let faults = req.extensions().get::<Arc<Faults>>().cloned();
     let decision = match faults {
         Some(faults) if !routing::is_control(&req) && !routing::is_signin(&req) => {
             let header = req

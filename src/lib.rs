@@ -13,6 +13,7 @@
 //! - [`journal`]: the last requests answered, for `GET /_emulator/requests`.
 //! - [`openapi`]: the OpenAPI description of all of it, built from the declarations.
 //! - [`odata`]: query options parsed against the declarations.
+//! - [`tenants`]: a store per tenant, and which tenant a request is for.
 //! - [`repository`]: all SQL and transactions.
 //! - [`error`]: the one error type every failure becomes.
 
@@ -33,6 +34,7 @@ pub mod secret;
 pub mod signin;
 pub mod startup;
 pub mod telemetry;
+pub mod tenants;
 pub mod tls;
 
 pub use error::Error;

@@ -6,6 +6,7 @@ use entitlement_emulator::cli::{self, Cli, Command};
 use entitlement_emulator::configuration::Settings;
 use entitlement_emulator::startup::{self, Application};
 use entitlement_emulator::telemetry;
+use entitlement_emulator::tenants::TenantId;
 
 /// Exit status for bad flags or settings, as clap uses for usage errors.
 const USAGE: u8 = 2;
@@ -44,8 +45,17 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Token(args)) => {
+            let tenant = match &args.tenant {
+                None => Some(settings.auth.signin.tenant_id.to_lowercase()),
+                Some(name) => TenantId::parse(name).map(|id| id.to_string()),
+            };
+            let Some(tenant) = tenant else {
+                eprintln!("error: --tenant must be a GUID or a domain name");
+                return ExitCode::from(USAGE);
+            };
             match entitlement_emulator::auth::jwt::mint(
                 &settings.auth.jwt,
+                &tenant,
                 &args.permissions(),
                 args.upn.as_deref(),
                 args.app,

@@ -14,10 +14,10 @@ use crate::app::AppState;
 use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
 use crate::graph::wire::fixture;
-use crate::repository::{OpenError, Repository};
-use crate::signin::directory::DirectoryClients;
+use crate::repository::{Baseline, OpenError, Repository};
 use crate::signin::key::KeyError;
 use crate::signin::SignIn;
+use crate::tenants::Tenants;
 use crate::tls::{Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,14 +46,17 @@ pub struct Application {
     https: Option<SocketAddr>,
     certificate: Option<PathBuf>,
     server: Server,
-    repository: Repository,
+    tenants: Arc<Tenants>,
 }
 
 /// With a seed file: checked whole (a bad one stops start-up), applied if the database
-/// is new, and kept for reset.
-async fn seeded(repository: Repository, file: &str) -> Result<Repository, StartupError> {
+/// is new, and kept for reset (and for new tenants).
+async fn seeded(
+    repository: Repository,
+    file: &str,
+) -> Result<(Repository, Option<Arc<Baseline>>), StartupError> {
     if file.is_empty() {
-        return Ok(repository);
+        return Ok((repository, None));
     }
     let error = |message: String| StartupError::Seed {
         path: file.to_owned(),
@@ -64,11 +67,12 @@ async fn seeded(repository: Repository, file: &str) -> Result<Repository, Startu
     let baseline = Repository::validate_baseline(rows)
         .await
         .map_err(|e| error(e.to_string()))?;
-    let repository = repository.with_baseline(baseline);
+    let baseline = Arc::new(baseline);
+    let repository = repository.with_baseline(Arc::clone(&baseline));
     if repository.created() {
         repository.reset().await.map_err(|e| error(e.to_string()))?;
     }
-    Ok(repository)
+    Ok((repository, Some(baseline)))
 }
 
 /// A listener bound before serving, so port 0 is resolved and bind errors name the address.
@@ -103,11 +107,8 @@ impl Application {
         let repository = Repository::open(&settings.database)
             .await?
             .with_lifecycle(settings.lifecycle);
-        let repository = seeded(repository, &settings.seed.file).await?;
-        let signin = signin.with_directory(Arc::new(DirectoryClients::new(
-            repository.clone(),
-            settings.auth.signin.roles.clone(),
-        )));
+        let (repository, baseline) = seeded(repository, &settings.seed.file).await?;
+        let tenants = Arc::new(Tenants::new(&settings, repository, baseline)?);
         let https = match tls {
             Some(tls) => {
                 let (listener, address) = bind(&settings.server.host, settings.tls.port)?;
@@ -130,7 +131,7 @@ impl Application {
         let server = serve(
             http.map(|(listener, _)| listener),
             https.map(|(listener, _, tls)| (listener, tls.config)),
-            repository.clone(),
+            Arc::clone(&tenants),
             authenticator,
             signin,
             &settings,
@@ -145,7 +146,7 @@ impl Application {
             https: https_address,
             certificate,
             server,
-            repository,
+            tenants,
         })
     }
 
@@ -181,7 +182,7 @@ impl Application {
 
     /// Serves until `shutdown` completes (or `handle().stop`), lets in-flight requests
     /// finish within `server.shutdown_timeout_secs`, then closes the database, which
-    /// checkpoints the WAL.
+    /// checkpoints the WAL of every open tenant.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
         let handle = self.server.handle();
         let mut server = std::pin::pin!(self.server);
@@ -197,7 +198,7 @@ impl Application {
                 served
             }
         };
-        self.repository.close().await;
+        self.tenants.close().await;
         served
     }
 }
@@ -205,12 +206,12 @@ impl Application {
 fn serve(
     http: Option<TcpListener>,
     https: Option<(TcpListener, rustls::ServerConfig)>,
-    repository: Repository,
+    tenants: Arc<Tenants>,
     authenticator: Authenticator,
     signin: SignIn,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let state = AppState::new(repository, authenticator, signin, settings);
+    let state = AppState::new(tenants, authenticator, signin, settings);
     let mut server = HttpServer::new(move || state.app())
         // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
         // a SIGTERM sent the moment that line appears is still graceful.

@@ -72,7 +72,7 @@ impl ControlGuard {
             ));
         }
         match &self.token {
-            Some(expected) => match super::bearer_token(headers) {
+            Some(expected) => match crate::graph::bearer::token(headers) {
                 // Compared as digests: equal time whatever the first difference.
                 Some(token) if sha256(token) == sha256(expected) => Ok(()),
                 _ => Err(Error::InvalidAuthenticationToken(

@@ -19,8 +19,6 @@ pub const READ: &str = "EntitlementManagement.Read.All";
 pub const READ_WRITE: &str = "EntitlementManagement.ReadWrite.All";
 /// The tenant of personal Microsoft accounts, which the API does not support.
 const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
-/// The tenant minted tokens claim; any value other than the consumer tenant would do.
-pub const EMULATOR_TENANT: &str = "00000000-0000-4000-8000-000000000e11";
 
 /// The claims the emulator reads or mints. The registered ones (aud, iss, exp, nbf, iat)
 /// are checked by jsonwebtoken from the raw token and only written here, so an `aud` array
@@ -195,11 +193,15 @@ impl Verifier {
     /// refused), and the base URL a client named Graph by (localhost, 127.0.0.1,
     /// `server.public_url`) is whatever it reached the emulator at.
     fn verify_own(&self, token: &str, own: &OwnKey) -> Result<Claims, Error> {
+        // Issued for any tenant: the issuer names the tenant its `tid` does.
+        let tenant = crate::graph::bearer::payload::<Claims>(token)
+            .and_then(|claims| claims.tid)
+            .unwrap_or_default();
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = self.settings.clock_skew_secs;
         validation.validate_nbf = true;
         validation.validate_aud = false;
-        validation.set_issuer(&[own.issuer.as_str()]);
+        validation.set_issuer(&[crate::signin::issuer(&tenant)]);
         jsonwebtoken::decode::<Claims>(token, &own.key, &validation)
             .map(|data| data.claims)
             .map_err(|error| rejection(&error))
@@ -233,6 +235,7 @@ fn rejection(error: &jsonwebtoken::errors::Error) -> Error {
 /// secret, for Graph's audience, valid for `lifetime_secs`.
 pub fn mint(
     settings: &JwtSettings,
+    tenant: &str,
     permissions: &[String],
     user: Option<&str>,
     app: bool,
@@ -254,9 +257,9 @@ pub fn mint(
                 .issuers
                 .first()
                 .cloned()
-                .unwrap_or_else(|| format!("https://sts.windows.net/{EMULATOR_TENANT}/")),
+                .unwrap_or_else(|| crate::signin::issuer(&tenant)),
         ),
-        tid: Some(EMULATOR_TENANT.to_owned()),
+        tid: Some(tenant.to_owned()),
         exp: Some(now + lifetime_secs),
         nbf: Some(now),
         iat: Some(now),

@@ -22,6 +22,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub tls: TlsSettings,
     pub database: DatabaseSettings,
+    pub tenants: TenantsSettings,
     pub auth: AuthSettings,
     pub admin: AdminSettings,
     pub seed: SeedSettings,
@@ -77,6 +78,18 @@ pub struct DatabaseSettings {
     pub busy_timeout_ms: u64,
     pub synchronous: Synchronous,
     pub max_read_connections: u32,
+}
+
+/// Tenants besides the home one (`crate::tenants`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantsSettings {
+    /// Tenants that may sign in and be used: `"*"` any, else GUIDs or domain names.
+    pub allowed: Vec<String>,
+    /// Stores open at once besides home's; idle ones beyond it are closed.
+    pub max_open: usize,
+    /// Folder of their database files; empty: `<database file>.tenants` beside it.
+    pub dir: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -289,7 +302,8 @@ impl Settings {
                     .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
-                    .with_list_parse_key("admin.allowed_hosts"),
+                    .with_list_parse_key("admin.allowed_hosts")
+                    .with_list_parse_key("tenants.allowed"),
             );
         }
         if let Some(host) = &overrides.host {
@@ -355,6 +369,12 @@ impl Settings {
         if self.database.max_read_connections == 0 {
             return Err(ConfigurationError::key(
                 "database.max_read_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.tenants.max_open == 0 {
+            return Err(ConfigurationError::key(
+                "tenants.max_open",
                 "must be at least 1",
             ));
         }

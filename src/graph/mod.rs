@@ -5,6 +5,7 @@
 //! answers (`resource_manager`).
 
 pub mod batch;
+pub mod bearer;
 pub mod body;
 pub mod entra;
 pub mod error_body;

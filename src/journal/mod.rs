@@ -10,7 +10,7 @@
 mod redact;
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -18,6 +18,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, COOKIE, PROXY_AUTHORIZATION};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
+use actix_web::HttpMessage;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -45,23 +46,46 @@ pub struct Entry {
     pub response_body: Option<String>,
 }
 
-pub struct Journal {
-    entries: Mutex<VecDeque<Entry>>,
+/// How requests are recorded, the same for every tenant.
+pub struct Recording {
     settings: JournalSettings,
     /// `limits.max_body_bytes`: larger bodies are left for the handler to refuse.
     payload_limit: usize,
 }
 
-impl Journal {
+impl Recording {
     pub fn new(settings: &JournalSettings, payload_limit: usize) -> Self {
         Self {
-            entries: Mutex::new(VecDeque::with_capacity(settings.capacity.min(4096))),
             settings: settings.clone(),
             payload_limit,
         }
     }
 
-    /// Oldest first; `last` keeps only the most recent ones.
+    /// Body text as recorded: UTF-8 (lossy), cut at `journal.max_body_bytes`.
+    fn body_text(&self, bytes: &[u8]) -> Option<String> {
+        if bytes.is_empty() {
+            return None;
+        }
+        let cut = &bytes[..bytes.len().min(self.settings.max_body_bytes)];
+        Some(String::from_utf8_lossy(cut).into_owned())
+    }
+}
+
+/// One tenant's journal; the request's own is in its extensions (`crate::tenants`).
+pub struct Journal {
+    entries: Mutex<VecDeque<Entry>>,
+    capacity: usize,
+}
+
+impl Journal {
+    pub fn new(settings: &JournalSettings) -> Self {
+        Self {
+            // Grown as requests come: a tenant used once holds one entry, not `capacity`.
+            entries: Mutex::new(VecDeque::new()),
+            capacity: settings.capacity,
+        }
+    }
+
     pub fn entries(&self, last: Option<usize>) -> Vec<Entry> {
         let entries = self.lock();
         let skip = last.map_or(0, |last| entries.len().saturating_sub(last));
@@ -74,7 +98,7 @@ impl Journal {
 
     fn push(&self, entry: Entry) {
         let mut entries = self.lock();
-        if entries.len() == self.settings.capacity {
+        if entries.len() >= self.capacity {
             entries.pop_front();
         }
         entries.push_back(entry);
@@ -85,15 +109,6 @@ impl Journal {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Body text as recorded: UTF-8 (lossy), cut at `journal.max_body_bytes`.
-    fn body_text(&self, bytes: &[u8]) -> Option<String> {
-        if bytes.is_empty() {
-            return None;
-        }
-        let cut = &bytes[..bytes.len().min(self.settings.max_body_bytes)];
-        Some(String::from_utf8_lossy(cut).into_owned())
     }
 }
 
@@ -121,12 +136,13 @@ pub async fn record(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let journal = req.app_data::<web::Data<Journal>>().cloned();
-    let journal = match journal {
-        Some(journal) if journal.settings.capacity > 0 && !routing::is_control(&req) => journal,
+    let recording = match req.app_data::<web::Data<Recording>>().cloned() {
+        Some(recording) if recording.settings.capacity > 0 && !routing::is_control(&req) => {
+            recording
+        }
         _ => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
-    let bodies = journal.settings.bodies && !routing::is_signin(&req);
+    let bodies = recording.settings.bodies && !routing::is_signin(&req);
     let started = Instant::now();
     let time = values::now();
     let method = req.method().to_string();
@@ -151,13 +167,13 @@ pub async fn record(
     // Read here and handed on as the same bytes, when its length is declared and within
     // the limit; anything else streams to the handler untouched (and may get its 413).
     let request_body = match declared_length {
-        Some(length) if bodies && length <= journal.payload_limit => {
+        Some(length) if bodies && length <= recording.payload_limit => {
             match req.extract::<Bytes>().await {
                 Ok(bytes) => {
                     let text = if routing::is_batch(&req) {
-                        journal.body_text(&redact::body(&without_item_tokens(&bytes)))
+                        recording.body_text(&redact::body(&without_item_tokens(&bytes)))
                     } else {
-                        journal.body_text(&redact::body(&bytes))
+                        recording.body_text(&redact::body(&bytes))
                     };
                     req.set_payload(bytes.into());
                     text
@@ -175,7 +191,7 @@ pub async fn record(
         let (request, response) = response.into_parts();
         let (head, body) = response.into_parts();
         let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
-        let text = journal.body_text(&redact::body(&bytes));
+        let text = recording.body_text(&redact::body(&bytes));
         let response = ServiceResponse::new(request, head.set_body(BoxBody::new(bytes)));
         (response, text)
     } else {
@@ -188,6 +204,15 @@ pub async fn record(
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
             .to_owned()
+    };
+    // The tenant's journal, which the request learnt once its tenant was chosen.
+    let Some(journal) = response
+        .request()
+        .extensions()
+        .get::<Arc<Journal>>()
+        .cloned()
+    else {
+        return Ok(response);
     };
     journal.push(Entry {
         time,

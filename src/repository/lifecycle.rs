@@ -434,6 +434,12 @@ impl Repository {
         self.lifecycle.settings()
     }
 
+    /// The pace this store had when it was last closed, taken up as it was: the due times
+    /// stored were computed with it.
+    pub fn resume_pace(&self, settings: LifecycleSettings) {
+        self.lifecycle.set_settings(settings);
+    }
+
     /// A new pace: requests waiting in an automatic state are rescheduled by it.
     pub async fn set_pace(&self, settings: LifecycleSettings) -> Result<(), Error> {
         let _turn = self.lifecycle.settling.lock().await;

@@ -97,8 +97,24 @@ fn create_owner_only(path: &std::path::Path) -> std::io::Result<()> {
 impl Repository {
     /// Opens (creating if needed) the database file and applies pending migrations.
     pub async fn open(settings: &DatabaseSettings) -> Result<Self, OpenError> {
-        let url = settings.url.clone();
-        let options = settings.connect_options()?;
+        Self::open_with(settings, settings.connect_options()?, settings.url.clone()).await
+    }
+
+    /// Opens `path` as `open` does the configured file, with the same settings: a tenant's
+    /// own file.
+    pub async fn open_file(
+        settings: &DatabaseSettings,
+        path: &std::path::Path,
+    ) -> Result<Self, OpenError> {
+        let options = settings.connect_options()?.filename(path);
+        Self::open_with(settings, options, path.display().to_string()).await
+    }
+
+    async fn open_with(
+        settings: &DatabaseSettings,
+        options: sqlx::sqlite::SqliteConnectOptions,
+        url: String,
+    ) -> Result<Self, OpenError> {
         create_owner_only(options.get_filename()).map_err(|source| OpenError::Open {
             url: url.clone(),
             source: sqlx::Error::Io(source),
@@ -176,8 +192,8 @@ impl Repository {
     }
 
     /// Makes `reset` restore `fixture` (the `--seed` file) besides the built-in rows.
-    pub fn with_baseline(mut self, fixture: Baseline) -> Self {
-        self.baseline = Some(Arc::new(fixture));
+    pub fn with_baseline(mut self, fixture: Arc<Baseline>) -> Self {
+        self.baseline = Some(fixture);
         self
     }
 

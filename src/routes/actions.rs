@@ -15,7 +15,7 @@ use crate::model::json::wrong_type;
 use crate::model::resource_request::Described;
 use crate::model::role_scope::{named, ROLE_SCOPE};
 use crate::model::{Mode, Record};
-use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `POST /accessPackageResourceRequests` (v1.0 `/resourceRequests`): carried out at once.
@@ -24,7 +24,7 @@ pub async fn create_resource_request(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     // The resource is described, not bound: `accessPackageResource` (beta) or `resource`.
     let key = ["accessPackageResource", "resource"]
@@ -53,7 +53,7 @@ pub async fn create_role_scope(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     if !body.0.is_object() {
         return Err(Error::RequestBodyRead(format!(
@@ -81,7 +81,7 @@ pub async fn applicable_policy_requirements(
     caller: Caller,
     root: ServiceRoot,
     body: OptionalJsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let subject = match &body.0["subject"]["objectId"] {
         Value::Null => None,
@@ -111,7 +111,7 @@ pub async fn move_to_catalog(
     Key(id): Key,
     caller: Caller,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let catalog = match &body.0["catalogId"] {
         Value::String(catalog) => catalog.clone(),
@@ -135,7 +135,7 @@ pub async fn move_to_catalog(
 pub async fn refresh_resource(
     Key(resource): Key,
     catalog: web::Path<(String, String)>,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     repository.refresh_resource(&catalog.0, &resource).await?;
     Ok(HttpResponse::Ok().finish())

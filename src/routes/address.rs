@@ -7,12 +7,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 
 use super::set::{ItemKey, Key, NavigationRoute, Set};
 use crate::graph::ServiceRoot;
 use crate::model::{Link, Navigation, Record};
-use crate::repository::{Repository, Within};
+use crate::repository::Within;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// The parent a navigation's collection is under, as found.
@@ -113,10 +114,8 @@ pub struct Item {
 
 type Found<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
 
-fn repository(req: &HttpRequest) -> Result<web::Data<Repository>, Error> {
-    req.app_data::<web::Data<Repository>>()
-        .cloned()
-        .ok_or_else(|| Error::internal("no repository registered"))
+fn repository(req: &HttpRequest) -> Result<Store, Error> {
+    Store::of(req)
 }
 
 fn registered<T: Copy + 'static>(req: &HttpRequest) -> Option<T> {

@@ -4,14 +4,14 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use crate::faults::{FaultSettings, Faults};
+use crate::faults::FaultSettings;
 use crate::graph::wire::fixture;
-use crate::journal::Journal;
-use crate::repository::{Repository, SeedMode};
+use crate::repository::SeedMode;
+use crate::tenants::select::{Chosen, Store};
 use crate::Error;
 
 /// `POST /_emulator/reset`: back to the seeded state, in one transaction; 204.
-pub async fn reset(repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+pub async fn reset(repository: Store) -> Result<HttpResponse, Error> {
     repository.reset().await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -20,7 +20,7 @@ pub async fn reset(repository: web::Data<Repository>) -> Result<HttpResponse, Er
 /// answers with what it wrote; an invalid fixture is refused whole (400 InvalidFixture).
 pub async fn seed(
     request: HttpRequest,
-    repository: web::Data<Repository>,
+    repository: Store,
     body: web::Bytes,
 ) -> Result<HttpResponse, Error> {
     let mode = match query_value(&request, "mode").as_deref() {
@@ -42,7 +42,7 @@ pub async fn seed(
 }
 
 /// `GET /_emulator/export`: the whole state, in the fixture format `seed` loads.
-pub async fn export(repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+pub async fn export(repository: Store) -> Result<HttpResponse, Error> {
     Ok(HttpResponse::Ok().json(fixture::export(repository.export().await?)))
 }
 
@@ -53,10 +53,7 @@ fn query_value(request: &HttpRequest, name: &str) -> Option<String> {
 }
 
 /// `GET /_emulator/requests[?last=N]`: the journal, oldest first.
-pub async fn requests(
-    request: HttpRequest,
-    journal: web::Data<Journal>,
-) -> Result<HttpResponse, Error> {
+pub async fn requests(request: HttpRequest, Chosen(tenant): Chosen) -> Result<HttpResponse, Error> {
     let last = match query_value(&request, "last") {
         None => None,
         Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
@@ -65,26 +62,27 @@ pub async fn requests(
             ))
         })?),
     };
-    Ok(HttpResponse::Ok().json(json!({ "value": journal.entries(last) })))
+    Ok(HttpResponse::Ok().json(json!({ "value": tenant.journal().entries(last) })))
 }
 
 /// `DELETE /_emulator/requests`: empties the journal.
-pub async fn clear_requests(journal: web::Data<Journal>) -> HttpResponse {
-    journal.clear();
+pub async fn clear_requests(Chosen(tenant): Chosen) -> HttpResponse {
+    tenant.journal().clear();
     HttpResponse::NoContent().finish()
 }
 
 /// `GET /_emulator/faults`: the fault injection in force.
-pub async fn faults(faults: web::Data<Faults>) -> HttpResponse {
-    HttpResponse::Ok().json(faults.settings())
+pub async fn faults(Chosen(tenant): Chosen) -> HttpResponse {
+    HttpResponse::Ok().json(tenant.faults().settings())
 }
 
 /// `PUT /_emulator/faults`: replaces the fault injection (the `[faults]` keys, as JSON) and
 /// restarts the random generator from its seed; answers with what is now in force.
 pub async fn replace_faults(
-    faults: web::Data<Faults>,
+    Chosen(tenant): Chosen,
     body: web::Bytes,
 ) -> Result<HttpResponse, Error> {
+    let faults = tenant.faults();
     let deserializer = &mut serde_json::Deserializer::from_slice(&body);
     let settings: FaultSettings = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| Error::InvalidFaults(format!("{}: {}", e.path(), e.inner())))?;
@@ -94,8 +92,8 @@ pub async fn replace_faults(
 }
 
 /// `DELETE /_emulator/faults`: no more injected faults until configured again.
-pub async fn clear_faults(faults: web::Data<Faults>) -> HttpResponse {
-    faults.replace(FaultSettings::default());
+pub async fn clear_faults(Chosen(tenant): Chosen) -> HttpResponse {
+    tenant.faults().replace(FaultSettings::default());
     HttpResponse::NoContent().finish()
 }
 

@@ -21,6 +21,7 @@ use crate::graph::batch::{
 };
 use crate::graph::response;
 use crate::model::Version;
+use crate::tenants::select::Chosen;
 use crate::Error;
 
 /// The application as a service without a listener: what a batch item runs through.
@@ -117,9 +118,10 @@ pub async fn batch(request: HttpRequest, body: Bytes) -> Result<HttpResponse, Er
     response::json(StatusCode::OK, &BatchResponse { responses })
 }
 
-/// What items inherit from the batch request: its token, host and scheme (so links in
-/// item bodies point where the batch was sent), and the peer.
+/// What items inherit from the batch request: its tenant, token, host and scheme (so links
+/// in item bodies point where the batch was sent), and the peer.
 struct Outer {
+    tenant: Option<Chosen>,
     authorization: Option<HeaderValue>,
     host: String,
     scheme: String,
@@ -131,6 +133,7 @@ impl Outer {
     fn of(request: &HttpRequest, version: Version) -> Self {
         let info = request.connection_info();
         Self {
+            tenant: request.extensions().get::<Chosen>().cloned(),
             authorization: request.headers().get(header::AUTHORIZATION).cloned(),
             host: info.host().to_owned(),
             scheme: info.scheme().to_owned(),
@@ -205,6 +208,9 @@ impl Outer {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         let (request, _) = request.replace_payload(Payload::from(body));
         request.extensions_mut().insert(BatchItem);
+        if let Some(tenant) = &self.tenant {
+            request.extensions_mut().insert(tenant.clone());
+        }
         Ok(request)
     }
 }

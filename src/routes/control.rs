@@ -13,6 +13,7 @@ use crate::model::json::{duration_seconds, MAX_DURATION_SECONDS};
 use crate::model::values::{format_instant, moved, parse_instant, LAST_INSTANT};
 use crate::model::{Dialect, Record};
 use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 fn bad(message: impl Into<String>) -> Error {
@@ -25,7 +26,7 @@ fn reading(repository: &Repository) -> HttpResponse {
 }
 
 /// `GET /_emulator/clock`: `{"now": …, "offset_ms": …}`.
-pub async fn clock(repository: web::Data<Repository>) -> HttpResponse {
+pub async fn clock(repository: Store) -> HttpResponse {
     reading(&repository)
 }
 
@@ -37,10 +38,7 @@ struct SetClock {
 
 /// `PUT /_emulator/clock` `{"now": "2027-01-01T00:00:00Z"}`: the clock jumps there (never
 /// back); what came due meanwhile happens before the answer.
-pub async fn set_clock(
-    repository: web::Data<Repository>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Error> {
+pub async fn set_clock(repository: Store, body: web::Bytes) -> Result<HttpResponse, Error> {
     let asked: SetClock = serde_json::from_slice(&body).map_err(|e| {
         bad(format!(
             "The body must be {{\"now\": \"<RFC 3339 time>\"}}: {e}"
@@ -60,10 +58,7 @@ struct Advance {
 }
 
 /// `POST /_emulator/clock/advance` `{"by": "P31D"}` or `{"ms": 1500}`.
-pub async fn advance_clock(
-    repository: web::Data<Repository>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Error> {
+pub async fn advance_clock(repository: Store, body: web::Bytes) -> Result<HttpResponse, Error> {
     let asked: Advance = serde_json::from_slice(&body).map_err(|e| {
         bad(format!(
             "The body must be {{\"by\": \"P1D\"}} or {{\"ms\": 1000}}: {e}"
@@ -94,16 +89,13 @@ pub async fn advance_clock(
 }
 
 /// `GET /_emulator/lifecycle`: the pace in force, as `[lifecycle]` spells it.
-pub async fn lifecycle(repository: web::Data<Repository>) -> HttpResponse {
+pub async fn lifecycle(repository: Store) -> HttpResponse {
     HttpResponse::Ok().json(repository.pace())
 }
 
 /// `PUT /_emulator/lifecycle` `{"pace": "dwell", "dwell_ms": {"submitted": 500,
 /// "delivering": 1500}}`: requests waiting now are rescheduled by the new pace.
-pub async fn set_lifecycle(
-    repository: web::Data<Repository>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Error> {
+pub async fn set_lifecycle(repository: Store, body: web::Bytes) -> Result<HttpResponse, Error> {
     let deserializer = &mut serde_json::Deserializer::from_slice(&body);
     let settings: LifecycleSettings = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| bad(format!("{}: {}", e.path(), e.inner())))?;
@@ -119,7 +111,7 @@ fn request_reading(request: &Record) -> HttpResponse {
 /// request after it, in v1.0's shape.
 pub async fn advance_request(
     id: web::Path<String>,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     Ok(request_reading(&repository.advance_request(&id).await?))
 }
@@ -127,7 +119,7 @@ pub async fn advance_request(
 /// `POST /_emulator/assignmentRequests/{id}/failDelivery`: its delivery will fail.
 pub async fn fail_delivery(
     id: web::Path<String>,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     Ok(request_reading(&repository.fail_request(&id).await?))
 }

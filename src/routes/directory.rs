@@ -11,8 +11,8 @@ use super::shape::shape_one;
 use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::password_credential::{self, NewPassword};
 use crate::odata::ODataQuery;
-use crate::repository::Repository;
 use crate::signin::SignIn;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `POST /servicePrincipals/{id}/addPassword` (or `/applications/{id}/…`): 200 with the
@@ -22,7 +22,7 @@ pub async fn add_password(
     Key(id): Key,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let NewPassword { stored, answer } = NewPassword::from_body(&body.0)?;
     repository
@@ -41,7 +41,7 @@ pub async fn remove_password(
     set: Set,
     Key(id): Key,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let key_id = password_credential::key_to_remove(&body.0)?;
     repository
@@ -60,7 +60,7 @@ pub async fn get_object(
     Key(id): Key,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let record = repository.directory_object(&id).await?;
     let entity = record.entity();

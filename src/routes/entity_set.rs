@@ -3,7 +3,7 @@
 //! page in Graph's docs: what it takes, what it answers.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
 use super::address::{Collection, Item};
 use super::listing;
@@ -14,6 +14,7 @@ use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::{Mode, Record};
 use crate::odata::{Filter, ODataQuery};
 use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `GET /{set}` (or `/{set}/{id}/{navigation}`): a page of entities with `$filter`,
@@ -23,7 +24,7 @@ pub async fn list(
     collection: Collection,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     list_where(collection, root, query, repository, None).await
 }
@@ -34,7 +35,7 @@ pub async fn list_where(
     collection: Collection,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
     only: Option<Filter>,
 ) -> Result<HttpResponse, Error> {
     let scope = collection.target.scope();
@@ -57,7 +58,7 @@ pub async fn list_where(
 pub async fn count(
     collection: Collection,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let scope = collection.target.scope();
     let filter = query.count_filter(scope)?;
@@ -74,7 +75,7 @@ pub async fn create(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let target = collection.target;
     let mut changes = decode_under(
@@ -105,7 +106,7 @@ pub async fn get(
     item: Item,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let scope = item.collection.target.scope();
     let selection = query.entity_options(scope)?;
@@ -143,7 +144,7 @@ pub async fn update(
     item: Item,
     caller: Caller,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     write(&item, &caller, body, Mode::Update, &repository).await?;
     Ok(response::no_content())
@@ -155,7 +156,7 @@ pub async fn replace(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let stored = write(&item, &caller, body, Mode::Replace, &repository).await?;
     let target = item.collection.target;
@@ -168,7 +169,7 @@ pub async fn replace(
 }
 
 /// `DELETE /{set}/{id}`: 204.
-pub async fn delete(item: Item, repository: web::Data<Repository>) -> Result<HttpResponse, Error> {
+pub async fn delete(item: Item, repository: Store) -> Result<HttpResponse, Error> {
     repository
         .delete(item.collection.target.entity, item.record.id())
         .await?;

@@ -7,7 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::address::Collection;
@@ -25,7 +25,7 @@ use crate::model::operation::Behaviour;
 use crate::model::subject::SUBJECT;
 use crate::model::{EntityType, Mode, Record};
 use crate::odata::{Column, Comparison, Filter, ODataQuery, Operand, Scalar};
-use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// Middleware: before a request that reads what the lifecycle moves is served, the
@@ -41,7 +41,7 @@ pub async fn settle(
         && (!routing::is_control(&req)
             || path == "/_emulator/export"
             || path.starts_with("/_emulator/assignmentRequests/"));
-    let repository = req.app_data::<web::Data<Repository>>().cloned();
+    let repository = req.extensions().get::<Store>().cloned();
     if let Some(repository) = repository.filter(|_| reads_state) {
         if let Err(error) = repository.settle().await {
             return Ok(req.error_response(error).map_into_right_body());
@@ -60,7 +60,7 @@ pub async fn create_request(
     root: ServiceRoot,
     body: JsonBody,
     req: HttpRequest,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let mut body = body.0;
     let Value::Object(members) = &mut body else {
@@ -95,19 +95,13 @@ pub async fn create_request(
 }
 
 /// `POST /assignmentRequests/{id}/cancel`: 204.
-pub async fn cancel(
-    Key(id): Key,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
+pub async fn cancel(Key(id): Key, repository: Store) -> Result<HttpResponse, Error> {
     repository.cancel_request(&id).await?;
     Ok(response::no_content())
 }
 
 /// `POST /assignmentRequests/{id}/reprocess`: 202, delivery is tried again.
-pub async fn reprocess_request(
-    Key(id): Key,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
+pub async fn reprocess_request(Key(id): Key, repository: Store) -> Result<HttpResponse, Error> {
     repository.reprocess_request(&id).await?;
     Ok(HttpResponse::build(StatusCode::ACCEPTED).finish())
 }
@@ -117,17 +111,14 @@ pub async fn reprocess_request(
 pub async fn resume(
     Key(id): Key,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     repository.resume(&id, read_resume(&body.0)?).await?;
     Ok(response::no_content())
 }
 
 /// `POST /assignments/{id}/reprocess`: 202, what the assignment grants is granted again.
-pub async fn reprocess_assignment(
-    Key(id): Key,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, Error> {
+pub async fn reprocess_assignment(Key(id): Key, repository: Store) -> Result<HttpResponse, Error> {
     repository.reprocess_assignment(&id).await?;
     Ok(HttpResponse::build(StatusCode::ACCEPTED).finish())
 }
@@ -139,7 +130,7 @@ pub async fn decide(
     Key(id): Key,
     ItemKey(key): ItemKey,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     repository
         .decide_stage(&id, &key, decision(&body.0)?, &caller.who())
@@ -182,7 +173,7 @@ pub async fn of_current_user(
     root: ServiceRoot,
     query: ODataQuery,
     req: HttpRequest,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let behaviour = req.app_data::<Behaviour>().copied();
     let on = argument(&arguments(&call)?, "on")?;
@@ -238,7 +229,7 @@ pub async fn additional_access(
     call: web::Path<String>,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let arguments = arguments(&call)?;
     let package = argument(&arguments, "accessPackageId")?;
@@ -262,7 +253,7 @@ pub async fn additional_access(
 pub async fn subject_by_object_id(
     call: web::Path<String>,
     root: ServiceRoot,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let object_id = argument(&arguments(&call)?, "objectId")?;
     let subject = repository.subject_by_object_id(&object_id).await?;
@@ -280,7 +271,7 @@ pub async fn update_subject_by_object_id(
     caller: Caller,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let object_id = argument(&arguments(&call)?, "objectId")?;
     let changes = decode(&SUBJECT, root.version.into(), body.0, Mode::Update)?;

@@ -4,7 +4,7 @@
 //! with `{"@odata.id": "…/{id}"}` (any host, any path that ends in the id), and
 //! `DELETE …/{name}/{key}/$ref`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde_json::{Map, Value};
 
 use super::set::{ItemKey, Key, NavigationRoute};
@@ -13,6 +13,7 @@ use crate::graph::{response, JsonBody, ServiceRoot};
 use crate::model::Record;
 use crate::odata::{ODataQuery, Scalar};
 use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// One page of what the parent links to, and the next page's link.
@@ -68,7 +69,7 @@ pub async fn list<const REFS: bool>(
     Key(id): Key,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let (records, next_link) = page(route, &id, &root, &query, &repository).await?;
     let dialect = route.parent.version.into();
@@ -100,7 +101,7 @@ pub async fn add(
     route: NavigationRoute,
     Key(id): Key,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let given = body.0.get("@odata.id").and_then(Value::as_str);
     let Some(target) = given.and_then(trailing_id) else {
@@ -122,7 +123,7 @@ pub async fn remove(
     route: NavigationRoute,
     Key(id): Key,
     ItemKey(target): ItemKey,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let parent = (route.parent.entity, id.as_str());
     repository

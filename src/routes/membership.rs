@@ -3,7 +3,7 @@
 //! `checkMemberObjects`, `getMemberObjects`), and `directoryObjects/getByIds`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
 use super::set::{Key, Set};
@@ -13,7 +13,7 @@ use crate::model::membership::{question, Question, MAX_CHECKED};
 use crate::model::operation::Behaviour;
 use crate::model::registry::DIRECTORY_OBJECTS;
 use crate::model::{values, EntityType, Errors};
-use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `POST /{users|groups|servicePrincipals|directoryObjects}/{id}/checkMemberGroups` (and
@@ -24,7 +24,7 @@ pub async fn membership(
     req: HttpRequest,
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let asked = req
         .app_data::<Behaviour>()
@@ -68,7 +68,7 @@ pub async fn membership(
 pub async fn get_by_ids(
     root: ServiceRoot,
     body: JsonBody,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let body = body_object(&body.0)?;
     let ids = guids(body.get("ids"), "ids", 1000)?;

@@ -20,6 +20,7 @@ mod operations;
 mod resource_manager;
 mod set;
 mod shape;
+mod tenants;
 
 use actix_web::web::{self, ServiceConfig};
 
@@ -37,6 +38,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(endpoint("/reset").post(admin::reset))
             .service(endpoint("/seed").post(admin::seed))
             .service(endpoint("/export").get(admin::export))
+            .service(
+                endpoint("/tenants")
+                    .get(tenants::list)
+                    .post(tenants::create),
+            )
+            .service(
+                endpoint("/tenants/{id}")
+                    .get(tenants::get)
+                    .delete(tenants::delete),
+            )
             .service(
                 endpoint("/faults")
                     .get(admin::faults)

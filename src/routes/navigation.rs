@@ -2,14 +2,14 @@
 //! collection-valued one is served by `entity_set`, addressed through `address`.)
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
 use super::set::{Key, NavigationRoute};
 use super::shape::shape_one;
 use crate::graph::{response, ServiceRoot};
 use crate::model::Link;
 use crate::odata::ODataQuery;
-use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `GET /{set}/{id}/{navigation}` of a single-valued navigation: the related entity with
@@ -19,7 +19,7 @@ pub async fn get_related(
     Key(id): Key,
     root: ServiceRoot,
     query: ODataQuery,
-    repository: web::Data<Repository>,
+    repository: Store,
 ) -> Result<HttpResponse, Error> {
     let target = route.target();
     let selection = query.entity_options(target.scope())?;

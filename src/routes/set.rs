@@ -4,13 +4,13 @@
 
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::Caller;
 use crate::model::{values, EntityType, Navigation, Version};
 use crate::odata::Scope;
-use crate::repository::Repository;
+use crate::tenants::select::Store;
 use crate::Error;
 
 /// `/{version}/…/{set}`.
@@ -115,7 +115,7 @@ impl FromRequest for Key {
             return given(Ok((*id).to_owned()));
         }
         let set = req.app_data::<Set>().copied();
-        let repository = req.app_data::<web::Data<Repository>>().cloned();
+        let repository = Store::of(req).ok();
         // `/me` names the parent of what is below it; an item under it keeps its `{key}`.
         if req.app_data::<Me>().is_some() && req.app_data::<KeyName>().is_none() {
             let who = req.extensions().get::<Caller>().map(Caller::who);

@@ -6,17 +6,13 @@
 //! slow password hash protects low-entropy passwords, which test users' are not worth.
 //! Comparison is constant-time anyway.
 //!
-//! Lookups go through `ClientDirectory`, so that service principals' password credentials
-//! (Graph's `addPassword`, `signin::directory`) answer next to the configured ones.
-
-use std::future::Future;
-use std::pin::Pin;
+//! The configured clients are asked first, in every tenant; then the tenant's own service
+//! principals and their password credentials (Graph's `addPassword`, `signin::directory`).
 
 use time::OffsetDateTime;
 
 use super::settings::{ClientSettings, SignInSettings, UserSettings};
 use crate::secret::{parse_digest, same, sha256, Digest};
-use crate::Error;
 
 /// One password credential: its digest and, for credentials made through Graph, when it
 /// starts and ends.
@@ -97,14 +93,6 @@ impl User {
     }
 }
 
-/// A source of clients. Boxed futures keep it object-safe, so sources can be chained.
-pub trait ClientDirectory: Send + Sync {
-    fn find<'a>(
-        &'a self,
-        client_id: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<Option<Client>, Error>> + 'a>>;
-}
-
 /// The clients and users of `[auth.signin]`.
 pub struct Configured {
     clients: Vec<Client>,
@@ -123,25 +111,19 @@ impl Configured {
         }
     }
 
+    /// The configured client of `client_id`: configured clients sign in to every tenant.
+    pub fn find(&self, client_id: &str) -> Option<Client> {
+        self.clients
+            .iter()
+            .find(|client| client.client_id.eq_ignore_ascii_case(client_id))
+            .cloned()
+    }
+
     /// User names compare as Entra compares UPNs: without regard to case.
     pub fn user(&self, username: &str) -> Option<&User> {
         self.users
             .iter()
             .find(|user| user.username.eq_ignore_ascii_case(username.trim()))
-    }
-}
-
-impl ClientDirectory for Configured {
-    fn find<'a>(
-        &'a self,
-        client_id: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<Option<Client>, Error>> + 'a>> {
-        let found = self
-            .clients
-            .iter()
-            .find(|client| client.client_id.eq_ignore_ascii_case(client_id))
-            .cloned();
-        Box::pin(std::future::ready(Ok(found)))
     }
 }
 

@@ -27,31 +27,40 @@ use std::sync::Arc;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use jsonwebtoken::DecodingKey;
 
-use self::clients::{Client, ClientDirectory, Configured};
+use self::clients::{Client, Configured};
 use self::key::{KeyError, SigningKey};
 use self::settings::SignInSettings;
 use crate::configuration::Settings;
 pub use crate::error::SignInError;
 use crate::graph::routing;
 pub use crate::graph::signin_endpoints::{is_signin_path, Endpoint};
+use crate::repository::Repository;
+use crate::tenants::{TenantId, Tenants};
 use crate::Error;
 
-/// The emulator's own key as the verifier needs it.
+/// The emulator's own key as the verifier needs it. Its tokens' issuer is
+/// `issuer(tid)`, for the tenant each names.
 pub struct OwnKey {
     pub kid: String,
     pub key: DecodingKey,
-    pub issuer: String,
+}
+
+/// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
+pub fn issuer(tenant: &impl std::fmt::Display) -> String {
+    format!("https://sts.windows.net/{tenant}/")
+}
+
+/// The tenant a sign-in request is for, and its directory's store.
+pub struct Tenancy {
+    pub id: TenantId,
+    pub store: std::sync::Arc<Repository>,
 }
 
 /// Sign-in's settings, key and client sources, shared by every worker.
 pub struct SignIn {
     settings: SignInSettings,
-    /// Lower case, as GUIDs are compared.
-    tenant_id: String,
     key: Option<SigningKey>,
     configured: Arc<Configured>,
-    /// Asked in order; the configured clients first.
-    directories: Vec<Arc<dyn ClientDirectory>>,
     /// `auth.jwt.audiences`: the names of Graph a token may be asked for, besides the
     /// emulator's own base URL.
     graph_names: Vec<String>,
@@ -74,20 +83,11 @@ impl SignIn {
         let base = settings.public_url_base();
         Ok(Self {
             settings: signin.clone(),
-            tenant_id: signin.tenant_id.to_lowercase(),
             key,
-            directories: vec![configured.clone()],
             configured,
             graph_names: settings.auth.jwt.audiences.clone(),
             public_url: (!base.is_empty()).then_some(base),
         })
-    }
-
-    /// Another source of clients, asked after those already there (the directory's
-    /// service principals and their password credentials).
-    pub fn with_directory(mut self, directory: Arc<dyn ClientDirectory>) -> Self {
-        self.directories.push(directory);
-        self
     }
 
     /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.
@@ -104,11 +104,6 @@ impl SignIn {
         &self.settings.subscriptions
     }
 
-    /// v1 tokens' issuer, which Graph's tokens carry whichever endpoint issued them.
-    pub fn issuer(&self) -> String {
-        format!("https://sts.windows.net/{}/", self.tenant_id)
-    }
-
     pub fn verification_key(&self) -> Result<Option<OwnKey>, String> {
         let Some(key) = &self.key else {
             return Ok(None);
@@ -116,16 +111,24 @@ impl SignIn {
         Ok(Some(OwnKey {
             kid: key.kid().to_owned(),
             key: key.decoding_key()?,
-            issuer: self.issuer(),
         }))
     }
 
-    /// The tenant segments this directory answers to: its id, and the multi-tenant aliases
-    /// a client may use before it knows the tenant.
-    fn knows_tenant(&self, segment: &str) -> bool {
-        segment.eq_ignore_ascii_case(&self.tenant_id)
-            || segment.eq_ignore_ascii_case("common")
-            || segment.eq_ignore_ascii_case("organizations")
+    /// The tenant a path's segment names: any tenant `tenants.allowed` admits, by GUID or
+    /// domain name, and the home tenant for the multi-tenant aliases a client may use
+    /// before it knows the tenant.
+    fn tenant_named(
+        &self,
+        tenants: &Tenants,
+        segment: &str,
+        error: &'static str,
+    ) -> Result<TenantId, SignInError> {
+        if segment.eq_ignore_ascii_case("common") || segment.eq_ignore_ascii_case("organizations") {
+            return Ok(tenants.home().id().clone());
+        }
+        TenantId::parse(segment)
+            .filter(|id| tenants.admits(id))
+            .ok_or_else(|| Self::unknown_tenant(segment, error))
     }
 
     fn unknown_tenant(tenant: &str, error: &'static str) -> SignInError {
@@ -157,12 +160,14 @@ impl SignIn {
     /// The client `client_id` names, from the first source that knows it; one nobody
     /// registered when `accept_any_client` admits it. That setting also lets in, with any
     /// secret, a service principal that has no password credentials to check.
-    async fn client(&self, client_id: &str) -> Result<Option<Client>, Error> {
-        for directory in &self.directories {
-            if let Some(mut client) = directory.find(client_id).await? {
-                client.any_secret |= client.secrets.is_empty() && self.settings.accept_any_client;
-                return Ok(Some(client));
-            }
+    async fn client(&self, client_id: &str, store: &Repository) -> Result<Option<Client>, Error> {
+        let found = match self.configured.find(client_id) {
+            Some(client) => Some(client),
+            None => directory::client(store, client_id, &self.settings.roles).await?,
+        };
+        if let Some(mut client) = found {
+            client.any_secret |= client.secrets.is_empty() && self.settings.accept_any_client;
+            return Ok(Some(client));
         }
         Ok(self
             .settings
@@ -173,6 +178,7 @@ impl SignIn {
     async fn answer(
         &self,
         endpoint: Endpoint<'_>,
+        tenants: &Tenants,
         req: &HttpRequest,
         payload: web::Payload,
     ) -> Result<HttpResponse, Error> {
@@ -199,22 +205,23 @@ impl SignIn {
             Endpoint::Metadata => Ok(discovery::metadata(&base)),
             Endpoint::Instance => Ok(discovery::instance(&base, req.query_string())),
             Endpoint::Configuration { tenant, v1 } => {
-                if !self.knows_tenant(tenant) {
-                    return Err(Self::unknown_tenant(tenant, "invalid_tenant").into());
-                }
-                Ok(discovery::configuration(&base, tenant, &self.tenant_id, v1))
+                let id = self.tenant_named(tenants, tenant, "invalid_tenant")?;
+                Ok(discovery::configuration(&base, tenant, id.as_str(), v1))
             }
             Endpoint::Keys { tenant, v1 } => {
-                if !self.knows_tenant(tenant) {
-                    return Err(Self::unknown_tenant(tenant, "invalid_tenant").into());
-                }
-                let issuer = (!v1).then(|| format!("{base}/{}/v2.0", self.tenant_id));
+                let id = self.tenant_named(tenants, tenant, "invalid_tenant")?;
+                let issuer = (!v1).then(|| format!("{base}/{id}/v2.0"));
                 Ok(discovery::keys(self.key()?, issuer.as_deref()))
             }
             Endpoint::Token { tenant, v1 } => {
-                if !self.knows_tenant(tenant) {
-                    return Err(Self::unknown_tenant(tenant, "invalid_request").into());
-                }
+                let id = self.tenant_named(tenants, tenant, "invalid_request")?;
+                let tenant = tenants
+                    .get(&id)
+                    .ok_or_else(|| Self::unknown_tenant(tenant, "invalid_request"))?;
+                let at = Tenancy {
+                    store: tenants.store(&tenant).await?,
+                    id,
+                };
                 let body = web::Bytes::from_request(req, &mut payload.into_inner())
                     .await
                     .map_err(|_| {
@@ -223,7 +230,7 @@ impl SignIn {
                             "The request body could not be read (limits.max_body_bytes).",
                         )
                     })?;
-                token::token(self, req, &base, v1, &body).await
+                token::token(self, &at, req, &base, v1, &body).await
             }
         }
     }
@@ -251,12 +258,14 @@ pub async fn or_unknown_segment(
     let Some(endpoint) = Endpoint::parse(req.match_info().as_str()) else {
         return routing::unknown_segment(req).await;
     };
-    let signin = req
-        .app_data::<web::Data<SignIn>>()
-        .cloned()
-        .ok_or_else(|| Error::internal("sign-in is not registered"))?;
+    let (Some(signin), Some(tenants)) = (
+        req.app_data::<web::Data<SignIn>>().cloned(),
+        req.app_data::<web::Data<Tenants>>().cloned(),
+    ) else {
+        return Err(Error::internal("sign-in is not registered"));
+    };
     signin
-        .answer(endpoint, &req, payload)
+        .answer(endpoint, &tenants, &req, payload)
         .await
         .map_err(|error| match error {
             Error::SignIn(_) => error,

@@ -20,13 +20,13 @@ pub async fn grant(request: &Asked<'_>) -> Result<HttpResponse, Error> {
     } else {
         delegated_scopes(form.require("scope")?)?
     };
-    let aud = signin.graph_audience(request.base, &resource)?;
-    let client = authenticate(signin, &client_id, secret.as_deref(), false).await?;
+    let aud = signin.graph_audience(request.base, &resource, &request.at.id)?;
+    let client = authenticate(request, &client_id, secret.as_deref(), false).await?;
     let Some(user) = signin.configured.user(username) else {
         return Err(SignInError::bad_request(
             "invalid_grant",
             50_034,
-            format!("The user account {username} does not exist in the {} directory. To sign into this application, the account must be added to the directory.", signin.tenant_id),
+            format!("The user account {username} does not exist in the {} directory. To sign into this application, the account must be added to the directory.", request.at.id),
         )
         .into());
     };
@@ -60,7 +60,7 @@ pub async fn grant(request: &Asked<'_>) -> Result<HttpResponse, Error> {
     };
     let scp = granted.join(" ");
     let mut claims = Issued::new(
-        signin,
+        request,
         aud.clone(),
         &client,
         if secret.is_some() { "1" } else { "0" },

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::clients::{Client, SecretCheck};
-use super::{password, SignIn, SignInError};
+use super::{issuer, password, SignIn, SignInError, Tenancy};
+use crate::tenants::TenantId;
 use crate::Error;
 
 /// The form body. A parameter sent empty counts as not sent; the first of repeats wins.
@@ -48,6 +49,7 @@ impl Form {
 
 pub async fn token(
     signin: &SignIn,
+    at: &Tenancy,
     req: &HttpRequest,
     base: &str,
     v1: bool,
@@ -56,6 +58,7 @@ pub async fn token(
     let form = Form::parse(body);
     let asked = Asked {
         signin,
+        at,
         req,
         base,
         v1,
@@ -76,6 +79,8 @@ pub async fn token(
 /// A token request as a grant reads it: where it came to, in which version, with what.
 pub(super) struct Asked<'a> {
     pub signin: &'a SignIn,
+    /// The tenant the path names, and its directory.
+    pub at: &'a Tenancy,
     pub req: &'a HttpRequest,
     /// The emulator's base URL, as the client reached it.
     pub base: &'a str,
@@ -91,11 +96,11 @@ async fn client_credentials(asked: &Asked<'_>) -> Result<HttpResponse, Error> {
     } else {
         default_scope(form.require("scope")?)?
     };
-    let aud = signin.graph_audience(asked.base, &resource)?;
-    let client = authenticate(signin, &client_id, secret.as_deref(), true).await?;
-    let mut claims = Issued::new(signin, aud.clone(), &client, "1");
+    let aud = signin.graph_audience(asked.base, &resource, &asked.at.id)?;
+    let client = authenticate(asked, &client_id, secret.as_deref(), true).await?;
+    let mut claims = Issued::new(asked, aud.clone(), &client, "1");
     claims.app_displayname = Some(client.display_name.clone());
-    claims.idp = Some(signin.issuer());
+    claims.idp = Some(issuer(&asked.at.id));
     claims.idtyp = "app";
     claims.oid = client.object_id.clone();
     claims.sub = client.object_id.clone();
@@ -138,7 +143,12 @@ impl SignIn {
     /// aside. Terraform asks for the base URL the metadata document names Graph; kiota
     /// without configured scopes asks for the Graph request's scheme and host, without
     /// its port, and that host may be another loopback name than the token request's.
-    pub(super) fn graph_audience(&self, base: &str, resource: &str) -> Result<String, Error> {
+    pub(super) fn graph_audience(
+        &self,
+        base: &str,
+        resource: &str,
+        tenant: &TenantId,
+    ) -> Result<String, Error> {
         let trimmed = resource.trim_end_matches('/');
         let named = self
             .graph_names
@@ -152,7 +162,7 @@ impl SignIn {
         Err(SignInError::bad_request(
             "invalid_resource",
             500_011,
-            format!("The resource principal named {resource} was not found in the tenant named {}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", self.tenant_id),
+            format!("The resource principal named {resource} was not found in the tenant named {}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", tenant),
         )
         .into())
     }
@@ -220,16 +230,16 @@ pub(super) fn credentials(
 /// The client, its secret checked. `secret_required` is false for the password grant,
 /// which public clients send without one.
 pub(super) async fn authenticate(
-    signin: &SignIn,
+    asked: &Asked<'_>,
     client_id: &str,
     secret: Option<&str>,
     secret_required: bool,
 ) -> Result<Client, Error> {
-    let Some(client) = signin.client(client_id).await? else {
+    let Some(client) = asked.signin.client(client_id, &asked.at.store).await? else {
         return Err(SignInError::bad_request(
             "unauthorized_client",
             700_016,
-            format!("Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", signin.tenant_id),
+            format!("Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", asked.at.id),
         )
         .into());
     };
@@ -303,15 +313,15 @@ pub(super) struct Issued {
 }
 
 impl Issued {
-    pub(super) fn new(signin: &SignIn, aud: String, client: &Client, acr: &'static str) -> Self {
+    pub(super) fn new(asked: &Asked<'_>, aud: String, client: &Client, acr: &'static str) -> Self {
         let now = now();
         Self {
             aud,
-            iss: signin.issuer(),
+            iss: issuer(&asked.at.id),
             // Entra dates iat and nbf five minutes back, for clients whose clocks lag.
             iat: now.saturating_sub(300),
             nbf: now.saturating_sub(300),
-            exp: now + signin.settings.token_lifetime_secs,
+            exp: now + asked.signin.settings.token_lifetime_secs,
             amr: None,
             app_displayname: None,
             appid: client.client_id.clone(),
@@ -323,7 +333,7 @@ impl Issued {
             roles: None,
             scp: None,
             sub: String::new(),
-            tid: signin.tenant_id.clone(),
+            tid: asked.at.id.to_string(),
             unique_name: None,
             upn: None,
             uti: uuid::Uuid::new_v4().simple().to_string(),

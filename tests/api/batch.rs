@@ -262,6 +262,7 @@ async fn each_item_is_authorised_with_the_batchs_token() {
     let token = |scope: &str| {
         mint(
             &app.settings.auth.jwt,
+            &app.settings.auth.signin.tenant_id,
             &[scope.to_owned()],
             Some("reader@contoso.com"),
             false,

@@ -177,7 +177,8 @@ async fn bad_credentials_and_bad_requests_get_entras_errors() {
     }
 
     // Entra's correlation id is the caller's client-request-id, as MSAL sends it.
-    let path = "/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token";
+    // Any GUID or domain name is a tenant; this names none.
+    let path = "/contoso_example/oauth2/v2.0/token";
     let headers = [
         ("Content-Type", FORM),
         ("client-request-id", "c0ffee00-0000-4000-8000-000000000001"),
@@ -207,7 +208,7 @@ async fn bad_credentials_and_bad_requests_get_entras_errors() {
     let oidc = https(
         &app,
         "GET",
-        "/contoso.example/v2.0/.well-known/openid-configuration",
+        "/contoso_example/v2.0/.well-known/openid-configuration",
         &[],
         None,
     )

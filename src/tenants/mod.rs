@@ -1,0 +1,394 @@
+//! Tenants: every tenant id that signs in gets a store of its own, in one process.
+//!
+//! A tenant is its database (entities, directory, service-principal secrets, the emulator
+//! clock), plus what lives in memory beside it: the request journal, the fault rules and
+//! the lifecycle pace. Nothing is shared, so one tenant's ids, lists, counts, journal,
+//! export, reset and clock cannot reach another's. The home tenant (`auth.signin.tenant_id`)
+//! is the configured database and is always open; the others are opened on first use and,
+//! beyond `tenants.max_open` open at once, the least recently used idle one is closed
+//! (its journal, faults and pace stay in memory) and opened again when next asked for.
+//!
+//! SQLite writes one transaction at a time per file, so tenants in different files commit
+//! side by side: a writer in one never waits for another's commit.
+
+mod files;
+pub mod id;
+pub mod select;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use self::files::Files;
+pub use self::id::TenantId;
+use crate::configuration::{
+    faults::FaultSettings, ConfigurationError, DatabaseSettings, JournalSettings,
+    LifecycleSettings, Settings,
+};
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::repository::{Baseline, Repository};
+use crate::Error;
+
+/// Which tenants may be used: any, or those listed.
+enum Admit {
+    Any,
+    Only(Vec<TenantId>),
+}
+
+/// One tenant: its store when open, and what it keeps in memory.
+pub struct Tenant {
+    id: TenantId,
+    journal: Arc<Journal>,
+    faults: Arc<Faults>,
+    store: Mutex<Option<Arc<Repository>>>,
+    /// One open at a time, and none while the tenant is being deleted.
+    opening: tokio::sync::Mutex<()>,
+    /// The pace set at run time when the store was closed, taken up again on reopening.
+    pace: Mutex<Option<LifecycleSettings>>,
+    last_used: AtomicU64,
+    home: bool,
+    deleted: AtomicBool,
+}
+
+impl Tenant {
+    pub fn id(&self) -> &TenantId {
+        &self.id
+    }
+
+    pub fn journal(&self) -> &Arc<Journal> {
+        &self.journal
+    }
+
+    pub fn faults(&self) -> &Arc<Faults> {
+        &self.faults
+    }
+
+    pub fn is_home(&self) -> bool {
+        self.home
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<Arc<Repository>>> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.slot().is_some()
+    }
+
+    /// Takes the store away when no request holds it: the registry holds the only handle.
+    fn close_if_idle(&self) -> Option<Arc<Repository>> {
+        let mut slot = self.slot();
+        if slot
+            .as_ref()
+            .is_some_and(|store| Arc::strong_count(store) == 1)
+        {
+            let store = slot.take();
+            if let Some(store) = &store {
+                *self.pace.lock().unwrap_or_else(|p| p.into_inner()) = Some(store.pace());
+            }
+            return store;
+        }
+        None
+    }
+}
+
+/// What a new tenant is made from, and the settings every tenant shares.
+struct Shape {
+    database: DatabaseSettings,
+    lifecycle: LifecycleSettings,
+    baseline: Option<Arc<Baseline>>,
+    journal: JournalSettings,
+    faults: FaultSettings,
+}
+
+pub struct Tenants {
+    home: Arc<Tenant>,
+    admit: Admit,
+    files: Files,
+    shape: Shape,
+    max_open: usize,
+    resident: Mutex<HashMap<TenantId, Arc<Tenant>>>,
+    /// Tenants other than home with an open store.
+    open: AtomicUsize,
+    ticks: AtomicU64,
+    template: tokio::sync::OnceCell<Arc<Vec<u8>>>,
+}
+
+/// A tenant as `GET /_emulator/tenants` lists it.
+pub struct Listed {
+    pub id: TenantId,
+    pub home: bool,
+    pub open: bool,
+}
+
+impl Tenants {
+    /// `home` is the configured database, already open and seeded.
+    pub fn new(
+        settings: &Settings,
+        home: Repository,
+        baseline: Option<Arc<Baseline>>,
+    ) -> Result<Self, ConfigurationError> {
+        let home_id = TenantId::parse(&settings.auth.signin.tenant_id)
+            .ok_or_else(|| ConfigurationError::key("auth.signin.tenant_id", "must be a GUID"))?;
+        let admit = if settings.tenants.allowed.iter().any(|name| name == "*") {
+            Admit::Any
+        } else {
+            let mut listed = Vec::new();
+            for name in &settings.tenants.allowed {
+                listed.push(TenantId::parse(name).ok_or_else(|| {
+                    ConfigurationError::key(
+                        "tenants.allowed",
+                        format!("`{name}` is neither \"*\", a GUID nor a domain name"),
+                    )
+                })?);
+            }
+            Admit::Only(listed)
+        };
+        let shape = Shape {
+            database: settings.database.clone(),
+            lifecycle: settings.lifecycle,
+            baseline,
+            journal: settings.journal.clone(),
+            faults: settings.faults.clone(),
+        };
+        let home = Arc::new(shape.tenant(home_id, Some(home)));
+        Ok(Self {
+            home,
+            admit,
+            files: Files::new(&settings.database, &settings.tenants.dir),
+            shape,
+            max_open: settings.tenants.max_open,
+            resident: Mutex::new(HashMap::new()),
+            open: AtomicUsize::new(0),
+            ticks: AtomicU64::new(0),
+            template: tokio::sync::OnceCell::new(),
+        })
+    }
+
+    pub fn home(&self) -> &Arc<Tenant> {
+        &self.home
+    }
+
+    /// The tenant `id` names, when it may be used here.
+    pub fn admits(&self, id: &TenantId) -> bool {
+        *id == self.home.id
+            || match &self.admit {
+                Admit::Any => true,
+                Admit::Only(listed) => listed.contains(id),
+            }
+    }
+
+    fn resident(&self) -> MutexGuard<'_, HashMap<TenantId, Arc<Tenant>>> {
+        self.resident
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The tenant, known from now on (its store is opened, or made, when first used);
+    /// `None` when `tenants.allowed` does not admit it.
+    pub fn get(&self, id: &TenantId) -> Option<Arc<Tenant>> {
+        if *id == self.home.id {
+            return Some(Arc::clone(&self.home));
+        }
+        if !self.admits(id) {
+            return None;
+        }
+        let mut resident = self.resident();
+        Some(Arc::clone(resident.entry(id.clone()).or_insert_with(
+            || Arc::new(self.shape.tenant(id.clone(), None)),
+        )))
+    }
+
+    /// The tenant's store, opened (and for a new tenant made) on first use.
+    pub async fn store(&self, tenant: &Tenant) -> Result<Arc<Repository>, Error> {
+        tenant.last_used.store(
+            self.ticks.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        if let Some(store) = tenant.slot().clone() {
+            return Ok(store);
+        }
+        let _turn = tenant.opening.lock().await;
+        if let Some(store) = tenant.slot().clone() {
+            return Ok(store);
+        }
+        if tenant.deleted.load(Ordering::SeqCst) {
+            return Err(Error::ServiceUnavailable);
+        }
+        let store = Arc::new(self.open_store(tenant).await.map_err(|error| {
+            tracing::error!(tenant = %tenant.id, %error, "cannot open the tenant's store");
+            Error::ServiceUnavailable
+        })?);
+        *tenant.slot() = Some(Arc::clone(&store));
+        self.open.fetch_add(1, Ordering::SeqCst);
+        self.close_idle();
+        Ok(store)
+    }
+
+    async fn open_store(&self, tenant: &Tenant) -> Result<Repository, String> {
+        if !self.files.exists(&tenant.id) {
+            let template = self.template().await?;
+            self.files
+                .create(&tenant.id, &template)
+                .map_err(|e| e.to_string())?;
+        }
+        let store = Repository::open_file(&self.shape.database, &self.files.path(&tenant.id))
+            .await
+            .map_err(|e| e.to_string())?;
+        let store = self.shape.dressed(store);
+        if let Some(pace) = tenant.pace.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            store.resume_pace(pace);
+        }
+        Ok(store)
+    }
+
+    /// The bytes of a new tenant's database: migrated and seeded once, on first need.
+    async fn template(&self) -> Result<Arc<Vec<u8>>, String> {
+        self.template
+            .get_or_try_init(|| async {
+                std::fs::create_dir_all(self.files.dir()).map_err(|e| {
+                    format!(
+                        "cannot make the tenants' folder {}: {e}",
+                        self.files.dir().display()
+                    )
+                })?;
+                let scratch = self.files.scratch();
+                self.files.take_template(&scratch).ok();
+                let store = Repository::open_file(&self.shape.database, &scratch)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let store = self.shape.dressed(store);
+                if self.shape.baseline.is_some() {
+                    store.reset().await.map_err(|e| e.to_string())?;
+                }
+                store.close().await;
+                let bytes = self
+                    .files
+                    .take_template(&scratch)
+                    .map_err(|e| e.to_string())?;
+                Ok(Arc::new(bytes))
+            })
+            .await
+            .cloned()
+    }
+
+    /// Beyond `max_open` open stores, closes the least recently used idle ones.
+    fn close_idle(&self) {
+        let mut excess = self
+            .open
+            .load(Ordering::SeqCst)
+            .saturating_sub(self.max_open);
+        if excess == 0 {
+            return;
+        }
+        let mut open: Vec<Arc<Tenant>> = self
+            .resident()
+            .values()
+            .filter(|tenant| tenant.is_open())
+            .cloned()
+            .collect();
+        open.sort_by_key(|tenant| tenant.last_used.load(Ordering::Relaxed));
+        for tenant in open {
+            if excess == 0 {
+                break;
+            }
+            if let Some(store) = tenant.close_if_idle() {
+                self.open.fetch_sub(1, Ordering::SeqCst);
+                excess -= 1;
+                tokio::spawn(async move { store.close().await });
+            }
+        }
+    }
+
+    /// A new tenant, ready: `None` when the id is taken (or not admitted).
+    pub async fn create(&self, id: &TenantId) -> Result<Option<Arc<Tenant>>, Error> {
+        if *id == self.home.id || self.files.exists(id) {
+            return Ok(None);
+        }
+        let Some(tenant) = self.get(id) else {
+            return Ok(None);
+        };
+        self.store(&tenant).await?;
+        Ok(Some(tenant))
+    }
+
+    /// Deletes a tenant and its files; false when there was none. A request that held
+    /// its store meanwhile gets 503.
+    pub async fn delete(&self, id: &TenantId) -> Result<bool, Error> {
+        let tenant = self.resident().get(id).cloned();
+        let mut was_open = false;
+        if let Some(tenant) = &tenant {
+            let _turn = tenant.opening.lock().await;
+            tenant.deleted.store(true, Ordering::SeqCst);
+            self.resident().remove(id);
+            let store = tenant.slot().take();
+            if let Some(store) = store {
+                self.open.fetch_sub(1, Ordering::SeqCst);
+                store.close().await;
+                was_open = true;
+            }
+        }
+        let existed = self.files.remove(id).map_err(Error::internal)?;
+        Ok(existed || was_open)
+    }
+
+    /// Every tenant with a store: home first, then by id.
+    pub fn list(&self) -> Vec<Listed> {
+        let resident = self.resident();
+        let mut listed = vec![Listed {
+            id: self.home.id.clone(),
+            home: true,
+            open: true,
+        }];
+        listed.extend(self.files.stored().into_iter().map(|id| Listed {
+            open: resident.get(&id).is_some_and(|tenant| tenant.is_open()),
+            home: false,
+            id,
+        }));
+        listed
+    }
+
+    /// Whether `id` has a store.
+    pub fn exists(&self, id: &TenantId) -> bool {
+        *id == self.home.id || self.files.exists(id)
+    }
+
+    /// Closes every open store, the last step of a shutdown.
+    pub async fn close(&self) {
+        let tenants: Vec<Arc<Tenant>> = self.resident().values().cloned().collect();
+        for tenant in tenants.iter().chain([&self.home]) {
+            let store = tenant.slot().take();
+            if let Some(store) = store {
+                store.close().await;
+            }
+        }
+    }
+}
+
+impl Shape {
+    fn tenant(&self, id: TenantId, store: Option<Repository>) -> Tenant {
+        Tenant {
+            home: store.is_some(),
+            id,
+            journal: Arc::new(Journal::new(&self.journal)),
+            faults: Arc::new(Faults::new(self.faults.clone())),
+            store: Mutex::new(store.map(Arc::new)),
+            opening: tokio::sync::Mutex::new(()),
+            pace: Mutex::new(None),
+            last_used: AtomicU64::new(0),
+            deleted: AtomicBool::new(false),
+        }
+    }
+
+    /// A tenant's store with the configured pace and the `--seed` fixture reset restores.
+    fn dressed(&self, store: Repository) -> Repository {
+        let store = store.with_lifecycle(self.lifecycle);
+        match &self.baseline {
+            Some(baseline) => store.with_baseline(Arc::clone(baseline)),
+            None => store,
+        }
+    }
+}
