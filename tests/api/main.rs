@@ -56,6 +56,8 @@ mod signin;
 mod signin_errors;
 mod sp_passwords;
 mod strict_bodies;
+mod tenant_admin;
+mod tenants;
 mod time_limits;
 mod time_properties;
 mod tls;
