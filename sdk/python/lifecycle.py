@@ -56,14 +56,16 @@ def control(base: str) -> httpx.AsyncClient:
     headers = {}
     if token := os.environ.get("EMULATOR__ADMIN__TOKEN"):
         headers["Authorization"] = f"Bearer {token}"
-    return httpx.AsyncClient(base_url=base, headers=headers)
+    # The control surface of the tenant the credential signs in to, which may be any.
+    tenant = os.environ["AZURE_TENANT_ID"]
+    return httpx.AsyncClient(base_url=f"{base}/_emulator/tenants/{tenant}", headers=headers)
 
 
 async def advance_clock(base: str, by: str) -> dict:
-    """`POST /_emulator/clock/advance` on the emulator at `base`."""
+    """`POST /_emulator/tenants/{tenant}/clock/advance` on the emulator at `base`."""
     async with control(base) as surface:
-        before = (await surface.get("/_emulator/clock")).json()
-        moved = await surface.post("/_emulator/clock/advance", json={"by": by})
+        before = (await surface.get("/clock")).json()
+        moved = await surface.post("/clock/advance", json={"by": by})
     check(moved.status_code == 200, f"clock advanced: {moved.status_code} {moved.text}")
     after = moved.json()
     check(after["offset_ms"] >= before["offset_ms"], f"the clock moved forward: {before} -> {after}")

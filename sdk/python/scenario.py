@@ -332,7 +332,7 @@ async def throttled(base: str, flavour: str) -> None:
     catalogs = "/v1.0/identityGovernance/entitlementManagement/catalogs"
     async with lifecycle.control(base) as control:
         faults = await control.put(
-            "/_emulator/faults",
+            "/faults",
             json={
                 "enabled": True,
                 "seed": 7,
@@ -341,7 +341,7 @@ async def throttled(base: str, flavour: str) -> None:
             },
         )
         check(faults.status_code == 200, f"faults set: {faults.text}")
-        await control.delete("/_emulator/requests")
+        await control.delete("/requests")
 
         # No scopes: kiota asks for `{scheme}://{host}/.default` of the Graph URL itself.
         auth = AzureIdentityAuthenticationProvider(credential(flavour))
@@ -354,9 +354,9 @@ async def throttled(base: str, flavour: str) -> None:
             check(listed is not None and len(listed.value) >= 1, "catalogs listed")
         elapsed = time.monotonic() - started
 
-        journal = (await control.get("/_emulator/requests")).json()["value"]
+        journal = (await control.get("/requests")).json()["value"]
         statuses = [entry["status"] for entry in journal if entry["path"] == catalogs]
-        await control.delete("/_emulator/faults")
+        await control.delete("/faults")
     throttles = statuses.count(429)
     check(throttles > 0, f"some reads were throttled: {statuses}")
     check(statuses.count(200) == 4, f"every read got its answer in the end: {statuses}")
