@@ -8,7 +8,8 @@ absolute numbers do not. Writes target/bench/report.json and target/bench/report
 
 Parts: starts (cold starts of the emulator), creates (every target, c=16 and c=64), reads
 (get by id, displayName eq, contains and 80/20 mixed on 100k packages, against the ceiling
-answering the same GETs), workflow (the provisioning sequence of bench/workflow.json).
+answering the same GETs), workflow (the provisioning sequence of bench/workflow.json),
+tenants (a new tenant's cost, RSS after a thousand, creates spread over tenants).
 
 Exit status: 0 all good; 1 a check failed (the figures cannot be believed: a wrk error, a
 closed connection, a 2xx create that is not a stored row, an empty page); 3 the checks
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import checks as check, load, report as reporting, servers, workflow
+from benchlib import checks as check, load, report as reporting, servers, tenants, workflow
 from benchlib.checks import Checks
 
 LEVELS = (16, 64)
@@ -253,7 +254,8 @@ def main():
     parser.add_argument("--packages", type=int, default=100_000, help="rows for the read scenarios")
     parser.add_argument("--starts", type=int, default=7, help="cold starts to time")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="only the ceiling and the emulator")
-    parser.add_argument("--only", default="starts,creates,reads,workflow", help="parts to run")
+    parser.add_argument("--tenants", type=int, default=1000, help="tenants to make and use once")
+    parser.add_argument("--only", default="starts,creates,reads,workflow,tenants", help="parts to run")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="an emulator setting for this run, e.g. journal.capacity=0 (repeatable)")
     parser.add_argument("--out", default=os.path.join(servers.ROOT, "target", "bench"))
@@ -261,6 +263,7 @@ def main():
     servers.SETTINGS.update(item.split("=", 1) for item in args.set)
     if args.quick:
         args.rounds, args.duration, args.warmup, args.packages, args.starts, args.peers = 1, 1, 1, 2_000, 2, False
+        args.tenants = 50
     if args.peers and not servers.peers_installed():
         sys.exit("the peers are not installed: run bench/run.sh (it runs bench/peers/install.sh), or pass --no-peers")
     parts = set(args.only.split(","))
@@ -273,7 +276,8 @@ def main():
         for part, run in (("starts", lambda: cold_starts(report, checks, workdir, args.starts)),
                           ("creates", lambda: creates(report, checks, workdir, args)),
                           ("reads", lambda: reads(report, checks, workdir, args)),
-                          ("workflow", lambda: workflows(report, checks, workdir, args))):
+                          ("workflow", lambda: workflows(report, checks, workdir, args)),
+                          ("tenants", lambda: tenants.run(report, checks, workdir, args))):
             if part in parts:
                 try:
                     run()

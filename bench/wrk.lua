@@ -6,6 +6,8 @@
 -- eq      list with $filter=displayName eq '<one of NAMES packages>'
 -- contains list with $filter=contains(displayName,'<digits>')
 -- mixed   80 % get (IDS_FILE), 20 % create
+-- TENANTS (a fifth argument, default 0): when above 0, requests go round-robin to that
+-- many tenants (X-Emulator-Tenant: bench-N.tenants.test).
 -- done() prints one line "BENCH_JSON {...}" that bench/run.py reads.
 
 local base
@@ -15,7 +17,7 @@ local headers = {
 }
 local threads = {}
 local counter = 0
-local scenario, ids, names, run
+local scenario, ids, names, run, tenants
 
 function setup(thread)
   thread:set("thread_id", #threads + 1)
@@ -37,6 +39,7 @@ function init(args)
   names = tonumber(args[3] or "0")
   -- Names must not repeat across runs against one database.
   run = args[4] or "0"
+  tenants = tonumber(args[5] or "0")
   -- Different threads walk the data from different places.
   math.randomseed(thread_id * 7919)
 end
@@ -47,6 +50,9 @@ local function create()
     '{"catalogId":"aa2f6514-3232-46e7-a08a-2411ad8d7128","displayName":"bench %s-%d-%d",' ..
     '"description":"outside sales representatives","isHidden":false}',
     run, thread_id, counter)
+  if tenants > 0 then
+    headers["X-Emulator-Tenant"] = string.format("bench-%d.tenants.test", counter % tenants)
+  end
   return wrk.format("POST", base, headers, body)
 end
 

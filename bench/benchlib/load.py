@@ -25,13 +25,13 @@ def passive_opens():
     return int(values[header.index("PassiveOpens")])
 
 
-def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0):
+def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenants=0):
     """One wrk run (always two threads, as the issue's table was measured). The 10 s timeout
     keeps a slow peer's tail measured as latency rather than dropped as timeouts."""
     run_id = uuid.uuid4().hex[:8]  # names never repeat across runs against one database
     argv = [
         "wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency",
-        "-s", SCRIPT, f"{base}{path}", "--", scenario, ids_file, str(names), run_id,
+        "-s", SCRIPT, f"{base}{path}", "--", scenario, ids_file, str(names), run_id, str(tenants),
     ]
     opened = passive_opens()
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
