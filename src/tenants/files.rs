@@ -51,8 +51,20 @@ impl Files {
         self.dir.join(format!("{tenant}.{EXTENSION}"))
     }
 
-    /// Where the template is built: a name no tenant can have.
+    /// Where the template is built: a name no tenant can have. Those a killed process
+    /// left behind are removed first.
     pub fn scratch(&self) -> PathBuf {
+        if let Ok(entries) = fs::read_dir(&self.dir) {
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".template-")
+                {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
         self.dir
             .join(format!(".template-{}.{EXTENSION}", std::process::id()))
     }

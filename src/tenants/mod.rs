@@ -256,7 +256,6 @@ impl Tenants {
                     )
                 })?;
                 let scratch = self.files.scratch();
-                self.files.take_template(&scratch).ok();
                 let store = Repository::open_file(&self.shape.database, &scratch)
                     .await
                     .map_err(|e| e.to_string())?;

@@ -1,7 +1,8 @@
 //! `kill -9` in the middle of concurrent creates never loses an acknowledged write, never
 //! leaves a row half-written, and never corrupts the file. The promise is for the process
 //! dying (crash, OOM kill, `docker kill`): with `synchronous = "normal"` a commit is in the
-//! operating system's hands before the 201 leaves, so only power loss could undo it.
+//! operating system's hands before the 201 leaves, so only power loss could undo it. The
+//! writers write in sixteen tenants (the home one and fifteen others), each tenant a file.
 
 use std::cell::{Cell, RefCell};
 
@@ -14,12 +15,25 @@ use crate::helpers::*;
 const WRITERS: usize = 16;
 const ROUNDS: u64 = 5;
 
+/// Writer `w` writes in tenant `w`; writer 0 in the home tenant.
+fn tenant_of(w: usize) -> Option<String> {
+    (w > 0).then(|| format!("tenant{w}.crash.test"))
+}
+
+fn in_tenant(request: awc::ClientRequest, tenant: Option<&str>) -> awc::ClientRequest {
+    match tenant {
+        Some(tenant) => request.insert_header(("X-Emulator-Tenant", tenant)),
+        None => request,
+    }
+}
+
 /// Creates until the connection fails (the server was killed); every 201 is recorded.
 async fn writer(
     client: &awc::Client,
     base: &str,
+    w: usize,
     name: String,
-    acknowledged: &RefCell<Vec<Value>>,
+    acknowledged: &RefCell<Vec<(usize, Value)>>,
     on_ack: &dyn Fn(),
 ) {
     for n in 0.. {
@@ -28,9 +42,10 @@ async fn writer(
             "displayName": format!("{name} {n}"),
             "description": format!("acknowledged write {name} {n}"),
         });
-        let sent = client
+        let request = client
             .post(format!("{base}{BETA}/accessPackages"))
-            .insert_header(("Authorization", BEARER))
+            .insert_header(("Authorization", BEARER));
+        let sent = in_tenant(request, tenant_of(w).as_deref())
             .send_json(&body)
             .await;
         let Ok(mut response) = sent else { return };
@@ -39,7 +54,7 @@ async fn writer(
         };
         assert_eq!(response.status().as_u16(), 201, "{bytes:?}");
         let created: Value = serde_json::from_slice(&bytes).expect("a JSON 201 body");
-        acknowledged.borrow_mut().push(created);
+        acknowledged.borrow_mut().push((w, created));
         on_ack();
     }
 }
@@ -52,7 +67,7 @@ fn kill_9(pid: u32) {
 }
 
 #[actix_web::test]
-async fn acknowledged_creates_survive_kill_9() {
+async fn acknowledged_creates_in_sixteen_tenants_survive_kill_9() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("crash.db");
     let url = format!("sqlite://{}", db.display());
@@ -80,6 +95,7 @@ async fn acknowledged_creates_survive_kill_9() {
             writer(
                 &client,
                 &base,
+                w,
                 format!("round {round} writer {w}"),
                 &acknowledged,
                 &on_ack,
@@ -97,11 +113,12 @@ async fn acknowledged_creates_survive_kill_9() {
     let emulator = RunningEmulator::start(emulator_command(&args, &[]));
     let base = emulator.address.clone();
     let acknowledged = acknowledged.into_inner();
-    for created in &acknowledged {
+    for (w, created) in &acknowledged {
         let id = created["id"].as_str().expect("an id");
-        let mut response = client
+        let request = client
             .get(format!("{base}{BETA}/accessPackages/{id}"))
-            .insert_header(("Authorization", BEARER))
+            .insert_header(("Authorization", BEARER));
+        let mut response = in_tenant(request, tenant_of(*w).as_deref())
             .send()
             .await
             .expect("the restarted emulator answers");
@@ -117,25 +134,45 @@ async fn acknowledged_creates_survive_kill_9() {
     let (code, _) = emulator.terminate();
     assert_eq!(code, Some(0));
 
-    // Nothing half-written: every row is whole, and the file is sound.
-    let mut connection = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("the file opens");
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+    // Nothing half-written: every row is whole, and every tenant's file is sound.
+    let mut files = vec![db.clone()];
+    for entry in std::fs::read_dir(dir.path().join("crash.db.tenants")).expect("the tenants") {
+        let path = entry.expect("an entry").path();
+        // (A template being built when the process was killed is no tenant.)
+        let tenant = !path.to_string_lossy().contains("/.template-");
+        if tenant && path.extension().is_some_and(|extension| extension == "db") {
+            files.push(path);
+        }
+    }
+    assert_eq!(files.len(), WRITERS, "{files:?}");
+    let mut rows = 0;
+    for file in &files {
+        let mut connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                .await
+                .expect("the file opens");
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&mut connection)
+            .await
+            .expect("integrity_check runs");
+        assert_eq!(integrity, "ok", "{}", file.display());
+        let (stored, whole): (i64, i64) = sqlx::query_as(
+            "SELECT count(*), count(*) FILTER (WHERE display_name LIKE 'round % writer % %'
+                 AND description = 'acknowledged write ' || display_name
+                 AND created_date_time = modified_date_time AND created_by IS NOT NULL)
+             FROM access_packages",
+        )
         .fetch_one(&mut connection)
         .await
-        .expect("integrity_check runs");
-    assert_eq!(integrity, "ok");
-    let (rows, whole): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE display_name LIKE 'round % writer % %'
-             AND description = 'acknowledged write ' || display_name
-             AND created_date_time = modified_date_time AND created_by IS NOT NULL)
-         FROM access_packages",
-    )
-    .fetch_one(&mut connection)
-    .await
-    .expect("rows are counted");
-    assert_eq!(rows, whole, "rows that are not whole");
+        .expect("rows are counted");
+        assert_eq!(
+            stored,
+            whole,
+            "rows that are not whole in {}",
+            file.display()
+        );
+        rows += stored;
+    }
     // Unacknowledged creates may have landed too (killed before their answer was sent).
     let acknowledged = i64::try_from(acknowledged.len()).expect("a count");
     assert!(
@@ -143,7 +180,7 @@ async fn acknowledged_creates_survive_kill_9() {
         "{rows} rows, {acknowledged} acknowledged"
     );
     eprintln!(
-        "kill -9: {ROUNDS} rounds, {WRITERS} writers, {acknowledged} acknowledged creates all \
-         read back; {rows} rows; integrity_check ok"
+        "kill -9: {ROUNDS} rounds, {WRITERS} writers in {WRITERS} tenants, {acknowledged} \
+         acknowledged creates all read back; {rows} rows; integrity_check ok in every file"
     );
 }
