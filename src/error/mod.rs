@@ -374,7 +374,8 @@ impl From<sqlx::Error> for Error {
         // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included, and a pool that
         // could not hand out a connection in time: the request may succeed if retried.
         let busy = match &error {
-            sqlx::Error::PoolTimedOut => true,
+            // A tenant's store closed under a request (the tenant was deleted meanwhile).
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
             sqlx::Error::Database(e) => e
                 .code()
                 .and_then(|code| code.parse::<i32>().ok())

@@ -9,6 +9,7 @@ mod control;
 mod entities;
 mod lifecycle;
 mod operations;
+mod tenants;
 
 use serde_json::{json, Map, Value};
 
@@ -36,6 +37,7 @@ pub fn document() -> Value {
     }
     control::emulator_paths(&mut paths);
     lifecycle::control_paths(&mut paths);
+    tenants::tenant_paths(&mut paths);
     // The control surface takes the admin token when one is configured, nothing otherwise;
     // health and this document are always open (their own `security: []`).
     for (path, item) in paths.iter_mut() {

@@ -50,10 +50,12 @@ pub fn issuer(tenant: &impl std::fmt::Display) -> String {
     format!("https://sts.windows.net/{tenant}/")
 }
 
-/// The tenant a sign-in request is for, and its directory's store.
+/// The tenant a sign-in request is for, and its directory's store when it has one: a
+/// sign-in makes no tenant (its first Graph request does), and a tenant without a store
+/// has no service principals of its own.
 pub struct Tenancy {
     pub id: TenantId,
-    pub store: std::sync::Arc<Repository>,
+    pub store: Option<std::sync::Arc<Repository>>,
 }
 
 /// Sign-in's settings, key and client sources, shared by every worker.
@@ -160,10 +162,17 @@ impl SignIn {
     /// The client `client_id` names, from the first source that knows it; one nobody
     /// registered when `accept_any_client` admits it. That setting also lets in, with any
     /// secret, a service principal that has no password credentials to check.
-    async fn client(&self, client_id: &str, store: &Repository) -> Result<Option<Client>, Error> {
-        let found = match self.configured.find(client_id) {
-            Some(client) => Some(client),
-            None => directory::client(store, client_id, &self.settings.roles).await?,
+    async fn client(
+        &self,
+        client_id: &str,
+        store: Option<&Repository>,
+    ) -> Result<Option<Client>, Error> {
+        let found = match (self.configured.find(client_id), store) {
+            (Some(client), _) => Some(client),
+            (None, Some(store)) => {
+                directory::client(store, client_id, &self.settings.roles).await?
+            }
+            (None, None) => None,
         };
         if let Some(mut client) = found {
             client.any_secret |= client.secrets.is_empty() && self.settings.accept_any_client;
@@ -219,7 +228,7 @@ impl SignIn {
                     .get(&id)
                     .ok_or_else(|| Self::unknown_tenant(tenant, "invalid_request"))?;
                 let at = Tenancy {
-                    store: tenants.store(&tenant).await?,
+                    store: tenants.existing_store(&tenant).await?,
                     id,
                 };
                 let body = web::Bytes::from_request(req, &mut payload.into_inner())

@@ -235,7 +235,11 @@ pub(super) async fn authenticate(
     secret: Option<&str>,
     secret_required: bool,
 ) -> Result<Client, Error> {
-    let Some(client) = asked.signin.client(client_id, &asked.at.store).await? else {
+    let Some(client) = asked
+        .signin
+        .client(client_id, asked.at.store.as_deref())
+        .await?
+    else {
         return Err(SignInError::bad_request(
             "unauthorized_client",
             700_016,

@@ -74,27 +74,41 @@ impl Files {
     }
 
     /// Writes a new tenant's file from the template, readable by its owner alone (it holds
-    /// digests of client secrets). A file already there is kept: it is the tenant.
+    /// digests of client secrets). Written under another name and renamed into place, so a
+    /// process killed meanwhile leaves no half-written tenant; a WAL a deleted tenant of
+    /// the same id left behind is removed first. A file already there is kept: it is the
+    /// tenant.
     pub fn create(&self, tenant: &TenantId, template: &[u8]) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
+        let path = self.path(tenant);
+        if path.exists() {
+            return Ok(());
+        }
+        for stale in [sidecar(&path, "-wal"), sidecar(&path, "-shm")] {
+            match fs::remove_file(stale) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
+        let partial = self.dir.join(format!(".{tenant}.{EXTENSION}.partial"));
         let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = match options.open(self.path(tenant)) {
-            Ok(file) => file,
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
-            Err(error) => return Err(error),
-        };
+        let mut file = options.open(&partial)?;
         file.write_all(template)?;
         if self.flush {
             file.sync_all()?;
+        }
+        fs::rename(&partial, &path)?;
+        if self.flush {
             fs::File::open(&self.dir)?.sync_all()?;
         }
         Ok(())
     }
 
-    /// Removes a tenant's database and its WAL; true when there was one.
+    /// Removes a tenant's database and its WAL; true when there was one. (A WAL left by a
+    /// process killed in between is removed when the id is made again.)
     pub fn remove(&self, tenant: &TenantId) -> io::Result<bool> {
         let path = self.path(tenant);
         let existed = path.is_file();
@@ -110,6 +124,12 @@ impl Files {
 
     /// Reads a built template and removes its files.
     pub fn take_template(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let wal = fs::metadata(sidecar(path, "-wal")).map_or(0, |wal| wal.len());
+        if wal > 0 {
+            return Err(io::Error::other(
+                "the template's WAL was not copied into it when it closed",
+            ));
+        }
         let bytes = fs::read(path)?;
         for file in [
             path.to_path_buf(),

@@ -46,6 +46,8 @@ pub struct Tenant {
     opening: tokio::sync::Mutex<()>,
     /// The pace set at run time when the store was closed, taken up again on reopening.
     pace: Mutex<Option<LifecycleSettings>>,
+    /// The close of a store found idle, awaited before the file is opened or removed again.
+    closing: Mutex<Option<tokio::task::JoinHandle<()>>>,
     last_used: AtomicU64,
     home: bool,
     deleted: AtomicBool,
@@ -212,11 +214,34 @@ impl Tenants {
             return Ok(store);
         }
         let _turn = tenant.opening.lock().await;
+        self.open_locked(tenant).await
+    }
+
+    /// The store of a tenant that has one (a file, or home), never making one: what the
+    /// control surface and sign-in may open, since they run before or without a Graph
+    /// caller's authentication.
+    pub async fn existing_store(&self, tenant: &Tenant) -> Result<Option<Arc<Repository>>, Error> {
+        if tenant.is_open() || self.files.exists(&tenant.id) {
+            return self.store(tenant).await.map(Some);
+        }
+        Ok(None)
+    }
+
+    /// `store`, with the tenant's `opening` held.
+    async fn open_locked(&self, tenant: &Tenant) -> Result<Arc<Repository>, Error> {
         if let Some(store) = tenant.slot().clone() {
             return Ok(store);
         }
         if tenant.deleted.load(Ordering::SeqCst) {
             return Err(Error::ServiceUnavailable);
+        }
+        let closing = tenant
+            .closing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(closing) = closing {
+            let _ = closing.await;
         }
         let store = Arc::new(self.open_store(tenant).await.map_err(|error| {
             tracing::error!(tenant = %tenant.id, %error, "cannot open the tenant's store");
@@ -264,6 +289,8 @@ impl Tenants {
                     store.reset().await.map_err(|e| e.to_string())?;
                 }
                 store.close().await;
+                // The last connection's close copies the WAL into the file: bytes read
+                // without that would miss the latest pages (`take_template` checks).
                 let bytes = self
                     .files
                     .take_template(&scratch)
@@ -297,52 +324,81 @@ impl Tenants {
             if let Some(store) = tenant.close_if_idle() {
                 self.open.fetch_sub(1, Ordering::SeqCst);
                 excess -= 1;
-                tokio::spawn(async move { store.close().await });
+                let closing = tokio::spawn(async move { store.close().await });
+                *tenant.closing.lock().unwrap_or_else(|p| p.into_inner()) = Some(closing);
             }
         }
     }
 
-    /// A new tenant, ready: `None` when the id is taken (or not admitted).
+    /// A new tenant, ready: `None` when the id is taken (or not admitted). Made under
+    /// the tenant's `opening`, so of two creates of one id one gets `None`.
     pub async fn create(&self, id: &TenantId) -> Result<Option<Arc<Tenant>>, Error> {
-        if *id == self.home.id || self.files.exists(id) {
+        if *id == self.home.id {
             return Ok(None);
         }
         let Some(tenant) = self.get(id) else {
             return Ok(None);
         };
-        self.store(&tenant).await?;
+        {
+            let _turn = tenant.opening.lock().await;
+            if tenant.is_open() || self.files.exists(id) {
+                return Ok(None);
+            }
+            self.open_locked(&tenant).await?;
+        }
         Ok(Some(tenant))
     }
 
-    /// Deletes a tenant and its files; false when there was none. A request that held
-    /// its store meanwhile gets 503.
+    /// Deletes a tenant and its files; false when there was none. The files go while the
+    /// tenant's `opening` is held, and the tenant leaves the registry only after: a request
+    /// meanwhile finds it deleted (503) rather than opening the file being removed, and
+    /// one that held its store gets 503 too.
     pub async fn delete(&self, id: &TenantId) -> Result<bool, Error> {
-        let tenant = self.resident().get(id).cloned();
-        let mut was_open = false;
-        if let Some(tenant) = &tenant {
-            let _turn = tenant.opening.lock().await;
-            tenant.deleted.store(true, Ordering::SeqCst);
-            self.resident().remove(id);
-            let store = tenant.slot().take();
-            if let Some(store) = store {
-                self.open.fetch_sub(1, Ordering::SeqCst);
-                store.close().await;
-                was_open = true;
-            }
+        let tenant = {
+            let mut resident = self.resident();
+            Arc::clone(
+                resident
+                    .entry(id.clone())
+                    .or_insert_with(|| Arc::new(self.shape.tenant(id.clone(), None))),
+            )
+        };
+        let _turn = tenant.opening.lock().await;
+        tenant.deleted.store(true, Ordering::SeqCst);
+        let store = tenant.slot().take();
+        let was_open = store.is_some();
+        if let Some(store) = store {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+            store.close().await;
+        }
+        let closing = tenant
+            .closing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(closing) = closing {
+            let _ = closing.await;
         }
         let existed = self.files.remove(id).map_err(Error::internal)?;
+        let mut resident = self.resident();
+        if resident
+            .get(id)
+            .is_some_and(|held| Arc::ptr_eq(held, &tenant))
+        {
+            resident.remove(id);
+        }
         Ok(existed || was_open)
     }
 
     /// Every tenant with a store: home first, then by id.
     pub fn list(&self) -> Vec<Listed> {
+        let stored = self.files.stored();
         let resident = self.resident();
         let mut listed = vec![Listed {
             id: self.home.id.clone(),
             home: true,
             open: true,
         }];
-        listed.extend(self.files.stored().into_iter().map(|id| Listed {
+        listed.extend(stored.into_iter().map(|id| Listed {
             open: resident.get(&id).is_some_and(|tenant| tenant.is_open()),
             home: false,
             id,
@@ -377,6 +433,7 @@ impl Shape {
             store: Mutex::new(store.map(Arc::new)),
             opening: tokio::sync::Mutex::new(()),
             pace: Mutex::new(None),
+            closing: Mutex::new(None),
             last_used: AtomicU64::new(0),
             deleted: AtomicBool::new(false),
         }

@@ -53,10 +53,16 @@ pub async fn select(
         let error = Error::internal("tenants are not registered");
         return Ok(req.error_response(error).map_into_right_body());
     };
+    // A refused item of a batch is journaled where its batch is; anything else refused,
+    // in the home tenant's journal.
+    let outer = req
+        .extensions()
+        .get::<Chosen>()
+        .map(|Chosen(outer)| Arc::clone(outer));
     let chosen = choose(&tenants, &mut req);
-    let tenant = match &chosen {
-        Ok(tenant) => tenant,
-        Err(_) => tenants.home(),
+    let tenant = match (&chosen, &outer) {
+        (Ok(tenant), _) | (Err(_), Some(tenant)) => tenant,
+        (Err(_), None) => tenants.home(),
     };
     {
         let mut extensions = req.extensions_mut();
@@ -203,8 +209,10 @@ impl FromRequest for Store {
 }
 
 /// Middleware, after authentication: opens the chosen tenant's store (making it, for a
-/// tenant's first request) for the routes. Sign-in finds its tenant's store itself, and
-/// the registry's own routes need none.
+/// tenant's first Graph request) for the routes. The control surface opens only tenants
+/// that exist (health answers without a token, so it must make none; a tenant is made
+/// with `POST /_emulator/tenants` or by its first Graph request). Sign-in finds its
+/// tenant's store itself, and the registry's own routes need none.
 pub async fn open(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -216,7 +224,16 @@ pub async fn open(
         && path != CONTROL.trim_end_matches('/')
         && !path.starts_with(CONTROL);
     if let (true, Some(Chosen(tenant)), Some(tenants)) = (needed, chosen, tenants) {
-        match tenants.store(&tenant).await {
+        let store = if routing::is_control(&req) {
+            match tenants.existing_store(&tenant).await {
+                Ok(Some(store)) => Ok(store),
+                Ok(None) => Err(no_such_tenant(tenant.id().as_str())),
+                Err(error) => Err(error),
+            }
+        } else {
+            tenants.store(&tenant).await
+        };
+        match store {
             Ok(store) => {
                 req.extensions_mut().insert(Store(store));
             }

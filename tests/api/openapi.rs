@@ -318,6 +318,17 @@ async fn real_responses_of_every_operation_validate_against_the_document() {
     assert_documented(&doc, "get", "/_emulator/health", &health);
     let reset = app.post("/_emulator/reset", &json!({})).await;
     assert_documented(&doc, "post", "/_emulator/reset", &reset);
+    let made = app
+        .post("/_emulator/tenants", &json!({"id": "docs.example.com"}))
+        .await;
+    assert_documented(&doc, "post", "/_emulator/tenants", &made);
+    let listed = app.get("/_emulator/tenants").await;
+    assert_documented(&doc, "get", "/_emulator/tenants", &listed);
+    let id = made.json()["id"].as_str().expect("an id").to_owned();
+    let one = app.get(&format!("/_emulator/tenants/{id}")).await;
+    assert_documented(&doc, "get", "/_emulator/tenants/{id}", &one);
+    let deleted = app.delete(&format!("/_emulator/tenants/{id}")).await;
+    assert_documented(&doc, "delete", "/_emulator/tenants/{id}", &deleted);
 }
 
 #[actix_web::test]
@@ -374,11 +385,11 @@ async fn every_documented_operation_is_served() {
     // removePassword); the membership actions of users, groups and service principals
     // (4 each) and their memberOf and transitiveMemberOf (a group's transitiveMembers
     // too); applications and service principals by appId (get, patch, delete each); then
-    // the emulator's own. A declaration that stops being documented (or served) changes
+    // the emulator's own (17, and 4 of tenants). A declaration that stops being documented (or served) changes
     // it.
     assert_eq!(
         operations,
-        2 * (148 + 8 + 3 * 4 + 7 + 2 * 3) + 2 + 3 * 5 + 17 + 2 * 5,
+        2 * (148 + 8 + 3 * 4 + 7 + 2 * 3) + 2 + 3 * 5 + 17 + 4 + 2 * 5,
         "operations documented"
     );
 }

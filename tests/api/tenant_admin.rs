@@ -114,6 +114,34 @@ async fn tenants_are_made_listed_and_deleted() {
     app.delete("/_emulator/tenants/00000000-0000-4000-8000-000000000e11")
         .await
         .assert_graph_error(400, "BadRequest");
+
+    // Two creates of one id at once: one tenant, one 409.
+    let body = json!({"id": B});
+    let both = futures_util::future::join_all([
+        app.post("/_emulator/tenants", &body),
+        app.post("/_emulator/tenants", &body),
+    ])
+    .await;
+    let mut statuses = [both[0].status.as_u16(), both[1].status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409]);
+    // The control surface, health included (it needs no token), makes no tenant.
+    let request = app
+        .request(Method::GET, "/_emulator/health")
+        .insert_header(("X-Emulator-Tenant", "nobody.example.com"));
+    send(request, None)
+        .await
+        .assert_graph_error(404, "TenantNotFound");
+    let nobody = "fd0d3b8f-0c4a-5c1e-9d5a-7d3b1c9e2f41";
+    app.get(&format!("/_emulator/tenants/{nobody}/clock"))
+        .await
+        .assert_graph_error(404, "TenantNotFound");
+    assert_eq!(
+        app.get("/_emulator/tenants").await.expect(200)["value"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
 }
 
 #[actix_web::test]
