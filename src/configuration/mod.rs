@@ -5,6 +5,7 @@
 
 pub mod faults;
 pub mod signin;
+mod tenants;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -12,6 +13,8 @@ use std::str::FromStr;
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 use sqlx::sqlite::SqliteSynchronous;
+
+pub use self::tenants::TenantsSettings;
 
 /// The defaults ship inside the binary so that a container or a copied binary needs no files.
 pub const DEFAULTS: &str = include_str!("../../config/default.toml");
@@ -78,18 +81,6 @@ pub struct DatabaseSettings {
     pub busy_timeout_ms: u64,
     pub synchronous: Synchronous,
     pub max_read_connections: u32,
-}
-
-/// Tenants besides the home one (`crate::tenants`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TenantsSettings {
-    /// Tenants that may sign in and be used: `"*"` any, else GUIDs or domain names.
-    pub allowed: Vec<String>,
-    /// Stores open at once besides home's; idle ones beyond it are closed.
-    pub max_open: usize,
-    /// Folder of their database files; empty: `<database file>.tenants` beside it.
-    pub dir: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -372,12 +363,7 @@ impl Settings {
                 "must be at least 1",
             ));
         }
-        if self.tenants.max_open == 0 {
-            return Err(ConfigurationError::key(
-                "tenants.max_open",
-                "must be at least 1",
-            ));
-        }
+        self.tenants.validate()?;
         if self.limits.max_body_bytes == 0 {
             return Err(ConfigurationError::key(
                 "limits.max_body_bytes",
