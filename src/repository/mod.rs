@@ -140,8 +140,11 @@ impl Repository {
             url: url.clone(),
             source,
         })? == 0;
+        // `run_direct` is what `run` calls on the connection it acquires; called directly it
+        // keeps this future `Send` (rustc cannot prove `run`'s `Acquire` bound for any
+        // lifetime), which opening a tenant's store on the server's own runtime needs.
         MIGRATOR
-            .run(&mut writer)
+            .run_direct(&mut writer)
             .await
             .map_err(|source| match source {
                 MigrateError::VersionMissing(version) => OpenError::NewerDatabase {

@@ -117,6 +117,10 @@ pub struct Tenants {
     open: AtomicUsize,
     ticks: AtomicU64,
     template: tokio::sync::OnceCell<Arc<Vec<u8>>>,
+    /// The runtime the server was built on, which outlives every worker: stores are opened
+    /// there, so their background work (checkpoints, group commit's fallback) does not stop
+    /// with the worker that happened to open them.
+    runtime: tokio::runtime::Handle,
 }
 
 /// A tenant as `GET /_emulator/tenants` lists it.
@@ -167,6 +171,7 @@ impl Tenants {
             open: AtomicUsize::new(0),
             ticks: AtomicU64::new(0),
             template: tokio::sync::OnceCell::new(),
+            runtime: tokio::runtime::Handle::current(),
         })
     }
 
@@ -260,8 +265,12 @@ impl Tenants {
                 .create(&tenant.id, &template)
                 .map_err(|e| e.to_string())?;
         }
-        let store = Repository::open_file(&self.shape.database, &self.files.path(&tenant.id))
+        let (database, path) = (self.shape.database.clone(), self.files.path(&tenant.id));
+        let store = self
+            .runtime
+            .spawn(async move { Repository::open_file(&database, &path).await })
             .await
+            .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
         let store = self.shape.dressed(store);
         if let Some(pace) = tenant.pace.lock().unwrap_or_else(|p| p.into_inner()).take() {
@@ -324,7 +333,7 @@ impl Tenants {
             if let Some(store) = tenant.close_if_idle() {
                 self.open.fetch_sub(1, Ordering::SeqCst);
                 excess -= 1;
-                let closing = tokio::spawn(async move { store.close().await });
+                let closing = self.runtime.spawn(async move { store.close().await });
                 *tenant.closing.lock().unwrap_or_else(|p| p.into_inner()) = Some(closing);
             }
         }

@@ -371,7 +371,13 @@ async fn a_tenants_state_and_pending_expiry_survive_a_restart() {
         .expect(201);
     app.post("/_emulator/reset", &json!({})).await.expect(204);
 
-    let app = app.restart().await;
+    // A graceful stop closes every tenant's store: its WAL is copied into its file.
+    let tenant_file = tenant_file(&app, A);
+    let stopped = app.stop().await;
+    let wal = std::fs::metadata(format!("{}-wal", tenant_file.display())).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "tenant A's WAL left behind");
+    assert!(count_rows(&tenant_file, "assignments").await >= 1);
+    let app = stopped.start_with(|_| {}).await;
     assert_eq!(members_in_a(&app, &story.group).await, 1);
     app.post(
         &format!("/_emulator/tenants/{A}/clock/advance"),
