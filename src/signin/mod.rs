@@ -12,6 +12,9 @@
 //!
 //! Tokens are RS256, signed with the emulator's own key (`key`), with the claims Graph's
 //! app-only and delegated v1 tokens carry; `auth.mode = "jwt"` accepts them unconfigured.
+//! Every tenant signs in (`crate::tenants`): a token's `tid` and issuer are the tenant of
+//! its URL, and a client is looked up among the configured ones, then in that tenant's
+//! directory.
 
 pub mod clients;
 pub mod directory;
