@@ -80,6 +80,19 @@ impl Tenant {
         self.slot().is_some()
     }
 
+    /// Waits for the close of a store found idle, so its file is not opened or removed
+    /// under connections still closing.
+    async fn closed(&self) {
+        let closing = self
+            .closing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(closing) = closing {
+            let _ = closing.await;
+        }
+    }
+
     /// Takes the store away when no request holds it: the registry holds the only handle.
     fn close_if_idle(&self) -> Option<Arc<Repository>> {
         let mut slot = self.slot();
@@ -240,14 +253,7 @@ impl Tenants {
         if tenant.deleted.load(Ordering::SeqCst) {
             return Err(Error::ServiceUnavailable);
         }
-        let closing = tenant
-            .closing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(closing) = closing {
-            let _ = closing.await;
-        }
+        tenant.closed().await;
         let store = Arc::new(self.open_store(tenant).await.map_err(|error| {
             tracing::error!(tenant = %tenant.id, %error, "cannot open the tenant's store");
             Error::ServiceUnavailable
@@ -379,14 +385,7 @@ impl Tenants {
             self.open.fetch_sub(1, Ordering::SeqCst);
             store.close().await;
         }
-        let closing = tenant
-            .closing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(closing) = closing {
-            let _ = closing.await;
-        }
+        tenant.closed().await;
         let existed = self.files.remove(id).map_err(Error::internal)?;
         let mut resident = self.resident();
         if resident
