@@ -65,8 +65,9 @@ def cold_starts(report, checks, workdir, count):
 
 
 def show(server, label, c, result):
+    cpu = f"  CPU {result['cpu_us']:6.1f} µs/req" if result.get("cpu_us") is not None else ""
     print(f"  {server.name:<40} {label:<18} c={c:<3} {result['rps']:>9,.0f}/s  p50 {result['p50_us'] / 1000:6.2f} ms"
-          f"  p99 {result['p99_us'] / 1000:7.2f} ms  errors {result['errors']}", flush=True)
+          f"  p99 {result['p99_us'] / 1000:7.2f} ms{cpu}  errors {result['errors']}", flush=True)
 
 
 def creates(report, checks, workdir, args):
@@ -98,7 +99,8 @@ def creates(report, checks, workdir, args):
                         "warm-up")
             for c in LEVELS:
                 for server in running:  # already in this round's rotated order
-                    result = load.wrk(server.base, servers.PACKAGES, "create", c, args.duration)
+                    result = load.wrk(server.base, servers.PACKAGES, "create", c, args.duration,
+                                      pid=server.process.pid)
                     show(server, "create", c, result)
                     samples[server.name][f"c{c}"].append(result)
                     account(checks, server, tally[server.name], result, f"create c={c}")
@@ -140,7 +142,8 @@ def error_detail(result):
     return ", ".join(f"{result[k]} {k.replace('_', ' ')}" for k in kinds if result.get(k))
 
 
-READS = [("get by id", "get"), ("list displayName eq", "eq"), ("mixed 80 % get / 20 % create", "mixed")]
+READS = [("GET /_emulator/health", "health"), ("get by id", "get"), ("list displayName eq", "eq"),
+         ("mixed 80 % get / 20 % create", "mixed")]
 
 
 def reads(report, checks, workdir, args):
@@ -182,7 +185,8 @@ def reads(report, checks, workdir, args):
             print(f"reads, round {r + 1} of {args.rounds} (load average {reporting.load_average():.1f})", flush=True)
             for label, scenario, c in runs:
                 for target in rotate(pair, r):
-                    result = load.wrk(target.base, servers.PACKAGES, scenario, c, args.duration, ids_file, args.packages)
+                    result = load.wrk(target.base, servers.PACKAGES, scenario, c, args.duration, ids_file, args.packages,
+                                      pid=target.process.pid)
                     show(target, label, c, result)
                     check.connections(checks, target, result, f"{label} c={c}")
                     if result["errors"]:
@@ -217,7 +221,7 @@ def workflows(report, checks, workdir, args):
             load.workflow(target.base, 16, args.warmup, skipped)
         for r in range(args.rounds):
             for target in rotate(pair, r):
-                result = load.workflow(target.base, 16, args.duration, skipped)
+                result = load.workflow(target.base, 16, args.duration, skipped, pid=target.process.pid)
                 show(target, "workflows", 16, result)
                 if result["errors"]:
                     checks.add(f"{target.name}: workflow steps answered as expected", False,

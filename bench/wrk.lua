@@ -1,6 +1,7 @@
 -- One wrk script for every scenario; the scenario and its data come as arguments:
 --   wrk ... -s bench/wrk.lua URL -- SCENARIO IDS_FILE NAMES RUN
 -- URL's path is the collection (the access packages), the same for every target.
+-- health  GET /_emulator/health (the pipeline with no handler work; the ceiling answers it too)
 -- create  POST the seed body with a displayName unique to this run, thread and request
 -- get     GET an access package by id, cycling through IDS_FILE
 -- eq      list with $filter=displayName eq '<one of NAMES packages>'
@@ -72,6 +73,8 @@ end
 function request()
   if scenario == "create" then
     return create()
+  elseif scenario == "health" then
+    return wrk.format("GET", "/_emulator/health", headers)
   elseif scenario == "get" then
     return get()
   elseif scenario == "eq" then

@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import uuid
 
-from .servers import RELEASE, ROOT
+from .servers import RELEASE, ROOT, cpu_seconds
 
 SCRIPT = os.path.join(ROOT, "bench", "wrk.lua")
 CLIENT = os.path.join(RELEASE, "examples", "bench_client")
@@ -25,16 +25,21 @@ def passive_opens():
     return int(values[header.index("PassiveOpens")])
 
 
-def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenants=0):
+def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenants=0, pid=None):
     """One wrk run (always two threads, as the issue's table was measured). The 10 s timeout
-    keeps a slow peer's tail measured as latency rather than dropped as timeouts."""
+    keeps a slow peer's tail measured as latency rather than dropped as timeouts. With the
+    server's `pid`, also its CPU time per request over the run (`cpu_us`): what each request
+    costs the server, whatever else the machine was doing."""
     run_id = uuid.uuid4().hex[:8]  # names never repeat across runs against one database
     argv = [
         "wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency",
         "-s", SCRIPT, f"{base}{path}", "--", scenario, ids_file, str(names), run_id, str(tenants),
     ]
     opened = passive_opens()
+    cpu = cpu_seconds(pid) if pid else None
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    if pid:
+        cpu = cpu_seconds(pid) - cpu
     opened = passive_opens() - opened
     line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
     result = json.loads(line[len("BENCH_JSON "):])
@@ -42,17 +47,22 @@ def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenan
     result["connections_opened"] = opened
     result["concurrency"] = concurrency
     result["run_id"] = run_id
+    if pid:
+        result["cpu_us"] = cpu * 1e6 / max(1, result["requests"])
     return result
 
 
-def workflow(base, concurrency, duration, skip):
+def workflow(base, concurrency, duration, skip, pid=None):
     run_id = uuid.uuid4().hex[:8]
     argv = [
         CLIENT, "workflow", "--base", base, "--steps", WORKFLOW, "--skip", ",".join(skip),
         "--concurrency", str(concurrency), "--duration", str(duration), "--run", run_id,
     ]
     opened = passive_opens()
+    cpu = cpu_seconds(pid) if pid else None
     done = subprocess.run(argv, capture_output=True, text=True)
+    if pid:
+        cpu = cpu_seconds(pid) - cpu
     opened = passive_opens() - opened
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
     if line is None:
@@ -61,6 +71,8 @@ def workflow(base, concurrency, duration, skip):
     result["rps"] = result["workflows"] / (result["duration_us"] / 1e6)
     result["connections_opened"] = opened
     result["concurrency"] = concurrency
+    if pid:
+        result["cpu_us"] = cpu * 1e6 / max(1, result["requests"])
     return result
 
 
@@ -91,4 +103,6 @@ def median_row(samples):
         "errors": sum(s["errors"] for s in samples),
         "requests": sum(s.get("requests", 0) for s in samples),
         "rps_each": [round(s["rps"]) for s in samples],
+        "cpu_us": (statistics.median(s["cpu_us"] for s in samples)
+                   if all("cpu_us" in s for s in samples) else None),
     }

@@ -1,4 +1,4 @@
-"""The targets of issue 16 and the tables the run prints (and writes to target/bench)."""
+"""The targets and the tables the run prints (and writes to target/bench)."""
 
 import os
 import subprocess
@@ -6,12 +6,16 @@ import time
 
 from .servers import ROOT
 
-# The targets on the 2-core machine, all judged from one run (issue 16, "Targets").
-CREATE_C64_CEILING_SHARE = 0.25
-CREATE_C16_P99_MS = 3.0
-WIREMOCK_MULTIPLE = 5.0
-START_MS = 15.0
+# The targets on the 2-core machine, all judged from one run (issue "Fast to start, light on
+# every request", Targets).
+CREATE_C64_CEILING_SHARE = 0.20
+CREATE_C16_P99_MS = 4.0
+WIREMOCK_MULTIPLE = 4.0
+START_MS = 10.0
 IDLE_RSS_MIB = 12.0
+HEALTH_CPU_MULTIPLE = 1.5  # server CPU per GET /_emulator/health ÷ the ceiling's per GET
+GET_CPU_MULTIPLE = 3.0  # server CPU per get by id ÷ the ceiling's
+GET_CEILING_SHARE = 0.35  # get by id req/s ÷ the ceiling's, c=16
 # Issue "Tenants": a new tenant ready in 5 ms; a thousand used once within 200 MB (190.7 MiB).
 TENANT_MS = 5.0
 TENANTS_RSS_MIB = 190.7  # 200 MB
@@ -78,6 +82,22 @@ def judge(report, quick):
     if emulator and wiremock:
         target("create c=16 ÷ WireMock canned stub c=16", emulator["c16"]["rps"] / wiremock["c16"]["rps"],
                WIREMOCK_MULTIPLE, at_least=True)
+    reads = report.get("reads", {})
+
+    def cpu_ratio(scenario):
+        pair = reads.get(scenario, {}).get(16, {})
+        if pair.get("emulator", {}).get("cpu_us") and pair.get("ceiling", {}).get("cpu_us"):
+            return pair["emulator"]["cpu_us"] / pair["ceiling"]["cpu_us"]
+        return None
+
+    if reads.get("GET /_emulator/health"):
+        target("server CPU per GET /_emulator/health ÷ the ceiling's per GET, c=16", cpu_ratio("GET /_emulator/health"),
+               HEALTH_CPU_MULTIPLE)
+    if reads.get("get by id"):
+        target("server CPU per get by id ÷ the ceiling's, c=16", cpu_ratio("get by id"), GET_CPU_MULTIPLE)
+        pair = reads["get by id"][16]
+        target("get by id c=16 ÷ ceiling", pair["emulator"]["rps"] / pair["ceiling"]["rps"], GET_CEILING_SHARE,
+               at_least=True)
     starts = report.get("starts")
     if starts:
         target(f"start → first 2xx create, median of {len(starts['all_ms'])} cold starts (ms)", starts["median_ms"], START_MS)
@@ -116,11 +136,15 @@ def mib(value):
     return "–" if value is None else f"{value:,.0f} MiB"
 
 
+def cpu(value):
+    return "–" if value is None else f"{value:,.1f} µs"
+
+
 def creates_table(rows):
     emulator = next((r for r in rows.values() if r["kind"] == "emulator"), None)
     lines = [
-        "| target | creates/s c=16 | p99 c=16 | creates/s c=64 | p99 c=64 | start → first 2xx | peak RSS | emulator ÷ it, c=16 / c=64 | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| target | creates/s c=16 | p99 c=16 | CPU per create c=16 | creates/s c=64 | p99 c=64 | start → first 2xx | peak RSS | emulator ÷ it, c=16 / c=64 | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in rows.items():
         ratio = "–"
@@ -128,7 +152,8 @@ def creates_table(rows):
             ratio = f"{emulator['c16']['rps'] / r['c16']['rps']:.2f} / {emulator['c64']['rps'] / r['c64']['rps']:.2f}"
         bold = "**" if r["kind"] == "emulator" else ""
         lines.append(
-            f"| {bold}{name}{bold} | {r['c16']['rps']:,.0f} | {ms(r['c16']['p99_ms'])} | {r['c64']['rps']:,.0f} | "
+            f"| {bold}{name}{bold} | {r['c16']['rps']:,.0f} | {ms(r['c16']['p99_ms'])} | {cpu(r['c16'].get('cpu_us'))} | "
+            f"{r['c64']['rps']:,.0f} | "
             f"{ms(r['c64']['p99_ms'])} | {ms(r['start_ms'])} | {mib(r['peak_rss_mib'])} | {ratio} | "
             f"{r['c16']['errors'] + r['c64']['errors']} |"
         )
@@ -137,15 +162,18 @@ def creates_table(rows):
 
 def reads_table(reads, packages):
     lines = [
-        f"| read scenario ({packages:,} packages) | c | emulator req/s | ceiling req/s | ÷ ceiling | emulator p99 | ceiling p99 | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| read scenario ({packages:,} packages) | c | emulator req/s | ceiling req/s | ÷ ceiling | emulator p99 | ceiling p99 "
+        "| emulator CPU per request | ceiling CPU per request | CPU ÷ ceiling | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scenario, levels in reads.items():
         for c, pair in levels.items():
             e, k = pair["emulator"], pair["ceiling"]
+            share = f"{e['cpu_us'] / k['cpu_us']:.2f}" if e.get("cpu_us") and k.get("cpu_us") else "–"
             lines.append(
                 f"| {scenario} | {c} | {e['rps']:,.0f} | {k['rps']:,.0f} | {e['rps'] / k['rps']:.3f} | "
-                f"{ms(e['p99_ms'])} | {ms(k['p99_ms'])} | {e['errors']} |"
+                f"{ms(e['p99_ms'])} | {ms(k['p99_ms'])} | {cpu(e.get('cpu_us'))} | {cpu(k.get('cpu_us'))} | {share} | "
+                f"{e['errors']} |"
             )
     return lines
 
@@ -178,10 +206,10 @@ def markdown(report, checks, targets):
         lines += [
             f"Workflow at c={wf['concurrency']} (bench/workflow.json; steps run: {', '.join(wf['steps_run'])}):",
             "",
-            "| target | workflows/s | p50 | p99 | ÷ ceiling | errors |",
-            "|---|---:|---:|---:|---:|---:|",
-            f"| **entitlement-emulator** | {e['rps']:,.0f} | {ms(e['p50_ms'])} | {ms(e['p99_ms'])} | {e['rps'] / k['rps']:.3f} | {e['errors']} |",
-            f"| keep-alive actix canned answers | {k['rps']:,.0f} | {ms(k['p50_ms'])} | {ms(k['p99_ms'])} | 1 | {k['errors']} |",
+            "| target | workflows/s | p50 | p99 | ÷ ceiling | CPU per request | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            f"| **entitlement-emulator** | {e['rps']:,.0f} | {ms(e['p50_ms'])} | {ms(e['p99_ms'])} | {e['rps'] / k['rps']:.3f} | {cpu(e.get('cpu_us'))} | {e['errors']} |",
+            f"| keep-alive actix canned answers | {k['rps']:,.0f} | {ms(k['p50_ms'])} | {ms(k['p99_ms'])} | 1 | {cpu(k.get('cpu_us'))} | {k['errors']} |",
             "",
         ]
         if wf.get("emulator_per_step_ms"):
@@ -205,7 +233,7 @@ def markdown(report, checks, targets):
         ]
         for spread, row in tenants.get("throughput", {}).items():
             lines.append(f"| {spread} tenant(s) | {row['rps']:,.0f} | {ms(row['p99_ms'])} | "
-                         f"{row['cpu_us_per_request']:.0f} µs | {row['errors']} |")
+                         f"{cpu(row['cpu_us'])} | {row['errors']} |")
         lines.append("")
         beside = tenants.get("beside_a_long_write")
         if beside:

@@ -84,6 +84,20 @@ def rss_mb(pid, field="VmRSS"):
     return total / 1024
 
 
+def cpu_seconds(pid):
+    """utime + stime of the process tree, from the kernel's own accounting: the figure that
+    holds on a noisy machine, where req/s moves with whatever else runs."""
+    total = 0
+    for member in tree(pid):
+        try:
+            with open(f"/proc/{member}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """A target serving HTTP on 127.0.0.1:port, its output kept in a log file.
 

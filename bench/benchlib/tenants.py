@@ -42,13 +42,6 @@ def call(connection, method, path, body=None, tenant=None):
 SLOW_ROWS = 3000
 
 
-def cpu_seconds(pid):
-    """utime + stime of the process, from its own accounting."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def tenant_guid(name):
     return str(uuid.uuid5(uuid.NAMESPACE_DNS, name))
 
@@ -156,23 +149,19 @@ def run(report, checks, workdir, args):
         for r in range(args.rounds):
             for spread in (1, 4, 16)[r % 3:] + (1, 4, 16)[: r % 3]:
                 before = sum(count_in(base, f"bench-{i}.tenants.test", "bench") or 0 for i in range(spread))
-                cpu = cpu_seconds(server.process.pid)
-                outcome = load.wrk(base, servers.PACKAGES, "create", 16, args.duration, tenants=spread)
-                cpu = cpu_seconds(server.process.pid) - cpu
+                outcome = load.wrk(base, servers.PACKAGES, "create", 16, args.duration, tenants=spread,
+                                   pid=server.process.pid)
                 after = sum(count_in(base, f"bench-{i}.tenants.test", "bench") or 0 for i in range(spread))
-                outcome["cpu_us_per_request"] = cpu * 1e6 / max(1, outcome["requests"])
                 answered = outcome["requests"] - outcome["status_errors"]
                 ok = answered <= after - before <= answered + 16 and not outcome["errors"]
                 checks.add(f"tenants: creates over {spread} tenant(s) all stored (round {r + 1})", ok,
                            f"{answered} answered 2xx, {after - before} stored, {outcome['errors']} errors")
                 samples.setdefault(spread, []).append(outcome)
                 print(f"  creates c=16 over {spread:>2} tenant(s): {outcome['rps']:,.0f}/s "
-                      f"p99 {outcome['p99_us'] / 1000:.2f} ms, server CPU {outcome['cpu_us_per_request']:.0f} µs "
+                      f"p99 {outcome['p99_us'] / 1000:.2f} ms, server CPU {outcome['cpu_us']:.0f} µs "
                       "per create", flush=True)
         result["throughput"] = {
-            str(spread): {**load.median_row(runs),
-                          "cpu_us_per_request": statistics.median(r["cpu_us_per_request"] for r in runs)}
-            for spread, runs in samples.items()}
+            str(spread): load.median_row(runs) for spread, runs in samples.items()}
         beside_a_long_write(base, checks, result)
     finally:
         code = server.stop()
