@@ -50,7 +50,6 @@ pub use self::requests::Who;
 pub use self::sql::{ListQuery, Within};
 use self::writer::Writer;
 use crate::configuration::{ConfigurationError, DatabaseSettings, LifecycleSettings};
-use crate::Error;
 
 /// The migrations in `migrations/`, compiled in; `sqlx migrate run` applies the same files.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -79,17 +78,36 @@ pub enum OpenError {
     Migrate { url: String, source: MigrateError },
 }
 
-/// A new database file is made readable by its owner alone: it holds the digests of client
-/// secrets. SQLite gives its `-wal` and `-shm` files the database file's permissions. An
-/// existing file keeps the permissions its owner gave it.
-fn create_owner_only(path: &std::path::Path) -> std::io::Result<()> {
+/// Every migration applied, as sqlx records them (build.rs): what a new database starts as.
+static MIGRATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/migrated.db"));
+
+/// Makes a new database file, when there is none, as a copy of the migrated template:
+/// answers whether it did. The copy is written under another name and linked into place,
+/// so a process killed meanwhile leaves no half-written database, and two processes
+/// starting on one path cannot both make it. It is readable by its owner alone (it will
+/// hold the digests of client secrets; SQLite gives its `-wal` and `-shm` files the same
+/// permissions); an existing file keeps the permissions its owner gave it.
+fn create_migrated(path: &std::path::Path) -> std::io::Result<bool> {
+    use std::io::Write;
+    if path.exists() {
+        return Ok(false);
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.partial", std::process::id()));
+    let partial = std::path::PathBuf::from(partial);
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+    let written = options.open(&partial).and_then(|mut file| {
+        file.write_all(MIGRATED)?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&partial, path));
+    let _ = std::fs::remove_file(&partial);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(error) => Err(error),
     }
 }
@@ -115,7 +133,7 @@ impl Repository {
         options: sqlx::sqlite::SqliteConnectOptions,
         url: String,
     ) -> Result<Self, OpenError> {
-        create_owner_only(options.get_filename()).map_err(|source| OpenError::Open {
+        let copied = create_migrated(options.get_filename()).map_err(|source| OpenError::Open {
             url: url.clone(),
             source: sqlx::Error::Io(source),
         })?;
@@ -139,7 +157,8 @@ impl Repository {
         .map_err(|source| OpenError::Open {
             url: url.clone(),
             source,
-        })? == 0;
+        })? == 0
+            || copied;
         // `run_direct` is what `run` calls on the connection it acquires; called directly it
         // keeps this future `Send` (rustc cannot prove `run`'s `Acquire` bound for any
         // lifetime), which opening a tenant's store on the server's own runtime needs.

@@ -143,3 +143,82 @@ async fn a_new_database_and_its_wal_are_readable_by_their_owner_alone() {
         assert_eq!(mode & 0o777, 0o600, "{path}: {:o}", mode & 0o777);
     }
 }
+
+/// What a database holds besides its rows: every table, index and trigger as SQLite keeps
+/// them, and which migrations it records with their checksums.
+async fn shape(database: &Path) -> (Vec<(String, String, Option<String>)>, Vec<(i64, Vec<u8>)>) {
+    let mut connection = SqliteConnectOptions::new()
+        .filename(database)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("opens");
+    let schema = sqlx::query_as(
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .expect("reads the schema");
+    let applied = sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations ORDER BY version")
+        .fetch_all(&mut connection)
+        .await
+        .expect("reads the migrations");
+    connection.close().await.expect("closes");
+    (schema, applied)
+}
+
+/// A new database starts as a copy of one migrated when the binary was built: it must be
+/// exactly what replaying `migrations/` makes (schema, recorded checksums, built-in rows),
+/// and `sqlx migrate run` must find nothing to do on it.
+#[actix_web::test]
+async fn a_new_database_is_what_the_migrations_make() {
+    let app = spawn_app().await;
+    let made = app.database_path();
+    let dir = tempfile::tempdir().unwrap();
+    let replayed = dir.path().join("replayed.db");
+    migrate_like_sqlx_cli(&replayed).await;
+
+    let (schema, applied) = shape(&made).await;
+    let (replayed_schema, replayed_applied) = shape(&replayed).await;
+    assert!(schema.len() > 100, "{} objects", schema.len());
+    let differ: Vec<_> = schema
+        .iter()
+        .filter(|object| !replayed_schema.contains(object))
+        .chain(
+            replayed_schema
+                .iter()
+                .filter(|object| !schema.contains(object)),
+        )
+        .collect();
+    assert!(differ.is_empty(), "only in one of the two: {differ:?}");
+    assert_eq!(applied.len(), MIGRATOR.iter().count());
+    assert_eq!(
+        applied, replayed_applied,
+        "the recorded migrations and checksums"
+    );
+    for table in ["catalogs", "role_definitions", "emulator_clock", "settings"] {
+        assert_eq!(
+            count_rows(&made, table).await,
+            count_rows(&replayed, table).await,
+            "{table}"
+        );
+    }
+    // What `sqlx migrate run` does next on it: checks every checksum, applies nothing.
+    let mut connection = SqliteConnectOptions::new()
+        .filename(&made)
+        .connect()
+        .await
+        .expect("opens");
+    let from_folder = Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+        .await
+        .expect("the migrations folder reads");
+    from_folder
+        .run(&mut connection)
+        .await
+        .expect("every checksum matches");
+    connection.close().await.expect("closes");
+    assert_eq!(
+        count_rows(&made, "_sqlx_migrations").await,
+        MIGRATOR.iter().count() as i64
+    );
+}
