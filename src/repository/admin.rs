@@ -2,7 +2,7 @@
 //! export, over every declared set in dependency order.
 
 use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 
 use super::entity::missing_reference;
 use super::links::{kept_links, restore_links};
@@ -78,7 +78,8 @@ impl Repository {
 
     /// Everything stored, read in one snapshot, set by set in default order.
     pub async fn export(&self) -> Result<Vec<(&'static EntityType, Vec<(Record, Links)>)>, Error> {
-        let mut tx = self.reader.begin().await?;
+        let mut reader = self.reader.acquire().await?;
+        let mut tx = reader.begin().await?;
         let mut sets = Vec::new();
         for entity in registry::ENTITY_TYPES {
             let order: Vec<&str> = entity.default_order.iter().copied().chain(["id"]).collect();

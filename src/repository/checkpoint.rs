@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
+
+use super::readers::Readers;
 
 /// Pause between passes when the last one copied everything.
 const IDLE_PAUSE: Duration = Duration::from_millis(250);
@@ -37,7 +39,7 @@ pub(super) struct Checkpoints {
 impl Checkpoints {
     /// Starts the background pass on a read connection (checkpointing is allowed under
     /// `query_only`); it stops when the pool closes.
-    pub fn start(reader: SqlitePool) -> Self {
+    pub fn start(reader: Arc<Readers>) -> Self {
         let wal_is_large = Arc::new(AtomicBool::new(false));
         tokio::spawn(background(reader, Arc::clone(&wal_is_large)));
         Self { wal_is_large }
@@ -71,7 +73,7 @@ impl Checkpoints {
     }
 }
 
-async fn background(reader: SqlitePool, wal_is_large: Arc<AtomicBool>) {
+async fn background(reader: Arc<Readers>, wal_is_large: Arc<AtomicBool>) {
     let mut pause = IDLE_PAUSE;
     let mut last_frames = 0;
     loop {
@@ -80,10 +82,14 @@ async fn background(reader: SqlitePool, wal_is_large: Arc<AtomicBool>) {
             return;
         }
         // Columns: busy, frames in the WAL, frames copied into the database.
-        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(&reader)
-            .await
-        {
+        let pass = async {
+            let mut connection = reader.acquire().await?;
+            sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+                .fetch_one(&mut *connection)
+                .await
+                .map_err(crate::Error::from)
+        };
+        match pass.await {
             Ok((busy, frames, copied)) => {
                 tracing::debug!(busy, frames, copied, "background checkpoint");
                 wal_is_large.store(frames >= LARGE_WAL_FRAMES, Ordering::Relaxed);

@@ -61,7 +61,7 @@ impl Repository {
             .bind(id)
             .bind("members")
             .bind(security_only)
-            .fetch_all(&self.reader)
+            .fetch_all(&mut *self.reader.acquire().await?)
             .await?)
     }
 

@@ -31,7 +31,10 @@ impl Repository {
         query: &ListQuery<'_>,
     ) -> Result<Vec<Record>, Error> {
         let mut statement = sql::list(entity, "", query)?;
-        let found = statement.build().fetch_all(&self.reader).await?;
+        let found = statement
+            .build()
+            .fetch_all(&mut *self.reader.acquire().await?)
+            .await?;
         rows::records(entity, &found)
     }
 
@@ -48,7 +51,7 @@ impl Repository {
         Ok(statement
             .sql
             .build_query_scalar::<i64>()
-            .fetch_one(&self.reader)
+            .fetch_one(&mut *self.reader.acquire().await?)
             .await?)
     }
 
@@ -59,8 +62,10 @@ impl Repository {
         query: &ListQuery<'_>,
     ) -> Result<Vec<String>, Error> {
         let mut statement = sql::list(entity, "EXPLAIN QUERY PLAN ", query)?;
-        let rows: Vec<(i64, i64, i64, String)> =
-            statement.build_query_as().fetch_all(&self.reader).await?;
+        let rows: Vec<(i64, i64, i64, String)> = statement
+            .build_query_as()
+            .fetch_all(&mut *self.reader.acquire().await?)
+            .await?;
         Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())
     }
 
@@ -97,7 +102,11 @@ impl Repository {
             .collect();
         let order = statement.order(&order, None)?;
         statement.sql.push(format!(" ORDER BY {order}"));
-        let found = statement.sql.build().fetch_all(&self.reader).await?;
+        let found = statement
+            .sql
+            .build()
+            .fetch_all(&mut *self.reader.acquire().await?)
+            .await?;
         rows::records(entity, &found)
     }
 
@@ -121,7 +130,7 @@ impl Repository {
             entity.table
         ))
         .bind(values::normalize_id(value))
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *self.reader.acquire().await?)
         .await?)
     }
 

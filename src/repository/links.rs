@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 
 use super::entity::find;
 use super::insert::not_found;
@@ -134,7 +134,8 @@ impl Repository {
         after: Option<(i64, &str)>,
         limit: u64,
     ) -> Result<Vec<(Record, Place)>, Error> {
-        let mut tx = self.reader.begin().await?;
+        let mut reader = self.reader.acquire().await?;
+        let mut tx = reader.begin().await?;
         let (added, id) = after.unwrap_or((i64::MIN, ""));
         let rows: Vec<(String, String, i64)> = sqlx::query_as(&page_of_links(navigation)?)
             .bind(parent.id())
@@ -174,7 +175,7 @@ impl Repository {
         ))
         .bind(id)
         .bind(linked(navigation)?.1)
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *self.reader.acquire().await?)
         .await?)
     }
 
@@ -244,7 +245,7 @@ impl Repository {
                 ))
                 .bind(parent)
                 .bind(relation)
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?;
                 pairs.extend(rows.into_iter().map(|(id, _)| (parent.clone(), id)));
             }
@@ -265,7 +266,10 @@ impl Repository {
             list.push_bind(parent.clone());
         }
         query.push(format!(") ORDER BY {}, {to}", link.added));
-        Ok(query.build_query_as().fetch_all(&self.reader).await?)
+        Ok(query
+            .build_query_as()
+            .fetch_all(&mut *self.reader.acquire().await?)
+            .await?)
     }
 }
 

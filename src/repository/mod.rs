@@ -27,6 +27,7 @@ mod outsiders;
 mod packages;
 mod passwords;
 mod quarantine;
+mod readers;
 mod removal;
 mod requests;
 mod resources;
@@ -36,16 +37,15 @@ mod targets;
 mod writer;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::ConnectOptions;
 
 pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::checkpoint::Checkpoints;
 use self::group_commit::CreateQueue;
 use self::lifecycle::Lifecycle;
+use self::readers::Readers;
 pub use self::requests::Who;
 pub use self::sql::{ListQuery, Within};
 use self::writer::Writer;
@@ -57,7 +57,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 #[derive(Clone)]
 pub struct Repository {
     writer: Arc<Writer>,
-    reader: SqlitePool,
+    reader: Arc<Readers>,
     creates: CreateQueue,
     lifecycle: Arc<Lifecycle>,
     /// The `--seed` fixture, which `reset` restores along with the built-in rows.
@@ -175,12 +175,11 @@ impl Repository {
                     source,
                 },
             })?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(settings.max_read_connections)
-            .acquire_timeout(Duration::from_secs(30))
-            .test_before_acquire(false)
-            // Opened on first use, which keeps start-up fast.
-            .connect_lazy_with(options.pragma("query_only", "ON"));
+        // Opened on first use, which keeps start-up fast.
+        let reader = Arc::new(Readers::new(
+            options.pragma("query_only", "ON"),
+            settings.max_read_connections,
+        ));
         let offset_ms: i64 =
             sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
                 .fetch_one(&mut writer)
@@ -190,7 +189,7 @@ impl Repository {
                     source,
                 })?;
         let writer = Arc::new(Writer::new(writer));
-        let checkpoints = Checkpoints::start(reader.clone());
+        let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
         Ok(Self {
             writer,
