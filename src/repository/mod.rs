@@ -17,6 +17,7 @@ mod checkpoint;
 mod decisions;
 mod delivery;
 mod directory;
+mod due;
 mod entity;
 mod group_commit;
 mod insert;
@@ -188,8 +189,8 @@ impl Repository {
                     url: url.clone(),
                     source,
                 })?;
-        let writer = Arc::new(Writer::new(writer));
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
+        let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
         let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
         Ok(Self {
             writer,

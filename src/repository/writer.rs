@@ -21,6 +21,7 @@ use std::time::Duration;
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
+use super::checkpoint::Checkpoints;
 use crate::Error;
 
 /// How long a write waits for the connection before answering 503 (as the pool's acquire
@@ -33,6 +34,7 @@ pub(super) struct Writer {
     /// A transaction may still be open on the connection: a `BEGIN` was sent and no
     /// `COMMIT` is known to have succeeded. Changed only while the mutex is held.
     abandoned: AtomicBool,
+    checkpoints: Option<Checkpoints>,
 }
 
 impl Writer {
@@ -40,7 +42,17 @@ impl Writer {
         Self {
             connection: Mutex::new(Some(connection)),
             abandoned: AtomicBool::new(false),
+            checkpoints: None,
         }
+    }
+
+    /// Every write then helps the background checkpoint when it falls behind: the WAL can
+    /// start over only once a checkpoint has copied all of it, and a stream of small
+    /// writes (users, groups, policies: no batch to catch up after) grew it to 700 MB in
+    /// 30,000 creates.
+    pub fn checkpointed(mut self, checkpoints: Checkpoints) -> Self {
+        self.checkpoints = Some(checkpoints);
+        self
     }
 
     /// The connection, for statements that are their own transaction (autocommit), or
@@ -59,6 +71,9 @@ impl Writer {
                 tracing::debug!(%error, "rolling back an abandoned transaction");
             }
             self.abandoned.store(false, Ordering::Relaxed);
+        }
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.catch_up(&mut connection).await;
         }
         Ok(WriteLock {
             connection,
