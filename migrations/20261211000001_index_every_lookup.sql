@@ -12,3 +12,22 @@ CREATE INDEX resource_requests_catalog ON resource_requests (catalog_id);
 CREATE INDEX role_scopes_scope ON role_scopes (scope_id);
 CREATE INDEX role_assignments_catalog ON role_assignments (catalog_id);
 CREATE INDEX role_assignments_definition ON role_assignments (role_definition_id);
+-- The lifecycle's next due time reads the earliest end of an assignment not yet expired
+-- after every write: expired ones pile up at the front of the plain `ends_at` index.
+CREATE INDEX assignments_ending ON assignments (ends_at)
+    WHERE ends_at IS NOT NULL AND state <> 'expired';
+-- A page of one package's (or one policy's) assignments or requests comes in creation
+-- order: an index in that order serves it without sorting every row of the package
+-- (5 of 20,000 took 7.6 ms). Each replaces an index that was its first column alone.
+CREATE INDEX assignments_package_created ON assignments (access_package_id, created_date_time, id);
+CREATE INDEX assignments_policy_created ON assignments (assignment_policy_id, created_date_time, id);
+DROP INDEX assignments_policy;
+-- A request's time is null in its 201 only, so listings sort it as ifnull(…, ''): the
+-- index holds that expression.
+CREATE INDEX assignment_requests_package_created
+    ON assignment_requests (access_package_id, ifnull(created_date_time, '') COLLATE NOCASE, id);
+DROP INDEX assignment_requests_package;
+-- A group's members and a link list page in the order they were added (20 ms for the
+-- first page of 20,000 members, sorted whole).
+CREATE INDEX group_members_listed ON group_members (group_id, relation, added, member_id);
+CREATE INDEX links_listed ON links (source_id, relation, added, target_id);

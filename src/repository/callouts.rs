@@ -81,12 +81,17 @@ const DELIVERED_IT: &str = "r.assignment_id = ?1 AND r.state = 'delivered'
 /// The pre-expiration stages not yet called at, of assignments that began before them
 /// (one of 14 days or less never reaches its 14-day stage) and that a request delivered
 /// (the callout tells of it; a seeded assignment without one has none to tell).
+///
+/// The stage settings lead (CROSS JOIN fixes SQLite's order): there are few, and each
+/// finds its policy's assignments by index. Led by the assignments, every settle read all
+/// of them through the `ends_at` index (nearly all have an end), which made each request
+/// cost more as assignments grew: 230 requests/s at 9,000 assignments, falling.
 fn reminders_pending() -> String {
     let due = reminder_due_at();
     let delivered_it = DELIVERED_IT.replace("?1", "a.id");
     format!(
-        "FROM assignments AS a JOIN custom_extension_stage_settings AS s
-             ON s.assignment_policy_id = a.assignment_policy_id
+        "FROM custom_extension_stage_settings AS s CROSS JOIN assignments AS a
+             ON a.assignment_policy_id = s.assignment_policy_id
          WHERE a.state = 'delivered' AND a.ends_at IS NOT NULL AND {due} IS NOT NULL
              AND {due} > coalesce(json_extract(a.schedule, '$.startDateTime'), a.created_date_time)
              AND EXISTS (SELECT 1 FROM assignment_requests AS r WHERE {delivered_it})

@@ -254,15 +254,9 @@ impl Repository {
     pub(super) async fn recompute_due(&self) -> Result<(), Error> {
         loop {
             self.lifecycle.dirty.store(false, Ordering::SeqCst);
-            let next: Option<String> = sqlx::query_scalar(&format!(
-                "SELECT min(t) FROM (SELECT min(next_step_at) AS t FROM assignment_requests
-                 UNION ALL SELECT min(ends_at) FROM assignments WHERE state <> 'expired'
-                 UNION ALL SELECT min(cleanup_scheduled_date_time) FROM subjects
-                 UNION ALL {})",
-                super::callouts::next_reminder()
-            ))
-            .fetch_one(&mut *self.writer.lock().await?)
-            .await?;
+            let next: Option<String> = sqlx::query_scalar(&super::due::next_due())
+                .fetch_one(&mut *self.writer.lock().await?)
+                .await?;
             let ms = next.as_deref().and_then(millis_of).unwrap_or(NEVER);
             self.lifecycle.earliest_ms.store(ms, Ordering::SeqCst);
             if !self.lifecycle.dirty.load(Ordering::SeqCst) {

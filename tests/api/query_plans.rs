@@ -236,6 +236,31 @@ async fn the_filters_real_clients_send_never_scan_a_growing_table() {
         }
     }
     assert!(scans.is_empty(), "scans:\n{}", scans.join("\n"));
+
+    // One package's assignments and requests, and one policy's, are read in their default
+    // order off an index: a page costs the same with 5 rows in the package as with 20,000.
+    let ordered = [
+        (
+            &ASSIGNMENT,
+            format!("$filter=accessPackage/id eq '{id}'&$top=5"),
+        ),
+        (
+            &ASSIGNMENT,
+            format!("$filter=assignmentPolicy/id eq '{id}'&$top=5"),
+        ),
+        (
+            &ASSIGNMENT_REQUEST,
+            format!("$filter=accessPackage/id eq '{id}'&$top=5"),
+        ),
+    ];
+    for (entity, query) in ordered {
+        let plan = route_plan(&repository, entity, v1, None, &query).await;
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "{} {query}: {plan}",
+            entity.table
+        );
+    }
     repository.close().await;
 }
 
@@ -285,4 +310,27 @@ async fn every_foreign_key_leads_an_index() {
         unindexed.is_empty(),
         "foreign keys no index leads: {unindexed:?}"
     );
+}
+
+/// After every write the lifecycle asks when its next work falls due; each part of that
+/// question must read an index (a min over it), or every write costs more as requests,
+/// assignments and subjects pile up.
+#[actix_web::test]
+async fn the_next_due_time_is_read_off_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = test_settings(dir.path());
+    let repository = Repository::open(&settings.database).await.unwrap();
+    let plan = repository.explain_next_due().await.expect("explains");
+    eprintln!("{}", plan.join(" | "));
+    for table in ["assignment_requests", "assignments", "subjects"] {
+        let step = plan
+            .iter()
+            .find(|step| {
+                step.starts_with(&format!("SEARCH {table} "))
+                    || step.ends_with(&format!(" {table}"))
+            })
+            .unwrap_or_else(|| panic!("{table} is not read: {plan:?}"));
+        assert!(step.contains("INDEX"), "{table}: {step}");
+    }
+    repository.close().await;
 }
