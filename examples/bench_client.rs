@@ -72,7 +72,34 @@ enum Command {
         concurrency: usize,
         #[arg(long, default_value = "aa2f6514-3232-46e7-a08a-2411ad8d7128")]
         catalog: String,
+        /// The collection to create in (default: the access packages).
+        #[arg(long)]
+        path: Option<String>,
+        /// The body, as JSON text: `{n}` is the row's number (six digits), `{id}` the
+        /// row's line of `--ids` (cycling). Default: a package in `--catalog`.
+        #[arg(long)]
+        body: Option<String>,
+        /// A file of ids, one per line, for `{id}`.
+        #[arg(long)]
+        ids: Option<PathBuf>,
     },
+}
+
+/// What `fill` creates: where, and the body of row `n`.
+struct Rows {
+    path: String,
+    body: String,
+    ids: Vec<String>,
+}
+
+impl Rows {
+    fn body(&self, n: usize) -> String {
+        let mut body = self.body.replace("{n}", &format!("{n:06}"));
+        if !self.ids.is_empty() {
+            body = body.replace("{id}", &self.ids[n % self.ids.len()]);
+        }
+        body
+    }
 }
 
 /// One request of the workflow, as bench/workflow.json spells it. `{name}` in the path or
@@ -408,25 +435,19 @@ fn run_workflows(
     i32::from(errors > 0)
 }
 
-async fn fill(base: String, count: usize, concurrency: usize, catalog: String) -> i32 {
+async fn fill(base: String, count: usize, concurrency: usize, rows: Rows) -> i32 {
     let client = client(concurrency);
-    let path = "/beta/identityGovernance/entitlementManagement/accessPackages";
     let next = Cell::new(0usize);
     let tally = RefCell::new(Tally::default());
     let started = Instant::now();
     let tasks = (0..concurrency).map(|_| {
-        let (client, base, next, tally, catalog) = (&client, &base, &next, &tally, &catalog);
+        let (client, base, next, tally, rows) = (&client, &base, &next, &tally, &rows);
         async move {
             while next.get() < count {
                 let i = next.get();
                 next.set(i + 1);
-                let body = json!({
-                    "catalogId": catalog,
-                    "displayName": format!("bench package {i:06}"),
-                    "description": format!("row {i}"),
-                });
                 tally.borrow_mut().requests += 1;
-                let sent = send(client, base, "POST", path, Some(body.to_string()), 201).await;
+                let sent = send(client, base, "POST", &rows.path, Some(rows.body(i)), 201).await;
                 if let Err(detail) = sent {
                     tally.borrow_mut().fail("fill", detail);
                 }
@@ -473,7 +494,38 @@ fn main() {
             count,
             concurrency,
             catalog,
-        } => actix_web::rt::System::new().block_on(fill(base, count, concurrency, catalog)),
+            path,
+            body,
+            ids,
+        } => {
+            let ids = match ids.map(std::fs::read_to_string).transpose() {
+                Ok(text) => text
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                Err(error) => {
+                    eprintln!("--ids: {error}");
+                    std::process::exit(2);
+                }
+            };
+            let rows = Rows {
+                path: path.unwrap_or_else(|| {
+                    "/beta/identityGovernance/entitlementManagement/accessPackages".to_owned()
+                }),
+                body: body.unwrap_or_else(|| {
+                    json!({
+                        "catalogId": catalog,
+                        "displayName": "bench package {n}",
+                        "description": "row {n}",
+                    })
+                    .to_string()
+                }),
+                ids,
+            };
+            actix_web::rt::System::new().block_on(fill(base, count, concurrency, rows))
+        }
     };
     std::process::exit(code);
 }

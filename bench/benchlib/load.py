@@ -76,11 +76,16 @@ def workflow(base, concurrency, duration, skip, pid=None):
     return result
 
 
-def fill(base, count, concurrency=16):
-    """`count` packages 'bench package NNNNNN' created through the API (not written into the
-    database behind the emulator's back), so their timestamps and createdBy are the
-    emulator's own and every index sees real, distinct values."""
+def fill(base, count, concurrency=16, path=None, body=None, ids_file=None):
+    """`count` creates through the API (not rows written into the database behind the
+    emulator's back), so their timestamps and createdBy are the emulator's own and every
+    index sees real, distinct values. By default packages 'bench package NNNNNN'; else
+    POSTs of `body` (JSON text; `{n}` the row's number, `{id}` a line of `ids_file`) to
+    `path`."""
     argv = [CLIENT, "fill", "--base", base, "--count", str(count), "--concurrency", str(concurrency)]
+    for flag, value in (("--path", path), ("--body", body), ("--ids", ids_file)):
+        if value is not None:
+            argv += [flag, value]
     done = subprocess.run(argv, capture_output=True, text=True)
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
     if line is None:
