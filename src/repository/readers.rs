@@ -120,15 +120,16 @@ impl DerefMut for Reader<'_> {
 
 impl Drop for Reader<'_> {
     fn drop(&mut self) {
-        // Once closed, a connection is dropped rather than kept: its thread closes it.
+        // Back to the list even when closing: `close` closes it there and waits for that.
+        // Dropped instead, its thread would close it later, perhaps after the writer, and
+        // the last connection to close is the one that folds the WAL into the file.
+        // (`drop` runs before the permit field is released, so `close` sees it listed.)
         if let Some(connection) = self.connection.take() {
-            if !self.readers.is_closed() {
-                self.readers
-                    .idle
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(connection);
-            }
+            self.readers
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(connection);
         }
     }
 }
