@@ -271,3 +271,45 @@ async fn beta_tutorial_user_add_is_delivered_and_cleaned_up_in_the_tutorials_ord
     assert_eq!(app.count_rows("assignment_requests").await, 0);
     assert_eq!(app.count_rows("assignments").await, 0);
 }
+
+/// A filter on a navigation's property is false, never unknown, for a row whose key is
+/// null: `not (requestor/objectId eq …)` keeps the requests an application made (they
+/// have no requestor), as `not` over OData's two-valued logic must.
+#[actix_web::test]
+async fn not_naming_a_requestor_keeps_the_requests_no_user_made() {
+    let app = spawn_app().await;
+    let story = story(&app, "no-requestor").await;
+    // The default token names no user: an application's request, with no requestor.
+    let made = id_of(
+        &app.post(&format!("{V1}/assignmentRequests"), &admin_add(&story))
+            .await,
+    );
+    let listed = |filter: String| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&query(&format!("{V1}/assignmentRequests"), &filter))
+                .await
+                .json();
+            page["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|request| request["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // The user is a subject (the request's target), so the lookup finds a row.
+    let user = &story.user;
+    assert!(listed(format!("$filter=requestor/objectId eq '{user}'"))
+        .await
+        .is_empty());
+    assert_eq!(
+        listed(format!("$filter=not(requestor/objectId eq '{user}')")).await,
+        vec![made.clone()]
+    );
+    assert_eq!(
+        listed(format!("$filter=not(requestor/objectId in ('{user}'))")).await,
+        vec![made]
+    );
+}
