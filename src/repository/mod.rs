@@ -83,24 +83,22 @@ pub enum OpenError {
 static MIGRATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/migrated.db"));
 
 /// Makes a new database file, when there is none, as a copy of the migrated template:
-/// answers whether it did. The copy is written under another name and linked into place,
-/// so a process killed meanwhile leaves no half-written database, and two processes
-/// starting on one path cannot both make it. It is readable by its owner alone (it will
-/// hold the digests of client secrets; SQLite gives its `-wal` and `-shm` files the same
-/// permissions); an existing file keeps the permissions its owner gave it.
+/// answers whether it did. The copy is written under a name of its own and linked into
+/// place, so a process killed meanwhile leaves no half-written database, and two processes
+/// starting on one path cannot both make it (the second's link finds the file). It is
+/// readable by its owner alone (it will hold the digests of client secrets; SQLite gives
+/// its `-wal` and `-shm` files the same permissions); an existing file keeps the
+/// permissions its owner gave it. Where the file system has no hard links, the file is
+/// made empty, as before the template, and the migrations make it.
 fn create_migrated(path: &std::path::Path) -> std::io::Result<bool> {
     use std::io::Write;
     if path.exists() {
         return Ok(false);
     }
     let mut partial = path.as_os_str().to_owned();
-    partial.push(format!(".{}.partial", std::process::id()));
+    partial.push(format!(".{}.partial", uuid::Uuid::new_v4().simple()));
     let partial = std::path::PathBuf::from(partial);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&partial).and_then(|mut file| {
+    let written = owner_only(&partial).and_then(|mut file| {
         file.write_all(MIGRATED)?;
         file.sync_all()
     });
@@ -109,8 +107,21 @@ fn create_migrated(path: &std::path::Path) -> std::io::Result<bool> {
     match linked {
         Ok(()) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(error) => Err(error),
+        Err(_) => match owner_only(path) {
+            Ok(_) => Ok(false),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(error) => Err(error),
+        },
     }
+}
+
+/// A new file, readable and writable by its owner alone; an error if it exists.
+fn owner_only(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 impl Repository {
