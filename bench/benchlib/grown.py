@@ -100,9 +100,9 @@ def fill(base, workdir, counts):
             "requestType": "AdminAdd",
             "accessPackageAssignment": {"targetId": "{id}", "assignmentPolicyId": policy, "accessPackageId": package}},
             users)
-        granting.append((package, count))
+        granting.append((package, policy, count))
         left -= count
-    package, policy = granting[0][0], policy
+    package, policy = granting[0][0], granting[0][1]
     return timings, {"catalog": catalog, "group": group, "package": package, "policy": policy, "granting": granting,
                      "user": users[len(users) // 2], "resource": resource, "packages": packages}
 
@@ -172,7 +172,7 @@ def run(report, checks, workdir, args):
         # Each request moves at the next request's catch-up, in rounds: ask until all have.
         deadline, got = time.monotonic() + 300, 0
         while time.monotonic() < deadline:
-            got = sum(delivered(server.base, package) for package, _ in ids["granting"])
+            got = sum(delivered(server.base, package) for package, _, _ in ids["granting"])
             if got >= counts["requests"]:
                 break
             time.sleep(0.5)
@@ -206,8 +206,11 @@ def run(report, checks, workdir, args):
                                     "cpu_us": baseline.get("cpu_us")}
     finally:
         fresh.stop()
-    result["workflow_ratio"] = result["workflow"]["rps"] / result["workflow_fresh"]["rps"]
+    # A 1 s run (--quick) may finish no workflow: no ratio rather than a division by zero.
+    fresh_rps = result["workflow_fresh"]["rps"]
+    result["workflow_ratio"] = result["workflow"]["rps"] / fresh_rps if fresh_rps else None
+    ratio = "–" if result["workflow_ratio"] is None else f"{result['workflow_ratio']:.2f}"
     print(f"  workflow c=16: {result['workflow']['rps']:,.1f}/s grown, {result['workflow_fresh']['rps']:,.1f}/s fresh "
-          f"({result['workflow_ratio']:.2f}); RSS {result['rss_after_fill_mib']:.1f} MiB after the fill, "
+          f"({ratio}); RSS {result['rss_after_fill_mib']:.1f} MiB after the fill, "
           f"{result['rss_end_mib']:.1f} at the end; WAL {result['wal_end_mib']:.1f} MiB", flush=True)
     report["grown"] = result
