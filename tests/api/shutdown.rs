@@ -177,6 +177,8 @@ fn wait_until_refused(address: &str) {
     loop {
         match TcpStream::connect(address) {
             Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => return,
+            // A probe caught in the listener's queue as it closes is reset: closed too.
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => return,
             Err(error) => panic!("connect: {error}"),
             Ok(probe) => drop(probe),
         }
