@@ -14,16 +14,21 @@ WORKDIR /src
 # `--build-arg CARGO_PROFILE_RELEASE_LTO=thin` builds Cargo.toml's profile.
 ARG CARGO_PROFILE_RELEASE_LTO=false
 # Dependencies first: this layer stays cached while only the sources change.
+# An empty build script here makes this layer compile the build script's dependencies too
+# (rusqlite and its SQLite, sha2).
 COPY Cargo.toml Cargo.lock ./
 RUN mkdir src \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
+    && echo 'fn main() {}' > build.rs \
     && cargo build --release --locked \
-    && rm -rf src
+    && rm -rf src build.rs
 COPY src src
 COPY migrations migrations
 COPY config config
-RUN touch src/main.rs src/lib.rs && cargo build --release --locked
+# build.rs applies migrations/ to the database a new one starts as (see README).
+COPY build.rs build.rs
+RUN touch src/main.rs src/lib.rs build.rs && cargo build --release --locked
 
 # Debian's slim root and the binary, nothing added: no compiler, no curl (the health check
 # is the binary itself).
