@@ -21,6 +21,7 @@ use crate::odata::{Limits, ODataSettings};
 use crate::routes::batch::{pipeline_of, BatchExecutor, BuildPipeline};
 use crate::signin::SignIn;
 use crate::tenants::{select, Tenants};
+use crate::tls::ServedCertificate;
 use crate::{auth, routes, signin};
 
 /// Everything the application shares across workers; `app` builds the request pipeline
@@ -34,6 +35,7 @@ pub struct AppState {
     recording: web::Data<Recording>,
     odata: web::Data<ODataSettings>,
     signin: web::Data<SignIn>,
+    certificate: web::Data<ServedCertificate>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
         tenants: Arc<Tenants>,
         authenticator: Authenticator,
         signin: SignIn,
+        certificate: ServedCertificate,
         settings: &Settings,
     ) -> Self {
         let base = settings.public_url_base();
@@ -62,6 +65,7 @@ impl AppState {
                 max_query_length: settings.odata.max_query_length,
             }),
             signin: web::Data::new(signin),
+            certificate: web::Data::new(certificate),
         }
     }
 
@@ -114,6 +118,7 @@ impl AppState {
             .app_data(self.payload.clone())
             .app_data(self.odata.clone())
             .app_data(self.signin.clone())
+            .app_data(self.certificate.clone())
             .app_data(BatchExecutor::new(self.batch_pipeline()))
             .configure(routes::configure)
             // Sign-in's paths start with a tenant, a segment any other path may have: they

@@ -89,6 +89,9 @@ fn serve(settings: Settings) -> ExitCode {
         if let Some(certificate) = application.certificate() {
             println!("TLS certificate: {}", certificate.display());
         }
+        // The last start-up line, for harnesses that wait on output rather than on
+        // `/_emulator/health`: every listener above is bound and the database migrated.
+        println!("ready");
         application.run_until(shutdown).await?;
         Ok::<_, Box<dyn std::error::Error>>(())
     });

@@ -18,7 +18,7 @@ use crate::repository::{Baseline, OpenError, Repository};
 use crate::signin::key::KeyError;
 use crate::signin::SignIn;
 use crate::tenants::Tenants;
-use crate::tls::{Tls, TlsError};
+use crate::tls::{ServedCertificate, Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -130,7 +130,7 @@ impl Application {
         let certificate = https.as_ref().map(|(_, _, tls)| tls.certificate.clone());
         let server = serve(
             http.map(|(listener, _)| listener),
-            https.map(|(listener, _, tls)| (listener, tls.config)),
+            https.map(|(listener, _, tls)| (listener, tls)),
             Arc::clone(&tenants),
             authenticator,
             signin,
@@ -205,13 +205,23 @@ impl Application {
 
 fn serve(
     http: Option<TcpListener>,
-    https: Option<(TcpListener, rustls::ServerConfig)>,
+    https: Option<(TcpListener, Tls)>,
     tenants: Arc<Tenants>,
     authenticator: Authenticator,
     signin: SignIn,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let state = AppState::new(tenants, authenticator, signin, settings);
+    let (https, certificate) = match https {
+        Some((listener, tls)) => (Some((listener, tls.config)), Some(Arc::from(tls.pem))),
+        None => (None, None),
+    };
+    let state = AppState::new(
+        tenants,
+        authenticator,
+        signin,
+        ServedCertificate(certificate),
+        settings,
+    );
     let mut server = HttpServer::new(move || state.app())
         // Signals are ours (see `shutdown_signal`), registered before the "listening" line, so
         // a SIGTERM sent the moment that line appears is still graceful.

@@ -51,10 +51,17 @@ pub enum TlsError {
     Rustls(#[from] rustls::Error),
 }
 
-/// What HTTPS serves, and where its certificate lives (absolute), for the start-up line.
+/// The certificate HTTPS presents, as its file's text, for clients to download and trust
+/// (`GET /_emulator/certificate`); none when HTTPS is not served.
+#[derive(Debug, Clone, Default)]
+pub struct ServedCertificate(pub Option<Arc<str>>);
+
+/// What HTTPS serves, where its certificate lives (absolute), for the start-up line, and
+/// that file's text, for `GET /_emulator/certificate`.
 pub struct Tls {
     pub config: rustls::ServerConfig,
     pub certificate: PathBuf,
+    pub pem: String,
 }
 
 impl Tls {
@@ -75,7 +82,8 @@ impl Tls {
                 PathBuf::from(&settings.key_file),
             )
         };
-        let chain = read_certificates(&certificate)?;
+        let pem = read(&certificate)?;
+        let chain = certificates(&certificate, &pem)?;
         let key = read_key(&key)?;
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -90,6 +98,8 @@ impl Tls {
         Ok(Self {
             config,
             certificate,
+            // PEM is ASCII; anything else was refused by `certificates` already.
+            pem: String::from_utf8_lossy(&pem).into_owned(),
         })
     }
 }
@@ -169,9 +179,8 @@ fn write_private(path: &Path, contents: &str) -> Result<(), TlsError> {
     file.write_all(contents.as_bytes()).map_err(error)
 }
 
-fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let bytes = read(path)?;
-    let chain = CertificateDer::pem_slice_iter(&bytes)
+fn certificates(path: &Path, bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let chain = CertificateDer::pem_slice_iter(bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| pem_error(path, "certificate", e))?;
     if chain.is_empty() {

@@ -12,7 +12,7 @@
 //! - with `auth.mode = "jwt"`, which says Graph is to be guarded, the control surface needs
 //!   `admin.token` too, unless `admin.open = true` says it is meant to be open.
 //!
-//! Health and the OpenAPI document stay open to all: they reveal no state.
+//! Health, the OpenAPI document and the certificate stay open to all: they reveal no state.
 
 use std::net::IpAddr;
 
@@ -22,9 +22,14 @@ use crate::configuration::AdminSettings;
 use crate::secret::sha256;
 use crate::Error;
 
-/// Admin paths always open: health for container health checks, and the OpenAPI document,
-/// which describes the API and reveals no state.
-const ALWAYS_OPEN: [&str; 2] = ["/_emulator/health", "/_emulator/openapi.json"];
+/// Admin paths always open: health for container health checks, the OpenAPI document,
+/// which describes the API, and the certificate HTTPS presents to everyone anyway. None
+/// reveals state.
+const ALWAYS_OPEN: [&str; 3] = [
+    "/_emulator/health",
+    "/_emulator/openapi.json",
+    "/_emulator/certificate",
+];
 
 pub struct ControlGuard {
     token: Option<String>,

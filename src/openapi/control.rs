@@ -185,6 +185,19 @@ pub fn emulator_paths(paths: &mut Map<String, Value>) {
         } }),
     );
     paths.insert(
+        "/_emulator/certificate".to_owned(),
+        json!({ "get": {
+            "tags": ["emulator"],
+            "summary": "The certificate HTTPS presents, to trust (404 when HTTPS is not served)",
+            "operationId": "emulator.certificate",
+            "security": [],
+            "responses": with_errors(json!({ "200": {
+                "description": "The certificate file's PEM text",
+                "content": { "application/x-pem-file": { "schema": { "type": "string" } } },
+            } })),
+        } }),
+    );
+    paths.insert(
         "/_emulator/openapi.json".to_owned(),
         json!({ "get": {
             "tags": ["emulator"],

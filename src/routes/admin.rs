@@ -8,6 +8,7 @@ use crate::faults::FaultSettings;
 use crate::graph::wire::fixture;
 use crate::repository::SeedMode;
 use crate::tenants::select::{Chosen, Store};
+use crate::tls::ServedCertificate;
 use crate::Error;
 
 /// `POST /_emulator/reset`: back to the seeded state, in one transaction; 204.
@@ -95,6 +96,22 @@ pub async fn replace_faults(
 pub async fn clear_faults(Chosen(tenant): Chosen) -> HttpResponse {
     tenant.faults().replace(FaultSettings::default());
     HttpResponse::NoContent().finish()
+}
+
+/// `GET /_emulator/certificate`: the certificate HTTPS presents (its file's PEM text), so a
+/// client reaching a container's mapped port can trust it without a volume. 404 when HTTPS
+/// is not served.
+pub async fn certificate(served: web::Data<ServedCertificate>) -> Result<HttpResponse, Error> {
+    match &served.0 {
+        Some(pem) => Ok(HttpResponse::Ok()
+            .content_type("application/x-pem-file")
+            .body(pem.to_string())),
+        None => Err(Error::rule(
+            404,
+            "HttpsNotServed",
+            "HTTPS is not served, so there is no certificate: start the emulator with --tls (EMULATOR__TLS__ENABLED=true).",
+        )),
+    }
 }
 
 /// `GET /_emulator/openapi.json`: the OpenAPI 3.1 description of the Graph surface served.

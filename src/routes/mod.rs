@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         web::scope("/_emulator")
             .service(endpoint("/health").get(health::health))
             .service(endpoint("/openapi.json").get(admin::openapi))
+            .service(endpoint("/certificate").get(admin::certificate))
             .service(endpoint("/reset").post(admin::reset))
             .service(endpoint("/seed").post(admin::seed))
             .service(endpoint("/export").get(admin::export))

@@ -126,9 +126,9 @@ async fn it_prints_one_listening_line_serves_and_exits_0_on_sigterm() {
 
     let (code, rest_of_stdout) = emulator.terminate();
     assert_eq!(code, Some(0), "graceful shutdown exits 0");
-    assert!(
-        !rest_of_stdout.contains("listening on"),
-        "exactly one listening line"
+    assert_eq!(
+        rest_of_stdout, "ready\n",
+        "one listening line, then the readiness line"
     );
     // The WAL was checkpointed into the file on the way out: a reader would still see a
     // leftover -wal, so its absence is the proof, the row count only that it was kept.

@@ -66,7 +66,7 @@ pub struct HttpsResponse {
 }
 
 impl HttpsResponse {
-    fn parse(raw: &str) -> Self {
+    pub fn parse(raw: &str) -> Self {
         let (head, body) = raw.split_once("\r\n\r\n").expect("a header block");
         let mut lines = head.split("\r\n");
         let status = lines

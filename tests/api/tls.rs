@@ -194,6 +194,7 @@ fn the_binary_prints_both_addresses_and_the_absolute_certificate_path() {
             dir.path().join("emulator-cert.pem").display()
         )
     );
+    assert_eq!(emulator.next_line(), "ready", "the last start-up line");
     let (code, _) = emulator.terminate();
     assert_eq!(code, Some(0));
 }
@@ -264,4 +265,36 @@ fn an_unreadable_given_certificate_fails_start_up_naming_the_file() {
         stderr.contains("bogus.pem") && stderr.contains("certificate"),
         "{stderr}"
     );
+}
+
+#[actix_web::test]
+async fn the_certificate_downloads_over_plain_http_with_no_token() {
+    // An admin token closes the rest of the control surface; the certificate stays open,
+    // as HTTPS presents it to anyone who connects.
+    let app = spawn_tls_app(|settings| settings.admin.token = "admin secret".into()).await;
+    // `get` sends a Graph token, which is not the admin token.
+    let downloaded = app.get("/_emulator/certificate").await;
+    assert_eq!(downloaded.status.as_u16(), 200);
+    assert_eq!(downloaded.header("content-type"), "application/x-pem-file");
+    let file = std::fs::read(app.certificate.as_ref().unwrap()).unwrap();
+    assert_eq!(
+        downloaded.body.as_ref(),
+        file.as_slice(),
+        "the file the start-up line names"
+    );
+    assert!(String::from_utf8_lossy(&file).contains("-----BEGIN CERTIFICATE-----"));
+
+    app.get("/_emulator/export")
+        .await
+        .assert_graph_error(401, "InvalidAuthenticationToken");
+}
+
+#[actix_web::test]
+async fn without_https_there_is_no_certificate_to_download() {
+    let app = spawn_app().await;
+    let error = app
+        .get("/_emulator/certificate")
+        .await
+        .assert_graph_error(404, "HttpsNotServed");
+    assert!(error["message"].as_str().unwrap().contains("--tls"));
 }
