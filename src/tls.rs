@@ -51,13 +51,13 @@ pub enum TlsError {
     Rustls(#[from] rustls::Error),
 }
 
-/// The certificate HTTPS presents, as its file's text, for clients to download and trust
+/// The certificate chain HTTPS presents, as PEM, for clients to download and trust
 /// (`GET /_emulator/certificate`); none when HTTPS is not served.
 #[derive(Debug, Clone, Default)]
 pub struct ServedCertificate(pub Option<Arc<str>>);
 
 /// What HTTPS serves, where its certificate lives (absolute), for the start-up line, and
-/// that file's text, for `GET /_emulator/certificate`.
+/// its chain as PEM, for `GET /_emulator/certificate`.
 pub struct Tls {
     pub config: rustls::ServerConfig,
     pub certificate: PathBuf,
@@ -82,8 +82,16 @@ impl Tls {
                 PathBuf::from(&settings.key_file),
             )
         };
-        let pem = read(&certificate)?;
-        let chain = certificates(&certificate, &pem)?;
+        let chain = certificates(&certificate, &read(&certificate)?)?;
+        // Written from the parsed chain, not the file: a file holding the key as well
+        // (one PEM for cert_file and key_file) must not hand it to whoever asks.
+        let pem = pem::encode_many_config(
+            &chain
+                .iter()
+                .map(|certificate| pem::Pem::new("CERTIFICATE", certificate.as_ref()))
+                .collect::<Vec<_>>(),
+            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+        );
         let key = read_key(&key)?;
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -98,8 +106,7 @@ impl Tls {
         Ok(Self {
             config,
             certificate,
-            // PEM is ASCII; anything else was refused by `certificates` already.
-            pem: String::from_utf8_lossy(&pem).into_owned(),
+            pem,
         })
     }
 }

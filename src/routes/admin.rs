@@ -98,7 +98,7 @@ pub async fn clear_faults(Chosen(tenant): Chosen) -> HttpResponse {
     HttpResponse::NoContent().finish()
 }
 
-/// `GET /_emulator/certificate`: the certificate HTTPS presents (its file's PEM text), so a
+/// `GET /_emulator/certificate`: the certificate chain HTTPS presents, as PEM, so a
 /// client reaching a container's mapped port can trust it without a volume. 404 when HTTPS
 /// is not served.
 pub async fn certificate(served: web::Data<ServedCertificate>) -> Result<HttpResponse, Error> {

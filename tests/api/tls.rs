@@ -278,11 +278,11 @@ async fn the_certificate_downloads_over_plain_http_with_no_token() {
     assert_eq!(downloaded.header("content-type"), "application/x-pem-file");
     let file = std::fs::read(app.certificate.as_ref().unwrap()).unwrap();
     assert_eq!(
-        downloaded.body.as_ref(),
-        file.as_slice(),
-        "the file the start-up line names"
+        certificates(&downloaded.body),
+        certificates(&file),
+        "the certificate of the file the start-up line names"
     );
-    assert!(String::from_utf8_lossy(&file).contains("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(certificates(&file).len(), 1);
 
     app.get("/_emulator/export")
         .await
@@ -297,4 +297,42 @@ async fn without_https_there_is_no_certificate_to_download() {
         .await
         .assert_graph_error(404, "HttpsNotServed");
     assert!(error["message"].as_str().unwrap().contains("--tls"));
+}
+
+/// The DER certificates of a PEM text, whatever else it holds.
+fn certificates(pem: &[u8]) -> Vec<Vec<u8>> {
+    use rustls::pki_types::pem::PemObject;
+    rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+        .map(|certificate| certificate.unwrap().to_vec())
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_certificate_file_holding_the_key_too_serves_only_the_certificate() {
+    // One PEM for both cert_file and key_file, as some tools write them.
+    let dir = tempfile::tempdir().unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["given.test".to_owned()]).unwrap();
+    let both = dir.path().join("both.pem");
+    std::fs::write(
+        &both,
+        format!(
+            "{}{}",
+            generated.cert.pem(),
+            generated.signing_key.serialize_pem()
+        ),
+    )
+    .unwrap();
+    let app = spawn_tls_app(|settings| {
+        settings.tls.cert_file = both.display().to_string();
+        settings.tls.key_file = both.display().to_string();
+    })
+    .await;
+    let downloaded = app.get("/_emulator/certificate").await;
+    assert_eq!(downloaded.status.as_u16(), 200);
+    let text = String::from_utf8_lossy(&downloaded.body);
+    assert!(!text.contains("PRIVATE KEY"), "{text}");
+    assert_eq!(
+        certificates(&downloaded.body),
+        vec![generated.cert.der().to_vec()]
+    );
 }
