@@ -89,7 +89,7 @@ class Emulator:
 
 
 def environment() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__") and k != "EMULATOR_CONFIG"}
     env["EMULATOR__AUTH__MODE"] = "jwt"
     env["EMULATOR__AUTH__JWT__HS256_SECRET"] = SECRET
     env["EMULATOR__ADMIN__TOKEN"] = ADMIN_TOKEN

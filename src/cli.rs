@@ -12,8 +12,9 @@ use crate::configuration::{Overrides, Settings};
     name = "entitlement-emulator",
     version,
     about = "A local, persistent stand-in for the Microsoft Graph Entitlement Management API.",
-    after_help = "Every setting can also be given in a TOML file (--config) or as an environment \
-variable EMULATOR__SECTION__KEY, e.g. EMULATOR__SERVER__PORT=9000. \
+    after_help = "Every setting can also be given in a TOML file (--config), as that file's text in \
+the environment variable EMULATOR_CONFIG, or as an environment variable \
+EMULATOR__SECTION__KEY, e.g. EMULATOR__SERVER__PORT=9000. \
 See config/default.toml for all settings and their defaults."
 )]
 pub struct Cli {

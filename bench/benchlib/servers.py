@@ -180,7 +180,7 @@ def emulator_env():
     """The caller's environment without EMULATOR__* and RUST_LOG: a stray setting (auth mode,
     journal size, log level) would silently change what is measured. The emulator runs with
     its defaults (auth.mode any, journal on, synchronous normal) unless --set says otherwise."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__") and k != "RUST_LOG"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR__") and k not in ("RUST_LOG", "EMULATOR_CONFIG")}
     for key, value in SETTINGS.items():
         env["EMULATOR__" + key.upper().replace(".", "__")] = value
     return env

@@ -4,6 +4,7 @@
 //! Every problem is reported as one line naming the key, so `main` can print it and exit 2.
 
 pub mod faults;
+mod inline;
 pub mod signin;
 mod tenants;
 
@@ -287,6 +288,9 @@ impl Settings {
             builder = builder.add_source(File::from(path.clone()).format(FileFormat::Toml));
         }
         if with_environment {
+            if let Some(text) = inline::file_text()? {
+                builder = builder.add_source(File::from_str(&text, FileFormat::Toml));
+            }
             builder = builder.add_source(
                 Environment::with_prefix("EMULATOR")
                     .prefix_separator("__")

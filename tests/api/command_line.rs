@@ -45,6 +45,74 @@ fn bad_values_are_one_line_naming_the_key_and_exit_2() {
         &[],
         "/nonexistent/emulator.toml",
     );
+    assert_one_line_usage_error(
+        &[],
+        &[("EMULATOR_CONFIG", "[server\nport = 1\n")],
+        "EMULATOR_CONFIG",
+    );
+}
+
+#[actix_web::test]
+async fn a_whole_file_can_be_given_in_the_environment() {
+    // What a container configured by its environment alone needs: a list of tables (a
+    // sign-in client), which has no EMULATOR__ form. It sits over --config and under the
+    // EMULATOR__ variables.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("emulator.toml");
+    std::fs::write(&file, "[admin]\ntoken = \"from the file\"\n").unwrap();
+    let inline = r#"
+[admin]
+token = "from the variable"
+[server]
+port = 1
+[auth.signin]
+allow_http = true
+[[auth.signin.clients]]
+client_id = "5e2c6a4f-0000-4000-8000-00000000e0c1"
+secret = "a secret given in the environment alone"
+"#;
+    let mut command = emulator_command(
+        &["--config", file.to_str().unwrap()],
+        &[("EMULATOR_CONFIG", inline), ("EMULATOR__SERVER__PORT", "0")],
+    );
+    command.current_dir(dir.path());
+    let emulator = RunningEmulator::start(command);
+    assert_ne!(
+        emulator.port, 1,
+        "EMULATOR__SERVER__PORT over EMULATOR_CONFIG"
+    );
+
+    let reset = send(
+        awc::Client::default()
+            .post(format!("{}/_emulator/reset", emulator.address))
+            .insert_header(("Authorization", "Bearer from the variable")),
+        None,
+    )
+    .await;
+    assert_eq!(reset.status.as_u16(), 204, "EMULATOR_CONFIG over --config");
+    let token = send(
+        awc::Client::default()
+            .post(format!(
+                "{}/00000000-0000-4000-8000-000000000e11/oauth2/v2.0/token",
+                emulator.address
+            ))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded")),
+        Some(
+            "grant_type=client_credentials&client_id=5e2c6a4f-0000-4000-8000-00000000e0c1\
+             &client_secret=a%20secret%20given%20in%20the%20environment%20alone\
+             &scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
+                .into(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        token.status.as_u16(),
+        200,
+        "the client the variable registered"
+    );
+
+    let (code, _) = emulator.terminate();
+    assert_eq!(code, Some(0));
 }
 
 #[actix_web::test]

@@ -11,7 +11,7 @@ pub fn emulator_command(args: &[&str], envs: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_entitlement-emulator"));
     command.args(args);
     for (name, _) in std::env::vars() {
-        if name.starts_with("EMULATOR__") {
+        if name.starts_with("EMULATOR__") || name == "EMULATOR_CONFIG" {
             command.env_remove(name);
         }
     }
