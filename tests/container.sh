@@ -48,6 +48,11 @@ cleanup() {
         summary FAILED 1
     fi
     for name in "${containers[@]}"; do engine rm -f "$name" >/dev/null 2>&1 || true; done
+    # What the client packages' testcontainers started (Ryuk, which would reap them, is off).
+    for name in $("$cli" ps -aq --filter label=org.testcontainers=true --filter "ancestor=$image" 2>/dev/null); do
+        engine rm -f "$name" >/dev/null 2>&1 || true
+    done
+    [ -z "${service:-}" ] || kill "$service" 2>/dev/null || true
     for name in "${volumes[@]}"; do engine volume rm -f "$name" >/dev/null 2>&1 || true; done
     rm -rf "$work"
 }
@@ -343,4 +348,34 @@ else
 fi
 stop
 
+# ---- the client packages' Testcontainers paths, on the image ----------------------------
+# Testcontainers speaks an engine's Docker API: podman serves one on a socket of this run's.
+# Ryuk, its reaper, is an image from a registry (unreachable here): off; each test stops
+# its own container.
+current=""
+if [ "$cli" = podman ]; then
+    podman system service --time=0 "unix://$work/podman.sock" >/dev/null 2>&1 &
+    service=$!
+    export DOCKER_HOST="unix://$work/podman.sock"
+    # Bounded: the socket answers within a second or two, or the service failed.
+    for _ in $(seq 100); do
+        curl -sf --unix-socket "$work/podman.sock" http://d/_ping >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    curl -sf --unix-socket "$work/podman.sock" http://d/_ping >/dev/null 2>&1 \
+        || fail "podman's Docker API answers on its socket"
+fi
+export TESTCONTAINERS_RYUK_DISABLED=true ENTITLEMENT_EMULATOR_IMAGE=$image
+if (cd clients/node && npm ci --silent --no-audit --no-fund && npm run --silent build \
+    && node --test dist/test/container.test.js); then
+    ok "the Node module starts the image, reads its certificate and signs a tenant in over https"
+else
+    fail "the Node module against the image"
+fi
+# The Python launcher with no URL and no binary on PATH: the image, through testcontainers.
+if clients/run.sh --container; then
+    ok "the Python plugin starts the image through testcontainers: its tests and the sample project"
+else
+    fail "the Python plugin against the image"
+fi
 summary "image $((size / 1000000)) MB, built in ${build_secs} s, all checks passed" 0

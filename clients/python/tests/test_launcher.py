@@ -1,6 +1,7 @@
 """The launcher: each way of finding an emulator, and one clear line when none works."""
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -24,6 +25,11 @@ def bare(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     return monkeypatch
+
+
+def blocks(pem: str) -> list[str]:
+    """The certificate blocks of a PEM text, without what surrounds them."""
+    return re.findall(r"-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----", pem)
 
 
 def binary() -> str:
@@ -50,7 +56,7 @@ def test_a_running_emulator_is_found_by_url_and_its_certificate_downloaded(bare)
         with start(timeout=10) as found:
             assert (found.http_url, found.https_url) == (running.http_url, running.https_url)
             assert found.certificate != running.certificate
-            assert found.certificate.read_bytes() == running.certificate.read_bytes()
+            assert blocks(found.certificate.read_text()) == blocks(running.certificate.read_text())
             downloaded = found.certificate
         assert not downloaded.exists(), "the downloaded copy is removed on close"
         assert httpx.get(f"{running.http_url}/_emulator/health").status_code == 200, "a found emulator is not stopped"

@@ -98,3 +98,25 @@ def test_the_graph_endpoints_are_served_over_https_with_the_certificate(entitlem
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["@odata.context"].startswith(entitlement_emulator.graph_url + "/v1.0/$metadata#")
+
+
+def test_reset_empties_the_tenant_and_keeps_its_service_principal(graph_tenant, graph_client):
+    em = graph_client.identity_governance.entitlement_management
+
+    async def names():
+        return [catalog.display_name for catalog in (await em.catalogs.get()).value]
+
+    async def run():
+        await em.catalogs.post(AccessPackageCatalog(display_name="before the reset"))
+        before = await names()
+        graph_tenant.reset()
+        return before, await names()
+
+    before, after = asyncio.run(run())
+    assert before == ["General", "before the reset"]
+    assert after == ["General"]
+    fresh = graph_tenant.credential()
+    try:
+        assert claims(fresh.get_token("https://graph.microsoft.com/.default").token)["tid"] == graph_tenant.id
+    finally:
+        fresh.close()

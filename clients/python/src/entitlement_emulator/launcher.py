@@ -62,7 +62,8 @@ class Emulator:
         """A client of the control surface (``/_emulator/``), of ``tenant`` when given."""
         prefix = f"/_emulator/tenants/{tenant}" if tenant else "/_emulator"
         headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
-        return httpx.Client(base_url=self.http_url + prefix, headers=headers, timeout=30)
+        verify = str(self.certificate) if self.certificate else True
+        return httpx.Client(base_url=self.http_url + prefix, headers=headers, timeout=30, verify=verify)
 
     def close(self) -> None:
         """Stops what this launcher started (nothing for an emulator found running)."""
@@ -137,7 +138,7 @@ def start_binary(binary: str, timeout: float, admin_token: str | None) -> Emulat
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.wait(timeout=30)
         folder.cleanup()
 
     try:
@@ -147,7 +148,7 @@ def start_binary(binary: str, timeout: float, admin_token: str | None) -> Emulat
         certificate = next(Path(line.removeprefix("TLS certificate: ")) for line in lines if line.startswith("TLS certificate: "))
     except (EmulatorUnavailable, StopIteration) as error:
         stop()
-        raise EmulatorUnavailable(f"{binary}: {error or 'it printed no addresses'}") from None
+        raise EmulatorUnavailable(f"{binary}: {str(error) or 'it printed no addresses'}") from None
     # The certificate names localhost, which sign-in libraries want rather than an address.
     emulator = Emulator(http, by_name(https), certificate, admin_token, how=f"{binary}, pid {process.pid}", _stop=stop)
     return emulator
@@ -174,7 +175,11 @@ def read_until_ready(process: subprocess.Popen[str], timeout: float) -> list[str
         except queue.Empty:
             break
         if line is None:
-            raise EmulatorUnavailable(f"exited with {process.wait()} before it was ready")
+            try:
+                code = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                raise EmulatorUnavailable("closed its output before it was ready") from None
+            raise EmulatorUnavailable(f"exited with {code} before it was ready")
         lines.append(line)
         if line == "ready":
             return lines
@@ -231,8 +236,12 @@ def wait_healthy(base: str, timeout: float, verify: bool | str) -> None:
 
 
 def download_certificate(base: str) -> Path:
-    """``GET /_emulator/certificate`` into a file of its own, for clients to trust."""
-    answer = httpx.get(f"{base}/_emulator/certificate", timeout=10)
+    """``GET /_emulator/certificate`` into a file of its own, for clients to trust. Over an
+    https ``base`` it cannot be verified yet: it is what is about to be trusted."""
+    try:
+        answer = httpx.get(f"{base}/_emulator/certificate", timeout=10, verify=False)
+    except httpx.HTTPError as error:
+        raise EmulatorUnavailable(f"GET /_emulator/certificate: {type(error).__name__}: {error}") from None
     if answer.status_code != 200:
         raise EmulatorUnavailable(f"GET /_emulator/certificate answered {answer.status_code}: {answer.text[:200]}")
     handle, name = tempfile.mkstemp(prefix="entitlement-emulator-", suffix=".pem")

@@ -3,9 +3,10 @@ per test and Graph clients signed in to it.
 
 - ``entitlement_emulator`` (session): one emulator per pytest process, found or started as
   :func:`entitlement_emulator.launcher.start` says. Under pytest-xdist each worker is its
-  own process and so starts its own: the binary is ready in tens of milliseconds and dies
-  with its worker, where sharing one would need a lock, a hand-off file and someone to stop
-  it after the last worker — and tenants already keep the workers apart. An emulator given
+  own process and so starts its own: the binary is ready in tens of milliseconds and is
+  stopped with its worker, where sharing one would need a lock, a hand-off file and someone
+  to stop it after the last worker — and tenants already keep the workers apart. (A worker
+  killed outright, SIGKILL, leaves its emulator running.) An emulator given
   by ``ENTITLEMENT_EMULATOR_URL`` is shared by every worker (each test in its own tenant).
 - ``graph_tenant`` (function): a new tenant with a service principal and secret, deleted
   after the test.

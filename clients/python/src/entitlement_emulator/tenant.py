@@ -37,18 +37,22 @@ class Tenant:
         """A new tenant holding one service principal whose secret is made here (only its
         SHA-256 is stored, as for a secret ``addPassword`` makes)."""
         tenant, principal, app = (str(uuid.uuid4()) for _ in range(3))
-        secret = secrets.token_urlsafe(30)
-        fixture = {
+        made = cls(emulator, tenant, app, secrets.token_urlsafe(30), principal)
+        with emulator.control() as control:
+            answer = control.post("/tenants", json={"id": tenant, "fixture": made._fixture(name)})
+        if answer.status_code != 201:
+            raise TenantError(f"POST /_emulator/tenants answered {answer.status_code}: {answer.text[:300]}")
+        return made
+
+    def _fixture(self, name: str = "tests") -> dict[str, Any]:
+        """The tenant's service principal, in the fixture format (its secret in the clear:
+        the emulator keeps only the digest)."""
+        return {
             "servicePrincipals": [{
-                "id": principal, "appId": app, "displayName": name,
-                "passwordCredentials": [{"keyId": str(uuid.uuid4()), "displayName": name, "secretText": secret}],
+                "id": self.service_principal_id, "appId": self.client_id, "displayName": name,
+                "passwordCredentials": [{"keyId": str(uuid.uuid4()), "displayName": name, "secretText": self.client_secret}],
             }],
         }
-        with emulator.control() as control:
-            made = control.post("/tenants", json={"id": tenant, "fixture": fixture})
-        if made.status_code != 201:
-            raise TenantError(f"POST /_emulator/tenants answered {made.status_code}: {made.text[:300]}")
-        return cls(emulator, tenant, app, secret, principal)
 
     def close(self) -> None:
         """Closes the sessions of the credentials :meth:`graph` made."""
@@ -154,9 +158,10 @@ class Tenant:
         self._call("DELETE", "/requests")
 
     def reset(self) -> None:
-        """Back to a new tenant's state (the service principal goes too: make a new tenant
-        rather than reset one a test still signs in to)."""
+        """Back to a new tenant's state, its service principal put back, so the same
+        credential still signs in."""
         self._call("POST", "/reset")
+        self._call("POST", "/seed?mode=merge", self._fixture())
 
     def export(self) -> dict[str, Any]:
         return self._call("GET", "/export")

@@ -1,0 +1,7 @@
+export { EntitlementEmulator, byName, type EmulatorTenant } from "./emulator.js";
+export {
+  EntitlementEmulatorContainer,
+  StartedEntitlementEmulatorContainer,
+  HTTP_PORT,
+  HTTPS_PORT,
+} from "./container.js";
