@@ -23,15 +23,9 @@ else
     cargo build --release --locked --bin entitlement-emulator --example ceiling --example bench_client
 fi
 
+source .ci/pinned-venv.sh
 venv=target/clients/venv
-stamp="$venv/requirements.sha256"
-wanted=$(sha256sum clients/python/requirements.txt | cut -d' ' -f1)
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r clients/python/requirements.txt
-    echo "$wanted" > "$stamp"
-fi
+pinned_venv "$venv" clients/python/requirements.txt
 # Reinstalled every run: it is the code under test. Its declared dependencies must be met
 # by the pinned set (pip would otherwise fetch others and the run would say so).
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps ./clients/python

@@ -23,32 +23,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
 fi
 
+source .ci/pinned-venv.sh
 venv=target/sdk/venv
-stamp="$venv/requirements.sha256"
-wanted=$(sha256sum sdk/python/requirements.txt | cut -d' ' -f1)
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    rm -rf "$venv"
-    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-        rm -rf "$venv"
-        apt_install python3-venv
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r sdk/python/requirements.txt
-    echo "$wanted" > "$stamp"
-fi
+pinned_venv "$venv" sdk/python/requirements.txt
 (cd sdk/js && npm ci --silent --no-audit --no-fund)
 
 # The Azure CLI in a virtualenv of its own (sdk/az/requirements.txt, fully pinned): its
 # ~150 packages would otherwise pin the SDKs' shared ones.
 az_venv=target/sdk/az-venv
-az_stamp="$az_venv/requirements.sha256"
-az_wanted=$(sha256sum sdk/az/requirements.txt | cut -d' ' -f1)
-if [ ! -x "$az_venv/bin/az" ] || [ "$(cat "$az_stamp" 2>/dev/null)" != "$az_wanted" ]; then
-    rm -rf "$az_venv"
-    python3 -m venv "$az_venv"
-    "$az_venv/bin/pip" install --quiet --disable-pip-version-check -r sdk/az/requirements.txt
-    echo "$az_wanted" > "$az_stamp"
-fi
+pinned_venv "$az_venv" sdk/az/requirements.txt
 export SDK_SUITE_AZ_VENV="$PWD/$az_venv"
 
 # An emulator someone else runs (tests/container.sh's container) needs no build here.
