@@ -1,7 +1,13 @@
 // The Testcontainers module: the image with HTTPS on, waited for on its health endpoint,
 // started into an EntitlementEmulator at the mapped ports.
 
-import { AbstractStartedContainer, GenericContainer, StartedTestContainer, Wait } from "testcontainers";
+import {
+  AbstractStartedContainer,
+  GenericContainer,
+  StartedTestContainer,
+  Wait,
+  getContainerRuntimeClient,
+} from "testcontainers";
 
 import { EntitlementEmulator, byName } from "./emulator.js";
 
@@ -28,6 +34,12 @@ export class EntitlementEmulatorContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedEntitlementEmulatorContainer> {
+    // Where tests reach the engine through a gateway address (tests running in a container,
+    // a remote engine), the generated certificate must name that address too.
+    const { host } = (await getContainerRuntimeClient()).info.containerRuntime;
+    if (!["localhost", "127.0.0.1", "::1"].includes(host)) {
+      this.withEnvironment({ EMULATOR_CONFIG: `[tls]\nnames = [${JSON.stringify(host)}]\n` });
+    }
     const started = await super.start();
     try {
       const host = started.getHost();

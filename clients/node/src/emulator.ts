@@ -123,6 +123,6 @@ function trim(url: string): string {
 /** A loopback address as `localhost`: the generated certificate names it, and sign-in libraries check the authority's name. */
 export function byName(url: string): string {
   const parsed = new URL(url);
-  if (["127.0.0.1", "[::1]", "0.0.0.0"].includes(parsed.hostname)) parsed.hostname = "localhost";
+  if (["127.0.0.1", "[::1]", "0.0.0.0", "localhost"].includes(parsed.hostname)) parsed.hostname = "localhost";
   return trim(parsed.toString());
 }

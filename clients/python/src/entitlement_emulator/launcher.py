@@ -192,6 +192,7 @@ def start_container(image: str, timeout: float, admin_token: str | None) -> Emul
         from testcontainers.core.container import DockerContainer
     except ImportError:
         raise EmulatorUnavailable("testcontainers is not installed (pip install 'entitlement-emulator[container]')") from None
+
     try:
         # Making the container already asks the engine for its version.
         container: Any = DockerContainer(image).with_exposed_ports(CONTAINER_HTTP, CONTAINER_HTTPS)
@@ -250,10 +251,13 @@ def download_certificate(base: str) -> Path:
     return Path(name)
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
 def by_name(url: str) -> str:
     """A loopback address as ``localhost``: the generated certificate names it, and sign-in
     libraries check the authority's name."""
     parts = urlsplit(url)
-    if parts.hostname in ("127.0.0.1", "::1", "0.0.0.0"):
+    if parts.hostname in LOOPBACK:
         return f"{parts.scheme}://localhost:{parts.port}"
     return url
