@@ -82,7 +82,7 @@ impl Tls {
                 PathBuf::from(&settings.key_file),
             )
         };
-        let chain = certificates(&certificate, &read(&certificate)?)?;
+        let chain = read_certificates(&certificate)?;
         // Written from the parsed chain, not the file: a file holding the key as well
         // (one PEM for cert_file and key_file) must not hand it to whoever asks.
         let pem = pem::encode_many_config(
@@ -186,8 +186,9 @@ fn write_private(path: &Path, contents: &str) -> Result<(), TlsError> {
     file.write_all(contents.as_bytes()).map_err(error)
 }
 
-fn certificates(path: &Path, bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    let chain = CertificateDer::pem_slice_iter(bytes)
+fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let bytes = read(path)?;
+    let chain = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| pem_error(path, "certificate", e))?;
     if chain.is_empty() {
