@@ -1,46 +1,41 @@
 //! Every operation Microsoft's reference documents for Entitlement Management
-//! (`documented_operations.md`) is served in its version, or README lists it under "Not
-//! served" with the reason; and what README lists is indeed not served, so the list
-//! cannot go stale either way.
+//! (`documented_operations.md`) is served in its version, or the table says why not; and
+//! what it says is not served is indeed not, so the list cannot go stale either way. The
+//! manual's parity map is written from the same rows and what this test saw.
+
+use std::fmt::Write;
 
 use actix_web::http::Method;
 
 use crate::helpers::*;
 
 const OPERATIONS: &str = include_str!("documented_operations.md");
-const README: &str = include_str!("../../README.md");
+const EXAMPLES: &str = include_str!("page_examples.md");
 
-/// (version, method, path) of each documented row.
-fn documented() -> Vec<(String, String, String)> {
+/// One documented operation, and why it is not served where it is not.
+struct Row {
+    version: String,
+    method: String,
+    path: String,
+    page: String,
+    not_served: Option<String>,
+}
+
+fn documented() -> Vec<Row> {
     OPERATIONS
         .lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             match cells.as_slice() {
-                ["", version @ ("beta" | "v1.0"), method, path, _, ""] => Some((
-                    (*version).to_owned(),
-                    (*method).to_owned(),
-                    path.trim_matches('`').to_owned(),
-                )),
+                ["", version @ ("beta" | "v1.0"), method, path, page, why, ""] => Some(Row {
+                    version: (*version).to_owned(),
+                    method: (*method).to_owned(),
+                    path: path.trim_matches('`').to_owned(),
+                    page: (*page).to_owned(),
+                    not_served: Some((*why).to_owned()).filter(|why| !why.is_empty()),
+                }),
                 _ => None,
             }
-        })
-        .collect()
-}
-
-/// README's "Not served" list: "- `v1.0 GET /identityGovernance/…`: why".
-fn not_served() -> Vec<String> {
-    let section = README
-        .split("\n### Not served\n")
-        .nth(1)
-        .expect("README has a \"Not served\" section");
-    section
-        .lines()
-        .take_while(|line| !line.starts_with('#'))
-        .filter_map(|line| line.strip_prefix("- `"))
-        .filter_map(|line| {
-            line.split_once('`')
-                .map(|(operation, _)| operation.to_owned())
         })
         .collect()
 }
@@ -68,12 +63,12 @@ fn concrete(path: &str) -> String {
 #[actix_web::test]
 async fn every_documented_operation_is_served_or_said_not_to_be() {
     let app = spawn_app().await;
-    let listed = not_served();
     let rows = documented();
     assert!(rows.len() > 150, "{} rows read", rows.len());
     let mut wrong = Vec::new();
     let mut served = 0;
-    for (version, method, path) in &rows {
+    for row in &rows {
+        let (version, method, path) = (&row.version, &row.method, &row.path);
         let url = format!("/{version}{}", concrete(path));
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let response = send(
@@ -92,24 +87,106 @@ async fn every_documented_operation_is_served_or_said_not_to_be() {
                 && response.json()["error"]["message"]
                     .as_str()
                     .is_some_and(|message| message.contains("segment")));
-        let said = listed.contains(&format!("{version} {method} {path}"));
-        match (unrouted, said) {
+        match (unrouted, row.not_served.is_some()) {
             (false, false) => served += 1,
             (true, true) => {}
             (true, false) => wrong.push(format!(
-                "not served and not listed: {version} {method} {path}"
+                "not served and no reason given: {version} {method} {path}"
             )),
             (false, true) => wrong.push(format!(
-                "served but listed as not: {version} {method} {path}"
+                "served but said not to be: {version} {method} {path}"
             )),
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert_eq!(
-        listed.len(),
-        rows.len() - served,
-        "README lists rows the reference lacks"
-    );
     // What this commit serves of the reference's rows.
     assert_eq!((served, rows.len()), (151, 161));
+    crate::manual::check(&[(
+        crate::manual::docs().join("generated/parity.md"),
+        parity(&rows),
+    )]);
+}
+
+/// `page_examples.md`'s verdicts by (version, page): "page: …", "emulator: …".
+fn verdicts() -> Vec<(String, String, String, String)> {
+    EXAMPLES
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            match cells.as_slice() {
+                ["", version @ ("beta" | "v1.0"), page, example, why, ""] => Some((
+                    (*version).to_owned(),
+                    (*page).to_owned(),
+                    (*example).to_owned(),
+                    (*why).to_owned(),
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The parity map: every documented operation, served, emulated (served, with a
+/// difference the emulator keeps from the page's example) or not served, and why.
+fn parity(rows: &[Row]) -> String {
+    let verdicts = verdicts();
+    let mut table = String::new();
+    let (mut served, mut emulated, mut not_served) = (0, 0, 0);
+    for row in rows {
+        let on_page = |kind: &str| -> Vec<String> {
+            verdicts
+                .iter()
+                .filter(|(version, page, _, why)| {
+                    *version == row.version && *page == row.page && why.starts_with(kind)
+                })
+                .map(|(_, _, example, why)| {
+                    format!("example {example}: {}", why[kind.len()..].trim())
+                })
+                .collect()
+        };
+        let (status, mut notes) = match &row.not_served {
+            Some(why) => {
+                not_served += 1;
+                ("not served", vec![why.clone()])
+            }
+            None => {
+                let differs = on_page("emulator:");
+                if differs.is_empty() {
+                    served += 1;
+                    ("served", Vec::new())
+                } else {
+                    emulated += 1;
+                    ("emulated", differs)
+                }
+            }
+        };
+        if row.not_served.is_none() {
+            notes.extend(
+                on_page("page:")
+                    .into_iter()
+                    .map(|note| format!("the page's {note}")),
+            );
+        }
+        let view = if row.version == "beta" { "beta" } else { "1.0" };
+        let _ = writeln!(
+            table,
+            "| {} | {} | `{}` | [{}](https://learn.microsoft.com/graph/api/{}?view=graph-rest-{view}) | {status} | {} |",
+            row.version,
+            row.method,
+            row.path.replace('|', "\\|"),
+            row.page.trim_end_matches(".md"),
+            row.page.trim_end_matches(".md"),
+            notes.join("; ").replace('|', "\\|"),
+        );
+    }
+    let mut out =
+        crate::manual::banner("from tests/api/documented_operations.md and page_examples.md");
+    let _ = write!(
+        out,
+        "\n{} operations: **{served} served**, **{emulated} emulated**, **{not_served} not \
+         served**.\n\n\
+         | version | method | path | reference page | | notes |\n|---|---|---|---|---|---|\n{table}",
+        rows.len()
+    );
+    out
 }

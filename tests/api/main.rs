@@ -35,6 +35,7 @@ mod https;
 mod journal;
 mod layering;
 mod lifecycle;
+mod manual;
 mod mapped_port;
 mod microsoft365dsc;
 mod openapi;
