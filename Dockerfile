@@ -1,7 +1,7 @@
 # entitlement-emulator: build with `docker build -t entitlement-emulator .`, run with
 # `docker run -p 8080:8080 -v emulator-data:/data entitlement-emulator`
 # (HTTPS as well: `docker run -p 8080:8080 -p 8443:8443 -v emulator-data:/data entitlement-emulator --tls`).
-# tests/container.sh builds this file and checks what README's "Docker" section says on
+# tests/container.sh builds this file and checks what the manual's Docker chapter (docs/src/docker.md) says on
 # containers of the image; tests/api/container.rs checks the same contract on the binary.
 
 FROM rust:1.95-slim-bookworm AS builder
@@ -26,7 +26,7 @@ RUN mkdir src \
 COPY src src
 COPY migrations migrations
 COPY config config
-# build.rs applies migrations/ to the database a new one starts as (see README).
+# build.rs applies migrations/ to the database a new one starts as (see docs/src/configuration.md).
 COPY build.rs build.rs
 RUN touch src/main.rs src/lib.rs build.rs && cargo build --release --locked
 

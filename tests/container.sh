@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Docker path, on the image itself: builds the committed Dockerfile from the current tree
-# and checks, on containers of that image, what README's "Docker" section promises.
+# and checks, on containers of that image, what README's Docker section and docs/src/docker.md promise.
 # tests/api/container.rs checks the same contract on the binary; only this proves the image.
 #
 #     tests/container.sh

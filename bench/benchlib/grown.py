@@ -3,7 +3,7 @@ groups, 30k packages, 10k policies, 30k assignment requests delivered into one g
 then what users do on such a tenant, each timed: every documented `$filter` form, a read
 of the group every request granted (20,000 members), and the provisioning workflow at c=16 beside the same workflow
 on a fresh database. RSS after the fill and at the end, and the WAL's size (it must stay
-bounded as README says)."""
+bounded as docs/src/performance.md says)."""
 
 import json
 import os

@@ -21,7 +21,7 @@ pub enum Errors {
 impl Errors {
     /// `POST …/{relation}/$ref` naming an object linked already. The directory's words
     /// are Graph's; Entitlement Management documents none, so it answers in the same
-    /// status with its own code (README, "Decisions").
+    /// status with its own code (docs/src/decisions.md).
     pub fn link_exists(self, relation: &str, id: &str) -> Error {
         match self {
             Self::Directory => Error::rule(

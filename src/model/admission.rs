@@ -57,7 +57,7 @@ pub struct Facts<'a> {
 
 /// Separation of duties: neither a user nor an administrator may add a package to a
 /// target holding access it is declared incompatible with. Graph documents the rule, not
-/// its error; the code and details are the emulator's (README).
+/// its error; the code and details are the emulator's (docs/src/decisions.md).
 fn incompatible(found: &[Incompatible]) -> Error {
     let names: Vec<String> = found
         .iter()

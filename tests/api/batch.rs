@@ -95,7 +95,7 @@ async fn items_run_against_the_real_state_in_dependency_order() {
     assert_eq!(duplicate["body"]["error"]["code"], "DuplicateAccessPackage");
     let dependent = by_id(&responses, "4");
     assert_eq!(dependent["status"], 424, "its dependency failed");
-    // Graph documents the 424, not its body's code: the emulator's decision (README).
+    // Graph documents the 424, not its body's code: the emulator's decision (docs/src/decisions.md).
     assert_eq!(dependent["body"]["error"]["code"], "FailedDependency");
     assert_eq!(
         dependent["headers"]["request-id"],

@@ -27,7 +27,7 @@ async fn a_beta_catalog_gets_graphs_defaults() {
     assert_eq!(body["description"], "Sales resources");
     assert_eq!(body["catalogType"], "UserManaged");
     assert_eq!(body["catalogStatus"], "Published");
-    // The reference marks this default unknown [?]: the emulator's decision (README).
+    // The reference marks this default unknown [?]: the emulator's decision (docs/src/decisions.md).
     assert_eq!(body["isExternallyVisible"], false);
     assert_eq!(body["createdBy"], "admin@contoso.onmicrosoft.com");
     assert_graph_timestamp(&body["createdDateTime"]);

@@ -223,7 +223,7 @@ async fn a_database_locked_past_the_busy_timeout_is_503_and_reads_go_on() {
 
     let refused = app.create_beta_package("while locked").await;
     // serviceNotAvailable is one of Graph's documented codes (reference §4.1); the message
-    // and Retry-After: 1 are the emulator's decision (README).
+    // and Retry-After: 1 are the emulator's decision (docs/src/decisions.md).
     let error = refused.assert_graph_error(503, "serviceNotAvailable");
     assert_eq!(
         error["message"],

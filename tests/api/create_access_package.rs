@@ -281,7 +281,7 @@ async fn the_same_name_in_the_same_catalog_is_a_409_whatever_its_case() {
 
     let error = response.assert_graph_error(409, "DuplicateAccessPackage");
     // Graph's wording (reference §4.2); whether it names the sent or the stored spelling is
-    // unknown: echoing the sent one is the emulator's decision (README).
+    // unknown: echoing the sent one is the emulator's decision (docs/src/decisions.md).
     assert_eq!(
         error["message"],
         "There's an existing access package with name \"sALES rEPS\" in the catalog."

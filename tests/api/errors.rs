@@ -73,7 +73,7 @@ async fn a_body_that_is_not_json_is_415() {
                 r#"{"displayName":"x"}"#,
             )
             .await;
-        // No Graph sample for 415 (reference §4.2): code and message are the emulator's (README).
+        // No Graph sample for 415 (reference §4.2): code and message are the emulator's (docs/src/decisions.md).
         response.assert_graph_error(415, "UnsupportedMediaType");
     }
     // Parameters and case do not matter.
@@ -255,7 +255,7 @@ async fn a_body_over_the_limit_is_413() {
         )
         .await;
 
-    // No Graph sample for 413: code and message are the emulator's decision (README).
+    // No Graph sample for 413: code and message are the emulator's decision (docs/src/decisions.md).
     response.assert_graph_error(413, "RequestEntityTooLarge");
     assert_eq!(app.count_rows("access_packages").await, 0);
 }

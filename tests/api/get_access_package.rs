@@ -58,7 +58,7 @@ async fn a_missing_id_is_404_resource_not_found() {
     for path in [
         format!("{BETA}/accessPackages/56ff43fd-6b05-48df-9634-956a777fce6d"),
         // Graph's answer to a malformed key is unknown (400 likelier): the emulator's
-        // decision, in README.
+        // decision, in docs/src/decisions.md.
         format!("{V1}/accessPackages/not-a-guid"),
     ] {
         let error = app

@@ -156,7 +156,7 @@ async fn thousands_of_headers_are_a_4xx() {
 /// `limits.request_head_timeout_ms` after connecting, long before its head is complete (a
 /// deadline per byte would never fire), and others are served meanwhile. The 408 is actix's
 /// own, written before any of the emulator's layers run: bare, not Graph's envelope
-/// (README, Errors).
+/// (docs/src/errors.md).
 #[actix_web::test]
 async fn a_client_sending_one_byte_at_a_time_is_cut_off_while_others_are_served() {
     let app = spawn_app_with(|settings| settings.limits.request_head_timeout_ms = 300).await;
@@ -203,7 +203,7 @@ async fn a_client_sending_one_byte_at_a_time_is_cut_off_while_others_are_served(
     );
     assert!(
         !text.contains("request-id"),
-        "README says this 408 is bare; it is not any more: {text}"
+        "docs/src/errors.md says this 408 is bare; it is not any more: {text}"
     );
     still_serving(&app).await;
 }

@@ -9,7 +9,7 @@ fn encode(text: &str) -> String {
 
 /// The code and the wording of the query errors. Only "Could not find a property named …
 /// on type …" and the GUID one are Graph's (reference §4.2); the code `BadRequest` and every
-/// other fragment here are the emulator's own wording, recorded in README's decisions.
+/// other fragment here are the emulator's own wording, recorded in docs/src/decisions.md.
 #[actix_web::test]
 async fn bad_query_options_are_400_naming_the_problem() {
     let app = spawn_app().await;

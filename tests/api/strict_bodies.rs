@@ -1,4 +1,4 @@
-//! Where the emulator was laxer than README says Graph is: members a complex type does
+//! Where the emulator was laxer than the manual says Graph is: members a complex type does
 //! not define, an origin system that is no string, a schedule the assignment object
 //! carries, fixture rows missing what the row cannot be without, a pace without dwell
 //! times.

@@ -142,7 +142,7 @@ async fn catalogs_patch_and_delete_by_graphs_rules() {
         .json();
     let error = delete(&app, &format!("{V1}/catalogs/{id}"))
         .await
-        // The emulator's decision, where Graph's answer is unknown (README).
+        // The emulator's decision, where Graph's answer is unknown (docs/src/decisions.md).
         .assert_graph_error(409, "CatalogNotEmpty");
     assert!(error["message"]
         .as_str()

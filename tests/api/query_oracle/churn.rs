@@ -1,4 +1,4 @@
-//! Keyset paging while rows come and go (README: "rows inserted or deleted between pages
+//! Keyset paging while rows come and go (docs/src/query-options.md: "rows inserted or deleted between pages
 //! are neither repeated nor skipped"). Between every two pages the test deletes a row the
 //! walk has already passed (an OFFSET cursor would then skip one), deletes one it has not
 //! reached, and creates two more. Each page must be exactly the first rows after the

@@ -1,18 +1,18 @@
 //! The oracle's own model of a listing: the rows as the test inserted them, and `$filter`
-//! and `$orderby` evaluated over them by the rules README's "Query options" states. None
+//! and `$orderby` evaluated over them by the rules docs/src/query-options.md states. None
 //! of the emulator's query code is used, so a bug there cannot hide in both sides.
 //!
 //! The rules, and where each comes from:
-//! - Comparisons with a text property ignore ASCII case only (README: "Text comparisons
+//! - Comparisons with a text property ignore ASCII case only (query-options.md: "Text comparisons
 //!   ignore (ASCII) case"); `tolower`/`toupper` fold ASCII letters only, and compare
 //!   exactly with what they are compared with.
 //! - Null is a value for `eq`/`ne` (`null eq null`, `null ne 'x'`); ordering comparisons and
 //!   text functions with null are false, so `not` of them is true (OData's two-valued logic,
-//!   README: "`not` treats null as a value").
+//!   query-options.md: "`not` treats null as a value").
 //! - Instants compare chronologically, whatever offset the literal is written with.
 //! - `$orderby` sorts text ignoring ASCII case, nulls as the empty text (first ascending),
 //!   and every order ends with `id` ascending unless `$orderby` names `id` (the
-//!   `ListOptions::order` contract, documented in README "Query options": keyset paging).
+//!   `ListOptions::order` contract, documented in docs/src/query-options.md: keyset paging).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -228,7 +228,7 @@ fn term(term: &Term, row: &Row) -> V {
     match term {
         Term::Prop(prop) => value_of(prop, row),
         Term::Lit(lit) => literal(lit),
-        // ASCII letters only (README: an emulator decision; OData folds every letter).
+        // ASCII letters only (docs/src/query-options.md: an emulator decision; OData folds every letter).
         Term::Lower(inner) => match self::term(inner, row) {
             V::Text(text) => V::Text(text.to_ascii_lowercase()),
             other => other,

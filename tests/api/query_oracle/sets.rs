@@ -75,7 +75,7 @@ pub const fn nullable(prop: Prop) -> Prop {
     }
 }
 
-/// Through a navigation, or an enum: filters only (README: no `$orderby` on a related
+/// Through a navigation, or an enum: filters only (docs/src/query-options.md: no `$orderby` on a related
 /// entity's property; enums sort by their stored text, which is not OData's member order).
 /// What the server writes on every create of these sets, read back from its answer.
 const AUDIT: [&str; 4] = [
