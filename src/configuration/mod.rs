@@ -17,6 +17,10 @@ use sqlx::sqlite::SqliteSynchronous;
 
 pub use self::tenants::TenantsSettings;
 
+/// The lists an environment variable can set, comma-separated; every other list is set in a
+/// file (or `EMULATOR_CONFIG`).
+pub const LIST_VARIABLES: [&str; 2] = ["admin.allowed_hosts", "tenants.allowed"];
+
 /// The defaults ship inside the binary so that a container or a copied binary needs no files.
 pub const DEFAULTS: &str = include_str!("../../config/default.toml");
 
@@ -297,8 +301,8 @@ impl Settings {
                     .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
-                    .with_list_parse_key("admin.allowed_hosts")
-                    .with_list_parse_key("tenants.allowed"),
+                    .with_list_parse_key(LIST_VARIABLES[0])
+                    .with_list_parse_key(LIST_VARIABLES[1]),
             );
         }
         if let Some(host) = &overrides.host {

@@ -114,7 +114,8 @@ pub enum Segment {
     None,
     /// GET only.
     Read,
-    /// GET and POST on the collection, GET/PATCH/DELETE on its items.
+    /// GET on the collection and its items; POST, PATCH (or PUT) and DELETE as the target's
+    /// operations allow.
     Contained,
     /// A link by reference: GET the collection and `…/$ref`, `POST …/$ref` with
     /// `{"@odata.id": …}`, `DELETE …/{key}/$ref`.

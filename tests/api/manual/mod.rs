@@ -4,9 +4,10 @@
 //! from what the code and the checked lists hold, and compared with the committed file, so
 //! the manual cannot drift: a declaration changed without regenerating fails here.
 //!
-//! `UPDATE_MANUAL=1 cargo test --test api manual` (and `documented_operations`) writes them.
+//! `UPDATE_MANUAL=1 cargo test --test api -- manual` (and `documented_operations`) writes them.
 
 mod reference;
+mod relations;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ pub fn docs() -> PathBuf {
 pub fn banner(how: &str) -> String {
     format!(
         "<!-- Generated {how} by tests/api/manual; edit the source, then run\n     \
-         `UPDATE_MANUAL=1 cargo test --test api manual documented_operations`. -->\n"
+         `UPDATE_MANUAL=1 cargo test --test api -- manual documented_operations`. -->\n"
     )
 }
 
@@ -46,7 +47,7 @@ pub fn check(pages: &[(PathBuf, String)]) {
     assert!(
         stale.is_empty(),
         "the manual differs from what the code generates: {}\n\
-         run `UPDATE_MANUAL=1 cargo test --test api manual documented_operations` and commit \
+         run `UPDATE_MANUAL=1 cargo test --test api -- manual documented_operations` and commit \
          the pages",
         stale.join(", ")
     );

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use entitlement_emulator::model::operation::Binding;
 use entitlement_emulator::model::{
-    registry, Access, Constraint, Default, Edm, EntityType, Errors, Generated, Link, Navigation,
-    OnDelete, Property, Segment, Update, Version,
+    registry, Access, Default, Edm, EntityType, Errors, Generated, Property, Segment, Update,
+    Version,
 };
 use entitlement_emulator::odata::Scope;
 use serde_json::Value;
@@ -89,7 +89,12 @@ fn page(entity: &'static EntityType, openapi: &Value) -> String {
             code_or_dash(entity.aliases.v1)
         );
     }
-    let _ = writeln!(out, "| writes | {} | {} |", writes(entity), writes(entity));
+    let _ = writeln!(
+        out,
+        "| methods | {} | {} |",
+        methods(entity, Version::Beta),
+        methods(entity, Version::V1)
+    );
     if let Some(key) = entity.alternate_key {
         let _ = writeln!(
             out,
@@ -103,18 +108,22 @@ fn page(entity: &'static EntityType, openapi: &Value) -> String {
         );
     }
     properties(entity, &mut out);
-    navigations(entity, &mut out);
+    super::relations::navigations(entity, openapi, &mut out);
     reached_through(entity, &mut out);
     requests(entity, openapi, &mut out);
-    rules(entity, &mut out);
+    super::relations::rules(entity, &mut out);
     out
 }
 
-fn code_or_dash(name: Option<&str>) -> String {
+pub fn code_or_dash(name: Option<&str>) -> String {
     name.map_or_else(|| "—".to_owned(), |name| format!("`{name}`"))
 }
 
-fn writes(entity: &EntityType) -> String {
+/// The methods its own path serves in a version (a contained set has no path of its own).
+fn methods(entity: &EntityType, version: Version) -> String {
+    if entity.set(version).is_none() {
+        return "—".to_owned();
+    }
     if entity.singleton.is_some() {
         return "one built-in row: GET, PATCH".to_owned();
     }
@@ -240,114 +249,6 @@ fn filterable(entity: &'static EntityType, property: &Property) -> String {
     versions.join(", ")
 }
 
-fn navigations(entity: &'static EntityType, out: &mut String) {
-    if entity
-        .navigations
-        .iter()
-        .all(|n| n.name.beta.is_none() && n.name.v1.is_none())
-    {
-        return;
-    }
-    out.push_str(
-        "\n## Navigations\n\n\
-         | beta | v1.0 | to | kept as | at `…/{id}/{navigation}` | when the entity it names goes |\n\
-         |---|---|---|---|---|---|\n",
-    );
-    for navigation in entity.navigations {
-        if navigation.name.beta.is_none() && navigation.name.v1.is_none() {
-            continue;
-        }
-        let targets: Vec<String> = navigation
-            .targets()
-            .iter()
-            .map(|target| format!("[{0}]({0}.md)", target.name))
-            .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
-            code_or_dash(navigation.name.beta),
-            code_or_dash(navigation.name.v1),
-            targets.join(" or "),
-            kept_as(entity, navigation),
-            match navigation.segment {
-                Segment::None => "`$expand` only",
-                Segment::Read => "GET",
-                Segment::Contained => "GET, POST; items GET, PATCH, DELETE",
-                Segment::Ref => "GET; `$ref`: POST, DELETE",
-            },
-            on_delete(navigation),
-        );
-    }
-}
-
-fn kept_as(entity: &EntityType, navigation: &Navigation) -> String {
-    let mut text = match navigation.link {
-        Link::ToOne { fk } => {
-            let name = entity
-                .column(fk)
-                .and_then(|(_, property)| property.name.v1.or(property.name.beta));
-            match name {
-                Some(name) => format!("one, named by `{name}`"),
-                None => "one".to_owned(),
-            }
-        }
-        Link::ToMany { .. } => "many, that name it".to_owned(),
-        Link::Linked {
-            reverse: false,
-            transitive: false,
-            ..
-        } => "links by reference".to_owned(),
-        Link::Linked {
-            reverse: true,
-            transitive: false,
-            ..
-        } => "the links that name it (read-only)".to_owned(),
-        Link::Linked {
-            transitive: true, ..
-        } => "links, through nested groups too (read-only)".to_owned(),
-    };
-    if navigation.inline {
-        text.push_str("; in every answer");
-    }
-    if navigation.written_with_parent {
-        text.push_str("; written with the entity's body");
-    }
-    if let Some(bind) = navigation.bind {
-        text.push_str(if bind.required {
-            "; a create must bind it"
-        } else {
-            "; a create may bind it"
-        });
-    }
-    text
-}
-
-fn on_delete(navigation: &Navigation) -> String {
-    match navigation.on_delete {
-        None => String::new(),
-        Some(OnDelete::Cascade) => "this row goes with it".to_owned(),
-        Some(OnDelete::Forget) => "this row stays and forgets it".to_owned(),
-        Some(OnDelete::Restrict(restriction)) => {
-            let mut text = format!(
-                "its delete is refused: {} `{}`",
-                restriction.status, restriction.code
-            );
-            if let Some((column, values)) = restriction.unless {
-                let _ = write!(
-                    text,
-                    " (unless this row's `{column}` is {}; then it goes too)",
-                    values
-                        .iter()
-                        .map(|value| format!("`{value}`"))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                );
-            }
-            text
-        }
-    }
-}
-
 fn reached_through(entity: &EntityType, out: &mut String) {
     let mut lines = Vec::new();
     for parent in registry::ENTITY_TYPES {
@@ -417,6 +318,29 @@ fn requests(entity: &EntityType, openapi: &Value, out: &mut String) {
         }
     }
     if rows.is_empty() {
+        // A contained entity: its requests are its parents', through their navigations.
+        let mut parents: Vec<&str> = registry::ENTITY_TYPES
+            .iter()
+            .filter(|parent| {
+                parent.navigations.iter().any(|navigation| {
+                    navigation.segment != Segment::None
+                        && navigation.targets().iter().any(|t| t.name == entity.name)
+                })
+            })
+            .map(|parent| parent.name)
+            .collect();
+        parents.dedup();
+        if !parents.is_empty() {
+            let links: Vec<String> = parents
+                .iter()
+                .map(|parent| format!("[{parent}]({parent}.md#requests-served)"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n## Requests served\n\nThrough the navigations above: on {}'s page.",
+                links.join(", ")
+            );
+        }
         return;
     }
     out.push_str(
@@ -427,97 +351,4 @@ fn requests(entity: &EntityType, openapi: &Value, out: &mut String) {
     );
     out.push_str(&rows.join("\n"));
     out.push('\n');
-}
-
-fn rules(entity: &'static EntityType, out: &mut String) {
-    let mut lines = Vec::new();
-    for constraint in entity.constraints {
-        lines.push(match constraint {
-            Constraint::Unique {
-                columns,
-                status,
-                code,
-                ..
-            } => format!(
-                "- Unique over {}: a create or update that clashes is {status} `{code}`.",
-                columns
-                    .iter()
-                    .map(|column| format!("`{}`", wire_name(entity, column)))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            ),
-            Constraint::Check { .. } => {
-                "- Its own state can refuse its delete (see the entity's behaviour).".to_owned()
-            }
-            Constraint::EndsAccess => "- Deleting it ends its access package assignments \
-                 (a delivered `systemRemove` request each) and cancels its open requests, \
-                 in the delete's transaction."
-                .to_owned(),
-            Constraint::Protected {
-                column,
-                value,
-                code,
-                ..
-            } => format!(
-                "- The built-in row whose `{}` is `{value}` cannot be deleted: `{code}`.",
-                wire_name(entity, column)
-            ),
-        });
-    }
-    for dependent in registry::dependents(entity) {
-        if let OnDelete::Restrict(restriction) = dependent.rule {
-            lines.push(format!(
-                "- Its delete is refused while [{0}]({0}.md) rows name it: {1} `{2}`.",
-                dependent.child.name, restriction.status, restriction.code
-            ));
-        } else {
-            lines.push(format!(
-                "- Deleting it {} the [{1}]({1}.md) rows that name it.",
-                match dependent.rule {
-                    OnDelete::Cascade => "deletes",
-                    _ => "keeps, forgetting it,",
-                },
-                dependent.child.name
-            ));
-        }
-    }
-    if entity.properties.iter().any(|p| p.required) {
-        lines.push(
-            "- A create without a required property, or with a blank one where it must not be \
-             blank, is 400, naming it."
-                .to_owned(),
-        );
-    }
-    if !entity.ignored.is_empty() {
-        lines.push(format!(
-            "- Accepted in bodies and ignored: {}.",
-            entity
-                .ignored
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    if !entity.builtins.is_empty() {
-        lines.push(format!(
-            "- Every tenant has {} built-in row(s); reset restores them.",
-            entity.builtins.len()
-        ));
-    }
-    if !lines.is_empty() {
-        out.push_str("\n## Rules and the errors they raise\n\n");
-        out.push_str(&lines.join("\n"));
-        out.push('\n');
-    }
-}
-
-/// The name clients know a column by; the column itself where no version shows it.
-fn wire_name(entity: &EntityType, column: &'static str) -> &'static str {
-    entity
-        .properties
-        .iter()
-        .find(|property| property.column == column)
-        .and_then(|property| property.name.v1.or(property.name.beta))
-        .unwrap_or(column)
 }

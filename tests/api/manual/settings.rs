@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use entitlement_emulator::configuration::LIST_VARIABLES;
+
 pub fn page(source: &str) -> String {
     let parsed: toml::Table = source.parse().expect("config/default.toml parses");
     let mut out = String::from("# Every setting\n\n");
@@ -15,15 +17,18 @@ pub fn page(source: &str) -> String {
     );
     let mut section = String::new();
     let mut comment: Vec<&str> = Vec::new();
+    // Keys with no comment of their own share the one above them (`cert_file`, `key_file`).
+    let mut shared: Vec<&str> = Vec::new();
+    let mut keys_in_section = 0;
     let mut seen = Vec::new();
     for line in source.lines() {
         let line = line.trim();
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
             section = name.to_owned();
             let _ = writeln!(out, "\n## `[{section}]`");
-            // A section's opening comment joins its first key's: the file has no marker
-            // between them.
             comment.clear();
+            shared.clear();
+            keys_in_section = 0;
         } else if let Some(text) = line.strip_prefix('#') {
             comment.push(text.strip_prefix(' ').unwrap_or(text));
         } else if let Some((key, _)) = line.split_once(" = ") {
@@ -31,10 +36,21 @@ pub fn page(source: &str) -> String {
             let value = lookup(&parsed, &section, key)
                 .unwrap_or_else(|| panic!("[{section}] {key} is in the file but not parsed"));
             seen.push(format!("{section}.{key}"));
-            entry(&mut out, &section, key, value, &comment);
-            comment.clear();
-        } else if line.is_empty() && section.is_empty() {
-            // The file's own preamble, before any section: the manual's text replaces it.
+            if !comment.is_empty() {
+                shared = std::mem::take(&mut comment);
+            }
+            assert!(
+                !shared.is_empty(),
+                "[{section}] {key} has no comment in default.toml"
+            );
+            entry(&mut out, &format!("{section}.{key}"), value, &shared);
+            keys_in_section += 1;
+        } else if line.is_empty() && !comment.is_empty() {
+            // A comment then a blank line, before a section's first key, is about the
+            // section; the file's own preamble, before any section, the manual replaces.
+            if !section.is_empty() && keys_in_section == 0 {
+                let _ = writeln!(out, "\n{}", escape_tags(&comment.join(" ")));
+            }
             comment.clear();
         }
     }
@@ -71,25 +87,19 @@ fn collect(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
-fn entry(out: &mut String, section: &str, key: &str, value: &toml::Value, comment: &[&str]) {
-    let file_only = comment
-        .iter()
-        .any(|line| line.contains("(config file only"));
-    let variable = format!(
-        "EMULATOR__{}__{}",
-        section.replace('.', "__").to_uppercase(),
-        key.to_uppercase()
-    );
-    let _ = writeln!(out, "\n### `{section}.{key}`\n");
-    let _ = writeln!(
-        out,
-        "Default `{value}` · {}\n",
-        if file_only {
-            "*file only*".to_owned()
-        } else {
-            format!("`{variable}`")
-        }
-    );
+fn entry(out: &mut String, name: &str, value: &toml::Value, comment: &[&str]) {
+    let variable = format!("EMULATOR__{}", name.replace('.', "__").to_uppercase());
+    // The environment sets a scalar, and the lists the loader splits at commas.
+    let list = LIST_VARIABLES.contains(&name);
+    let setting = if list {
+        format!("`{variable}` (comma-separated)")
+    } else if value.is_array() {
+        "*file only*".to_owned()
+    } else {
+        format!("`{variable}`")
+    };
+    let _ = writeln!(out, "\n### `{name}`\n");
+    let _ = writeln!(out, "Default `{value}` · {setting}\n");
     // Prose joins into a paragraph; commented TOML (an example of a file-only table) stays
     // TOML.
     let (mut prose, mut example) = (Vec::new(), Vec::new());
