@@ -162,6 +162,14 @@ pub fn entity_set(entity: &'static EntityType, version: Version, paths: &mut Map
                     "responses": responses("204", "Updated", None),
                 });
             }
+            // A contained set replaced whole takes its PATCH and its PUT (`routes`).
+            if contained.operations.update == Update::Put {
+                item["put"] = json!({
+                    "tags": [tag], "summary": format!("Replace a {target} of a {name}"), "operationId": format!("{operation_id}.replace"),
+                    "requestBody": body(&format!("{target}.create")),
+                    "responses": responses("200", "Replaced", Some(&target)),
+                });
+            }
             if contained.operations.delete {
                 item["delete"] = json!({
                     "tags": [tag], "summary": format!("Delete a {target} of a {name}"), "operationId": format!("{operation_id}.delete"),
