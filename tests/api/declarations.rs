@@ -7,8 +7,7 @@
 use std::collections::BTreeMap;
 
 use entitlement_emulator::model::{registry, Constraint, Edm, Link, OnDelete, Record, Version};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Row};
+use sqlx::Row;
 
 use crate::helpers::*;
 
@@ -62,12 +61,7 @@ async fn unique_indexes(connection: &mut sqlx::SqliteConnection, table: &str) ->
 #[actix_web::test]
 async fn every_declaration_matches_the_migrated_schema() {
     let app = spawn_app().await;
-    let mut connection = SqliteConnectOptions::new()
-        .filename(app.database_path())
-        .read_only(true)
-        .connect()
-        .await
-        .expect("the database opens");
+    let mut connection = read_only(&app.database_path()).await;
     for entity in registry::ENTITY_TYPES {
         let columns = table(&mut connection, entity.table).await;
         assert!(
@@ -270,12 +264,7 @@ async fn built_in_rows_are_what_migrations_insert() {
 #[actix_web::test]
 async fn nullable_json_columns_allow_null_on_any_sqlite() {
     let app = spawn_app().await;
-    let mut connection = SqliteConnectOptions::new()
-        .filename(app.database_path())
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap();
+    let mut connection = read_only(&app.database_path()).await;
     let tables: Vec<(String, String)> = sqlx::query_as(
         "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%json_valid%'",
     )

@@ -147,12 +147,7 @@ async fn a_new_database_and_its_wal_are_readable_by_their_owner_alone() {
 /// What a database holds besides its rows: every table, index and trigger as SQLite keeps
 /// them, and which migrations it records with their checksums.
 async fn shape(database: &Path) -> (Vec<(String, String, Option<String>)>, Vec<(i64, Vec<u8>)>) {
-    let mut connection = SqliteConnectOptions::new()
-        .filename(database)
-        .read_only(true)
-        .connect()
-        .await
-        .expect("opens");
+    let mut connection = read_only(database).await;
     let schema = sqlx::query_as(
         "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
     )

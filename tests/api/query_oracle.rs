@@ -18,8 +18,7 @@ use std::collections::HashMap;
 
 use fastrand::Rng;
 use serde_json::Value;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
+use sqlx::Connection;
 
 use crate::helpers::*;
 use generate::Generator;
@@ -46,12 +45,7 @@ async fn small_pages() -> TestApp {
 
 /// When each row was made, read from the file: for sets that do not show it.
 async fn created_at(app: &TestApp, table: &str) -> HashMap<String, String> {
-    let mut connection = SqliteConnectOptions::new()
-        .filename(app.database_path())
-        .read_only(true)
-        .connect()
-        .await
-        .expect("the database opens");
+    let mut connection = read_only(&app.database_path()).await;
     let rows: Vec<(String, String)> =
         sqlx::query_as(&format!("SELECT id, created_date_time FROM {table}"))
             .fetch_all(&mut connection)

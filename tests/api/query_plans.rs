@@ -15,9 +15,6 @@ use entitlement_emulator::odata::{
 };
 use entitlement_emulator::repository::{ListQuery, Repository, Within};
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::ConnectOptions;
-
 use crate::helpers::*;
 
 async fn plan(
@@ -270,12 +267,7 @@ async fn the_filters_real_clients_send_never_scan_a_growing_table() {
 #[actix_web::test]
 async fn every_foreign_key_leads_an_index() {
     let app = spawn_app().await;
-    let mut connection = SqliteConnectOptions::new()
-        .filename(app.database_path())
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap();
+    let mut connection = read_only(&app.database_path()).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
     )

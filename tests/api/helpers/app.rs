@@ -195,13 +195,18 @@ impl Stopped {
     }
 }
 
-pub async fn count_rows(database: &Path, table: &str) -> i64 {
-    let mut connection = SqliteConnectOptions::new()
+/// A read-only connection to a database file, to look at what the emulator stored.
+pub async fn read_only(database: &Path) -> sqlx::SqliteConnection {
+    SqliteConnectOptions::new()
         .filename(database)
         .read_only(true)
         .connect()
         .await
-        .expect("the database opens");
+        .expect("the database opens")
+}
+
+pub async fn count_rows(database: &Path, table: &str) -> i64 {
+    let mut connection = read_only(database).await;
     let count = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
         .fetch_one(&mut connection)
         .await
