@@ -42,6 +42,7 @@ mod openapi;
 mod package_actions;
 mod page_examples;
 mod persistence;
+mod postgres_schema;
 mod query;
 mod query_errors;
 mod query_oracle;

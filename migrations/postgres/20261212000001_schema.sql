@@ -1,0 +1,742 @@
+-- The schema of every tenant's store in one PostgreSQL database: the SQLite schema of
+-- migrations/ as of 20261211000001, each table keyed by `tenant` first (the tenant's GUID),
+-- so a new tenant is a few rows rather than a schema of 28 tables, and every unique index,
+-- foreign key and listing index holds within a tenant. What SQLite gives by its own rules,
+-- written out here:
+-- - COLLATE NOCASE (ASCII letters only) is translate(…, 'A…Z', 'a…z'), which folds exactly
+--   those letters, in the indexes; queries compare the same expression.
+-- - json_valid(x) is a cast to json, which refuses what is not JSON; values stay TEXT as
+--   the repository binds and reads them.
+-- - Booleans stay 0/1 integers, and integers are BIGINT, as the repository reads them.
+-- - `added` (the order of memberships and links) comes from one sequence: concurrent
+--   writers cannot both take max(added) + 1.
+-- - Triggers are PL/pgSQL functions, each scoped to the row's tenant.
+-- - No rows: a tenant's built-in rows (the General catalog, the settings, the role
+--   definitions, the clock) are written when the tenant is made, from the declarations.
+
+CREATE SEQUENCE added_order;
+
+CREATE TABLE catalogs (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    catalog_type TEXT NOT NULL CHECK (catalog_type IN ('userManaged', 'serviceDefault', 'serviceManaged')),
+    state TEXT NOT NULL CHECK (state IN ('published', 'unpublished')),
+    is_externally_visible BIGINT NOT NULL CHECK (is_externally_visible IN (0, 1)),
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE access_packages (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    is_hidden BIGINT NOT NULL CHECK (is_hidden IN (0, 1)),
+    is_role_scopes_visible BIGINT NOT NULL CHECK (is_role_scopes_visible IN (0, 1)),
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
+);
+
+CREATE TABLE assignment_policies (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    access_package_id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    can_extend BIGINT NOT NULL CHECK (can_extend IN (0, 1)),
+    expiration_date_time TEXT,
+    expiration_duration TEXT,
+    expiration_type TEXT NOT NULL,
+    allowed_target_scope TEXT NOT NULL,
+    specific_allowed_targets TEXT NOT NULL CHECK ((specific_allowed_targets)::json IS NOT NULL),
+    accept_requests BIGINT NOT NULL CHECK (accept_requests IN (0, 1)),
+    requestor_settings TEXT NOT NULL CHECK ((requestor_settings)::json IS NOT NULL),
+    request_approval_settings TEXT NOT NULL CHECK ((request_approval_settings)::json IS NOT NULL),
+    review_settings TEXT CHECK (review_settings IS NULL OR (review_settings)::json IS NOT NULL),
+    automatic_request_settings TEXT CHECK (automatic_request_settings IS NULL OR (automatic_request_settings)::json IS NOT NULL),
+    notification_settings TEXT CHECK (notification_settings IS NULL OR (notification_settings)::json IS NOT NULL),
+    questions TEXT NOT NULL CHECK ((questions)::json IS NOT NULL),
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
+);
+
+CREATE TABLE users (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    account_enabled BIGINT NOT NULL CHECK (account_enabled IN (0, 1)),
+    display_name TEXT NOT NULL,
+    mail_nickname TEXT NOT NULL,
+    user_principal_name TEXT NOT NULL,
+    mail TEXT,
+    given_name TEXT,
+    surname TEXT,
+    job_title TEXT,
+    department TEXT,
+    user_type TEXT NOT NULL,
+    created_date_time TEXT NOT NULL,
+    identities TEXT NOT NULL DEFAULT '[]' CHECK ((identities)::json IS NOT NULL AND json_typeof((identities)::json) = 'array'),
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE groups (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    mail_enabled BIGINT NOT NULL CHECK (mail_enabled IN (0, 1)),
+    mail_nickname TEXT NOT NULL,
+    security_enabled BIGINT NOT NULL CHECK (security_enabled IN (0, 1)),
+    group_types TEXT NOT NULL CHECK ((group_types)::json IS NOT NULL),
+    mail TEXT,
+    visibility TEXT,
+    created_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE service_principals (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    display_name TEXT,
+    account_enabled BIGINT NOT NULL CHECK (account_enabled IN (0, 1)),
+    service_principal_type TEXT NOT NULL,
+    app_roles TEXT NOT NULL CHECK ((app_roles)::json IS NOT NULL),
+    created_date_time TEXT NOT NULL,
+    password_credentials TEXT NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
+    service_principal_names TEXT NOT NULL DEFAULT '[]' CHECK ((service_principal_names)::json IS NOT NULL AND json_typeof((service_principal_names)::json) = 'array'),
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE group_members (
+    tenant TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('members', 'owners')),
+    member_id TEXT NOT NULL,
+    member_type TEXT NOT NULL CHECK (member_type IN ('users', 'groups', 'service_principals')),
+    managed BIGINT NOT NULL DEFAULT 0 CHECK (managed IN (0, 1)),
+    added BIGINT NOT NULL DEFAULT nextval('added_order'),
+    FOREIGN KEY (tenant, group_id) REFERENCES groups (tenant, id) ON DELETE CASCADE,
+    PRIMARY KEY (tenant, group_id, relation, member_id)
+);
+
+CREATE TABLE resource_requests (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    resource_id TEXT,
+    request_type TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL,
+    justification TEXT,
+    execute_immediately BIGINT NOT NULL CHECK (execute_immediately IN (0, 1)),
+    is_validation_only BIGINT NOT NULL CHECK (is_validation_only IN (0, 1)),
+    expiration_date_time TEXT,
+    created_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
+);
+
+CREATE TABLE role_definitions (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    template_id TEXT NOT NULL,
+    is_built_in BIGINT NOT NULL CHECK (is_built_in IN (0, 1)),
+    is_enabled BIGINT NOT NULL CHECK (is_enabled IN (0, 1)),
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE subjects (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    display_name TEXT,
+    email TEXT,
+    principal_name TEXT,
+    subject_type TEXT NOT NULL,
+    subject_lifecycle TEXT NOT NULL,
+    created_date_time TEXT NOT NULL,
+    on_premises_security_identifier TEXT,
+    connected_organization_id TEXT,
+    alt_sec_id TEXT,
+    cleanup_scheduled_date_time TEXT,
+    sign_in_blocked BIGINT NOT NULL DEFAULT 0 CHECK (sign_in_blocked IN (0, 1)),
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE assignments (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    access_package_id TEXT NOT NULL,
+    assignment_policy_id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL,
+    schedule TEXT NOT NULL CHECK ((schedule)::json IS NOT NULL),
+    expired_date_time TEXT,
+    is_extended BIGINT NOT NULL CHECK (is_extended IN (0, 1)),
+    ends_at TEXT,
+    created_date_time TEXT NOT NULL,
+    custom_extension_callout_instances TEXT NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
+    FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
+    FOREIGN KEY (tenant, target_id) REFERENCES subjects (tenant, id)
+);
+
+CREATE TABLE assignment_requests (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    request_type TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL,
+    access_package_id TEXT NOT NULL,
+    assignment_policy_id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    requestor_id TEXT,
+    assignment_id TEXT,
+    justification TEXT,
+    schedule TEXT NOT NULL CHECK ((schedule)::json IS NOT NULL),
+    answers TEXT NOT NULL CHECK ((answers)::json IS NOT NULL),
+    is_validation_only BIGINT NOT NULL CHECK (is_validation_only IN (0, 1)),
+    expiration_date_time TEXT,
+    created_by TEXT,
+    created_date_time TEXT,
+    completed_date_time TEXT,
+    state_changed_at TEXT NOT NULL,
+    next_step_at TEXT,
+    fail_delivery BIGINT NOT NULL CHECK (fail_delivery IN (0, 1)),
+    approval_stage BIGINT NOT NULL,
+    custom_extension_callout_instances TEXT NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
+    FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
+    FOREIGN KEY (tenant, target_id) REFERENCES subjects (tenant, id),
+    FOREIGN KEY (tenant, requestor_id) REFERENCES subjects (tenant, id),
+    FOREIGN KEY (tenant, assignment_id) REFERENCES assignments (tenant, id)
+);
+
+CREATE TABLE approvals (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, id) REFERENCES assignment_requests (tenant, id)
+);
+
+CREATE TABLE approval_stages (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    approval_id TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    display_name TEXT,
+    review_result TEXT NOT NULL,
+    status TEXT NOT NULL,
+    assigned_to_me BIGINT NOT NULL CHECK (assigned_to_me IN (0, 1)),
+    justification TEXT,
+    reviewed_by TEXT CHECK (reviewed_by IS NULL OR (reviewed_by)::json IS NOT NULL),
+    reviewed_date_time TEXT,
+    settings TEXT NOT NULL CHECK ((settings)::json IS NOT NULL),
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, approval_id) REFERENCES approvals (tenant, id)
+);
+
+CREATE TABLE emulator_clock (
+    tenant TEXT NOT NULL,
+    id BIGINT CHECK (id = 1),
+    offset_ms BIGINT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE links (
+    tenant TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    added BIGINT NOT NULL DEFAULT nextval('added_order'),
+    PRIMARY KEY (tenant, source_id, relation, target_id)
+);
+
+CREATE TABLE connected_organizations (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    identity_sources TEXT NOT NULL CHECK ((identity_sources)::json IS NOT NULL),
+    state TEXT NOT NULL CHECK (state IN ('configured', 'proposed', 'unknownFutureValue')),
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE settings (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL CHECK (id = 'singleton'),
+    external_user_lifecycle_action TEXT NOT NULL CHECK (external_user_lifecycle_action IN ('none', 'blockSignIn', 'blockSignInAndDelete', 'unknownFutureValue')),
+    duration_until_deleted TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE custom_extensions (
+    tenant TEXT NOT NULL,
+    odata_type TEXT NOT NULL CHECK (odata_type IN ( 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension', 'customAccessPackageWorkflowExtension')),
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    last_modified_by TEXT,
+    last_modified_date_time TEXT NOT NULL,
+    client_configuration TEXT CHECK (client_configuration IS NULL OR (client_configuration)::json IS NOT NULL),
+    endpoint_configuration TEXT NOT NULL CHECK ((endpoint_configuration)::json IS NOT NULL),
+    authentication_configuration TEXT NOT NULL CHECK ((authentication_configuration)::json IS NOT NULL),
+    callback_configuration TEXT CHECK (callback_configuration IS NULL OR (callback_configuration)::json IS NOT NULL),
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
+);
+
+CREATE TABLE custom_extension_stage_settings (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    assignment_policy_id TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('assignmentRequestCreated', 'assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved', 'assignmentFourteenDaysBeforeExpiration', 'assignmentOneDayBeforeExpiration', 'unknownFutureValue')),
+    custom_extension_id TEXT NOT NULL,
+    created_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
+    FOREIGN KEY (tenant, custom_extension_id) REFERENCES custom_extensions (tenant, id)
+);
+
+CREATE TABLE callouts (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    url TEXT,
+    payload TEXT NOT NULL CHECK ((payload)::json IS NOT NULL),
+    timeout_ms BIGINT NOT NULL,
+    retries BIGINT NOT NULL,
+    sent BIGINT NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    owner TEXT NOT NULL DEFAULT 'assignment_requests' CHECK (owner IN ('assignment_requests', 'assignments')),
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE role_assignments (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    principal_id TEXT NOT NULL,
+    role_definition_id TEXT NOT NULL,
+    app_scope_id TEXT NOT NULL,
+    directory_scope_id TEXT NOT NULL,
+    catalog_id TEXT,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, role_definition_id) REFERENCES role_definitions (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
+);
+
+CREATE TABLE access_package_resource_environments (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    origin_system TEXT NOT NULL,
+    origin_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    is_default_environment BIGINT NOT NULL DEFAULT 0 CHECK (is_default_environment IN (0, 1)),
+    connection_info TEXT CHECK (connection_info IS NULL OR (connection_info)::json IS NOT NULL),
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE applications (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    sign_in_audience TEXT NOT NULL,
+    identifier_uris TEXT NOT NULL CHECK ((identifier_uris)::json IS NOT NULL AND json_typeof((identifier_uris)::json) = 'array'),
+    app_roles TEXT NOT NULL CHECK ((app_roles)::json IS NOT NULL),
+    password_credentials TEXT NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
+    created_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE access_package_resources (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    origin_id TEXT NOT NULL,
+    origin_system TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    resource_type TEXT,
+    url TEXT,
+    is_pending_onboarding BIGINT NOT NULL CHECK (is_pending_onboarding IN (0, 1)),
+    added_by TEXT,
+    added_on TEXT NOT NULL,
+    attributes TEXT NOT NULL CHECK ((attributes)::json IS NOT NULL),
+    created_date_time TEXT NOT NULL,
+    modified_date_time TEXT NOT NULL,
+    environment_id TEXT,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
+    FOREIGN KEY (tenant, environment_id) REFERENCES access_package_resource_environments (tenant, id)
+);
+
+CREATE TABLE access_package_resource_roles (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    origin_id TEXT NOT NULL,
+    origin_system TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
+    FOREIGN KEY (tenant, resource_id) REFERENCES access_package_resources (tenant, id)
+);
+
+CREATE TABLE access_package_resource_scopes (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    catalog_id TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    origin_id TEXT NOT NULL,
+    origin_system TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    is_root_scope BIGINT NOT NULL CHECK (is_root_scope IN (0, 1)),
+    url TEXT,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
+    FOREIGN KEY (tenant, resource_id) REFERENCES access_package_resources (tenant, id)
+);
+
+CREATE TABLE role_scopes (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    access_package_id TEXT NOT NULL,
+    role_id TEXT NOT NULL,
+    scope_id TEXT NOT NULL,
+    created_by TEXT,
+    created_date_time TEXT NOT NULL,
+    modified_by TEXT,
+    modified_date_time TEXT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
+    FOREIGN KEY (tenant, role_id) REFERENCES access_package_resource_roles (tenant, id),
+    FOREIGN KEY (tenant, scope_id) REFERENCES access_package_resource_scopes (tenant, id)
+);
+
+CREATE UNIQUE INDEX access_packages_catalog_display_name ON access_packages (tenant, catalog_id, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+
+CREATE INDEX access_packages_created ON access_packages (tenant, created_date_time, id);
+
+CREATE INDEX access_packages_display_name ON access_packages (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE INDEX access_packages_catalog_created ON access_packages (tenant, catalog_id, created_date_time, id);
+
+CREATE INDEX catalogs_created ON catalogs (tenant, created_date_time, id);
+
+CREATE INDEX catalogs_display_name ON catalogs (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE INDEX assignment_policies_package ON assignment_policies (tenant, access_package_id, created_date_time, id);
+
+CREATE INDEX assignment_policies_created ON assignment_policies (tenant, created_date_time, id);
+
+CREATE INDEX assignment_policies_display_name ON assignment_policies (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE UNIQUE INDEX users_user_principal_name ON users (tenant, translate(user_principal_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+
+CREATE INDEX users_created ON users (tenant, created_date_time, id);
+
+CREATE INDEX users_display_name ON users (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE INDEX groups_created ON groups (tenant, created_date_time, id);
+
+CREATE INDEX groups_display_name ON groups (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE UNIQUE INDEX service_principals_app_id ON service_principals (tenant, app_id);
+
+CREATE INDEX service_principals_created ON service_principals (tenant, created_date_time, id);
+
+CREATE INDEX group_members_member ON group_members (tenant, member_id);
+
+CREATE UNIQUE INDEX access_package_resources_origin ON access_package_resources (tenant, catalog_id, origin_id);
+
+CREATE INDEX access_package_resources_created ON access_package_resources (tenant, created_date_time, id);
+
+CREATE INDEX access_package_resources_catalog ON access_package_resources (tenant, catalog_id, created_date_time, id);
+
+CREATE INDEX access_package_resource_roles_resource ON access_package_resource_roles (tenant, resource_id, origin_id, id);
+
+CREATE INDEX access_package_resource_roles_catalog ON access_package_resource_roles (tenant, catalog_id, origin_id, id);
+
+CREATE INDEX access_package_resource_scopes_resource ON access_package_resource_scopes (tenant, resource_id, origin_id, id);
+
+CREATE INDEX access_package_resource_scopes_catalog ON access_package_resource_scopes (tenant, catalog_id, origin_id, id);
+
+CREATE INDEX resource_requests_created ON resource_requests (tenant, created_date_time, id);
+
+CREATE INDEX role_scopes_package ON role_scopes (tenant, access_package_id, created_date_time, id);
+
+CREATE INDEX role_scopes_role ON role_scopes (tenant, role_id);
+
+CREATE INDEX role_scopes_created ON role_scopes (tenant, created_date_time, id);
+
+CREATE INDEX role_definitions_display_name ON role_definitions (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE UNIQUE INDEX subjects_object_id ON subjects (tenant, object_id);
+
+CREATE INDEX subjects_created ON subjects (tenant, created_date_time, id);
+
+CREATE INDEX assignments_created ON assignments (tenant, created_date_time, id);
+
+CREATE INDEX assignments_package ON assignments (tenant, access_package_id, state);
+
+CREATE INDEX assignments_target ON assignments (tenant, target_id, state);
+
+CREATE INDEX assignments_ends ON assignments (tenant, ends_at) WHERE ends_at IS NOT NULL;
+
+CREATE UNIQUE INDEX assignment_requests_open ON assignment_requests (tenant, access_package_id, target_id) WHERE state IN ('submitted', 'pendingApproval', 'scheduled', 'delivering');
+
+CREATE INDEX assignment_requests_created ON assignment_requests (tenant, created_date_time, id);
+
+CREATE INDEX assignment_requests_policy ON assignment_requests (tenant, assignment_policy_id);
+
+CREATE INDEX assignment_requests_assignment ON assignment_requests (tenant, assignment_id);
+
+CREATE INDEX assignment_requests_target ON assignment_requests (tenant, target_id);
+
+CREATE INDEX assignment_requests_due ON assignment_requests (tenant, next_step_at) WHERE next_step_at IS NOT NULL;
+
+CREATE INDEX approval_stages_approval ON approval_stages (tenant, approval_id, position, id);
+
+CREATE INDEX links_target ON links (tenant, target_id, relation);
+
+CREATE INDEX links_added ON links (tenant, added);
+
+CREATE INDEX connected_organizations_display_name ON connected_organizations (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+
+CREATE INDEX subjects_cleanup ON subjects (tenant, cleanup_scheduled_date_time) WHERE cleanup_scheduled_date_time IS NOT NULL;
+
+CREATE INDEX custom_extensions_catalog ON custom_extensions (tenant, catalog_id, created_date_time, id);
+
+CREATE INDEX custom_extensions_created ON custom_extensions (tenant, created_date_time, id);
+
+CREATE INDEX custom_extension_stage_settings_policy ON custom_extension_stage_settings (tenant, assignment_policy_id, created_date_time, id);
+
+CREATE INDEX custom_extension_stage_settings_extension ON custom_extension_stage_settings (tenant, custom_extension_id);
+
+CREATE INDEX callouts_unsent ON callouts (tenant, sent) WHERE sent = 0;
+
+CREATE INDEX role_assignments_principal ON role_assignments (tenant, principal_id);
+
+CREATE UNIQUE INDEX access_package_resource_environments_origin ON access_package_resource_environments (tenant, origin_system, origin_id);
+
+CREATE INDEX access_package_resource_environments_created ON access_package_resource_environments (tenant, created_date_time, id);
+
+CREATE INDEX access_package_resources_environment ON access_package_resources (tenant, environment_id);
+
+CREATE UNIQUE INDEX applications_app_id ON applications (tenant, app_id);
+
+CREATE INDEX applications_created ON applications (tenant, created_date_time, id);
+
+CREATE INDEX applications_display_name ON applications (tenant, translate(display_name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE INDEX group_members_added ON group_members (tenant, added);
+
+CREATE INDEX assignment_requests_requestor ON assignment_requests (tenant, requestor_id);
+
+CREATE INDEX assignment_requests_catalog ON assignment_requests (tenant, catalog_id);
+
+CREATE INDEX assignments_catalog ON assignments (tenant, catalog_id);
+
+CREATE INDEX assignment_policies_catalog ON assignment_policies (tenant, catalog_id);
+
+CREATE INDEX resource_requests_catalog ON resource_requests (tenant, catalog_id);
+
+CREATE INDEX role_scopes_scope ON role_scopes (tenant, scope_id);
+
+CREATE INDEX role_assignments_catalog ON role_assignments (tenant, catalog_id);
+
+CREATE INDEX role_assignments_definition ON role_assignments (tenant, role_definition_id);
+
+CREATE INDEX assignments_ending ON assignments (tenant, ends_at) WHERE ends_at IS NOT NULL AND state <> 'expired';
+
+CREATE INDEX assignments_package_created ON assignments (tenant, access_package_id, created_date_time, id);
+
+CREATE INDEX assignments_policy_created ON assignments (tenant, assignment_policy_id, created_date_time, id);
+
+CREATE INDEX assignment_requests_package_created ON assignment_requests (tenant, access_package_id, translate(coalesce(created_date_time, ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), id);
+
+CREATE INDEX group_members_listed ON group_members (tenant, group_id, relation, added, member_id);
+
+CREATE INDEX links_listed ON links (tenant, source_id, relation, added, target_id);
+
+-- Which groups a package's role scopes grant, and as members or owners (a role whose
+-- origin id starts with "Owner_", in any ASCII case, as SQLite's LIKE matches it).
+CREATE VIEW access_package_group_grants AS
+SELECT DISTINCT rs.tenant AS tenant,
+       rs.access_package_id AS access_package_id,
+       resource.origin_id AS group_id,
+       CASE WHEN translate(role.origin_id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') LIKE 'owner!_%' ESCAPE '!'
+            THEN 'owners' ELSE 'members' END AS relation
+FROM role_scopes AS rs
+JOIN access_package_resource_roles AS role ON role.tenant = rs.tenant AND role.id = rs.role_id
+JOIN access_package_resources AS resource
+  ON resource.tenant = role.tenant AND resource.id = role.resource_id
+WHERE resource.origin_system = 'AadGroup';
+
+-- Every membership a delivered assignment grants, to a user or service principal that
+-- exists, in a group that exists.
+CREATE VIEW granted_memberships AS
+SELECT a.tenant AS tenant,
+       a.id AS assignment_id,
+       a.access_package_id AS access_package_id,
+       g.group_id AS group_id,
+       g.relation AS relation,
+       s.object_id AS member_id,
+       CASE s.subject_type WHEN 'servicePrincipal' THEN 'service_principals' ELSE 'users' END
+           AS member_type
+FROM assignments AS a
+JOIN subjects AS s ON s.tenant = a.tenant AND s.id = a.target_id
+JOIN access_package_group_grants AS g
+  ON g.tenant = a.tenant AND g.access_package_id = a.access_package_id
+WHERE a.state = 'delivered'
+  AND EXISTS (SELECT 1 FROM groups AS x WHERE x.tenant = a.tenant AND x.id = g.group_id)
+  AND (EXISTS (SELECT 1 FROM users AS u WHERE u.tenant = a.tenant AND u.id = s.object_id)
+       OR EXISTS (SELECT 1 FROM service_principals AS p
+                  WHERE p.tenant = a.tenant AND p.id = s.object_id));
+
+-- A deleted directory object leaves every group it was in.
+CREATE FUNCTION leave_groups() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM group_members WHERE tenant = OLD.tenant AND member_id = OLD.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER users_leave_groups AFTER DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION leave_groups();
+CREATE TRIGGER groups_leave_groups AFTER DELETE ON groups
+    FOR EACH ROW EXECUTE FUNCTION leave_groups();
+CREATE TRIGGER service_principals_leave_groups AFTER DELETE ON service_principals
+    FOR EACH ROW EXECUTE FUNCTION leave_groups();
+
+-- A deleted row's links go with it, at either end.
+CREATE FUNCTION unlink() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM links
+    WHERE tenant = OLD.tenant AND (source_id = OLD.id OR target_id = OLD.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER access_packages_unlink AFTER DELETE ON access_packages
+    FOR EACH ROW EXECUTE FUNCTION unlink();
+CREATE TRIGGER groups_unlink AFTER DELETE ON groups
+    FOR EACH ROW EXECUTE FUNCTION unlink();
+CREATE TRIGGER connected_organizations_unlink AFTER DELETE ON connected_organizations
+    FOR EACH ROW EXECUTE FUNCTION unlink();
+CREATE TRIGGER users_unlink AFTER DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION unlink();
+
+-- A deleted request or assignment forgets its callouts (`owner` is the table's name).
+CREATE FUNCTION forget_callouts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM callouts
+    WHERE tenant = OLD.tenant AND owner = TG_TABLE_NAME AND owner_id = OLD.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER assignment_requests_forget_callouts AFTER DELETE ON assignment_requests
+    FOR EACH ROW EXECUTE FUNCTION forget_callouts();
+CREATE TRIGGER assignments_forget_callouts AFTER DELETE ON assignments
+    FOR EACH ROW EXECUTE FUNCTION forget_callouts();
+
+-- Memberships follow delivered assignments and role scopes in the same transaction. One
+-- `added` per statement, as SQLite's max(added) + 1 gives (an uncorrelated subquery runs
+-- once); a membership made meanwhile by another transaction is kept, not duplicated.
+CREATE FUNCTION grant_memberships() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO group_members (tenant, group_id, relation, member_id, member_type, managed, added)
+    SELECT granted.*, 1, (SELECT nextval('added_order'))
+    FROM (SELECT DISTINCT g.tenant, g.group_id, g.relation, g.member_id, g.member_type
+          FROM granted_memberships AS g
+          WHERE g.tenant = NEW.tenant
+            AND CASE TG_TABLE_NAME
+                    WHEN 'assignments' THEN g.assignment_id = NEW.id
+                    ELSE g.access_package_id = NEW.access_package_id
+                END
+            AND NOT EXISTS (SELECT 1 FROM group_members AS m
+                            WHERE m.tenant = g.tenant AND m.group_id = g.group_id
+                              AND m.relation = g.relation AND m.member_id = g.member_id)
+         ) AS granted
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER assignments_grant AFTER UPDATE OF state ON assignments
+    FOR EACH ROW WHEN (NEW.state = 'delivered' AND OLD.state <> 'delivered')
+    EXECUTE FUNCTION grant_memberships();
+CREATE TRIGGER role_scopes_grant AFTER INSERT ON role_scopes
+    FOR EACH ROW EXECUTE FUNCTION grant_memberships();
+
+-- Managed memberships no delivered assignment grants any more go: the member's, when an
+-- assignment ends; the package's holders', when a role scope goes.
+CREATE FUNCTION revoke_memberships_of_assignment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM group_members AS gm
+    WHERE gm.tenant = OLD.tenant
+      AND gm.managed = 1
+      AND gm.member_id = (SELECT s.object_id FROM subjects AS s
+                          WHERE s.tenant = OLD.tenant AND s.id = OLD.target_id)
+      AND NOT EXISTS (SELECT 1 FROM granted_memberships AS g
+                      WHERE g.tenant = gm.tenant AND g.member_id = gm.member_id
+                        AND g.group_id = gm.group_id AND g.relation = gm.relation);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER assignments_revoke AFTER UPDATE OF state ON assignments
+    FOR EACH ROW WHEN (OLD.state = 'delivered' AND NEW.state <> 'delivered')
+    EXECUTE FUNCTION revoke_memberships_of_assignment();
+
+CREATE FUNCTION revoke_memberships_of_role_scope() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM group_members AS gm
+    WHERE gm.tenant = OLD.tenant
+      AND gm.managed = 1
+      AND gm.member_id IN (SELECT s.object_id FROM assignments AS a
+                           JOIN subjects AS s ON s.tenant = a.tenant AND s.id = a.target_id
+                           WHERE a.tenant = OLD.tenant
+                             AND a.access_package_id = OLD.access_package_id
+                             AND a.state = 'delivered')
+      AND NOT EXISTS (SELECT 1 FROM granted_memberships AS g
+                      WHERE g.tenant = gm.tenant AND g.member_id = gm.member_id
+                        AND g.group_id = gm.group_id AND g.relation = gm.relation);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER role_scopes_revoke AFTER DELETE ON role_scopes
+    FOR EACH ROW EXECUTE FUNCTION revoke_memberships_of_role_scope();
