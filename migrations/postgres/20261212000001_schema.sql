@@ -3,6 +3,8 @@
 -- so a new tenant is a few rows rather than a schema of 28 tables, and every unique index,
 -- foreign key and listing index holds within a tenant. What SQLite gives by its own rules,
 -- written out here:
+-- - Text sorts and compares by bytes, as SQLite's BINARY does, whatever the database's
+--   locale: every TEXT column is COLLATE "C".
 -- - COLLATE NOCASE (ASCII letters only) is translate(…, 'A…Z', 'a…z'), which folds exactly
 --   those letters, in the indexes; queries compare the same expression.
 -- - json_valid(x) is a cast to json, which refuses what is not JSON; values stay TEXT as
@@ -10,125 +12,129 @@
 -- - Booleans stay 0/1 integers, and integers are BIGINT, as the repository reads them.
 -- - `added` (the order of memberships and links) comes from one sequence: concurrent
 --   writers cannot both take max(added) + 1.
--- - Triggers are PL/pgSQL functions, each scoped to the row's tenant.
+-- - Triggers are PL/pgSQL functions, each scoped to the row's tenant. Those that keep
+--   memberships in step take a lock per tenant first: SQLite runs one writer at a time, and
+--   without it a revoke and a grant in two transactions could each miss the other's row.
+-- - Invalid JSON fails the cast (22P02), not a CHECK (23514): the backend maps both.
 -- - No rows: a tenant's built-in rows (the General catalog, the settings, the role
---   definitions, the clock) are written when the tenant is made, from the declarations.
+--   definitions, from the declarations; the clock's row, from the repository) are written
+--   when the tenant is made.
 
 CREATE SEQUENCE added_order;
 
 CREATE TABLE catalogs (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    catalog_type TEXT NOT NULL CHECK (catalog_type IN ('userManaged', 'serviceDefault', 'serviceManaged')),
-    state TEXT NOT NULL CHECK (state IN ('published', 'unpublished')),
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    catalog_type TEXT COLLATE "C" NOT NULL CHECK (catalog_type IN ('userManaged', 'serviceDefault', 'serviceManaged')),
+    state TEXT COLLATE "C" NOT NULL CHECK (state IN ('published', 'unpublished')),
     is_externally_visible BIGINT NOT NULL CHECK (is_externally_visible IN (0, 1)),
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE access_packages (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     is_hidden BIGINT NOT NULL CHECK (is_hidden IN (0, 1)),
     is_role_scopes_visible BIGINT NOT NULL CHECK (is_role_scopes_visible IN (0, 1)),
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
 );
 
 CREATE TABLE assignment_policies (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    access_package_id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    access_package_id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     can_extend BIGINT NOT NULL CHECK (can_extend IN (0, 1)),
-    expiration_date_time TEXT,
-    expiration_duration TEXT,
-    expiration_type TEXT NOT NULL,
-    allowed_target_scope TEXT NOT NULL,
-    specific_allowed_targets TEXT NOT NULL CHECK ((specific_allowed_targets)::json IS NOT NULL),
+    expiration_date_time TEXT COLLATE "C",
+    expiration_duration TEXT COLLATE "C",
+    expiration_type TEXT COLLATE "C" NOT NULL,
+    allowed_target_scope TEXT COLLATE "C" NOT NULL,
+    specific_allowed_targets TEXT COLLATE "C" NOT NULL CHECK ((specific_allowed_targets)::json IS NOT NULL),
     accept_requests BIGINT NOT NULL CHECK (accept_requests IN (0, 1)),
-    requestor_settings TEXT NOT NULL CHECK ((requestor_settings)::json IS NOT NULL),
-    request_approval_settings TEXT NOT NULL CHECK ((request_approval_settings)::json IS NOT NULL),
-    review_settings TEXT CHECK (review_settings IS NULL OR (review_settings)::json IS NOT NULL),
-    automatic_request_settings TEXT CHECK (automatic_request_settings IS NULL OR (automatic_request_settings)::json IS NOT NULL),
-    notification_settings TEXT CHECK (notification_settings IS NULL OR (notification_settings)::json IS NOT NULL),
-    questions TEXT NOT NULL CHECK ((questions)::json IS NOT NULL),
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    requestor_settings TEXT COLLATE "C" NOT NULL CHECK ((requestor_settings)::json IS NOT NULL),
+    request_approval_settings TEXT COLLATE "C" NOT NULL CHECK ((request_approval_settings)::json IS NOT NULL),
+    review_settings TEXT COLLATE "C" CHECK (review_settings IS NULL OR (review_settings)::json IS NOT NULL),
+    automatic_request_settings TEXT COLLATE "C" CHECK (automatic_request_settings IS NULL OR (automatic_request_settings)::json IS NOT NULL),
+    notification_settings TEXT COLLATE "C" CHECK (notification_settings IS NULL OR (notification_settings)::json IS NOT NULL),
+    questions TEXT COLLATE "C" NOT NULL CHECK ((questions)::json IS NOT NULL),
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
 );
 
 CREATE TABLE users (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
     account_enabled BIGINT NOT NULL CHECK (account_enabled IN (0, 1)),
-    display_name TEXT NOT NULL,
-    mail_nickname TEXT NOT NULL,
-    user_principal_name TEXT NOT NULL,
-    mail TEXT,
-    given_name TEXT,
-    surname TEXT,
-    job_title TEXT,
-    department TEXT,
-    user_type TEXT NOT NULL,
-    created_date_time TEXT NOT NULL,
-    identities TEXT NOT NULL DEFAULT '[]' CHECK ((identities)::json IS NOT NULL AND json_typeof((identities)::json) = 'array'),
+    display_name TEXT COLLATE "C" NOT NULL,
+    mail_nickname TEXT COLLATE "C" NOT NULL,
+    user_principal_name TEXT COLLATE "C" NOT NULL,
+    mail TEXT COLLATE "C",
+    given_name TEXT COLLATE "C",
+    surname TEXT COLLATE "C",
+    job_title TEXT COLLATE "C",
+    department TEXT COLLATE "C",
+    user_type TEXT COLLATE "C" NOT NULL,
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    identities TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((identities)::json IS NOT NULL AND json_typeof((identities)::json) = 'array'),
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE groups (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     mail_enabled BIGINT NOT NULL CHECK (mail_enabled IN (0, 1)),
-    mail_nickname TEXT NOT NULL,
+    mail_nickname TEXT COLLATE "C" NOT NULL,
     security_enabled BIGINT NOT NULL CHECK (security_enabled IN (0, 1)),
-    group_types TEXT NOT NULL CHECK ((group_types)::json IS NOT NULL),
-    mail TEXT,
-    visibility TEXT,
-    created_date_time TEXT NOT NULL,
+    group_types TEXT COLLATE "C" NOT NULL CHECK ((group_types)::json IS NOT NULL),
+    mail TEXT COLLATE "C",
+    visibility TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE service_principals (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    app_id TEXT NOT NULL,
-    display_name TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    app_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C",
     account_enabled BIGINT NOT NULL CHECK (account_enabled IN (0, 1)),
-    service_principal_type TEXT NOT NULL,
-    app_roles TEXT NOT NULL CHECK ((app_roles)::json IS NOT NULL),
-    created_date_time TEXT NOT NULL,
-    password_credentials TEXT NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
-    service_principal_names TEXT NOT NULL DEFAULT '[]' CHECK ((service_principal_names)::json IS NOT NULL AND json_typeof((service_principal_names)::json) = 'array'),
+    service_principal_type TEXT COLLATE "C" NOT NULL,
+    app_roles TEXT COLLATE "C" NOT NULL CHECK ((app_roles)::json IS NOT NULL),
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    password_credentials TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
+    service_principal_names TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((service_principal_names)::json IS NOT NULL AND json_typeof((service_principal_names)::json) = 'array'),
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE group_members (
-    tenant TEXT NOT NULL,
-    group_id TEXT NOT NULL,
-    relation TEXT NOT NULL CHECK (relation IN ('members', 'owners')),
-    member_id TEXT NOT NULL,
-    member_type TEXT NOT NULL CHECK (member_type IN ('users', 'groups', 'service_principals')),
+    tenant TEXT COLLATE "C" NOT NULL,
+    group_id TEXT COLLATE "C" NOT NULL,
+    relation TEXT COLLATE "C" NOT NULL CHECK (relation IN ('members', 'owners')),
+    member_id TEXT COLLATE "C" NOT NULL,
+    member_type TEXT COLLATE "C" NOT NULL CHECK (member_type IN ('users', 'groups', 'service_principals')),
     managed BIGINT NOT NULL DEFAULT 0 CHECK (managed IN (0, 1)),
     added BIGINT NOT NULL DEFAULT nextval('added_order'),
     FOREIGN KEY (tenant, group_id) REFERENCES groups (tenant, id) ON DELETE CASCADE,
@@ -136,66 +142,66 @@ CREATE TABLE group_members (
 );
 
 CREATE TABLE resource_requests (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    resource_id TEXT,
-    request_type TEXT NOT NULL,
-    state TEXT NOT NULL,
-    status TEXT NOT NULL,
-    justification TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    resource_id TEXT COLLATE "C",
+    request_type TEXT COLLATE "C" NOT NULL,
+    state TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    justification TEXT COLLATE "C",
     execute_immediately BIGINT NOT NULL CHECK (execute_immediately IN (0, 1)),
     is_validation_only BIGINT NOT NULL CHECK (is_validation_only IN (0, 1)),
-    expiration_date_time TEXT,
-    created_date_time TEXT NOT NULL,
+    expiration_date_time TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
 );
 
 CREATE TABLE role_definitions (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    template_id TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    template_id TEXT COLLATE "C" NOT NULL,
     is_built_in BIGINT NOT NULL CHECK (is_built_in IN (0, 1)),
     is_enabled BIGINT NOT NULL CHECK (is_enabled IN (0, 1)),
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE subjects (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    object_id TEXT NOT NULL,
-    display_name TEXT,
-    email TEXT,
-    principal_name TEXT,
-    subject_type TEXT NOT NULL,
-    subject_lifecycle TEXT NOT NULL,
-    created_date_time TEXT NOT NULL,
-    on_premises_security_identifier TEXT,
-    connected_organization_id TEXT,
-    alt_sec_id TEXT,
-    cleanup_scheduled_date_time TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    object_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C",
+    email TEXT COLLATE "C",
+    principal_name TEXT COLLATE "C",
+    subject_type TEXT COLLATE "C" NOT NULL,
+    subject_lifecycle TEXT COLLATE "C" NOT NULL,
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    on_premises_security_identifier TEXT COLLATE "C",
+    connected_organization_id TEXT COLLATE "C",
+    alt_sec_id TEXT COLLATE "C",
+    cleanup_scheduled_date_time TEXT COLLATE "C",
     sign_in_blocked BIGINT NOT NULL DEFAULT 0 CHECK (sign_in_blocked IN (0, 1)),
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE assignments (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    access_package_id TEXT NOT NULL,
-    assignment_policy_id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    status TEXT NOT NULL,
-    schedule TEXT NOT NULL CHECK ((schedule)::json IS NOT NULL),
-    expired_date_time TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    access_package_id TEXT COLLATE "C" NOT NULL,
+    assignment_policy_id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    state TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    schedule TEXT COLLATE "C" NOT NULL CHECK ((schedule)::json IS NOT NULL),
+    expired_date_time TEXT COLLATE "C",
     is_extended BIGINT NOT NULL CHECK (is_extended IN (0, 1)),
-    ends_at TEXT,
-    created_date_time TEXT NOT NULL,
-    custom_extension_callout_instances TEXT NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
+    ends_at TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    custom_extension_callout_instances TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
     FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
@@ -204,30 +210,30 @@ CREATE TABLE assignments (
 );
 
 CREATE TABLE assignment_requests (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    request_type TEXT NOT NULL,
-    state TEXT NOT NULL,
-    status TEXT NOT NULL,
-    access_package_id TEXT NOT NULL,
-    assignment_policy_id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    requestor_id TEXT,
-    assignment_id TEXT,
-    justification TEXT,
-    schedule TEXT NOT NULL CHECK ((schedule)::json IS NOT NULL),
-    answers TEXT NOT NULL CHECK ((answers)::json IS NOT NULL),
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    request_type TEXT COLLATE "C" NOT NULL,
+    state TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    access_package_id TEXT COLLATE "C" NOT NULL,
+    assignment_policy_id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    requestor_id TEXT COLLATE "C",
+    assignment_id TEXT COLLATE "C",
+    justification TEXT COLLATE "C",
+    schedule TEXT COLLATE "C" NOT NULL CHECK ((schedule)::json IS NOT NULL),
+    answers TEXT COLLATE "C" NOT NULL CHECK ((answers)::json IS NOT NULL),
     is_validation_only BIGINT NOT NULL CHECK (is_validation_only IN (0, 1)),
-    expiration_date_time TEXT,
-    created_by TEXT,
-    created_date_time TEXT,
-    completed_date_time TEXT,
-    state_changed_at TEXT NOT NULL,
-    next_step_at TEXT,
+    expiration_date_time TEXT COLLATE "C",
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C",
+    completed_date_time TEXT COLLATE "C",
+    state_changed_at TEXT COLLATE "C" NOT NULL,
+    next_step_at TEXT COLLATE "C",
     fail_delivery BIGINT NOT NULL CHECK (fail_delivery IN (0, 1)),
     approval_stage BIGINT NOT NULL,
-    custom_extension_callout_instances TEXT NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
+    custom_extension_callout_instances TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((custom_extension_callout_instances)::json IS NOT NULL),
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
     FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
@@ -238,218 +244,218 @@ CREATE TABLE assignment_requests (
 );
 
 CREATE TABLE approvals (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    created_date_time TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    created_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, id) REFERENCES assignment_requests (tenant, id)
 );
 
 CREATE TABLE approval_stages (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    approval_id TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    approval_id TEXT COLLATE "C" NOT NULL,
     position BIGINT NOT NULL,
-    display_name TEXT,
-    review_result TEXT NOT NULL,
-    status TEXT NOT NULL,
+    display_name TEXT COLLATE "C",
+    review_result TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
     assigned_to_me BIGINT NOT NULL CHECK (assigned_to_me IN (0, 1)),
-    justification TEXT,
-    reviewed_by TEXT CHECK (reviewed_by IS NULL OR (reviewed_by)::json IS NOT NULL),
-    reviewed_date_time TEXT,
-    settings TEXT NOT NULL CHECK ((settings)::json IS NOT NULL),
+    justification TEXT COLLATE "C",
+    reviewed_by TEXT COLLATE "C" CHECK (reviewed_by IS NULL OR (reviewed_by)::json IS NOT NULL),
+    reviewed_date_time TEXT COLLATE "C",
+    settings TEXT COLLATE "C" NOT NULL CHECK ((settings)::json IS NOT NULL),
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, approval_id) REFERENCES approvals (tenant, id)
 );
 
 CREATE TABLE emulator_clock (
-    tenant TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
     id BIGINT CHECK (id = 1),
     offset_ms BIGINT NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE links (
-    tenant TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    relation TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    target_type TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    source_id TEXT COLLATE "C" NOT NULL,
+    relation TEXT COLLATE "C" NOT NULL,
+    target_id TEXT COLLATE "C" NOT NULL,
+    target_type TEXT COLLATE "C" NOT NULL,
     added BIGINT NOT NULL DEFAULT nextval('added_order'),
     PRIMARY KEY (tenant, source_id, relation, target_id)
 );
 
 CREATE TABLE connected_organizations (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    identity_sources TEXT NOT NULL CHECK ((identity_sources)::json IS NOT NULL),
-    state TEXT NOT NULL CHECK (state IN ('configured', 'proposed', 'unknownFutureValue')),
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    identity_sources TEXT COLLATE "C" NOT NULL CHECK ((identity_sources)::json IS NOT NULL),
+    state TEXT COLLATE "C" NOT NULL CHECK (state IN ('configured', 'proposed', 'unknownFutureValue')),
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE settings (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL CHECK (id = 'singleton'),
-    external_user_lifecycle_action TEXT NOT NULL CHECK (external_user_lifecycle_action IN ('none', 'blockSignIn', 'blockSignInAndDelete', 'unknownFutureValue')),
-    duration_until_deleted TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL CHECK (id = 'singleton'),
+    external_user_lifecycle_action TEXT COLLATE "C" NOT NULL CHECK (external_user_lifecycle_action IN ('none', 'blockSignIn', 'blockSignInAndDelete', 'unknownFutureValue')),
+    duration_until_deleted TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE custom_extensions (
-    tenant TEXT NOT NULL,
-    odata_type TEXT NOT NULL CHECK (odata_type IN ( 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension', 'customAccessPackageWorkflowExtension')),
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    last_modified_by TEXT,
-    last_modified_date_time TEXT NOT NULL,
-    client_configuration TEXT CHECK (client_configuration IS NULL OR (client_configuration)::json IS NOT NULL),
-    endpoint_configuration TEXT NOT NULL CHECK ((endpoint_configuration)::json IS NOT NULL),
-    authentication_configuration TEXT NOT NULL CHECK ((authentication_configuration)::json IS NOT NULL),
-    callback_configuration TEXT CHECK (callback_configuration IS NULL OR (callback_configuration)::json IS NOT NULL),
+    tenant TEXT COLLATE "C" NOT NULL,
+    odata_type TEXT COLLATE "C" NOT NULL CHECK (odata_type IN ( 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension', 'customAccessPackageWorkflowExtension')),
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    last_modified_by TEXT COLLATE "C",
+    last_modified_date_time TEXT COLLATE "C" NOT NULL,
+    client_configuration TEXT COLLATE "C" CHECK (client_configuration IS NULL OR (client_configuration)::json IS NOT NULL),
+    endpoint_configuration TEXT COLLATE "C" NOT NULL CHECK ((endpoint_configuration)::json IS NOT NULL),
+    authentication_configuration TEXT COLLATE "C" NOT NULL CHECK ((authentication_configuration)::json IS NOT NULL),
+    callback_configuration TEXT COLLATE "C" CHECK (callback_configuration IS NULL OR (callback_configuration)::json IS NOT NULL),
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
 );
 
 CREATE TABLE custom_extension_stage_settings (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    assignment_policy_id TEXT NOT NULL,
-    stage TEXT NOT NULL CHECK (stage IN ('assignmentRequestCreated', 'assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved', 'assignmentFourteenDaysBeforeExpiration', 'assignmentOneDayBeforeExpiration', 'unknownFutureValue')),
-    custom_extension_id TEXT NOT NULL,
-    created_date_time TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    assignment_policy_id TEXT COLLATE "C" NOT NULL,
+    stage TEXT COLLATE "C" NOT NULL CHECK (stage IN ('assignmentRequestCreated', 'assignmentRequestApproved', 'assignmentRequestGranted', 'assignmentRequestRemoved', 'assignmentFourteenDaysBeforeExpiration', 'assignmentOneDayBeforeExpiration', 'unknownFutureValue')),
+    custom_extension_id TEXT COLLATE "C" NOT NULL,
+    created_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, assignment_policy_id) REFERENCES assignment_policies (tenant, id),
     FOREIGN KEY (tenant, custom_extension_id) REFERENCES custom_extensions (tenant, id)
 );
 
 CREATE TABLE callouts (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    owner_id TEXT NOT NULL,
-    url TEXT,
-    payload TEXT NOT NULL CHECK ((payload)::json IS NOT NULL),
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    owner_id TEXT COLLATE "C" NOT NULL,
+    url TEXT COLLATE "C",
+    payload TEXT COLLATE "C" NOT NULL CHECK ((payload)::json IS NOT NULL),
     timeout_ms BIGINT NOT NULL,
     retries BIGINT NOT NULL,
     sent BIGINT NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
-    owner TEXT NOT NULL DEFAULT 'assignment_requests' CHECK (owner IN ('assignment_requests', 'assignments')),
+    owner TEXT COLLATE "C" NOT NULL DEFAULT 'assignment_requests' CHECK (owner IN ('assignment_requests', 'assignments')),
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE role_assignments (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    principal_id TEXT NOT NULL,
-    role_definition_id TEXT NOT NULL,
-    app_scope_id TEXT NOT NULL,
-    directory_scope_id TEXT NOT NULL,
-    catalog_id TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    principal_id TEXT COLLATE "C" NOT NULL,
+    role_definition_id TEXT COLLATE "C" NOT NULL,
+    app_scope_id TEXT COLLATE "C" NOT NULL,
+    directory_scope_id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C",
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, role_definition_id) REFERENCES role_definitions (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id)
 );
 
 CREATE TABLE access_package_resource_environments (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    origin_system TEXT NOT NULL,
-    origin_id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    origin_system TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     is_default_environment BIGINT NOT NULL DEFAULT 0 CHECK (is_default_environment IN (0, 1)),
-    connection_info TEXT CHECK (connection_info IS NULL OR (connection_info)::json IS NOT NULL),
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    connection_info TEXT COLLATE "C" CHECK (connection_info IS NULL OR (connection_info)::json IS NOT NULL),
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE applications (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    app_id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    sign_in_audience TEXT NOT NULL,
-    identifier_uris TEXT NOT NULL CHECK ((identifier_uris)::json IS NOT NULL AND json_typeof((identifier_uris)::json) = 'array'),
-    app_roles TEXT NOT NULL CHECK ((app_roles)::json IS NOT NULL),
-    password_credentials TEXT NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
-    created_date_time TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    app_id TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    sign_in_audience TEXT COLLATE "C" NOT NULL,
+    identifier_uris TEXT COLLATE "C" NOT NULL CHECK ((identifier_uris)::json IS NOT NULL AND json_typeof((identifier_uris)::json) = 'array'),
+    app_roles TEXT COLLATE "C" NOT NULL CHECK ((app_roles)::json IS NOT NULL),
+    password_credentials TEXT COLLATE "C" NOT NULL DEFAULT '[]' CHECK ((password_credentials)::json IS NOT NULL AND json_typeof((password_credentials)::json) = 'array'),
+    created_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 
 CREATE TABLE access_package_resources (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    origin_id TEXT NOT NULL,
-    origin_system TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
-    resource_type TEXT,
-    url TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    origin_system TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
+    resource_type TEXT COLLATE "C",
+    url TEXT COLLATE "C",
     is_pending_onboarding BIGINT NOT NULL CHECK (is_pending_onboarding IN (0, 1)),
-    added_by TEXT,
-    added_on TEXT NOT NULL,
-    attributes TEXT NOT NULL CHECK ((attributes)::json IS NOT NULL),
-    created_date_time TEXT NOT NULL,
-    modified_date_time TEXT NOT NULL,
-    environment_id TEXT,
+    added_by TEXT COLLATE "C",
+    added_on TEXT COLLATE "C" NOT NULL,
+    attributes TEXT COLLATE "C" NOT NULL CHECK ((attributes)::json IS NOT NULL),
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_date_time TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C",
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
     FOREIGN KEY (tenant, environment_id) REFERENCES access_package_resource_environments (tenant, id)
 );
 
 CREATE TABLE access_package_resource_roles (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    resource_id TEXT NOT NULL,
-    origin_id TEXT NOT NULL,
-    origin_system TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    resource_id TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    origin_system TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
     FOREIGN KEY (tenant, resource_id) REFERENCES access_package_resources (tenant, id)
 );
 
 CREATE TABLE access_package_resource_scopes (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    catalog_id TEXT NOT NULL,
-    resource_id TEXT NOT NULL,
-    origin_id TEXT NOT NULL,
-    origin_system TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    description TEXT,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    catalog_id TEXT COLLATE "C" NOT NULL,
+    resource_id TEXT COLLATE "C" NOT NULL,
+    origin_id TEXT COLLATE "C" NOT NULL,
+    origin_system TEXT COLLATE "C" NOT NULL,
+    display_name TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C",
     is_root_scope BIGINT NOT NULL CHECK (is_root_scope IN (0, 1)),
-    url TEXT,
+    url TEXT COLLATE "C",
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, catalog_id) REFERENCES catalogs (tenant, id),
     FOREIGN KEY (tenant, resource_id) REFERENCES access_package_resources (tenant, id)
 );
 
 CREATE TABLE role_scopes (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    access_package_id TEXT NOT NULL,
-    role_id TEXT NOT NULL,
-    scope_id TEXT NOT NULL,
-    created_by TEXT,
-    created_date_time TEXT NOT NULL,
-    modified_by TEXT,
-    modified_date_time TEXT NOT NULL,
+    tenant TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    access_package_id TEXT COLLATE "C" NOT NULL,
+    role_id TEXT COLLATE "C" NOT NULL,
+    scope_id TEXT COLLATE "C" NOT NULL,
+    created_by TEXT COLLATE "C",
+    created_date_time TEXT COLLATE "C" NOT NULL,
+    modified_by TEXT COLLATE "C",
+    modified_date_time TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, id),
     FOREIGN KEY (tenant, access_package_id) REFERENCES access_packages (tenant, id),
     FOREIGN KEY (tenant, role_id) REFERENCES access_package_resource_roles (tenant, id),
@@ -678,11 +684,15 @@ CREATE TRIGGER assignment_requests_forget_callouts AFTER DELETE ON assignment_re
 CREATE TRIGGER assignments_forget_callouts AFTER DELETE ON assignments
     FOR EACH ROW EXECUTE FUNCTION forget_callouts();
 
--- Memberships follow delivered assignments and role scopes in the same transaction. One
--- `added` per statement, as SQLite's max(added) + 1 gives (an uncorrelated subquery runs
--- once); a membership made meanwhile by another transaction is kept, not duplicated.
+-- Memberships follow delivered assignments and role scopes in the same transaction, one
+-- tenant's at a time (the transaction-scoped lock; READ COMMITTED then lets the next
+-- statement see what the previous holder committed). One `added` per trigger run, as
+-- SQLite's max(added) + 1 gives one per row: PostgreSQL runs row triggers after the
+-- statement, so several role scopes inserted by one statement share the first run's value,
+-- where SQLite gives one per row.
 CREATE FUNCTION grant_memberships() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext(NEW.tenant));
     INSERT INTO group_members (tenant, group_id, relation, member_id, member_type, managed, added)
     SELECT granted.*, 1, (SELECT nextval('added_order'))
     FROM (SELECT DISTINCT g.tenant, g.group_id, g.relation, g.member_id, g.member_type
@@ -709,6 +719,7 @@ CREATE TRIGGER role_scopes_grant AFTER INSERT ON role_scopes
 -- assignment ends; the package's holders', when a role scope goes.
 CREATE FUNCTION revoke_memberships_of_assignment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext(OLD.tenant));
     DELETE FROM group_members AS gm
     WHERE gm.tenant = OLD.tenant
       AND gm.managed = 1
@@ -725,6 +736,7 @@ CREATE TRIGGER assignments_revoke AFTER UPDATE OF state ON assignments
 
 CREATE FUNCTION revoke_memberships_of_role_scope() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext(OLD.tenant));
     DELETE FROM group_members AS gm
     WHERE gm.tenant = OLD.tenant
       AND gm.managed = 1
