@@ -104,18 +104,29 @@ impl ServiceRoot {
     }
 }
 
+/// The base URL clients reached the emulator at: `server.public_url` when set, else the
+/// request's scheme and Host (a published port's, behind Docker), which every URL the
+/// emulator writes starts with.
+pub fn base_url(req: &HttpRequest, public_url: Option<&str>) -> String {
+    match public_url {
+        Some(url) => url.to_owned(),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
+}
+
 impl FromRequest for ServiceRoot {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let base = match req.app_data::<PublicUrl>() {
-            Some(PublicUrl(Some(url))) => url.clone(),
-            _ => {
-                let info = req.connection_info();
-                format!("{}://{}", info.scheme(), info.host())
-            }
+        let public_url = match req.app_data::<PublicUrl>() {
+            Some(PublicUrl(url)) => url.as_deref(),
+            None => None,
         };
+        let base = base_url(req, public_url);
         ready(match req.app_data::<Version>() {
             Some(version) => Ok(Self {
                 base,

@@ -144,16 +144,9 @@ impl SignIn {
         )
     }
 
-    /// The base URL clients reached the emulator at: `server.public_url`, else the
-    /// request's scheme and Host, as `@odata.context` is built.
+    /// The base URL clients reached the emulator at, as `@odata.context` is built.
     fn base(&self, req: &HttpRequest) -> String {
-        match &self.public_url {
-            Some(url) => url.clone(),
-            None => {
-                let info = req.connection_info();
-                format!("{}://{}", info.scheme(), info.host())
-            }
-        }
+        crate::graph::version::base_url(req, self.public_url.as_deref())
     }
 
     fn key(&self) -> Result<&SigningKey, Error> {
