@@ -10,7 +10,6 @@ use actix_web::http::Method;
 use crate::helpers::*;
 
 const OPERATIONS: &str = include_str!("documented_operations.md");
-const EXAMPLES: &str = include_str!("page_examples.md");
 
 /// One documented operation, and why it is not served where it is not.
 struct Row {
@@ -107,21 +106,19 @@ async fn every_documented_operation_is_served_or_said_not_to_be() {
     )]);
 }
 
-/// `page_examples.md`'s verdicts by (version, page): "page: …", "emulator: …".
+/// `page_examples.md`'s verdicts as (version, page, example, why): "page: …", "emulator: …".
 fn verdicts() -> Vec<(String, String, String, String)> {
-    EXAMPLES
-        .lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            match cells.as_slice() {
-                ["", version @ ("beta" | "v1.0"), page, example, why, ""] => Some((
-                    (*version).to_owned(),
-                    (*page).to_owned(),
-                    (*example).to_owned(),
-                    (*why).to_owned(),
-                )),
-                _ => None,
-            }
+    crate::page_examples::judged()
+        .into_iter()
+        .filter_map(|(key, why)| {
+            let mut parts = key.splitn(3, ' ');
+            let (version, page, example) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((
+                version.to_owned(),
+                page.to_owned(),
+                example.trim_start_matches('#').to_owned(),
+                why,
+            ))
         })
         .collect()
 }

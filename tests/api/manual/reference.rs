@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use entitlement_emulator::model::operation::Binding;
 use entitlement_emulator::model::{
-    registry, Access, Default, Edm, EntityType, Errors, Generated, Property, Segment, Update,
-    Version,
+    registry, Access, Default, Edm, EntityType, Errors, Generated, Navigation, Property, Segment,
+    Update, Version,
 };
 use entitlement_emulator::odata::Scope;
 use serde_json::Value;
@@ -249,13 +249,20 @@ fn filterable(entity: &'static EntityType, property: &Property) -> String {
     versions.join(", ")
 }
 
+/// Whether a navigation serves a path to the entity's items.
+fn reaches(navigation: &Navigation, entity: &EntityType) -> bool {
+    navigation.segment != Segment::None
+        && navigation
+            .targets()
+            .iter()
+            .any(|target| target.name == entity.name)
+}
+
 fn reached_through(entity: &EntityType, out: &mut String) {
     let mut lines = Vec::new();
     for parent in registry::ENTITY_TYPES {
         for navigation in parent.navigations {
-            if navigation.segment == Segment::None
-                || !navigation.targets().iter().any(|t| t.name == entity.name)
-            {
+            if !reaches(navigation, entity) {
                 continue;
             }
             for version in Version::ALL {
@@ -322,10 +329,10 @@ fn requests(entity: &EntityType, openapi: &Value, out: &mut String) {
         let mut parents: Vec<&str> = registry::ENTITY_TYPES
             .iter()
             .filter(|parent| {
-                parent.navigations.iter().any(|navigation| {
-                    navigation.segment != Segment::None
-                        && navigation.targets().iter().any(|t| t.name == entity.name)
-                })
+                parent
+                    .navigations
+                    .iter()
+                    .any(|navigation| reaches(navigation, entity))
             })
             .map(|parent| parent.name)
             .collect();

@@ -145,7 +145,7 @@ async fn outcome(example: &Example, world: &World) -> Option<String> {
 }
 
 /// `page_examples.md`: the examples judged not to pass, `| version | page | example | why |`.
-fn judged() -> BTreeMap<String, String> {
+pub fn judged() -> BTreeMap<String, String> {
     include_str!("../page_examples.md")
         .lines()
         .filter(|line| line.starts_with("| v1.0 ") || line.starts_with("| beta "))

@@ -96,6 +96,22 @@ impl Database {
         Some(database)
     }
 
+    /// A table's columns in order: name, data type, NOT NULL.
+    async fn columns(&self, table: &str) -> Vec<(String, String, bool)> {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT column_name::text, data_type::text, is_nullable::text
+             FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(table)
+        .fetch_all(&self.pool)
+        .await
+        .expect("PostgreSQL's columns")
+        .into_iter()
+        .map(|(name, kind, nullable)| (name, kind, nullable == "NO"))
+        .collect()
+    }
+
     async fn strings(&self, sql: &str, table: &str) -> Vec<String> {
         sqlx::query_scalar(sql)
             .bind(table)
@@ -112,22 +128,14 @@ async fn the_postgres_schema_holds_every_declaration_keyed_by_tenant() {
     };
     for entity in registry::ENTITY_TYPES {
         let table = entity.table;
-        let columns: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT column_name::text, data_type::text, is_nullable::text
-             FROM information_schema.columns
-             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
-        )
-        .bind(table)
-        .fetch_all(&database.pool)
-        .await
-        .expect("columns");
+        let columns = database.columns(table).await;
         assert_eq!(
             columns.first().map(|c| c.0.as_str()),
             Some("tenant"),
             "{table}: tenant is its first column"
         );
         for property in entity.stored() {
-            let (_, kind, nullable) = columns
+            let (_, kind, not_null) = columns
                 .iter()
                 .find(|c| c.0 == property.column)
                 .unwrap_or_else(|| {
@@ -140,8 +148,7 @@ async fn the_postgres_schema_holds_every_declaration_keyed_by_tenant() {
             assert_eq!(kind, expected, "{table}.{}", property.column);
             if property.column != "id" {
                 assert_eq!(
-                    nullable == "YES",
-                    property.nullable,
+                    !not_null, property.nullable,
                     "{table}.{} nullability",
                     property.column
                 );
@@ -255,18 +262,7 @@ async fn every_sqlite_table_has_its_twin_keyed_by_tenant() {
             (name, kind.to_owned(), not_null == 1)
         })
         .collect();
-        let twin: Vec<(String, String, bool)> = sqlx::query_as::<_, (String, String, String)>(
-            "SELECT column_name::text, data_type::text, is_nullable::text
-             FROM information_schema.columns
-             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
-        )
-        .bind(table)
-        .fetch_all(&database.pool)
-        .await
-        .expect("PostgreSQL's columns")
-        .into_iter()
-        .map(|(name, kind, nullable)| (name, kind, nullable == "NO"))
-        .collect();
+        let twin = database.columns(table).await;
         let mut expected = vec![("tenant".to_owned(), "text".to_owned(), true)];
         // SQLite lets a key column be NULL unless it says NOT NULL; PostgreSQL never does.
         let keys: Vec<String> =
