@@ -1,8 +1,8 @@
 //! The emulator's own control operations, for test suites between tests: reset, seed and
 //! export, over every declared set in dependency order.
 
-use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, Connection};
 
 use super::entity::missing_reference;
 use super::links::{kept_links, restore_links};
@@ -63,7 +63,8 @@ impl Repository {
     /// in-memory database: for `--seed`, so a bad file stops start-up whether or not it
     /// is applied to this database.
     pub async fn validate_baseline(rows: Vec<FixtureRow>) -> Result<Baseline, Error> {
-        let scratch = SqlitePoolOptions::new()
+        sqlx::any::install_default_drivers();
+        let scratch = AnyPoolOptions::new()
             .max_connections(1)
             .connect("sqlite::memory:")
             .await?;
@@ -122,7 +123,7 @@ fn counts(rows: &[FixtureRow]) -> Seeded {
 }
 
 /// Everything gone but the built-in rows, as migrations leave it: children first.
-async fn clear(tx: &mut SqliteConnection) -> Result<(), Error> {
+async fn clear(tx: &mut AnyConnection) -> Result<(), Error> {
     for entity in registry::ENTITY_TYPES.iter().rev() {
         sqlx::query(&format!("DELETE FROM {}", entity.table))
             .execute(&mut *tx)
@@ -138,7 +139,7 @@ async fn clear(tx: &mut SqliteConnection) -> Result<(), Error> {
 
 /// Inserts the rows (parents' sets come first), or replaces those whose id exists. A
 /// missing reference or a name already used rolls back all, naming the row.
-async fn write(tx: &mut SqliteConnection, rows: &[FixtureRow]) -> Result<(), Error> {
+async fn write(tx: &mut AnyConnection, rows: &[FixtureRow]) -> Result<(), Error> {
     for row in rows {
         let entity = row.record.entity();
         if let Some((navigation, fk, id)) = missing_reference(tx, &row.record).await? {
@@ -183,7 +184,7 @@ fn unique_place(row: &FixtureRow) -> String {
 
 /// `INSERT … ON CONFLICT (id) DO UPDATE` over every column: a row replaces the stored one
 /// whole. A clash with another row's unique name is the declared 409, as `Rule`.
-async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error> {
+async fn upsert(tx: &mut AnyConnection, record: &Record) -> Result<(), Error> {
     let entity = record.entity();
     let columns = sql::columns(entity);
     let updates: Vec<String> = entity
@@ -193,7 +194,7 @@ async fn upsert(tx: &mut SqliteConnection, record: &Record) -> Result<(), Error>
         .collect();
     let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
     sqlx::query(&format!(
-        "INSERT INTO {table} ({columns}) SELECT {values} FROM (SELECT ?1 AS value) AS r WHERE 1 \
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM (SELECT $1 AS value) AS r WHERE 1 \
          ON CONFLICT (id) DO UPDATE SET {updates}",
         table = entity.table,
         values = sql::json_values(entity),

@@ -6,7 +6,7 @@
 use std::time::Duration as StdDuration;
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::{Duration, OffsetDateTime};
 
 use super::entity::{find, save};
@@ -73,9 +73,9 @@ fn reminder_due_at() -> String {
     format!("(date(substr(a.ends_at, 1, 10), CASE s.stage{days} END) || substr(a.ends_at, 11))")
 }
 
-/// A request that delivered assignment `a` (bound as ?1 where `a` is not in scope): an
+/// A request that delivered assignment `a` (bound as $1 where `a` is not in scope): an
 /// add or update, delivered.
-const DELIVERED_IT: &str = "r.assignment_id = ?1 AND r.state = 'delivered'
+const DELIVERED_IT: &str = "r.assignment_id = $1 AND r.state = 'delivered'
     AND r.request_type IN ('adminAdd', 'userAdd', 'adminUpdate', 'userUpdate')";
 
 /// The pre-expiration stages not yet called at, of assignments that began before them
@@ -88,7 +88,7 @@ const DELIVERED_IT: &str = "r.assignment_id = ?1 AND r.state = 'delivered'
 /// cost more as assignments grew: 230 requests/s at 9,000 assignments, falling.
 fn reminders_pending() -> String {
     let due = reminder_due_at();
-    let delivered_it = DELIVERED_IT.replace("?1", "a.id");
+    let delivered_it = DELIVERED_IT.replace("$1", "a.id");
     format!(
         "FROM custom_extension_stage_settings AS s CROSS JOIN assignments AS a
              ON a.assignment_policy_id = s.assignment_policy_id
@@ -125,7 +125,7 @@ impl Repository {
     /// The extensions the policy calls at `stage`, in the order named.
     pub(super) async fn called_at(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         policy: &str,
         stage: &str,
     ) -> Result<Vec<Called>, Error> {
@@ -133,7 +133,7 @@ impl Repository {
             "SELECT e.id, e.endpoint_configuration, e.client_configuration, e.callback_configuration
              FROM custom_extension_stage_settings AS s
                  JOIN custom_extensions AS e ON e.id = s.custom_extension_id
-             WHERE s.assignment_policy_id = ?1 AND s.stage = ?2
+             WHERE s.assignment_policy_id = $1 AND s.stage = $2
              ORDER BY s.created_date_time, s.id",
         )
         .bind(policy)
@@ -147,7 +147,7 @@ impl Repository {
     /// holds the request (a launch-and-wait extension at the created stage).
     pub(super) async fn call_out(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         request: &mut Record,
         stage: &str,
     ) -> Result<Option<Duration>, Error> {
@@ -167,7 +167,7 @@ impl Repository {
     /// instances to record, each with the wait it holds the request for.
     async fn queue(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         request: &Record,
         assignment: Option<&Record>,
         stage: &str,
@@ -226,7 +226,7 @@ impl Repository {
             let client = json(client.as_deref());
             sqlx::query(
                 "INSERT INTO callouts (id, owner, owner_id, url, payload, timeout_ms, retries)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&instance)
             .bind(owner_table)
@@ -266,11 +266,11 @@ impl Repository {
     /// so it is neither due again nor in the way of the rest of the settle.
     pub(super) async fn remind_before_expiry(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         stamp: &str,
     ) -> Result<(), Error> {
         let due: Vec<(String, String)> = sqlx::query_as(&format!(
-            "SELECT DISTINCT a.id, s.stage {} AND {} <= ?1 ORDER BY a.id, s.stage",
+            "SELECT DISTINCT a.id, s.stage {} AND {} <= $1 ORDER BY a.id, s.stage",
             reminders_pending(),
             reminder_due_at()
         ))
@@ -308,7 +308,7 @@ impl Repository {
 
     /// One reminder: the extensions the assignment's policy calls at `stage`, told of
     /// the request that delivered it.
-    async fn remind(&self, tx: &mut SqliteConnection, id: &str, stage: &str) -> Result<(), Error> {
+    async fn remind(&self, tx: &mut AnyConnection, id: &str, stage: &str) -> Result<(), Error> {
         let missing = || Error::internal("a reminded assignment or its request is gone");
         let mut assignment = find(tx, &ASSIGNMENT, id).await?.ok_or_else(missing)?;
         let request: Option<String> = sqlx::query_scalar(&format!(

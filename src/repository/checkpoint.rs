@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::readers::Readers;
 
@@ -52,7 +52,7 @@ impl Checkpoints {
 
     /// Called by the writer between batches, on its connection: copies the rest of the
     /// WAL so that the next write can start it over.
-    pub async fn catch_up(&self, writer: &mut SqliteConnection) {
+    pub async fn catch_up(&self, writer: &mut AnyConnection) {
         if !self.wal_is_large.swap(false, Ordering::Relaxed) {
             return;
         }

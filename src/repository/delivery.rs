@@ -3,7 +3,7 @@
 //! move's transaction (`lifecycle::apply`).
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 use super::entity::{find, save};
@@ -19,7 +19,7 @@ use crate::Error;
 /// The next approval stage opens; the first makes the approval and all its stages. The
 /// opened stage's policy settings come back (for its time-out).
 pub(super) async fn open_stage(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request: &mut Record,
     policy: &Record,
     now: OffsetDateTime,
@@ -44,7 +44,7 @@ pub(super) async fn open_stage(
     };
     request.set("approval_stage", Value::from(position));
     let stage: Option<String> = sqlx::query_scalar(
-        "UPDATE approval_stages SET status = 'InProgress' WHERE approval_id = ?1 AND position = ?2 RETURNING id",
+        "UPDATE approval_stages SET status = 'InProgress' WHERE approval_id = $1 AND position = $2 RETURNING id",
     )
     .bind(request.id())
     .bind(position)
@@ -59,7 +59,7 @@ pub(super) async fn open_stage(
 
 /// The current stage is decided (`Approved`, `Denied`) or ran out of time (`Expired`).
 pub(super) async fn close_stage(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request: &Record,
     result: &str,
     decided: Option<(&Value, Option<&str>)>,
@@ -71,9 +71,9 @@ pub(super) async fn close_stage(
     };
     let (by, justification) = decided.map_or((Value::Null, None), |(by, why)| (by.clone(), why));
     sqlx::query(
-        "UPDATE approval_stages SET status = ?3, review_result = ?4, reviewed_by = ?5,
-             justification = ?6, reviewed_date_time = ?7
-         WHERE approval_id = ?1 AND position = ?2",
+        "UPDATE approval_stages SET status = $3, review_result = $4, reviewed_by = $5,
+             justification = $6, reviewed_date_time = $7
+         WHERE approval_id = $1 AND position = $2",
     )
     .bind(request.id())
     .bind(request.get("approval_stage").as_i64().unwrap_or(0))
@@ -88,7 +88,7 @@ pub(super) async fn close_stage(
 }
 
 pub(super) async fn insert_one(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     mut record: Record,
 ) -> Result<Record, Error> {
     record.derive();
@@ -101,7 +101,7 @@ pub(super) async fn insert_one(
 /// Delivery starts: an add gets its assignment (with the request's id, as the service
 /// gives it), or a failed one is tried again.
 pub(super) async fn start_delivery(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request: &mut Record,
     kind: Kind,
     now: OffsetDateTime,
@@ -124,7 +124,7 @@ pub(super) async fn start_delivery(
 /// Delivered: an add's or update's assignment is delivered on its schedule (the trigger
 /// grants its groups); a removal ends the assignment.
 pub(super) async fn deliver(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request: &Record,
     policy: &Record,
     kind: Kind,
@@ -147,7 +147,7 @@ pub(super) async fn deliver(
 /// The assignment ends (removed, or its time is up): it stays listed as expired, and the
 /// trigger takes away what it granted.
 pub(super) async fn end_assignment(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     mut assignment: Record,
     now: OffsetDateTime,
     by_clock: bool,
@@ -181,7 +181,7 @@ fn mark(assignment: &mut Record, state: AssignmentState) {
 }
 
 pub(super) async fn set_assignment(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request: &Record,
     state: AssignmentState,
 ) -> Result<(), Error> {

@@ -2,7 +2,7 @@
 //! id, `directoryObjects/{id}` and `getByIds` whichever kind the id is, the groups an
 //! object is in (through nested groups), and the signed-in user (`/me`).
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::entity::find;
 use super::insert::not_found;
@@ -54,7 +54,7 @@ impl Repository {
     pub async fn member_groups(&self, id: &str, security_only: bool) -> Result<Vec<String>, Error> {
         let text = format!(
             "{} SELECT DISTINCT g.id FROM reach JOIN groups AS g ON g.id = reach.id
-             WHERE ?3 = 0 OR g.security_enabled = 1 ORDER BY g.id",
+             WHERE $3 = 0 OR g.security_enabled = 1 ORDER BY g.id",
             reach(&TRANSITIVE_MEMBER_OF)?
         );
         Ok(sqlx::query_scalar(&text)
@@ -97,7 +97,7 @@ impl Repository {
 /// The row a path names by the entity's alternate key (`users/{userPrincipalName}`), when
 /// the key is no GUID. Only paths name rows so: a body's ids stay ids.
 async fn find_by_alternate_key(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     entity: &'static EntityType,
     key: &str,
 ) -> Result<Option<Record>, Error> {
@@ -112,13 +112,13 @@ async fn find_by_alternate_key(
 
 /// The row whose `column` holds `key`, ignoring case (a GUID in either case too).
 async fn find_where(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     entity: &'static EntityType,
     column: &str,
     key: &str,
 ) -> Result<Option<Record>, Error> {
     let text = format!(
-        "SELECT {} FROM {} WHERE {column} = ?1 COLLATE NOCASE",
+        "SELECT {} FROM {} WHERE {column} = $1 COLLATE NOCASE",
         sql::columns(entity),
         entity.table
     );

@@ -2,7 +2,7 @@
 //! their declaration states: referenced entities exist, unique names, rows that block a
 //! delete, built-in rows.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::insert::{self, conflict, not_found};
 use super::nested::write_nested;
@@ -88,11 +88,7 @@ impl Repository {
                 entity.table
             ),
         );
-        let mut list = statement.sql.separated(", ");
-        for value in values {
-            list.push_bind(value.clone());
-        }
-        statement.sql.push(")");
+        statement.sql.push_binds(values.iter().cloned()).push(")");
         let order: Vec<_> = entity
             .default_order
             .iter()
@@ -126,7 +122,7 @@ impl Repository {
             )));
         };
         Ok(sqlx::query_scalar(&format!(
-            "SELECT DISTINCT {select} FROM {} WHERE {column} = ?1 AND {select} IS NOT NULL",
+            "SELECT DISTINCT {select} FROM {} WHERE {column} = $1 AND {select} IS NOT NULL",
             entity.table
         ))
         .bind(values::normalize_id(value))
@@ -253,16 +249,16 @@ fn deletes_in_one_statement(entity: &EntityType) -> bool {
         .any(|constraint| matches!(constraint, Constraint::Check { .. }))
 }
 
-/// `DELETE` of the row `?1` when no rule stands in the way: not a protected row, and no
+/// `DELETE` of the row `$1` when no rule stands in the way: not a protected row, and no
 /// row of a dependent set names it. Stricter than the rules: a restriction with `unless`,
 /// which some of those rows would not block, and a cascade, whose rows must go first, both
 /// leave the decision to the transaction. The triggers of the table fire as they do for
 /// the transaction's `DELETE`.
 fn unblocked_delete(entity: &EntityType) -> String {
-    let mut sql = format!("DELETE FROM {} WHERE id = ?1", entity.table);
+    let mut sql = format!("DELETE FROM {} WHERE id = $1", entity.table);
     for dependent in registry::dependents(entity) {
         sql.push_str(&format!(
-            " AND NOT EXISTS (SELECT 1 FROM {} WHERE {} = ?1)",
+            " AND NOT EXISTS (SELECT 1 FROM {} WHERE {} = $1)",
             dependent.child.table, dependent.fk
         ));
     }
@@ -274,7 +270,7 @@ fn unblocked_delete(entity: &EntityType) -> String {
             }
             // Never assigned anything: nothing to end.
             Constraint::EndsAccess => sql.push_str(&format!(
-                " AND NOT EXISTS (SELECT 1 FROM {} WHERE object_id = ?1)",
+                " AND NOT EXISTS (SELECT 1 FROM {} WHERE object_id = $1)",
                 SUBJECT.table
             )),
             _ => {}
@@ -284,7 +280,7 @@ fn unblocked_delete(entity: &EntityType) -> String {
 }
 
 /// Writes a changed record over its stored row; the stored row comes back.
-pub(super) async fn save(tx: &mut SqliteConnection, record: &Record) -> Result<Record, Error> {
+pub(super) async fn save(tx: &mut AnyConnection, record: &Record) -> Result<Record, Error> {
     let entity = record.entity();
     let assignments: Vec<String> = entity
         .stored()
@@ -293,7 +289,7 @@ pub(super) async fn save(tx: &mut SqliteConnection, record: &Record) -> Result<R
         .collect();
     let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
     let updated = sqlx::query(&format!(
-        "UPDATE {table} SET {assignments} FROM (SELECT ?1 AS value) AS r WHERE {table}.id = ?2 RETURNING {columns}",
+        "UPDATE {table} SET {assignments} FROM (SELECT $1 AS value) AS r WHERE {table}.id = $2 RETURNING {columns}",
         table = entity.table,
         assignments = assignments.join(", "),
         columns = sql::columns(entity),
@@ -311,7 +307,7 @@ pub(super) async fn save(tx: &mut SqliteConnection, record: &Record) -> Result<R
 
 /// Deletes the rows and what they contain, refusing while rows that restrict it exist.
 pub(super) fn remove<'a>(
-    tx: &'a mut SqliteConnection,
+    tx: &'a mut AnyConnection,
     entity: &'static EntityType,
     ids: Vec<String>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>> {
@@ -320,14 +316,14 @@ pub(super) fn remove<'a>(
             return Ok(());
         }
         let json = serde_json::to_string(&ids).map_err(Error::internal)?;
-        let among = |fk: &str| format!("{fk} IN (SELECT value FROM json_each(?1))");
+        let among = |fk: &str| format!("{fk} IN (SELECT value FROM json_each($1))");
         let dependents = registry::dependents(entity);
         for dependent in dependents {
             let OnDelete::Restrict(restriction) = dependent.rule else {
                 continue;
             };
             let except = restriction.unless.map_or(String::new(), |(column, _)| {
-                format!(" AND {column} NOT IN (SELECT value FROM json_each(?2))")
+                format!(" AND {column} NOT IN (SELECT value FROM json_each($2))")
             });
             let holding: i64 = sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM {} WHERE {}{except}",
@@ -389,13 +385,13 @@ pub(super) fn remove<'a>(
 
 /// The row with this id (in any GUID spelling), on the caller's connection or transaction.
 pub(super) async fn find(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     entity: &'static EntityType,
     id: &str,
 ) -> Result<Option<Record>, Error> {
     let text = sql::cached(entity, "find", |entity| {
         format!(
-            "SELECT {} FROM {} WHERE id = ?1",
+            "SELECT {} FROM {} WHERE id = $1",
             sql::columns(entity),
             entity.table
         )
@@ -409,7 +405,7 @@ pub(super) async fn find(
 
 /// Every directory object `record` names exists, as one of the kinds it may be.
 pub(super) async fn check_directory(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     record: &Record,
 ) -> Result<(), Error> {
     let Some(references) = record.entity().references else {
@@ -418,14 +414,12 @@ pub(super) async fn check_directory(
     for reference in references(record) {
         let mut found = false;
         for kind in reference.kinds {
-            let sql = format!(
-                "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)",
-                kind().table
-            );
-            if sqlx::query_scalar::<_, bool>(&sql)
+            let sql = format!("SELECT 1 FROM {} WHERE id = $1", kind().table);
+            if sqlx::query(&sql)
                 .bind(&reference.id)
-                .fetch_one(&mut *connection)
+                .fetch_optional(&mut *connection)
                 .await?
+                .is_some()
             {
                 found = true;
                 break;
@@ -448,7 +442,7 @@ pub(super) async fn check_directory(
 
 /// Every single-valued navigation of `record` names an entity that exists.
 pub(super) async fn check_references(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     record: &Record,
 ) -> Result<(), Error> {
     match missing_reference(connection, record).await? {
@@ -464,7 +458,7 @@ pub(super) async fn check_references(
 /// The first single-valued navigation of `record` naming an entity that does not exist,
 /// with its foreign key and the id.
 pub(super) async fn missing_reference(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     record: &Record,
 ) -> Result<Option<(&'static Navigation, &'static str, String)>, Error> {
     for navigation in record.entity().navigations {
@@ -475,14 +469,14 @@ pub(super) async fn missing_reference(
         if id.is_empty() {
             continue;
         }
-        let exists: bool = sqlx::query_scalar(&format!(
-            "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)",
+        let exists = sqlx::query(&format!(
+            "SELECT 1 FROM {} WHERE id = $1",
             navigation.target().table
         ))
         .bind(id)
-        .fetch_one(&mut *connection)
+        .fetch_optional(&mut *connection)
         .await?;
-        if !exists {
+        if exists.is_none() {
             return Ok(Some((navigation, fk, id.to_owned())));
         }
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::{rows, sql};
 use crate::model::{Constraint, EntityType, Errors, Navigation, Record};
@@ -35,7 +35,7 @@ fn statement(entity: &EntityType) -> String {
         }
     }
     format!(
-        "INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?1) AS r WHERE {conditions} \
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM json_each($1) AS r WHERE {conditions} \
          ON CONFLICT DO NOTHING RETURNING {columns}",
         table = entity.table,
         values = sql::json_values(entity),
@@ -60,7 +60,7 @@ fn bound(entity: &EntityType) -> impl Iterator<Item = (&'static Navigation, &'st
 /// Inserts the records on `connection` (inside the caller's transaction, or as one
 /// statement's own) and says for each whether it went in and, if not, why.
 pub(super) async fn insert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     entity: &'static EntityType,
     records: &[&Record],
 ) -> Result<Vec<Result<Record, Error>>, Error> {
@@ -99,7 +99,7 @@ pub(super) async fn insert(
     for (navigation, fk) in bound(entity) {
         {
             let ids: HashSet<String> = sqlx::query_scalar(&format!(
-                "SELECT DISTINCT r.value ->> '{fk}' FROM json_each(?1) AS r
+                "SELECT DISTINCT r.value ->> '{fk}' FROM json_each($1) AS r
                  WHERE r.value ->> '{fk}' IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM {} WHERE id = r.value ->> '{fk}')",
                 navigation.target().table
@@ -113,7 +113,7 @@ pub(super) async fn insert(
         }
     }
     let taken: HashSet<String> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {} WHERE id IN (SELECT r.value ->> 'id' FROM json_each(?1) AS r)",
+        "SELECT id FROM {} WHERE id IN (SELECT r.value ->> 'id' FROM json_each($1) AS r)",
         entity.table
     ))
     .bind(&json)

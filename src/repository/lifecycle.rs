@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::RwLock;
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::{Duration, OffsetDateTime};
 
 use super::delivery::{
@@ -182,14 +182,14 @@ impl Repository {
             // Before what ends in this round: a jump past an end passes its reminders first.
             self.remind_before_expiry(&mut tx, &stamp).await?;
             let due: Vec<(String, String)> = sqlx::query_as(
-                "SELECT id, next_step_at FROM assignment_requests WHERE next_step_at <= ?1 ORDER BY next_step_at, id LIMIT ?2",
+                "SELECT id, next_step_at FROM assignment_requests WHERE next_step_at <= $1 ORDER BY next_step_at, id LIMIT $2",
             )
             .bind(&stamp)
             .bind(DUE_PER_ROUND)
             .fetch_all(&mut *tx)
             .await?;
             let ending: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM assignments WHERE ends_at <= ?1 AND state <> 'expired' ORDER BY ends_at, id LIMIT ?2",
+                "SELECT id FROM assignments WHERE ends_at <= $1 AND state <> 'expired' ORDER BY ends_at, id LIMIT $2",
             )
             .bind(&stamp)
             .bind(DUE_PER_ROUND)
@@ -268,7 +268,7 @@ impl Repository {
     /// A due request moves on: its automatic step, its start, or its approval times out.
     async fn move_by_itself(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         mut request: Record,
         now: OffsetDateTime,
     ) -> Result<Record, Error> {
@@ -317,7 +317,7 @@ impl Repository {
 
     pub(super) async fn policy_of(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         request: &Record,
     ) -> Result<Record, Error> {
         find(tx, &ASSIGNMENT_POLICY, request.text("assignment_policy_id"))
@@ -328,7 +328,7 @@ impl Repository {
     /// Carries out a move and its effect; the request as stored after it.
     pub(super) async fn apply(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         mut request: Record,
         policy: &Record,
         step: Move,
@@ -414,7 +414,7 @@ impl Repository {
 
     pub(super) async fn set_offset(&self, offset_ms: i64) -> Result<(), Error> {
         let _turn = self.lifecycle.settling.lock().await;
-        sqlx::query("UPDATE emulator_clock SET offset_ms = ?1 WHERE id = 1")
+        sqlx::query("UPDATE emulator_clock SET offset_ms = $1 WHERE id = 1")
             .bind(offset_ms)
             .execute(&mut *self.writer.lock().await?)
             .await?;

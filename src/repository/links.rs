@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AnyConnection, Connection};
 
 use super::entity::find;
 use super::insert::not_found;
+use super::sql::Sql;
 use super::Repository;
 use crate::model::{EntityType, FixtureRow, Link, LinkTable, Links, Navigation, Record};
 use crate::Error;
@@ -42,7 +43,7 @@ fn sql(link: &LinkTable, template: &str) -> String {
     })
 }
 
-/// One page of what `?1` links to under `?2`, after `(?3, ?4)`, at most `?5`: a direct
+/// One page of what `$1` links to under `$2`, after `($3, $4)`, at most `$5`: a direct
 /// link's page reads the link table's index in order; a transitive one walks `reach`.
 fn page_of_links(navigation: &Navigation) -> Result<String, Error> {
     let Link::Linked {
@@ -54,7 +55,7 @@ fn page_of_links(navigation: &Navigation) -> Result<String, Error> {
     else {
         return Ok(format!(
             "{} SELECT id, kind, min(added) AS first FROM reach GROUP BY id, kind
-             HAVING (first, id) > (?3, ?4) ORDER BY first, id LIMIT ?5",
+             HAVING (first, id) > ($3, $4) ORDER BY first, id LIMIT $5",
             reach(navigation)?
         ));
     };
@@ -70,14 +71,14 @@ fn page_of_links(navigation: &Navigation) -> Result<String, Error> {
         table,
         &format!(
             "SELECT {to}, {kind}, {{added}} FROM {{table}}
-             WHERE {from} = ?1 AND {{relation}} = ?2 AND ({{added}}, {to}) > (?3, ?4)
-             ORDER BY {{added}}, {to} LIMIT ?5"
+             WHERE {from} = $1 AND {{relation}} = $2 AND ({{added}}, {to}) > ($3, $4)
+             ORDER BY {{added}}, {to} LIMIT $5"
         ),
     ))
 }
 
-/// `WITH RECURSIVE reach(id, kind, added)`: what the object `?1` links to under the
-/// relation `?2` (or, reversed, is linked from), and, for a transitive navigation, what
+/// `WITH RECURSIVE reach(id, kind, added)`: what the object `$1` links to under the
+/// relation `$2` (or, reversed, is linked from), and, for a transitive navigation, what
 /// those link to in turn. UNION keeps each row once, so a cycle of groups ends; the
 /// object itself is never among what it reaches.
 pub(super) fn reach(navigation: &Navigation) -> Result<String, Error> {
@@ -109,12 +110,12 @@ pub(super) fn reach(navigation: &Navigation) -> Result<String, Error> {
     let mut text = format!(
         "WITH RECURSIVE reach(id, kind, added) AS (
            SELECT l.{to}, {kind}, l.{added} FROM {link} AS l
-           WHERE l.{from} = ?1 AND l.{relation} = ?2 AND l.{to} <> ?1"
+           WHERE l.{from} = $1 AND l.{relation} = $2 AND l.{to} <> $1"
     );
     if transitive {
         text.push_str(&format!(
             " UNION SELECT l.{to}, {kind}, l.{added} FROM {link} AS l JOIN reach ON l.{from} = reach.id
-              WHERE l.{relation} = ?2 AND l.{to} <> ?1"
+              WHERE l.{relation} = $2 AND l.{to} <> $1"
         ));
     }
     text.push(')');
@@ -207,7 +208,7 @@ impl Repository {
                 }
                 false => sqlx::query(&sql(
                     link,
-                    "DELETE FROM {table} WHERE {source} = ?1 AND {relation} = ?2 AND {target} = ?3",
+                    "DELETE FROM {table} WHERE {source} = $1 AND {relation} = $2 AND {target} = $3",
                 ))
                 .bind(parent_record.id())
                 .bind(relation)
@@ -255,16 +256,13 @@ impl Repository {
             false => (link.source, link.target),
             true => (link.target, link.source),
         };
-        let mut query = sqlx::QueryBuilder::new(format!(
+        let mut query = Sql::new(format!(
             "SELECT {from}, {to} FROM {} WHERE {} = ",
             link.table, link.relation
         ));
         query.push_bind(relation);
         query.push(format!(" AND {from} IN ("));
-        let mut list = query.separated(", ");
-        for parent in parents {
-            list.push_bind(parent.clone());
-        }
+        query.push_binds(parents.iter().cloned());
         query.push(format!(") ORDER BY {}, {to}", link.added));
         Ok(query
             .build_query_as()
@@ -275,7 +273,7 @@ impl Repository {
 
 /// The object `id` names among the kinds a navigation leads to.
 async fn one_of(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     navigation: &Navigation,
     id: &str,
 ) -> Result<Option<Record>, Error> {
@@ -290,7 +288,7 @@ async fn one_of(
 /// For export: what each row of `entity` links to by reference (a client's links only),
 /// by source id, in the order linked.
 pub(super) async fn kept_links(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     entity: &'static EntityType,
 ) -> Result<HashMap<String, Links>, Error> {
     let mut kept: HashMap<String, Links> = HashMap::new();
@@ -307,7 +305,7 @@ pub(super) async fn kept_links(
         let rows: Vec<(String, String)> = sqlx::query_as(&sql(
             table,
             &format!(
-                "SELECT {{source}}, {{target}} FROM {{table}} WHERE {{relation}} = ?1 AND {}
+                "SELECT {{source}}, {{target}} FROM {{table}} WHERE {{relation}} = $1 AND {}
                  ORDER BY {{added}}, {{target}}",
                 table.kept
             ),
@@ -328,10 +326,7 @@ pub(super) async fn kept_links(
 
 /// For seed: a fixture row's links made again, as a client's `$ref`s made them; an id
 /// that names nothing the navigation leads to is refused, naming its place.
-pub(super) async fn restore_links(
-    tx: &mut SqliteConnection,
-    row: &FixtureRow,
-) -> Result<(), Error> {
+pub(super) async fn restore_links(tx: &mut AnyConnection, row: &FixtureRow) -> Result<(), Error> {
     for (navigation, ids) in &row.links {
         let (link, relation, _) = linked(navigation)?;
         for (index, id) in ids.iter().enumerate() {
@@ -352,16 +347,16 @@ pub(super) async fn restore_links(
 /// `source` links to `target` under `relation`, last in its order; a link that exists
 /// already stays as it is (no row changed).
 async fn insert_link(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     link: &LinkTable,
     source: &str,
     relation: &str,
     target: &Record,
-) -> Result<sqlx::sqlite::SqliteQueryResult, Error> {
+) -> Result<sqlx::any::AnyQueryResult, Error> {
     Ok(sqlx::query(&sql(
         link,
         "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
-         VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
+         VALUES ($1, $2, $3, $4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
          ON CONFLICT DO NOTHING",
     ))
     .bind(source)

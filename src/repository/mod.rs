@@ -14,6 +14,7 @@
 mod admin;
 mod callouts;
 mod checkpoint;
+mod connect;
 mod decisions;
 mod delivery;
 mod directory;
@@ -40,10 +41,10 @@ mod writer;
 use std::sync::Arc;
 
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::ConnectOptions;
 
 pub use self::admin::{Baseline, SeedMode, Seeded};
 use self::checkpoint::Checkpoints;
+use self::connect::Connect;
 use self::group_commit::CreateQueue;
 use self::lifecycle::Lifecycle;
 use self::readers::Readers;
@@ -149,7 +150,12 @@ impl Repository {
             url: url.clone(),
             source: sqlx::Error::Io(source),
         })?;
-        let mut writer = options
+        let open_error = |source| OpenError::Open {
+            url: url.clone(),
+            source,
+        };
+        let connect = Connect::sqlite(&options, settings).map_err(open_error)?;
+        let mut writer = connect
             .clone()
             .pragma("wal_autocheckpoint", "0")
             // A WAL that grew past twice the checkpoint step under a burst is cut
@@ -157,19 +163,14 @@ impl Repository {
             .pragma("journal_size_limit", "268435456")
             .connect()
             .await
-            .map_err(|source| OpenError::Open {
-                url: url.clone(),
-                source,
-            })?;
+            .map_err(open_error)?;
         let created = sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
         )
         .fetch_one(&mut writer)
         .await
-        .map_err(|source| OpenError::Open {
-            url: url.clone(),
-            source,
-        })? == 0
+        .map_err(open_error)?
+            == 0
             || copied;
         // `run_direct` is what `run` calls on the connection it acquires; called directly it
         // keeps this future `Send` (rustc cannot prove `run`'s `Acquire` bound for any
@@ -189,17 +190,14 @@ impl Repository {
             })?;
         // Opened on first use, which keeps start-up fast.
         let reader = Arc::new(Readers::new(
-            options.pragma("query_only", "ON"),
+            connect.pragma("query_only", "ON"),
             settings.max_read_connections,
         ));
         let offset_ms: i64 =
             sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
                 .fetch_one(&mut writer)
                 .await
-                .map_err(|source| OpenError::Open {
-                    url: url.clone(),
-                    source,
-                })?;
+                .map_err(open_error)?;
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
         let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);

@@ -2,7 +2,7 @@
 //! custom extension stage settings): they replace what the parent had, in the parent's
 //! transaction, each checked as its own create would be.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::entity::{check_references, find, remove};
 use super::insert::insert;
@@ -11,7 +11,7 @@ use crate::model::{Link, Nested, Record};
 use crate::Error;
 
 pub(super) async fn write_nested(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     parent: &Record,
     nested: Vec<Nested>,
     actor: &str,
@@ -24,7 +24,7 @@ pub(super) async fn write_nested(
         };
         let child = navigation.target();
         let had: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT id FROM {} WHERE {fk} = ?1", child.table))
+            sqlx::query_scalar(&format!("SELECT id FROM {} WHERE {fk} = $1", child.table))
                 .bind(parent.id())
                 .fetch_all(&mut *tx)
                 .await?;

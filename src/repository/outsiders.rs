@@ -4,7 +4,7 @@
 //! of the move that ends or delivers the assignment; the deletion, when due, in the
 //! lifecycle's settle.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 use super::entity::find;
@@ -17,17 +17,18 @@ use crate::Error;
 /// Subject `subject_id`'s assignment ended at `at`: if it was its last and the rule
 /// governs it, its user is blocked and its deletion scheduled as the settings say.
 pub(super) async fn assignment_ended(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     subject_id: &str,
     at: OffsetDateTime,
 ) -> Result<(), Error> {
-    let still_assigned: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM assignments WHERE target_id = ?1 AND state <> 'expired')",
+    // A row or none, not `EXISTS`: its value is an integer in SQLite, a boolean in PostgreSQL.
+    let still_assigned = sqlx::query(
+        "SELECT 1 FROM assignments WHERE target_id = $1 AND state <> 'expired' LIMIT 1",
     )
     .bind(subject_id)
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if still_assigned {
+    if still_assigned.is_some() {
         return Ok(());
     }
     let Some(subject) = find(tx, &SUBJECT, subject_id).await? else {
@@ -46,15 +47,15 @@ pub(super) async fn assignment_ended(
     .await?;
     let outsider = after_last_assignment(&action, &duration, at);
     if outsider.blocked {
-        sqlx::query("UPDATE users SET account_enabled = 0 WHERE id = ?1 AND account_enabled = 1")
+        sqlx::query("UPDATE users SET account_enabled = 0 WHERE id = $1 AND account_enabled = 1")
             .bind(user.id())
             .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
-        "UPDATE subjects SET sign_in_blocked = sign_in_blocked OR ?2,
-             cleanup_scheduled_date_time = ?3
-         WHERE id = ?1",
+        "UPDATE subjects SET sign_in_blocked = sign_in_blocked OR $2,
+             cleanup_scheduled_date_time = $3
+         WHERE id = $1",
     )
     .bind(subject_id)
     .bind(outsider.blocked)
@@ -65,20 +66,17 @@ pub(super) async fn assignment_ended(
 }
 
 /// Subject `subject_id` has access again: what the rule did to it is undone.
-pub(super) async fn assigned_again(
-    tx: &mut SqliteConnection,
-    subject_id: &str,
-) -> Result<(), Error> {
+pub(super) async fn assigned_again(tx: &mut AnyConnection, subject_id: &str) -> Result<(), Error> {
     sqlx::query(
         "UPDATE users SET account_enabled = 1
-         WHERE id = (SELECT object_id FROM subjects WHERE id = ?1 AND sign_in_blocked = 1)",
+         WHERE id = (SELECT object_id FROM subjects WHERE id = $1 AND sign_in_blocked = 1)",
     )
     .bind(subject_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
         "UPDATE subjects SET sign_in_blocked = 0, cleanup_scheduled_date_time = NULL
-         WHERE id = ?1 AND (sign_in_blocked = 1 OR cleanup_scheduled_date_time IS NOT NULL)",
+         WHERE id = $1 AND (sign_in_blocked = 1 OR cleanup_scheduled_date_time IS NOT NULL)",
     )
     .bind(subject_id)
     .execute(&mut *tx)
@@ -88,13 +86,13 @@ pub(super) async fn assigned_again(
 
 /// The users whose deletion is due at `stamp`, oldest first: (subject id, user id).
 pub(super) async fn due_for_cleanup(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     stamp: &str,
     limit: i64,
 ) -> Result<Vec<(String, String)>, Error> {
     Ok(sqlx::query_as(
-        "SELECT id, object_id FROM subjects WHERE cleanup_scheduled_date_time <= ?1
-         ORDER BY cleanup_scheduled_date_time, id LIMIT ?2",
+        "SELECT id, object_id FROM subjects WHERE cleanup_scheduled_date_time <= $1
+         ORDER BY cleanup_scheduled_date_time, id LIMIT $2",
     )
     .bind(stamp)
     .bind(limit)
@@ -103,9 +101,9 @@ pub(super) async fn due_for_cleanup(
 }
 
 /// Its deletion done (or its user gone already): nothing more is scheduled.
-pub(super) async fn cleaned_up(tx: &mut SqliteConnection, subject_id: &str) -> Result<(), Error> {
+pub(super) async fn cleaned_up(tx: &mut AnyConnection, subject_id: &str) -> Result<(), Error> {
     sqlx::query(
-        "UPDATE subjects SET cleanup_scheduled_date_time = NULL, sign_in_blocked = 0 WHERE id = ?1",
+        "UPDATE subjects SET cleanup_scheduled_date_time = NULL, sign_in_blocked = 0 WHERE id = $1",
     )
     .bind(subject_id)
     .execute(&mut *tx)

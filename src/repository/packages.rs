@@ -39,7 +39,7 @@ impl Repository {
         let groups = groups_of(&mut connection, user.id()).await?;
         let organization = organization_of(&mut connection, &user).await?;
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM assignment_policies WHERE access_package_id = ?1
+            "SELECT id FROM assignment_policies WHERE access_package_id = $1
              ORDER BY created_date_time, id",
         )
         .bind(package.id())
@@ -111,17 +111,17 @@ impl Repository {
             "SELECT rs.id,
                 (SELECT r2.id FROM access_package_resource_roles AS r2
                      JOIN access_package_resources AS res2 ON res2.id = r2.resource_id
-                 WHERE r2.catalog_id = ?2 AND r2.origin_id = r.origin_id
+                 WHERE r2.catalog_id = $2 AND r2.origin_id = r.origin_id
                    AND res2.origin_id = res.origin_id),
                 (SELECT s2.id FROM access_package_resource_scopes AS s2
                      JOIN access_package_resources AS res2 ON res2.id = s2.resource_id
-                 WHERE s2.catalog_id = ?2 AND s2.origin_id = s.origin_id
+                 WHERE s2.catalog_id = $2 AND s2.origin_id = s.origin_id
                    AND res2.origin_id = res.origin_id)
              FROM role_scopes AS rs
                  JOIN access_package_resource_roles AS r ON r.id = rs.role_id
                  JOIN access_package_resources AS res ON res.id = r.resource_id
                  JOIN access_package_resource_scopes AS s ON s.id = rs.scope_id
-             WHERE rs.access_package_id = ?1",
+             WHERE rs.access_package_id = $1",
         )
         .bind(package.id())
         .bind(target.id())
@@ -137,8 +137,8 @@ impl Repository {
             };
             // No trigger watches an update of a role scope: the grants stay as they are.
             sqlx::query(
-                "UPDATE role_scopes SET role_id = ?2, scope_id = ?3,
-                     id = access_package_id || '/' || ?2 || '_' || ?3 WHERE id = ?1",
+                "UPDATE role_scopes SET role_id = $2, scope_id = $3,
+                     id = access_package_id || '/' || $2 || '_' || $3 WHERE id = $1",
             )
             .bind(&id)
             .bind(&role)
@@ -148,7 +148,7 @@ impl Repository {
         }
         for table in ["assignment_policies", "assignment_requests", "assignments"] {
             sqlx::query(&format!(
-                "UPDATE {table} SET catalog_id = ?2 WHERE access_package_id = ?1"
+                "UPDATE {table} SET catalog_id = $2 WHERE access_package_id = $1"
             ))
             .bind(package.id())
             .bind(target.id())

@@ -5,7 +5,7 @@
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::Error;
 
@@ -25,7 +25,7 @@ pub(super) async fn set_aside_on_failure(
     }
 }
 
-pub(super) async fn release(tx: &mut SqliteConnection) -> Result<(), Error> {
+pub(super) async fn release(tx: &mut AnyConnection) -> Result<(), Error> {
     sqlx::query("RELEASE one_move").execute(&mut *tx).await?;
     Ok(())
 }
@@ -33,7 +33,7 @@ pub(super) async fn release(tx: &mut SqliteConnection) -> Result<(), Error> {
 /// A request whose move failed ends as Graph shows a failed delivery, visibly and for
 /// good (reprocess may try it again); its assignment, if it has one, fails with it.
 pub(super) async fn quarantine_request(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     id: &str,
     stamp: &str,
     cause: &str,
@@ -48,8 +48,8 @@ pub(super) async fn quarantine_request(
         .await?;
     sqlx::query(
         "UPDATE assignment_requests SET state = 'deliveryFailed', status = 'DeliveryFailed',
-             next_step_at = NULL, state_changed_at = ?2, completed_date_time = ?2
-         WHERE id = ?1",
+             next_step_at = NULL, state_changed_at = $2, completed_date_time = $2
+         WHERE id = $1",
     )
     .bind(id)
     .bind(stamp)
@@ -57,7 +57,7 @@ pub(super) async fn quarantine_request(
     .await?;
     sqlx::query(
         "UPDATE assignments SET state = 'deliveryFailed', status = 'DeliveryFailed'
-         WHERE id = (SELECT assignment_id FROM assignment_requests WHERE id = ?1) AND state = 'delivering'",
+         WHERE id = (SELECT assignment_id FROM assignment_requests WHERE id = $1) AND state = 'delivering'",
     )
     .bind(id)
     .execute(&mut *tx)
@@ -68,7 +68,7 @@ pub(super) async fn quarantine_request(
 
 /// An assignment whose end failed keeps its state, no longer due, and the failure is logged.
 pub(super) async fn quarantine_assignment(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     id: &str,
     cause: &str,
 ) -> Result<(), Error> {
@@ -80,7 +80,7 @@ pub(super) async fn quarantine_assignment(
     sqlx::query("ROLLBACK TO one_move")
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE assignments SET ends_at = NULL WHERE id = ?1")
+    sqlx::query("UPDATE assignments SET ends_at = NULL WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -90,7 +90,7 @@ pub(super) async fn quarantine_assignment(
 
 /// A guest whose deletion failed stays, no longer due, and the failure is logged.
 pub(super) async fn quarantine_cleanup(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     subject: &str,
     cause: &str,
 ) -> Result<(), Error> {
@@ -102,7 +102,7 @@ pub(super) async fn quarantine_cleanup(
     sqlx::query("ROLLBACK TO one_move")
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE subjects SET cleanup_scheduled_date_time = NULL WHERE id = ?1")
+    sqlx::query("UPDATE subjects SET cleanup_scheduled_date_time = NULL WHERE id = $1")
         .bind(subject)
         .execute(&mut *tx)
         .await?;

@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use sqlx::{AnyConnection, Connection};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+use super::connect::Connect;
 use crate::Error;
 
 /// How long a read waits for a connection before answering 503, as the pool's acquire
@@ -28,8 +28,8 @@ use crate::Error;
 const WAIT: Duration = Duration::from_secs(30);
 
 pub(super) struct Readers {
-    options: SqliteConnectOptions,
-    idle: Mutex<Vec<SqliteConnection>>,
+    options: Connect,
+    idle: Mutex<Vec<AnyConnection>>,
     /// One per connection that may be open: how many reads run at once.
     permits: Semaphore,
     size: u32,
@@ -38,7 +38,7 @@ pub(super) struct Readers {
 
 impl Readers {
     /// Connections are opened on first use (which keeps start-up fast), at most `size`.
-    pub fn new(options: SqliteConnectOptions, size: u32) -> Self {
+    pub fn new(options: Connect, size: u32) -> Self {
         let size = size.max(1);
         Self {
             options,
@@ -94,15 +94,15 @@ impl Readers {
 
 /// A read connection, back to the idle list when dropped.
 pub(super) struct Reader<'r> {
-    connection: Option<SqliteConnection>,
+    connection: Option<AnyConnection>,
     readers: &'r Readers,
     _permit: SemaphorePermit<'r>,
 }
 
 impl Deref for Reader<'_> {
-    type Target = SqliteConnection;
+    type Target = AnyConnection;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &AnyConnection {
         // Taken only in `drop`.
         self.connection
             .as_ref()
@@ -111,7 +111,7 @@ impl Deref for Reader<'_> {
 }
 
 impl DerefMut for Reader<'_> {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
         self.connection
             .as_mut()
             .expect("a reader holds its connection")

@@ -5,7 +5,7 @@
 //! delivered, and whatever was still on its way for the object is cancelled.
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::delivery::{carry_over, end_assignment, insert_one};
 use super::entity::find;
@@ -25,7 +25,7 @@ impl Repository {
     /// its open requests are cancelled.
     pub(super) async fn end_access_of(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         object_id: &str,
     ) -> Result<(), Error> {
         let Some(subject) = subject_of(tx, object_id).await? else {
@@ -35,9 +35,9 @@ impl Repository {
         let stamp = format_instant(now);
         let open: Vec<&str> = State::OPEN.iter().map(|state| state.stored()).collect();
         sqlx::query(
-            "UPDATE assignment_requests SET state = ?2, status = ?3, next_step_at = NULL,
-                 state_changed_at = ?4, completed_date_time = ?4
-             WHERE target_id = ?1 AND state IN (SELECT value FROM json_each(?5))",
+            "UPDATE assignment_requests SET state = $2, status = $3, next_step_at = NULL,
+                 state_changed_at = $4, completed_date_time = $4
+             WHERE target_id = $1 AND state IN (SELECT value FROM json_each($5))",
         )
         .bind(subject.id())
         .bind(State::Canceled.stored())
@@ -47,7 +47,7 @@ impl Repository {
         .execute(&mut *tx)
         .await?;
         let live: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM assignments WHERE target_id = ?1 AND state <> 'expired' ORDER BY id",
+            "SELECT id FROM assignments WHERE target_id = $1 AND state <> 'expired' ORDER BY id",
         )
         .bind(subject.id())
         .fetch_all(&mut *tx)

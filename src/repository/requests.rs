@@ -5,7 +5,7 @@
 //! `lifecycle`).
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 use super::delivery::insert_one;
@@ -47,7 +47,7 @@ impl Repository {
     /// name is the caller's.
     pub(super) async fn caller_user(
         &self,
-        connection: &mut SqliteConnection,
+        connection: &mut AnyConnection,
         who: &Who,
     ) -> Result<Option<Record>, Error> {
         if let Some(id) = &who.object_id {
@@ -56,7 +56,7 @@ impl Repository {
             }
         }
         let id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE user_principal_name = ?1 COLLATE NOCASE",
+            "SELECT id FROM users WHERE user_principal_name = $1 COLLATE NOCASE",
         )
         .bind(&who.actor)
         .fetch_optional(&mut *connection)
@@ -237,7 +237,7 @@ impl Repository {
     /// request, as the caller and the one policy that admits them).
     async fn new_target(
         &self,
-        connection: &mut SqliteConnection,
+        connection: &mut AnyConnection,
         asked: &Asked,
         (self_service, caller, actor, now): (bool, Option<&Record>, &str, OffsetDateTime),
     ) -> Result<(Record, Target, Option<Record>), Error> {
@@ -296,13 +296,13 @@ impl Repository {
     /// that names none.
     async fn only_policy(
         &self,
-        connection: &mut SqliteConnection,
+        connection: &mut AnyConnection,
         package: &str,
         target: &Record,
         organization: Option<&Record>,
     ) -> Result<Record, Error> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM assignment_policies WHERE access_package_id = ?1 ORDER BY created_date_time, id",
+            "SELECT id FROM assignment_policies WHERE access_package_id = $1 ORDER BY created_date_time, id",
         )
         .bind(normalize_id(package))
         .fetch_all(&mut *connection)
@@ -328,37 +328,38 @@ impl Repository {
 }
 
 /// Whether the directory object holds an assignment of the package that has not ended.
-async fn holds(tx: &mut SqliteConnection, package: &str, object_id: &str) -> Result<bool, Error> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
-         WHERE a.access_package_id = ?1 AND s.object_id = ?2 AND a.state <> 'expired')",
+async fn holds(tx: &mut AnyConnection, package: &str, object_id: &str) -> Result<bool, Error> {
+    Ok(sqlx::query(
+        "SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
+         WHERE a.access_package_id = $1 AND s.object_id = $2 AND a.state <> 'expired' LIMIT 1",
     )
     .bind(package)
     .bind(normalize_id(object_id))
-    .fetch_one(&mut *tx)
-    .await?)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some())
 }
 
 /// What `object_id` has that `package` is declared incompatible with: packages it holds
 /// (an assignment not ended), groups it is a direct member of.
 async fn incompatible_with(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     package: &str,
     object_id: &str,
 ) -> Result<Vec<Incompatible>, Error> {
     let found: Vec<(String, String)> = sqlx::query_as(
         "SELECT 'package', p.display_name FROM links AS l
            JOIN access_packages AS p ON p.id = l.target_id
-         WHERE l.source_id = ?1 AND l.relation = ?3
+         WHERE l.source_id = $1 AND l.relation = $3
            AND EXISTS (SELECT 1 FROM assignments AS a JOIN subjects AS s ON s.id = a.target_id
-                       WHERE a.access_package_id = p.id AND s.object_id = ?2
+                       WHERE a.access_package_id = p.id AND s.object_id = $2
                          AND a.state <> 'expired')
          UNION ALL
          SELECT 'group', g.display_name FROM links AS l
            JOIN groups AS g ON g.id = l.target_id
-         WHERE l.source_id = ?1 AND l.relation = ?4
+         WHERE l.source_id = $1 AND l.relation = $4
            AND EXISTS (SELECT 1 FROM group_members AS m
-                       WHERE m.group_id = g.id AND m.member_id = ?2 AND m.relation = 'members')",
+                       WHERE m.group_id = g.id AND m.member_id = $2 AND m.relation = 'members')",
     )
     .bind(package)
     .bind(normalize_id(object_id))
@@ -378,7 +379,7 @@ async fn incompatible_with(
 /// How the body named the package against the policy's `package`; 404 for a package
 /// that does not exist.
 async fn package_named(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     asked: &Asked,
     package: &str,
 ) -> Result<PackageNamed, Error> {
@@ -401,7 +402,7 @@ async fn package_named(
 
 /// After a fixture: memberships that delivered assignments grant, which the fixture
 /// does not carry (the grant rule is the view `granted_memberships`).
-pub(super) async fn regrant(tx: &mut SqliteConnection) -> Result<(), Error> {
+pub(super) async fn regrant(tx: &mut AnyConnection) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO group_members (group_id, relation, member_id, member_type, managed, added)
          SELECT DISTINCT g.group_id, g.relation, g.member_id, g.member_type, 1,

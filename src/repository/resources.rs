@@ -3,7 +3,7 @@
 //! Each in one transaction with its checks.
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::entity::{check_references, find, remove};
 use super::insert::insert;
@@ -22,7 +22,7 @@ fn not_found() -> Error {
 
 /// The first row of `entity` whose columns have these values, in its default order.
 async fn find_where(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     entity: &'static EntityType,
     conditions: &[(&str, &str)],
 ) -> Result<Option<Record>, Error> {
@@ -49,7 +49,7 @@ async fn find_where(
 }
 
 /// Inserts one record on the transaction, or fails with why it could not go in.
-async fn insert_one(connection: &mut SqliteConnection, record: &Record) -> Result<Record, Error> {
+async fn insert_one(connection: &mut AnyConnection, record: &Record) -> Result<Record, Error> {
     insert(connection, record.entity(), &[record])
         .await?
         .pop()
@@ -79,7 +79,7 @@ impl Repository {
                 ] {
                     if let Some(value) = value {
                         sqlx::query(&format!(
-                            "UPDATE access_package_resources SET {column} = ?1 WHERE id = ?2"
+                            "UPDATE access_package_resources SET {column} = $1 WHERE id = $2"
                         ))
                         .bind(value)
                         .bind(resource.id())
@@ -92,7 +92,7 @@ impl Repository {
             _ => {
                 let resource = locate(&mut tx, &catalog, &described).await?;
                 let granted: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM role_scopes WHERE role_id IN (SELECT id FROM access_package_resource_roles WHERE resource_id = ?1)",
+                    "SELECT count(*) FROM role_scopes WHERE role_id IN (SELECT id FROM access_package_resource_roles WHERE resource_id = $1)",
                 )
                 .bind(resource.id())
                 .fetch_one(&mut *tx)
@@ -100,7 +100,7 @@ impl Repository {
                 may_remove(&resource, granted)?;
                 // Earlier requests named it; they stay, it goes.
                 sqlx::query(
-                    "UPDATE resource_requests SET resource_id = NULL WHERE resource_id = ?1",
+                    "UPDATE resource_requests SET resource_id = NULL WHERE resource_id = $1",
                 )
                 .bind(resource.id())
                 .execute(&mut *tx)
@@ -150,8 +150,8 @@ impl Repository {
             "",
         );
         sqlx::query(
-            "UPDATE access_package_resources SET display_name = ?2, description = ?3,
-                 resource_type = ?4 WHERE id = ?1",
+            "UPDATE access_package_resources SET display_name = $2, description = $3,
+                 resource_type = $4 WHERE id = $1",
         )
         .bind(resource.id())
         .bind(fresh.text("display_name"))
@@ -161,8 +161,8 @@ impl Repository {
         .await?;
         for role in roles {
             sqlx::query(
-                "UPDATE access_package_resource_roles SET display_name = ?3, description = ?4
-                 WHERE resource_id = ?1 AND origin_id = ?2",
+                "UPDATE access_package_resource_roles SET display_name = $3, description = $4
+                 WHERE resource_id = $1 AND origin_id = $2",
             )
             .bind(resource.id())
             .bind(role.text("origin_id"))
@@ -296,7 +296,7 @@ impl Repository {
 /// `adminAdd`: the resource the request describes, new in the catalog, with its roles and
 /// root scope.
 async fn onboard(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     catalog: &str,
     described: &Described,
     actor: &str,
@@ -352,7 +352,7 @@ async fn onboard(
 
 /// The id of a site's environment, made the first time a site of it is onboarded.
 async fn environment_of(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     site: &resource_environment::Site,
     actor: &str,
 ) -> Result<String, Error> {
@@ -381,7 +381,7 @@ async fn environment_of(
 /// The catalog's resource a request names: by `id`, or by `originId` (and `originSystem`),
 /// as azuread 3.x removes resources without knowing their id.
 async fn locate(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     catalog: &str,
     described: &Described,
 ) -> Result<Record, Error> {

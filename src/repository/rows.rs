@@ -1,14 +1,14 @@
 //! Rows ⇄ records: each column read by its declared type.
 
 use serde_json::Value;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::model::{Edm, EntityType, Record};
 use crate::Error;
 
 /// A row selected with `sql::columns(entity)`, in that order.
-pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Record, Error> {
+pub(super) fn record(entity: &'static EntityType, row: &AnyRow) -> Result<Record, Error> {
     let mut values = Vec::with_capacity(entity.properties.len());
     let mut index = 0;
     for property in entity.properties {
@@ -17,9 +17,11 @@ pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Rec
             continue;
         }
         let value = match property.edm {
+            // 0 or 1 in both backends: SQLite has no boolean type, and PostgreSQL's
+            // columns are BIGINT so that the two read alike.
             Edm::Bool => row
-                .try_get::<Option<bool>, _>(index)?
-                .map_or(Value::Null, Value::Bool),
+                .try_get::<Option<i64>, _>(index)?
+                .map_or(Value::Null, |flag| Value::Bool(flag != 0)),
             Edm::Int32 => row
                 .try_get::<Option<i64>, _>(index)?
                 .map_or(Value::Null, Value::from),
@@ -42,10 +44,7 @@ pub(super) fn record(entity: &'static EntityType, row: &SqliteRow) -> Result<Rec
     Ok(Record::new(entity, values))
 }
 
-pub(super) fn records(
-    entity: &'static EntityType,
-    rows: &[SqliteRow],
-) -> Result<Vec<Record>, Error> {
+pub(super) fn records(entity: &'static EntityType, rows: &[AnyRow]) -> Result<Vec<Record>, Error> {
     rows.iter().map(|row| record(entity, row)).collect()
 }
 

@@ -5,16 +5,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-use serde_json::Value;
-use sqlx::{QueryBuilder, Sqlite};
-
 use crate::model::{Edm, EntityType, LinkTable};
 use crate::odata::{Column, Direction, Filter, Scalar};
 use crate::Error;
+use serde_json::Value;
 
+mod builder;
 mod filter;
 
-pub(super) type Sql = QueryBuilder<'static, Sqlite>;
+pub(super) use self::builder::Sql;
 
 /// The rows of a set a listing is confined to, besides its `$filter`.
 #[derive(Debug, Clone, Copy)]
@@ -118,7 +117,8 @@ pub(super) fn scalar(value: &Value) -> Scalar {
 pub(super) fn bind(sql: &mut Sql, value: &Scalar) {
     match value {
         Scalar::Null => sql.push_bind(Option::<String>::None),
-        Scalar::Bool(flag) => sql.push_bind(*flag),
+        // Stored as 0 or 1 in both backends (PostgreSQL's columns are BIGINT).
+        Scalar::Bool(flag) => sql.push_bind(i64::from(*flag)),
         Scalar::Int(number) => sql.push_bind(*number),
         Scalar::Text(text) => sql.push_bind(text.clone()),
     };
@@ -134,7 +134,7 @@ impl<'e> Statement<'e> {
     pub fn new(entity: &'e EntityType, text: &str) -> Self {
         Self {
             entity,
-            sql: QueryBuilder::new(text),
+            sql: Sql::new(text),
         }
     }
 

@@ -6,7 +6,7 @@
 //! users (as Graph does).
 
 use serde_json::{json, Value};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
 use super::delivery::insert_one;
@@ -44,7 +44,7 @@ impl Target {
 /// outsider's with the connected organization it came from; a guest governed when this
 /// request invites it).
 pub(super) async fn subject_in(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     object: &Record,
     organization: Option<&Record>,
     invited: bool,
@@ -80,7 +80,7 @@ pub(super) async fn subject_in(
 /// For a change to an assignment: its id, its policy, and the subject it is for, which needs no
 /// directory object (its user may be gone).
 pub(super) async fn assignment_target(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     asked: &Asked,
 ) -> Result<(String, Record, Target), Error> {
     let id = asked.assignment_id.as_deref().ok_or_else(|| {
@@ -111,10 +111,10 @@ pub(super) async fn assignment_target(
 }
 
 pub(super) async fn subject_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     object_id: &str,
 ) -> Result<Option<Record>, Error> {
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM subjects WHERE object_id = ?1")
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM subjects WHERE object_id = $1")
         .bind(normalize_id(object_id))
         .fetch_optional(&mut *connection)
         .await?;
@@ -126,7 +126,7 @@ pub(super) async fn subject_of(
 
 /// A user or service principal by id; 404 naming where the body named it.
 pub(super) async fn directory_object(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: &str,
     target: &str,
 ) -> Result<Record, Error> {
@@ -147,11 +147,11 @@ pub(super) async fn directory_object(
 
 /// `target: {email}`: the directory user with that mail or sign-in name, if there is one.
 pub(super) async fn by_email(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<Record>, Error> {
     let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE mail = ?1 COLLATE NOCASE OR user_principal_name = ?1 COLLATE NOCASE
+        "SELECT id FROM users WHERE mail = $1 COLLATE NOCASE OR user_principal_name = $1 COLLATE NOCASE
          ORDER BY created_date_time LIMIT 1",
     )
     .bind(email.trim())
@@ -205,14 +205,14 @@ pub(super) fn invited(email: &str, inviter: &str, now: OffsetDateTime) -> Result
 /// The connected organization an outsider belongs to: its subject's, else the one whose
 /// identity sources name the domain of its mail.
 pub(super) async fn organization_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user: &Record,
 ) -> Result<Option<Record>, Error> {
     if user.entity().table != USER.table || !is_guest(user) {
         return Ok(None);
     }
     let named: Option<Option<String>> =
-        sqlx::query_scalar("SELECT connected_organization_id FROM subjects WHERE object_id = ?1")
+        sqlx::query_scalar("SELECT connected_organization_id FROM subjects WHERE object_id = $1")
             .bind(user.id())
             .fetch_optional(&mut *connection)
             .await?;
@@ -245,7 +245,7 @@ fn mail_domain(user: &Record) -> Option<String> {
 /// A connected organization in the `proposed` state for the domain of `user`'s mail, made
 /// in `tx` when a user from no known organization is let in.
 pub(super) async fn propose(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     user: &Record,
     actor: &str,
     now: OffsetDateTime,
@@ -276,11 +276,11 @@ pub(super) async fn propose(
 
 /// The groups a directory object is a direct member of.
 pub(super) async fn groups_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: &str,
 ) -> Result<Vec<String>, Error> {
     Ok(sqlx::query_scalar(
-        "SELECT group_id FROM group_members WHERE member_id = ?1 AND relation = 'members'",
+        "SELECT group_id FROM group_members WHERE member_id = $1 AND relation = 'members'",
     )
     .bind(id)
     .fetch_all(&mut *connection)

@@ -18,7 +18,7 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AnyConnection, Connection};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use super::checkpoint::Checkpoints;
@@ -30,7 +30,7 @@ const WAIT: Duration = Duration::from_secs(30);
 
 pub(super) struct Writer {
     /// `None` once closed.
-    connection: Mutex<Option<SqliteConnection>>,
+    connection: Mutex<Option<AnyConnection>>,
     /// A transaction may still be open on the connection: a `BEGIN` was sent and no
     /// `COMMIT` is known to have succeeded. Changed only while the mutex is held.
     abandoned: AtomicBool,
@@ -38,7 +38,7 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub fn new(connection: SqliteConnection) -> Self {
+    pub fn new(connection: AnyConnection) -> Self {
         Self {
             connection: Mutex::new(Some(connection)),
             abandoned: AtomicBool::new(false),
@@ -101,7 +101,7 @@ impl Writer {
 
 /// The writer connection, held: no other write of this process runs until it is dropped.
 pub(super) struct WriteLock<'a> {
-    connection: MappedMutexGuard<'a, SqliteConnection>,
+    connection: MappedMutexGuard<'a, AnyConnection>,
     abandoned: &'a AtomicBool,
 }
 
@@ -126,22 +126,22 @@ impl<'a> WriteLock<'a> {
 }
 
 impl Deref for WriteLock<'_> {
-    type Target = SqliteConnection;
+    type Target = AnyConnection;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &AnyConnection {
         &self.connection
     }
 }
 
 impl DerefMut for WriteLock<'_> {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.connection
     }
 }
 
 /// An open write transaction; dropped without `commit`, it is rolled back.
 pub(super) struct WriteTx<'a> {
-    connection: MappedMutexGuard<'a, SqliteConnection>,
+    connection: MappedMutexGuard<'a, AnyConnection>,
     abandoned: &'a AtomicBool,
     open: bool,
 }
@@ -166,15 +166,15 @@ impl Drop for WriteTx<'_> {
 }
 
 impl Deref for WriteTx<'_> {
-    type Target = SqliteConnection;
+    type Target = AnyConnection;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &AnyConnection {
         &self.connection
     }
 }
 
 impl DerefMut for WriteTx<'_> {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.connection
     }
 }
@@ -183,16 +183,19 @@ impl DerefMut for WriteTx<'_> {
 mod tests {
     use std::future::Future;
 
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-    use sqlx::ConnectOptions;
+    use sqlx::sqlite::SqliteConnectOptions;
 
+    use super::super::connect::Connect;
     use super::*;
+    use crate::configuration::Settings;
 
-    async fn open(path: &std::path::Path) -> SqliteConnection {
-        SqliteConnectOptions::new()
+    async fn open(path: &std::path::Path) -> AnyConnection {
+        let settings = Settings::defaults().expect("the default settings");
+        let options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
+            .create_if_missing(true);
+        Connect::sqlite(&options, &settings.database)
+            .expect("a SQLite URL")
             .connect()
             .await
             .expect("the database opens")
@@ -232,7 +235,7 @@ mod tests {
     }
 
     async fn insert(writer: &Writer, n: i64) {
-        sqlx::query("INSERT INTO t (n) VALUES (?1)")
+        sqlx::query("INSERT INTO t (n) VALUES ($1)")
             .bind(n)
             .execute(&mut *writer.lock().await.expect("lock"))
             .await
