@@ -1,8 +1,9 @@
 //! The PostgreSQL schema (`migrations/postgres`), applied by sqlx's migrator to a new
-//! database on a real server: every table of SQLite's schema has its twin keyed by
-//! `tenant` (the same columns in byte-order collation, foreign keys within the tenant,
-//! indexes, triggers), and the declarations' unique indexes are led by `tenant`; `rules`
-//! shows its rules and membership triggers at work. The PostgreSQL backend is not built
+//! database on a real server: every table of SQLite's schema has its twin in the schema
+//! `stored`, keyed by `tenant` (the same columns in byte-order collation, foreign keys
+//! within the tenant, indexes, triggers), and the declarations' unique indexes are led by
+//! `tenant`; `rules` shows its rules and membership triggers at work, `views` the tenant's
+//! views the repository's statements run against. The PostgreSQL backend is not built
 //! yet; this is its schema.
 //!
 //! The server is the one `.ci/postgres.sh` starts (its URL in `EMULATOR_TEST_POSTGRES_URL`);
@@ -19,6 +20,7 @@ use sqlx::{ConnectOptions, Connection, Executor};
 use crate::helpers::*;
 
 mod rules;
+mod views;
 
 /// A database of its own on the test server, dropped at the end: tests run in parallel.
 struct Database {
@@ -72,7 +74,13 @@ impl Database {
         let pool = PgPoolOptions::new()
             // A transaction, a concurrent one and the test's own queries.
             .max_connections(4)
-            .connect_with(server.clone().database(&name))
+            // The tables themselves, before the tenant's views of them.
+            .connect_with(
+                server
+                    .clone()
+                    .database(&name)
+                    .options([("search_path", "stored,public")]),
+            )
             .await
             .expect("the new database opens");
         Some(Self { server, name, pool })
@@ -84,16 +92,29 @@ impl Database {
             Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres"))
                 .await
                 .expect("migrations/postgres reads");
+        // With the server's search path, as `sqlx migrate run` has it: the tenant's views
+        // are made in its first schema.
+        let mut connection = database.connection().await;
         migrator
-            .run(&database.pool)
+            .run(&mut connection)
             .await
             .expect("the migrations apply");
         // Applied migrations are recorded: a second run has nothing to do.
         migrator
-            .run(&database.pool)
+            .run(&mut connection)
             .await
             .expect("a second run is a no-op");
         Some(database)
+    }
+
+    /// A connection with the server's search path, as the emulator's.
+    async fn connection(&self) -> sqlx::PgConnection {
+        self.server
+            .clone()
+            .database(&self.name)
+            .connect()
+            .await
+            .expect("the database opens")
     }
 
     /// A table's columns in order: name, data type, NOT NULL.
@@ -101,7 +122,7 @@ impl Database {
         sqlx::query_as::<_, (String, String, String)>(
             "SELECT column_name::text, data_type::text, is_nullable::text
              FROM information_schema.columns
-             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+             WHERE table_schema = 'stored' AND table_name = $1 ORDER BY ordinal_position",
         )
         .bind(table)
         .fetch_all(&self.pool)
@@ -189,7 +210,8 @@ async fn the_postgres_schema_holds_every_declaration_keyed_by_tenant() {
                     assert!(
                         bodies
                             .iter()
-                            .any(|body| body.contains(&format!("DELETE FROM {}", links.table))),
+                            .any(|body| body
+                                .contains(&format!("DELETE FROM stored.{}", links.table))),
                         "{}: no trigger removes the {} rows naming a deleted row",
                         end.table,
                         links.table
@@ -199,7 +221,7 @@ async fn the_postgres_schema_holds_every_declaration_keyed_by_tenant() {
         }
         let unique = database
             .strings(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'stored' AND tablename = $1
                  AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
                 table,
             )
@@ -237,7 +259,7 @@ async fn every_sqlite_table_has_its_twin_keyed_by_tenant() {
     .await
     .expect("SQLite's tables");
     let twins: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'stored'
          AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' ORDER BY 1",
     )
     .fetch_all(&database.pool)
@@ -322,7 +344,7 @@ async fn every_sqlite_table_has_its_twin_keyed_by_tenant() {
         let collations = database
             .strings(
                 "SELECT column_name::text || ' ' || coalesce(collation_name::text, 'default')
-                 FROM information_schema.columns WHERE table_schema = 'public'
+                 FROM information_schema.columns WHERE table_schema = 'stored'
                  AND table_name = $1 AND data_type = 'text'",
                 table,
             )
@@ -341,7 +363,7 @@ async fn every_sqlite_table_has_its_twin_keyed_by_tenant() {
         .expect("SQLite's indexes");
         for (name, unique, partial) in indexes {
             let definition: String = sqlx::query_scalar(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname = $1",
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = 'stored' AND indexname = $1",
             )
             .bind(&name)
             .fetch_optional(&database.pool)
