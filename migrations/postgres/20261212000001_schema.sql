@@ -1,5 +1,5 @@
 -- The schema of every tenant's store in one PostgreSQL database: the SQLite schema of
--- migrations/ as of 20261211000001, each table keyed by `tenant` first (the tenant's GUID),
+-- migrations/ as of 20261213000001, each table keyed by `tenant` first (the tenant's GUID),
 -- so a new tenant is a few rows rather than a schema of 28 tables, and every unique index,
 -- foreign key and listing index holds within a tenant. What SQLite gives by its own rules,
 -- written out here:
@@ -284,6 +284,7 @@ CREATE TABLE stored.emulator_clock (
     tenant TEXT COLLATE "C" NOT NULL DEFAULT current_setting('emulator.tenant') CHECK (tenant <> ''),
     id BIGINT CHECK (id = 1),
     offset_ms BIGINT NOT NULL,
+    pace TEXT COLLATE "C" CHECK (pace IS NULL OR (pace)::json IS NOT NULL),
     PRIMARY KEY (tenant, id)
 );
 

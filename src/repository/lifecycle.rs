@@ -49,6 +49,8 @@ pub struct Lifecycle {
     offset_ms: AtomicI64,
     configured: LifecycleSettings,
     settings: RwLock<LifecycleSettings>,
+    /// `settings` was set at run time (and stored), not configured.
+    set_at_run_time: AtomicBool,
     /// A lower bound of the next due time (ms on the emulator clock).
     earliest_ms: AtomicI64,
     /// Set by whoever adds a due time, so a settle that was computing `earliest_ms`
@@ -66,11 +68,17 @@ fn millis_of(text: &str) -> Option<i64> {
 }
 
 impl Lifecycle {
-    pub fn new(settings: LifecycleSettings, offset_ms: i64) -> Self {
+    /// `stored`: the pace set at run time, when one is stored; else `configured` applies.
+    pub fn new(
+        configured: LifecycleSettings,
+        offset_ms: i64,
+        stored: Option<LifecycleSettings>,
+    ) -> Self {
         Self {
             offset_ms: AtomicI64::new(offset_ms),
-            configured: settings,
-            settings: RwLock::new(settings),
+            configured,
+            settings: RwLock::new(stored.unwrap_or(configured)),
+            set_at_run_time: AtomicBool::new(stored.is_some()),
             // Unknown until the first settle looks.
             earliest_ms: AtomicI64::new(i64::MIN),
             dirty: AtomicBool::new(false),
@@ -97,11 +105,28 @@ impl Lifecycle {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn set_settings(&self, settings: LifecycleSettings) {
+    /// The pace set at run time, if one is in force.
+    pub fn stored_pace(&self) -> Option<LifecycleSettings> {
+        self.set_at_run_time
+            .load(Ordering::SeqCst)
+            .then(|| self.settings())
+    }
+
+    /// `None`: the configured pace again.
+    fn set_settings(&self, settings: Option<LifecycleSettings>) {
         *self
             .settings
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings.unwrap_or(self.configured);
+        self.set_at_run_time
+            .store(settings.is_some(), Ordering::SeqCst);
+    }
+
+    /// The clock was set `offset_ms` from real time: what came due by the jump is found
+    /// by the next settle.
+    fn clock_set(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::SeqCst);
+        self.earliest_ms.store(i64::MIN, Ordering::SeqCst);
     }
 
     /// A move is due at `at` (stored form).
@@ -418,9 +443,7 @@ impl Repository {
             .bind(offset_ms)
             .execute(&mut *self.writer.lock().await?)
             .await?;
-        self.lifecycle.offset_ms.store(offset_ms, Ordering::SeqCst);
-        // What came due by the jump is found by the next settle.
-        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
+        self.lifecycle.clock_set(offset_ms);
         Ok(())
     }
 
@@ -428,17 +451,28 @@ impl Repository {
         self.lifecycle.settings()
     }
 
-    /// The pace this store had when it was last closed, taken up as it was: the due times
-    /// stored were computed with it.
-    pub fn resume_pace(&self, settings: LifecycleSettings) {
-        self.lifecycle.set_settings(settings);
-    }
-
-    /// A new pace: requests waiting in an automatic state are rescheduled by it.
+    /// A new pace, stored: requests waiting in an automatic state are rescheduled by it.
     pub async fn set_pace(&self, settings: LifecycleSettings) -> Result<(), Error> {
         let _turn = self.lifecycle.settling.lock().await;
-        self.lifecycle.set_settings(settings);
+        let previous = self.lifecycle.stored_pace();
+        self.lifecycle.set_settings(Some(settings));
+        let stored = self.reschedule(settings).await;
+        if stored.is_err() {
+            // Rolled back: the pace in force is the one stored.
+            self.lifecycle.set_settings(previous);
+        }
+        stored?;
+        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Stores `settings` as the pace, and the waiting requests' next steps by it.
+    async fn reschedule(&self, settings: LifecycleSettings) -> Result<(), Error> {
         let mut tx = self.writer.begin().await?;
+        sqlx::query("UPDATE emulator_clock SET pace = $1 WHERE id = 1")
+            .bind(serde_json::to_string(&settings).map_err(Error::internal)?)
+            .execute(&mut *tx)
+            .await?;
         let waiting: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM assignment_requests WHERE state IN ('submitted', 'delivering')",
         )
@@ -458,15 +492,18 @@ impl Repository {
             );
             save(&mut tx, &request).await?;
         }
-        tx.commit().await?;
-        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
-        Ok(())
+        tx.commit().await
     }
 
     /// Reset: the configured pace and real time again.
     pub(super) async fn reset_lifecycle(&self) -> Result<(), Error> {
-        self.lifecycle.set_settings(self.lifecycle.configured);
-        self.set_offset(0).await
+        let _turn = self.lifecycle.settling.lock().await;
+        sqlx::query("UPDATE emulator_clock SET offset_ms = 0, pace = NULL WHERE id = 1")
+            .execute(&mut *self.writer.lock().await?)
+            .await?;
+        self.lifecycle.set_settings(None);
+        self.lifecycle.clock_set(0);
+        Ok(())
     }
 }
 

@@ -193,11 +193,18 @@ impl Repository {
             connect.pragma("query_only", "ON"),
             settings.max_read_connections,
         ));
-        let offset_ms: i64 =
-            sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
+        let (offset_ms, pace): (i64, Option<String>) =
+            sqlx::query_as("SELECT offset_ms, pace FROM emulator_clock WHERE id = 1")
                 .fetch_one(&mut writer)
                 .await
                 .map_err(open_error)?;
+        let pace = pace.and_then(|text| {
+            serde_json::from_str(&text)
+                .inspect_err(|error| {
+                    tracing::warn!(%error, "the stored pace does not parse: the configured one applies");
+                })
+                .ok()
+        });
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
         let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
@@ -205,7 +212,11 @@ impl Repository {
             writer,
             reader,
             creates,
-            lifecycle: Arc::new(Lifecycle::new(LifecycleSettings::IMMEDIATE, offset_ms)),
+            lifecycle: Arc::new(Lifecycle::new(
+                LifecycleSettings::IMMEDIATE,
+                offset_ms,
+                pace,
+            )),
             baseline: None,
             created,
         })
@@ -216,9 +227,14 @@ impl Repository {
         self.created
     }
 
-    /// How fast requests move (`[lifecycle]`), and what reset returns to.
+    /// How fast requests move (`[lifecycle]`), and what reset returns to; a pace set at
+    /// run time and stored stays in force until then.
     pub fn with_lifecycle(mut self, settings: LifecycleSettings) -> Self {
-        self.lifecycle = Arc::new(Lifecycle::new(settings, self.lifecycle.offset_ms()));
+        self.lifecycle = Arc::new(Lifecycle::new(
+            settings,
+            self.lifecycle.offset_ms(),
+            self.lifecycle.stored_pace(),
+        ));
         self
     }
 

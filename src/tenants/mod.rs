@@ -1,12 +1,12 @@
 //! Tenants: every tenant id that signs in gets a store of its own, in one process.
 //!
 //! A tenant is its database (entities, directory, service-principal secrets, the emulator
-//! clock), plus what lives in memory beside it: the request journal, the fault rules and
-//! the lifecycle pace. Nothing is shared, so one tenant's ids, lists, counts, journal,
+//! clock and the pace set at run time), plus what lives in memory beside it: the request
+//! journal and the fault rules. Nothing is shared, so one tenant's ids, lists, counts, journal,
 //! export, reset and clock cannot reach another's. The home tenant (`auth.signin.tenant_id`)
 //! is the configured database and is always open; the others are opened on first use and,
 //! beyond `tenants.max_open` open at once, the least recently used idle one is closed
-//! (its journal, faults and pace stay in memory) and opened again when next asked for.
+//! (its journal and faults stay in memory) and opened again when next asked for.
 //!
 //! SQLite writes one transaction at a time per file, so tenants in different files commit
 //! side by side: a writer in one never waits for another's commit.
@@ -44,8 +44,6 @@ pub struct Tenant {
     store: Mutex<Option<Arc<Repository>>>,
     /// One open at a time, and none while the tenant is being deleted.
     opening: tokio::sync::Mutex<()>,
-    /// The pace set at run time when the store was closed, taken up again on reopening.
-    pace: Mutex<Option<LifecycleSettings>>,
     /// The close of a store found idle, awaited before the file is opened or removed again.
     closing: Mutex<Option<tokio::task::JoinHandle<()>>>,
     last_used: AtomicU64,
@@ -100,11 +98,7 @@ impl Tenant {
             .as_ref()
             .is_some_and(|store| Arc::strong_count(store) == 1)
         {
-            let store = slot.take();
-            if let Some(store) = &store {
-                *self.pace.lock().unwrap_or_else(|p| p.into_inner()) = Some(store.pace());
-            }
-            return store;
+            return slot.take();
         }
         None
     }
@@ -278,11 +272,7 @@ impl Tenants {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
-        let store = self.shape.dressed(store);
-        if let Some(pace) = tenant.pace.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            store.resume_pace(pace);
-        }
-        Ok(store)
+        Ok(self.shape.dressed(store))
     }
 
     /// The bytes of a new tenant's database: migrated and seeded once, on first need.
@@ -440,7 +430,6 @@ impl Shape {
             faults: Arc::new(Faults::new(self.faults.clone())),
             store: Mutex::new(store.map(Arc::new)),
             opening: tokio::sync::Mutex::new(()),
-            pace: Mutex::new(None),
             closing: Mutex::new(None),
             last_used: AtomicU64::new(0),
             deleted: AtomicBool::new(false),

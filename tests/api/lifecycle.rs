@@ -26,6 +26,41 @@ async fn set_pace(app: &TestApp, pace: Value) {
     assert_eq!(set.json(), pace);
 }
 
+/// The pace set at run time is stored beside the clock: a request waiting on it still
+/// waits after a restart, and a reset returns to the configured pace for good.
+#[actix_web::test]
+async fn a_pace_set_at_run_time_survives_a_restart_until_a_reset() {
+    let app = spawn_app().await;
+    set_pace(
+        &app,
+        json!({"pace": "manual", "dwell_ms": {"submitted": 1000, "delivering": 3000}}),
+    )
+    .await;
+    let story = story(&app, "kept").await;
+    let id = id_of(
+        &app.post(&format!("{V1}/assignmentRequests"), &admin_add(&story))
+            .await,
+    );
+    let app = app.restart().await;
+    assert_eq!(
+        app.get("/_emulator/lifecycle").await.json(),
+        json!({"pace": "manual", "dwell_ms": {"submitted": 1000, "delivering": 3000}})
+    );
+    assert_eq!(
+        state(&app, &id).await,
+        "submitted",
+        "still waits for a step"
+    );
+    let reset = send(app.request(Method::POST, "/_emulator/reset"), None).await;
+    assert_eq!(reset.status.as_u16(), 204);
+    let app = app.restart().await;
+    assert_eq!(
+        app.get("/_emulator/lifecycle").await.json()["pace"],
+        "immediate",
+        "the configured pace, after a reset and a restart"
+    );
+}
+
 #[actix_web::test]
 async fn manual_pace_moves_a_request_one_step_at_a_time() {
     let app = spawn_app_with(|settings| {
