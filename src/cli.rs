@@ -27,7 +27,8 @@ pub struct Cli {
     /// TCP port, 0 for any free one (server.port) [default: 8080].
     #[arg(long, global = true)]
     pub port: Option<u16>,
-    /// sqlx SQLite URL of the database (database.url) [default: sqlite://emulator.db].
+    /// sqlx SQLite URL of the database, or a postgres:// URL (a preview) (database.url)
+    /// [default: sqlite://emulator.db].
     #[arg(long, global = true, value_name = "URL")]
     pub database: Option<String>,
     /// A fixture (JSON, as GET /_emulator/export writes) loaded into a new database and

@@ -17,7 +17,7 @@ use crate::graph::wire::fixture;
 use crate::repository::{Baseline, OpenError, Repository};
 use crate::signin::key::KeyError;
 use crate::signin::SignIn;
-use crate::tenants::Tenants;
+use crate::tenants::{TenantId, Tenants};
 use crate::tls::{ServedCertificate, Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,14 @@ async fn seeded(
 }
 
 /// A listener bound before serving, so port 0 is resolved and bind errors name the address.
+/// The home tenant's key in a database that holds every tenant: its id as `Tenants`
+/// spells it.
+fn home_tenant(settings: &Settings) -> Result<String, ConfigurationError> {
+    TenantId::parse(&settings.auth.signin.tenant_id)
+        .map(|id| id.as_str().to_owned())
+        .ok_or_else(|| ConfigurationError::key("auth.signin.tenant_id", "must be a GUID"))
+}
+
 fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError> {
     let address = format!("{host}:{port}");
     let bind_error = |source| StartupError::Bind {
@@ -104,9 +112,16 @@ impl Application {
         } else {
             None
         };
-        let repository = Repository::open(&settings.database)
-            .await?
-            .with_lifecycle(settings.lifecycle);
+        let repository = if settings.database.is_postgres() {
+            tracing::warn!(
+                "serving from PostgreSQL, a preview: what it does not serve yet is listed in \
+                 the manual's Configuration chapter"
+            );
+            Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?
+        } else {
+            Repository::open(&settings.database).await?
+        }
+        .with_lifecycle(settings.lifecycle);
         let (repository, baseline) = seeded(repository, &settings.seed.file).await?;
         let tenants = Arc::new(Tenants::new(&settings, repository, baseline)?);
         let https = match tls {

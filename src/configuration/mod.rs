@@ -339,7 +339,9 @@ impl Settings {
         if self.server.host.trim().is_empty() {
             return Err(ConfigurationError::key("server.host", "must not be empty"));
         }
-        self.database.connect_options()?;
+        if !self.database.is_postgres() {
+            self.database.connect_options()?;
+        }
         self.faults
             .validate()
             .map_err(|problem| ConfigurationError::key("faults", problem))?;
@@ -430,6 +432,12 @@ impl Settings {
 
 impl DatabaseSettings {
     /// The sqlx options for the database file, with the pragmas every connection needs.
+    /// A PostgreSQL URL (`postgres://…`): the repository's second backend.
+    pub fn is_postgres(&self) -> bool {
+        let url = self.url.trim();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+
     pub fn connect_options(
         &self,
     ) -> Result<sqlx::sqlite::SqliteConnectOptions, ConfigurationError> {
@@ -439,7 +447,7 @@ impl DatabaseSettings {
         if !url.starts_with("sqlite:") {
             return Err(ConfigurationError::key(
                 "database.url",
-                format!("`{url}` is not a SQLite URL such as sqlite://data/emulator.db"),
+                format!("`{url}` is neither a SQLite URL such as sqlite://data/emulator.db nor a PostgreSQL one (postgres://…)"),
             ));
         }
         // Reads and writes use separate connections, and each in-memory connection would

@@ -95,7 +95,7 @@ pub static LINKS: LinkTable = LinkTable {
     target: "target_id",
     target_type: "target_type",
     added: "added",
-    kept: "1",
+    kept: "TRUE",
 };
 
 /// A create binds a single-valued navigation by the foreign-key property, by the

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Connection};
 
 use super::entity::missing_reference;
 use super::links::{kept_links, restore_links};
+use super::sql::Dialect;
 use super::{rows, sql, Repository, MIGRATOR};
 use crate::model::{registry, EntityType, FixtureRow, Links, Record};
 use crate::Error;
@@ -182,30 +183,41 @@ fn unique_place(row: &FixtureRow) -> String {
     }
 }
 
-/// `INSERT … ON CONFLICT (id) DO UPDATE` over every column: a row replaces the stored one
-/// whole. A clash with another row's unique name is the declared 409, as `Rule`.
+/// A row replaces the stored one whole, or is inserted: an update by id, then an insert
+/// when it updated nothing. (Not `INSERT … ON CONFLICT (id) DO UPDATE`: PostgreSQL's tenant
+/// views have no unique index of their own to name; the table's is on `(tenant, id)`.) A
+/// clash with another row's unique name is the declared 409, as `Rule`.
 async fn upsert(tx: &mut AnyConnection, record: &Record) -> Result<(), Error> {
     let entity = record.entity();
-    let columns = sql::columns(entity);
-    let updates: Vec<String> = entity
-        .stored()
-        .filter(|property| property.column != "id")
-        .map(|property| format!("{0} = excluded.{0}", property.column))
-        .collect();
+    let dialect = Dialect::of(tx);
     let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
-    sqlx::query(&format!(
-        "INSERT INTO {table} ({columns}) SELECT {values} FROM (SELECT $1 AS value) AS r WHERE 1 \
-         ON CONFLICT (id) DO UPDATE SET {updates}",
-        table = entity.table,
-        values = sql::json_values(entity),
-        updates = updates.join(", "),
-    ))
-    .bind(&row)
-    .execute(&mut *tx)
-    .await
-    .map_err(|error| match error.as_database_error() {
+    let clash = |error: sqlx::Error| match error.as_database_error() {
         Some(e) if e.is_unique_violation() => super::insert::conflict(entity, record, false),
         _ => Error::from(error),
-    })?;
+    };
+    let updated = sqlx::query(&format!(
+        "UPDATE {table} SET {assignments} FROM {source} WHERE {table}.id = $2",
+        table = entity.table,
+        assignments = sql::json_assignments(entity, dialect),
+        source = dialect.json_row("$1"),
+    ))
+    .bind(&row)
+    .bind(record.id())
+    .execute(&mut *tx)
+    .await
+    .map_err(clash)?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({columns}) SELECT {values} FROM {source}",
+            table = entity.table,
+            columns = sql::columns(entity),
+            values = sql::json_values(entity, dialect),
+            source = dialect.json_row("$1"),
+        ))
+        .bind(&row)
+        .execute(&mut *tx)
+        .await
+        .map_err(clash)?;
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::entity::{find, save};
 use super::quarantine::{release, set_aside_on_failure};
+use super::sql::Dialect;
 use super::Repository;
 use crate::model::access_package::ACCESS_PACKAGE;
 use crate::model::assignment::ASSIGNMENT;
@@ -65,12 +66,12 @@ impl Owner {
 /// When a pre-expiration stage of delivered assignment `a`, called at by stage setting
 /// `s`, comes: its end less the stage's days, in the stored instant format (the date
 /// moved, the time of day kept), so that it compares with stored instants exactly.
-fn reminder_due_at() -> String {
+fn reminder_due_at(dialect: Dialect) -> String {
     let days: String = callout::BEFORE_EXPIRY
         .iter()
-        .map(|(stage, days)| format!(" WHEN '{stage}' THEN '-{days} days'"))
+        .map(|(stage, days)| format!(" WHEN '{stage}' THEN {days}"))
         .collect();
-    format!("(date(substr(a.ends_at, 1, 10), CASE s.stage{days} END) || substr(a.ends_at, 11))")
+    dialect.days_before("a.ends_at", &format!("CASE s.stage{days} END"))
 }
 
 /// A request that delivered assignment `a` (bound as $1 where `a` is not in scope): an
@@ -86,23 +87,31 @@ const DELIVERED_IT: &str = "r.assignment_id = $1 AND r.state = 'delivered'
 /// finds its policy's assignments by index. Led by the assignments, every settle read all
 /// of them through the `ends_at` index (nearly all have an end), which made each request
 /// cost more as assignments grew: 230 requests/s at 9,000 assignments, falling.
-fn reminders_pending() -> String {
-    let due = reminder_due_at();
+fn reminders_pending(dialect: Dialect) -> String {
+    let due = reminder_due_at(dialect);
     let delivered_it = DELIVERED_IT.replace("$1", "a.id");
     format!(
-        "FROM custom_extension_stage_settings AS s CROSS JOIN assignments AS a
+        "FROM custom_extension_stage_settings AS s {join} assignments AS a
              ON a.assignment_policy_id = s.assignment_policy_id
          WHERE a.state = 'delivered' AND a.ends_at IS NOT NULL AND {due} IS NOT NULL
-             AND {due} > coalesce(json_extract(a.schedule, '$.startDateTime'), a.created_date_time)
+             AND {due} > coalesce({started}, a.created_date_time)
              AND EXISTS (SELECT 1 FROM assignment_requests AS r WHERE {delivered_it})
-             AND NOT EXISTS (SELECT 1 FROM json_each(a.custom_extension_callout_instances) AS i
-                             WHERE json_extract(i.value, '$.stage') = s.stage)"
+             AND NOT EXISTS (SELECT 1 FROM {instances}
+                             WHERE {stage} = s.stage)",
+        join = dialect.join_in_order(),
+        started = dialect.json_member("a.schedule", "startDateTime"),
+        instances = dialect.elements_as("a.custom_extension_callout_instances", "i"),
+        stage = dialect.json_member("i.value", "stage"),
     )
 }
 
 /// The earliest pending pre-expiration stage, for the settle's next due time.
-pub(super) fn next_reminder() -> String {
-    format!("SELECT min({}) {}", reminder_due_at(), reminders_pending())
+pub(super) fn next_reminder(dialect: Dialect) -> String {
+    format!(
+        "SELECT min({}) {}",
+        reminder_due_at(dialect),
+        reminders_pending(dialect)
+    )
 }
 
 /// The assignment with `more` callouts recorded.
@@ -269,10 +278,11 @@ impl Repository {
         tx: &mut AnyConnection,
         stamp: &str,
     ) -> Result<(), Error> {
+        let dialect = Dialect::of(tx);
         let due: Vec<(String, String)> = sqlx::query_as(&format!(
             "SELECT DISTINCT a.id, s.stage {} AND {} <= $1 ORDER BY a.id, s.stage",
-            reminders_pending(),
-            reminder_due_at()
+            reminders_pending(dialect),
+            reminder_due_at(dialect)
         ))
         .bind(stamp)
         .fetch_all(&mut *tx)

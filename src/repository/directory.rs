@@ -7,7 +7,8 @@ use sqlx::AnyConnection;
 use super::entity::find;
 use super::insert::not_found;
 use super::links::reach;
-use super::{rows, sql, Repository, Who};
+use super::sql::{self, Dialect};
+use super::{rows, Repository, Who};
 use crate::model::directory::{TRANSITIVE_MEMBER_OF, USER};
 use crate::model::registry::DIRECTORY_OBJECTS;
 use crate::model::{values, EntityType, Record};
@@ -60,7 +61,7 @@ impl Repository {
         Ok(sqlx::query_scalar(&text)
             .bind(id)
             .bind("members")
-            .bind(security_only)
+            .bind(i64::from(security_only))
             .fetch_all(&mut *self.reader.acquire().await?)
             .await?)
     }
@@ -118,9 +119,10 @@ async fn find_where(
     key: &str,
 ) -> Result<Option<Record>, Error> {
     let text = format!(
-        "SELECT {} FROM {} WHERE {column} = $1 COLLATE NOCASE",
+        "SELECT {} FROM {} WHERE {}",
         sql::columns(entity),
-        entity.table
+        entity.table,
+        Dialect::of(connection).equals_folded(column, "$1")
     );
     let row = sqlx::query(&text)
         .bind(key)

@@ -1,5 +1,6 @@
 //! When the lifecycle next has work: read after every write that could change it.
 
+use super::sql::Dialect;
 use super::Repository;
 use crate::Error;
 
@@ -8,7 +9,7 @@ use crate::Error;
 /// read off an index, never a scan: `IS NOT NULL` (which min ignores anyway) is what lets
 /// SQLite use the partial indexes, without it `min(next_step_at)` read every request (8 ms
 /// at 9,000).
-pub(super) fn next_due() -> String {
+pub(super) fn next_due(dialect: Dialect) -> String {
     format!(
         "SELECT min(t) FROM (
              SELECT min(next_step_at) AS t FROM assignment_requests WHERE next_step_at IS NOT NULL
@@ -16,8 +17,8 @@ pub(super) fn next_due() -> String {
                  WHERE ends_at IS NOT NULL AND state <> 'expired'
              UNION ALL SELECT min(cleanup_scheduled_date_time) FROM subjects
                  WHERE cleanup_scheduled_date_time IS NOT NULL
-             UNION ALL {})",
-        super::callouts::next_reminder()
+             UNION ALL {}) AS due",
+        super::callouts::next_reminder(dialect)
     )
 }
 
@@ -25,7 +26,7 @@ impl Repository {
     /// The query plan of `next_due`, for the test that checks it reads indexes only.
     pub async fn explain_next_due(&self) -> Result<Vec<String>, Error> {
         let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", next_due()))
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", next_due(self.dialect)))
                 .fetch_all(&mut *self.reader.acquire().await?)
                 .await?;
         Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 
 use super::insert::{self, conflict, not_found};
 use super::nested::write_nested;
-use super::sql::{self, ListQuery, Statement, Within};
+use super::sql::{self, Dialect, ListQuery, Statement, Within};
 use super::{rows, Repository};
 use crate::model::subject::SUBJECT;
 use crate::model::{
@@ -30,7 +30,7 @@ impl Repository {
         entity: &'static EntityType,
         query: &ListQuery<'_>,
     ) -> Result<Vec<Record>, Error> {
-        let mut statement = sql::list(entity, "", query)?;
+        let mut statement = sql::list(entity, self.dialect, "", query)?;
         let found = statement
             .build()
             .fetch_all(&mut *self.reader.acquire().await?)
@@ -45,8 +45,11 @@ impl Repository {
         filter: Option<&Filter>,
         scope: Option<Within<'_>>,
     ) -> Result<i64, Error> {
-        let mut statement =
-            Statement::new(entity, &format!("SELECT count(*) FROM {}", entity.table));
+        let mut statement = Statement::new(
+            entity,
+            self.dialect,
+            &format!("SELECT count(*) FROM {}", entity.table),
+        );
         statement.conditions(filter, scope);
         Ok(statement
             .sql
@@ -61,7 +64,7 @@ impl Repository {
         entity: &'static EntityType,
         query: &ListQuery<'_>,
     ) -> Result<Vec<String>, Error> {
-        let mut statement = sql::list(entity, "EXPLAIN QUERY PLAN ", query)?;
+        let mut statement = sql::list(entity, self.dialect, "EXPLAIN QUERY PLAN ", query)?;
         let rows: Vec<(i64, i64, i64, String)> = statement
             .build_query_as()
             .fetch_all(&mut *self.reader.acquire().await?)
@@ -82,6 +85,7 @@ impl Repository {
         }
         let mut statement = Statement::new(
             entity,
+            self.dialect,
             &format!(
                 "SELECT {} FROM {} WHERE {column} IN (",
                 sql::columns(entity),
@@ -203,10 +207,16 @@ impl Repository {
         // hangs off it. Only when that deletes nothing are the rules checked one by one,
         // to cascade or to say why not, on the same connection.
         if deletes_in_one_statement(entity) {
-            let deleted = sqlx::query(&sql::cached(entity, "unblocked delete", unblocked_delete))
-                .bind(values::normalize_id(id))
-                .execute(&mut *connection)
-                .await?;
+            let dialect = Dialect::of(&connection);
+            let deleted = sqlx::query(&sql::cached(
+                entity,
+                "unblocked delete",
+                dialect,
+                unblocked_delete,
+            ))
+            .bind(values::normalize_id(id))
+            .execute(&mut *connection)
+            .await?;
             if deleted.rows_affected() > 0 {
                 return Ok(());
             }
@@ -254,7 +264,7 @@ fn deletes_in_one_statement(entity: &EntityType) -> bool {
 /// which some of those rows would not block, and a cascade, whose rows must go first, both
 /// leave the decision to the transaction. The triggers of the table fire as they do for
 /// the transaction's `DELETE`.
-fn unblocked_delete(entity: &EntityType) -> String {
+fn unblocked_delete(entity: &EntityType, _: Dialect) -> String {
     let mut sql = format!("DELETE FROM {} WHERE id = $1", entity.table);
     for dependent in registry::dependents(entity) {
         sql.push_str(&format!(
@@ -266,7 +276,7 @@ fn unblocked_delete(entity: &EntityType) -> String {
         match constraint {
             Constraint::Protected { column, value, .. } => {
                 let value = value.replace('\'', "''");
-                sql.push_str(&format!(" AND {column} IS NOT '{value}'"));
+                sql.push_str(&format!(" AND {column} IS DISTINCT FROM '{value}'"));
             }
             // Never assigned anything: nothing to end.
             Constraint::EndsAccess => sql.push_str(&format!(
@@ -282,16 +292,24 @@ fn unblocked_delete(entity: &EntityType) -> String {
 /// Writes a changed record over its stored row; the stored row comes back.
 pub(super) async fn save(tx: &mut AnyConnection, record: &Record) -> Result<Record, Error> {
     let entity = record.entity();
+    let dialect = Dialect::of(tx);
     let assignments: Vec<String> = entity
         .stored()
         .filter(|property| property.column != "id" && property.copied.is_none())
-        .map(|property| format!("{} = r.value ->> '{}'", property.column, property.column))
+        .map(|property| {
+            format!(
+                "{} = {}",
+                property.column,
+                sql::json_column(property, dialect)
+            )
+        })
         .collect();
     let row = serde_json::to_string(&rows::json_row(record)).map_err(Error::internal)?;
     let updated = sqlx::query(&format!(
-        "UPDATE {table} SET {assignments} FROM (SELECT $1 AS value) AS r WHERE {table}.id = $2 RETURNING {columns}",
+        "UPDATE {table} SET {assignments} FROM {source} WHERE {table}.id = $2 RETURNING {columns}",
         table = entity.table,
         assignments = assignments.join(", "),
+        source = dialect.json_row("$1"),
         columns = sql::columns(entity),
     ))
     .bind(&row)
@@ -316,14 +334,15 @@ pub(super) fn remove<'a>(
             return Ok(());
         }
         let json = serde_json::to_string(&ids).map_err(Error::internal)?;
-        let among = |fk: &str| format!("{fk} IN (SELECT value FROM json_each($1))");
+        let dialect = Dialect::of(tx);
+        let among = |fk: &str| format!("{fk} IN ({})", dialect.json_texts("$1"));
         let dependents = registry::dependents(entity);
         for dependent in dependents {
             let OnDelete::Restrict(restriction) = dependent.rule else {
                 continue;
             };
             let except = restriction.unless.map_or(String::new(), |(column, _)| {
-                format!(" AND {column} NOT IN (SELECT value FROM json_each($2))")
+                format!(" AND {column} NOT IN ({})", dialect.json_texts("$2"))
             });
             let holding: i64 = sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM {} WHERE {}{except}",
@@ -389,7 +408,7 @@ pub(super) async fn find(
     entity: &'static EntityType,
     id: &str,
 ) -> Result<Option<Record>, Error> {
-    let text = sql::cached(entity, "find", |entity| {
+    let text = sql::cached(entity, "find", Dialect::of(connection), |entity, _| {
         format!(
             "SELECT {} FROM {} WHERE id = $1",
             sql::columns(entity),

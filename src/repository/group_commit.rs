@@ -50,7 +50,8 @@ pub(super) struct CreateQueue {
 struct Shared {
     queue: Mutex<Queue>,
     writer: Arc<Writer>,
-    checkpoints: Checkpoints,
+    /// SQLite's; PostgreSQL has no WAL of the emulator's to fold.
+    checkpoints: Option<Checkpoints>,
     /// The runtime the repository was opened on, which lives as long as the server: a
     /// writing task whose own runtime stops (a worker shutting down) hands its queue on
     /// to a task there.
@@ -68,7 +69,7 @@ struct Queue {
 }
 
 impl CreateQueue {
-    pub fn new(writer: Arc<Writer>, checkpoints: Checkpoints) -> Self {
+    pub fn new(writer: Arc<Writer>, checkpoints: Option<Checkpoints>) -> Self {
         Self {
             shared: Arc::new(Shared {
                 queue: Mutex::default(),
@@ -177,9 +178,9 @@ async fn write_until_empty(shared: Arc<Shared>, mut writing: Writing) {
         }
         write_batch(&shared.writer, &mut writing.batch).await;
         // After the answers: the callers of this batch do not wait for it.
-        if shared.checkpoints.wal_is_large() {
+        if let Some(checkpoints) = shared.checkpoints.as_ref().filter(|c| c.wal_is_large()) {
             match shared.writer.lock().await {
-                Ok(mut connection) => shared.checkpoints.catch_up(&mut connection).await,
+                Ok(mut connection) => checkpoints.catch_up(&mut connection).await,
                 Err(error) => tracing::warn!(%error, "no connection to checkpoint on"),
             }
         }

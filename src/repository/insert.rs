@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
-use super::{rows, sql};
+use super::rows;
+use super::sql::{self, Dialect};
 use crate::model::{Constraint, EntityType, Errors, Navigation, Record};
 use crate::Error;
 
@@ -15,9 +16,9 @@ use crate::Error;
 /// statement) is the same whatever the batch size. Only rows whose referenced entities
 /// exist are inserted; the array's order is kept, so of two equal names in one batch the
 /// first queued wins.
-fn statement(entity: &EntityType) -> String {
+fn statement(entity: &EntityType, dialect: Dialect) -> String {
     let columns = sql::columns(entity);
-    let mut conditions = vec!["1".to_owned()];
+    let mut conditions = vec!["TRUE".to_owned()];
     for (navigation, fk) in bound(entity) {
         {
             let exists = format!(
@@ -35,10 +36,11 @@ fn statement(entity: &EntityType) -> String {
         }
     }
     format!(
-        "INSERT INTO {table} ({columns}) SELECT {values} FROM json_each($1) AS r WHERE {conditions} \
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM {rows} WHERE {conditions} \
          ON CONFLICT DO NOTHING RETURNING {columns}",
         table = entity.table,
-        values = sql::json_values(entity),
+        values = sql::json_values(entity, dialect),
+        rows = dialect.json_rows("$1"),
         conditions = conditions.join(" AND "),
     )
 }
@@ -74,7 +76,8 @@ pub(super) async fn insert(
     // One statement is its own transaction: SQLite takes the write lock before reading
     // (the busy timeout covers waiting for it), checks and inserts under that lock, and
     // commits when the last returned row has been read.
-    let returned = sqlx::query(&sql::cached(entity, "insert", statement))
+    let dialect = Dialect::of(connection);
+    let returned = sqlx::query(&sql::cached(entity, "insert", dialect, statement))
         .bind(&json)
         .fetch_all(&mut *connection)
         .await?;
@@ -99,9 +102,10 @@ pub(super) async fn insert(
     for (navigation, fk) in bound(entity) {
         {
             let ids: HashSet<String> = sqlx::query_scalar(&format!(
-                "SELECT DISTINCT r.value ->> '{fk}' FROM json_each($1) AS r
+                "SELECT DISTINCT r.value ->> '{fk}' FROM {}
                  WHERE r.value ->> '{fk}' IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM {} WHERE id = r.value ->> '{fk}')",
+                dialect.json_rows("$1"),
                 navigation.target().table
             ))
             .bind(&json)
@@ -113,8 +117,9 @@ pub(super) async fn insert(
         }
     }
     let taken: HashSet<String> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {} WHERE id IN (SELECT r.value ->> 'id' FROM json_each($1) AS r)",
-        entity.table
+        "SELECT id FROM {} WHERE id IN (SELECT r.value ->> 'id' FROM {})",
+        entity.table,
+        dialect.json_rows("$1")
     ))
     .bind(&json)
     .fetch_all(&mut *connection)

@@ -279,7 +279,7 @@ impl Repository {
     pub(super) async fn recompute_due(&self) -> Result<(), Error> {
         loop {
             self.lifecycle.dirty.store(false, Ordering::SeqCst);
-            let next: Option<String> = sqlx::query_scalar(&super::due::next_due())
+            let next: Option<String> = sqlx::query_scalar(&super::due::next_due(self.dialect))
                 .fetch_one(&mut *self.writer.lock().await?)
                 .await?;
             let ms = next.as_deref().and_then(millis_of).unwrap_or(NEVER);

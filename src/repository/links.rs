@@ -55,7 +55,7 @@ fn page_of_links(navigation: &Navigation) -> Result<String, Error> {
     else {
         return Ok(format!(
             "{} SELECT id, kind, min(added) AS first FROM reach GROUP BY id, kind
-             HAVING (first, id) > ($3, $4) ORDER BY first, id LIMIT $5",
+             HAVING (min(added), id) > ($3, $4) ORDER BY first, id LIMIT $5",
             reach(navigation)?
         ));
     };
@@ -356,7 +356,7 @@ async fn insert_link(
     Ok(sqlx::query(&sql(
         link,
         "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
-         VALUES ($1, $2, $3, $4, (SELECT ifnull(max({added}), 0) + 1 FROM {table}))
+         VALUES ($1, $2, $3, $4, (SELECT coalesce(max({added}), 0) + 1 FROM {table}))
          ON CONFLICT DO NOTHING",
     ))
     .bind(source)

@@ -28,6 +28,7 @@ mod nested;
 mod outsiders;
 mod packages;
 mod passwords;
+mod postgres;
 mod quarantine;
 mod readers;
 mod removal;
@@ -49,6 +50,7 @@ use self::group_commit::CreateQueue;
 use self::lifecycle::Lifecycle;
 use self::readers::Readers;
 pub use self::requests::Who;
+use self::sql::Dialect;
 pub use self::sql::{ListQuery, Within};
 use self::writer::Writer;
 use crate::configuration::{ConfigurationError, DatabaseSettings, LifecycleSettings};
@@ -66,6 +68,7 @@ pub struct Repository {
     baseline: Option<Arc<Baseline>>,
     /// Whether this open created the database (no migration had run before).
     created: bool,
+    dialect: Dialect,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +81,8 @@ pub enum OpenError {
     NewerDatabase { url: String, version: i64 },
     #[error("cannot migrate the database {url}: {source}")]
     Migrate { url: String, source: MigrateError },
+    #[error("cannot write the tenant's built-in rows in {url}: {message}")]
+    Provision { url: String, message: String },
 }
 
 /// Every migration applied, as sqlx records them (build.rs): what a new database starts as.
@@ -207,7 +212,7 @@ impl Repository {
         });
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
-        let creates = CreateQueue::new(Arc::clone(&writer), checkpoints);
+        let creates = CreateQueue::new(Arc::clone(&writer), Some(checkpoints));
         Ok(Self {
             writer,
             reader,
@@ -219,6 +224,7 @@ impl Repository {
             )),
             baseline: None,
             created,
+            dialect: Dialect::Sqlite,
         })
     }
 

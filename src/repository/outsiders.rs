@@ -53,12 +53,12 @@ pub(super) async fn assignment_ended(
             .await?;
     }
     sqlx::query(
-        "UPDATE subjects SET sign_in_blocked = sign_in_blocked OR $2,
+        "UPDATE subjects SET sign_in_blocked = CASE WHEN $2 = 1 THEN 1 ELSE sign_in_blocked END,
              cleanup_scheduled_date_time = $3
          WHERE id = $1",
     )
     .bind(subject_id)
-    .bind(outsider.blocked)
+    .bind(i64::from(outsider.blocked))
     .bind(outsider.removed_at.map(format_instant))
     .execute(&mut *tx)
     .await?;

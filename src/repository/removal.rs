@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 use super::delivery::{carry_over, end_assignment, insert_one};
 use super::entity::find;
 use super::outsiders::cleaned_up;
+use super::sql::Dialect;
 use super::targets::subject_of;
 use super::Repository;
 use crate::model::assignment::ASSIGNMENT;
@@ -34,11 +35,12 @@ impl Repository {
         let now = self.lifecycle.now();
         let stamp = format_instant(now);
         let open: Vec<&str> = State::OPEN.iter().map(|state| state.stored()).collect();
-        sqlx::query(
+        sqlx::query(&format!(
             "UPDATE assignment_requests SET state = $2, status = $3, next_step_at = NULL,
                  state_changed_at = $4, completed_date_time = $4
-             WHERE target_id = $1 AND state IN (SELECT value FROM json_each($5))",
-        )
+             WHERE target_id = $1 AND state IN ({})",
+            Dialect::of(tx).json_texts("$5")
+        ))
         .bind(subject.id())
         .bind(State::Canceled.stored())
         .bind(State::Canceled.status())

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::delivery::insert_one;
 use super::entity::{find, save};
+use super::sql::Dialect;
 use super::targets::{
     assignment_target, by_email, directory_object, groups_of, invited, organization_of, propose,
     subject_in, subject_of, Target,
@@ -55,9 +56,10 @@ impl Repository {
                 return Ok(Some(user));
             }
         }
-        let id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE user_principal_name = $1 COLLATE NOCASE",
-        )
+        let id: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT id FROM users WHERE {}",
+            Dialect::of(connection).equals_folded("user_principal_name", "$1")
+        ))
         .bind(&who.actor)
         .fetch_optional(&mut *connection)
         .await?;
@@ -406,7 +408,7 @@ pub(super) async fn regrant(tx: &mut AnyConnection) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO group_members (group_id, relation, member_id, member_type, managed, added)
          SELECT DISTINCT g.group_id, g.relation, g.member_id, g.member_type, 1,
-                (SELECT ifnull(max(added), 0) + 1 FROM group_members)
+                (SELECT coalesce(max(added), 0) + 1 FROM group_members)
          FROM granted_memberships AS g
          WHERE NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
                            AND m.relation = g.relation AND m.member_id = g.member_id)",

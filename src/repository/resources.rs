@@ -29,7 +29,7 @@ async fn find_where(
     let wheres: Vec<String> = conditions
         .iter()
         .enumerate()
-        .map(|(i, (column, _))| format!("{column} = ?{}", i + 1))
+        .map(|(i, (column, _))| format!("{column} = ${}", i + 1))
         .collect();
     let text = format!(
         "SELECT {} FROM {} WHERE {} ORDER BY id LIMIT 1",

@@ -56,6 +56,8 @@ pub(super) fn json_row(record: &Record) -> serde_json::Map<String, Value> {
         .filter(|(property, _)| property.is_stored())
         .map(|(property, value)| {
             let value = match (property.edm, value) {
+                // 0 or 1, as the columns hold flags in both backends.
+                (Edm::Bool, Value::Bool(flag)) => Value::from(i64::from(*flag)),
                 (Edm::Complex(_), Value::Null) => Value::Null,
                 (Edm::Complex(_), value) => Value::String(value.to_string()),
                 (_, value) => value.clone(),

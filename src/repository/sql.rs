@@ -11,9 +11,11 @@ use crate::Error;
 use serde_json::Value;
 
 mod builder;
+mod dialect;
 mod filter;
 
 pub(super) use self::builder::Sql;
+pub(super) use self::dialect::Dialect;
 
 /// The rows of a set a listing is confined to, besides its `$filter`.
 #[derive(Debug, Clone, Copy)]
@@ -41,18 +43,19 @@ pub struct ListQuery<'a> {
     pub limit: u64,
 }
 
-/// A statement's text that depends only on the declaration, built on first use and kept:
-/// the hot writes would otherwise format the same few hundred bytes on every call.
-/// `kind` names the statement; the entity is told apart by its address.
+/// A statement's text that depends only on the declaration and the dialect, built on
+/// first use and kept: the hot writes would otherwise format the same few hundred bytes on
+/// every call. `kind` names the statement; the entity is told apart by its address.
 pub(super) fn cached(
     entity: &'static EntityType,
     kind: &'static str,
-    build: impl FnOnce(&'static EntityType) -> String,
+    dialect: Dialect,
+    build: impl FnOnce(&'static EntityType, Dialect) -> String,
 ) -> Arc<str> {
-    type Texts = RwLock<HashMap<(usize, &'static str), Arc<str>>>;
+    type Texts = RwLock<HashMap<(usize, &'static str, Dialect), Arc<str>>>;
     static TEXTS: OnceLock<Texts> = OnceLock::new();
     let texts = TEXTS.get_or_init(Texts::default);
-    let key = (std::ptr::from_ref(entity) as usize, kind);
+    let key = (std::ptr::from_ref(entity) as usize, kind, dialect);
     if let Some(text) = texts
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -60,7 +63,7 @@ pub(super) fn cached(
     {
         return Arc::clone(text);
     }
-    let text: Arc<str> = build(entity).into();
+    let text: Arc<str> = build(entity, dialect).into();
     texts
         .write()
         .unwrap_or_else(PoisonError::into_inner)
@@ -76,29 +79,53 @@ pub(super) fn columns(entity: &EntityType) -> String {
 
 /// `r.value ->> 'id', r.value ->> 'display_name', …`: every column of a row passed as the
 /// JSON object `r.value` (`rows::json_row`), in declaration order.
-pub(super) fn json_values(entity: &EntityType) -> String {
+pub(super) fn json_values(entity: &EntityType, dialect: Dialect) -> String {
     let values: Vec<String> = entity
         .stored()
-        .map(|property| json_value(entity, property))
+        .map(|property| json_value(entity, property, dialect))
         .collect();
     values.join(", ")
 }
 
 /// One column's value in an insert: from the row, or copied from the entity its foreign
 /// key names.
-fn json_value(entity: &EntityType, property: &crate::model::Property) -> String {
+fn json_value(entity: &EntityType, property: &crate::model::Property, dialect: Dialect) -> String {
     match property.copied {
         Some(copied) => {
             let table = entity
                 .reference(copied.fk)
                 .map_or("", |navigation| navigation.target().table);
             format!(
-                "(SELECT p.{} FROM {table} AS p WHERE p.id = r.value ->> '{}')",
-                copied.column, copied.fk
+                "(SELECT p.{} FROM {table} AS p WHERE p.id = {})",
+                copied.column,
+                dialect.json_field("r.value", copied.fk, false)
             )
         }
-        None => format!("r.value ->> '{}'", property.column),
+        None => json_column(property, dialect),
     }
+}
+
+/// `display_name = r.value ->> 'display_name', …`: every column but `id` set from the row
+/// `r.value`, as `json_values` reads it.
+pub(super) fn json_assignments(entity: &EntityType, dialect: Dialect) -> String {
+    let assignments: Vec<String> = entity
+        .stored()
+        .filter(|property| property.column != "id")
+        .map(|property| {
+            format!(
+                "{} = {}",
+                property.column,
+                json_value(entity, property, dialect)
+            )
+        })
+        .collect();
+    assignments.join(", ")
+}
+
+/// A column's value from the row `r.value`, in the column's type.
+pub(super) fn json_column(property: &crate::model::Property, dialect: Dialect) -> String {
+    let integer = matches!(property.edm, Edm::Bool | Edm::Int32);
+    dialect.json_field("r.value", property.column, integer)
 }
 
 /// A stored value as a bind: complex values are their JSON text.
@@ -127,13 +154,15 @@ pub(super) fn bind(sql: &mut Sql, value: &Scalar) {
 /// Builds statements over one entity's table.
 pub(super) struct Statement<'e> {
     pub entity: &'e EntityType,
+    pub dialect: Dialect,
     pub sql: Sql,
 }
 
 impl<'e> Statement<'e> {
-    pub fn new(entity: &'e EntityType, text: &str) -> Self {
+    pub fn new(entity: &'e EntityType, dialect: Dialect, text: &str) -> Self {
         Self {
             entity,
+            dialect,
             sql: Sql::new(text),
         }
     }
@@ -141,7 +170,7 @@ impl<'e> Statement<'e> {
     /// `WHERE …` for scope and filter.
     pub fn conditions(&mut self, filter: Option<&Filter>, scope: Option<Within<'_>>) {
         let table = self.entity.table;
-        self.sql.push(" WHERE 1");
+        self.sql.push(" WHERE TRUE");
         match scope {
             None => {}
             Some(Within::Column(column, value)) => {
@@ -255,8 +284,10 @@ impl<'e> Statement<'e> {
     fn sort_expression(&self, column: Column) -> String {
         let expression = self.expression(column);
         match (nullable(column), is_text(column)) {
-            (true, _) => format!("ifnull({expression}, '') COLLATE NOCASE"),
-            (false, true) => format!("{expression} COLLATE NOCASE"),
+            (true, _) => self
+                .dialect
+                .folded(&self.dialect.if_null(&expression, "''")),
+            (false, true) => self.dialect.folded(&expression),
             (false, false) => expression,
         }
     }
@@ -278,9 +309,15 @@ fn sort_value(column: Column, value: &Scalar) -> Scalar {
 }
 
 /// The listing statement, after `prefix` (empty, or `EXPLAIN QUERY PLAN `).
-pub(super) fn list(entity: &EntityType, prefix: &str, query: &ListQuery<'_>) -> Result<Sql, Error> {
+pub(super) fn list(
+    entity: &EntityType,
+    dialect: Dialect,
+    prefix: &str,
+    query: &ListQuery<'_>,
+) -> Result<Sql, Error> {
     let mut statement = Statement::new(
         entity,
+        dialect,
         &format!("{prefix}SELECT {} FROM {}", columns(entity), entity.table),
     );
     statement.conditions(query.filter, query.scope);

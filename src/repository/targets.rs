@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use super::delivery::insert_one;
 use super::entity::find;
+use super::sql::Dialect;
 use crate::model::admission::is_guest;
 use crate::model::assignment::ASSIGNMENT;
 use crate::model::assignment_policy::ASSIGNMENT_POLICY;
@@ -150,10 +151,13 @@ pub(super) async fn by_email(
     connection: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<Record>, Error> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE mail = $1 COLLATE NOCASE OR user_principal_name = $1 COLLATE NOCASE
+    let dialect = Dialect::of(connection);
+    let id: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM users WHERE {} OR {}
          ORDER BY created_date_time LIMIT 1",
-    )
+        dialect.equals_folded("mail", "$1"),
+        dialect.equals_folded("user_principal_name", "$1"),
+    ))
     .bind(email.trim())
     .fetch_optional(&mut *connection)
     .await?;

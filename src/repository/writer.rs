@@ -8,7 +8,7 @@
 //! writer waits. A `tokio::sync::Mutex` hands the connection straight to the next writer,
 //! first come first served.
 //!
-//! Transactions are `BEGIN IMMEDIATE` … `COMMIT`, sent as plain statements: sqlx's
+//! Transactions are `BEGIN IMMEDIATE` (SQLite) or `BEGIN` … `COMMIT`, sent as plain statements: sqlx's
 //! `begin_with` with a custom statement asks the worker thread a second time whether the
 //! transaction really began. One that is dropped before `commit` (an error returned with
 //! `?`, a request cancelled) is rolled back by the next user of the connection, before
@@ -22,6 +22,7 @@ use sqlx::{AnyConnection, Connection};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use super::checkpoint::Checkpoints;
+use super::sql::Dialect;
 use crate::Error;
 
 /// How long a write waits for the connection before answering 503 (as the pool's acquire
@@ -114,7 +115,7 @@ impl<'a> WriteLock<'a> {
         // Were the flag not set, the next writer's statements would run inside that
         // transaction and never commit.
         self.abandoned.store(true, Ordering::Relaxed);
-        sqlx::query("BEGIN IMMEDIATE")
+        sqlx::query(Dialect::of(&self.connection).begin())
             .execute(&mut *self.connection)
             .await?;
         Ok(WriteTx {

@@ -259,16 +259,24 @@ impl Tenants {
     }
 
     async fn open_store(&self, tenant: &Tenant) -> Result<Repository, String> {
-        if !self.files.exists(&tenant.id) {
-            let template = self.template().await?;
-            self.files
-                .create(&tenant.id, &template)
-                .map_err(|e| e.to_string())?;
-        }
-        let (database, path) = (self.shape.database.clone(), self.files.path(&tenant.id));
-        let store = self
-            .runtime
-            .spawn(async move { Repository::open_file(&database, &path).await })
+        let database = self.shape.database.clone();
+        // Opened on the server's runtime: see `runtime`.
+        let opening = if database.is_postgres() {
+            let id = tenant.id.clone();
+            self.runtime
+                .spawn(async move { Repository::open_postgres(&database, id.as_str()).await })
+        } else {
+            if !self.files.exists(&tenant.id) {
+                let template = self.template().await?;
+                self.files
+                    .create(&tenant.id, &template)
+                    .map_err(|e| e.to_string())?;
+            }
+            let path = self.files.path(&tenant.id);
+            self.runtime
+                .spawn(async move { Repository::open_file(&database, &path).await })
+        };
+        let store = opening
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;

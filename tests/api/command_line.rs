@@ -38,7 +38,7 @@ fn bad_values_are_one_line_naming_the_key_and_exit_2() {
     assert_one_line_usage_error(&["--port", "eighty"], &[], "--port");
     assert_one_line_usage_error(&[], &[("EMULATOR__SERVER__PORT", "eighty")], "server.port");
     assert_one_line_usage_error(&[], &[("EMULATOR__AUTH__MODE", "sometimes")], "auth");
-    assert_one_line_usage_error(&["--database", "postgres://x"], &[], "database.url");
+    assert_one_line_usage_error(&["--database", "mysql://x"], &[], "database.url");
     assert_one_line_usage_error(&["--database", "sqlite::memory:"], &[], "database.url");
     assert_one_line_usage_error(
         &["--config", "/nonexistent/emulator.toml"],

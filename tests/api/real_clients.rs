@@ -69,7 +69,12 @@ fn echoed_catalog(read: &Value) -> Value {
 
 #[actix_web::test]
 async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
-    let app = spawn_app().await;
+    terraform_3_catalog_and_access_package_lifecycles(&spawn_app().await).await;
+}
+
+/// Terraform 3.x's calls for a catalog and an access package, in its order, with its
+/// bodies; also run against the PostgreSQL backend (`postgres_schema::backend`).
+pub async fn terraform_3_catalog_and_access_package_lifecycles(app: &TestApp) {
     let catalogs = format!("{BETA}/accessPackageCatalogs");
     let packages = format!("{BETA}/accessPackages");
 
@@ -77,7 +82,7 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     let catalog_body = json!({"@odata.type": "#microsoft.graph.accessPackageCatalog",
         "catalogStatus": "published", "description": "TestAcc Catalog",
         "displayName": "acctest-catalog", "isExternallyVisible": true});
-    let created = terraform(&app, Method::POST, &catalogs, Some(&catalog_body)).await;
+    let created = terraform(app, Method::POST, &catalogs, Some(&catalog_body)).await;
     assert_eq!(
         created.status.as_u16(),
         201,
@@ -86,7 +91,7 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     );
     let catalog_id = created.json()["id"].as_str().unwrap().to_owned();
     let catalog_path = format!("{catalogs}/{catalog_id}");
-    let read = terraform(&app, Method::GET, &catalog_path, None)
+    let read = terraform(app, Method::GET, &catalog_path, None)
         .await
         .json();
     // Lower case in, the version's canonical spelling out.
@@ -97,15 +102,15 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     let mut renamed = catalog_body.clone();
     renamed["description"] = json!("TestAcc Catalog (updated)");
     renamed["catalogStatus"] = json!("unpublished");
-    let updated = terraform(&app, Method::PATCH, &catalog_path, Some(&renamed)).await;
+    let updated = terraform(app, Method::PATCH, &catalog_path, Some(&renamed)).await;
     updated.expect(204);
-    let read = terraform(&app, Method::GET, &catalog_path, None)
+    let read = terraform(app, Method::GET, &catalog_path, None)
         .await
         .json();
     assert_eq!(read["catalogStatus"], "Unpublished");
     assert_eq!(read["description"], "TestAcc Catalog (updated)");
     let found = terraform(
-        &app,
+        app,
         Method::GET,
         &format!("{catalogs}?$filter=displayName%20eq%20'acctest-catalog'"),
         None,
@@ -114,13 +119,13 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     assert_eq!(found.json()["value"].as_array().unwrap().len(), 1);
 
     // azuread_access_package: GET the catalog, POST with the catalog nested, no catalogId.
-    let catalog = terraform(&app, Method::GET, &catalog_path, None)
+    let catalog = terraform(app, Method::GET, &catalog_path, None)
         .await
         .json();
     let package_body = json!({"@odata.type": "#microsoft.graph.accessPackage",
         "accessPackageCatalog": echoed_catalog(&catalog),
         "description": "Test Access Package", "displayName": "acctest-package", "isHidden": false});
-    let created = terraform(&app, Method::POST, &packages, Some(&package_body)).await;
+    let created = terraform(app, Method::POST, &packages, Some(&package_body)).await;
     assert_eq!(
         created.status.as_u16(),
         201,
@@ -134,7 +139,7 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
         "Read takes catalog_id from catalogId"
     );
     let package_path = format!("{packages}/{}", package["id"].as_str().unwrap());
-    let read = terraform(&app, Method::GET, &package_path, None)
+    let read = terraform(app, Method::GET, &package_path, None)
         .await
         .json();
     assert_eq!(read["catalogId"], catalog_id.as_str());
@@ -144,7 +149,7 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     let mut changed = package_body.clone();
     changed["description"] = json!("Test Access Package (updated)");
     changed["accessPackageCatalog"]["displayName"] = json!("not a rename");
-    let updated = terraform(&app, Method::PATCH, &package_path, Some(&changed)).await;
+    let updated = terraform(app, Method::PATCH, &package_path, Some(&changed)).await;
     assert_eq!(
         updated.status.as_u16(),
         204,
@@ -152,14 +157,14 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
         String::from_utf8_lossy(&updated.body)
     );
     assert_eq!(
-        terraform(&app, Method::GET, &catalog_path, None)
+        terraform(app, Method::GET, &catalog_path, None)
             .await
             .json()["displayName"],
         "acctest-catalog"
     );
     // The data source: tenant-wide by name, then catalogId compared client-side.
     let found = terraform(
-        &app,
+        app,
         Method::GET,
         &format!("{packages}?$filter=displayName%20eq%20'acctest-package'"),
         None,
@@ -173,21 +178,21 @@ async fn terraform_3_catalog_and_access_package_lifecycles_work_verbatim() {
     );
 
     assert_eq!(
-        terraform(&app, Method::DELETE, &package_path, None)
+        terraform(app, Method::DELETE, &package_path, None)
             .await
             .status
             .as_u16(),
         204
     );
-    assert_gone(&app, &package_path).await;
+    assert_gone(app, &package_path).await;
     assert_eq!(
-        terraform(&app, Method::DELETE, &catalog_path, None)
+        terraform(app, Method::DELETE, &catalog_path, None)
             .await
             .status
             .as_u16(),
         204
     );
-    assert_gone(&app, &catalog_path).await;
+    assert_gone(app, &catalog_path).await;
 }
 
 #[actix_web::test]

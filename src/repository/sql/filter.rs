@@ -1,7 +1,7 @@
 //! `$filter` as SQL: the conditions a parsed filter becomes, over one entity's table and
 //! the entities its single-valued navigations lead to.
 
-use super::{bind, is_text, nullable, Statement};
+use super::{bind, is_text, nullable, Dialect, Statement};
 use crate::model::Link;
 use crate::odata::{Column, Comparison, Filter, Operand, Scalar, TextMatch};
 
@@ -27,7 +27,8 @@ impl Statement<'_> {
             Filter::IsTrue(operand) => {
                 self.sql.push("(");
                 self.operand(operand);
-                self.sql.push(" IS 1)");
+                self.sql.push(self.dialect.is(false));
+                self.sql.push("1)");
             }
             Filter::Compare(left, operator, right) => self.compare(left, *operator, right),
             Filter::In(left, list) => {
@@ -36,14 +37,14 @@ impl Statement<'_> {
                 }
                 self.sql.push("(");
                 self.not_null_guard(left);
-                self.operand(left);
-                self.sql.push(collation(left, list.first()));
+                let fold = folds(left, list.first());
+                self.folded(left, fold, true);
                 self.sql.push(" IN (");
                 for (i, item) in list.iter().enumerate() {
                     if i > 0 {
                         self.sql.push(", ");
                     }
-                    self.operand(item);
+                    self.folded(item, fold, false);
                 }
                 self.sql.push("))");
             }
@@ -54,13 +55,15 @@ impl Statement<'_> {
             } => {
                 let source = self.expression(*collection);
                 let Some(body) = body else {
-                    self.sql.push(format!("(json_array_length({source}) > 0)"));
+                    let count = self.dialect.element_count(&source);
+                    self.sql.push(format!("({count} > 0)"));
                     return;
                 };
                 // all: no element fails the body; any: some element passes it.
                 let (outer, inner) = if *every { ("NOT ", "NOT ") } else { ("", "") };
+                let elements = self.dialect.elements(&source);
                 self.sql.push(format!(
-                    "({outer}EXISTS (SELECT 1 FROM json_each({source}) WHERE {inner}("
+                    "({outer}EXISTS (SELECT 1 FROM {elements} WHERE {inner}("
                 ));
                 self.filter(body);
                 self.sql.push(")))");
@@ -79,12 +82,19 @@ impl Statement<'_> {
                 // most do, so it walks the sort index and reads every row to find a page of
                 // rare matches (160 ms on 100k rows). Marked rare, it filters first and sorts
                 // the matches (15-30 ms).
-                self.sql.push("unlikely(");
+                self.sql.push(self.dialect.rare());
                 self.not_null_guard(haystack);
-                self.operand(haystack);
-                // LIKE folds ASCII case, matching the NOCASE comparisons elsewhere.
+                // SQLite's LIKE folds ASCII case, matching the NOCASE comparisons elsewhere;
+                // PostgreSQL's is told to.
+                let fold = self.dialect == Dialect::Postgres;
+                self.folded(haystack, fold, true);
                 self.sql.push(" LIKE ");
-                self.sql.push_bind(pattern);
+                let (before, after) = if fold {
+                    self.dialect.fold_around(false)
+                } else {
+                    ("", "")
+                };
+                self.sql.push(before).push_bind(pattern).push(after);
                 self.sql.push(" ESCAPE '\\')");
             }
         }
@@ -100,8 +110,8 @@ impl Statement<'_> {
         // IS and IS NOT treat NULL as a value, so `not (description eq 'x')` keeps the rows
         // whose description is null, as OData's two-valued logic says it should.
         let symbol = match operator {
-            Comparison::Eq => " IS ",
-            Comparison::Ne => " IS NOT ",
+            Comparison::Eq => self.dialect.is(false),
+            Comparison::Ne => self.dialect.is(true),
             Comparison::Gt => " > ",
             Comparison::Ge => " >= ",
             Comparison::Lt => " < ",
@@ -112,11 +122,23 @@ impl Statement<'_> {
             self.not_null_guard(left);
             self.not_null_guard(right);
         }
-        self.operand(left);
-        self.sql.push(collation(left, Some(right)));
+        let fold = folds(left, Some(right));
+        self.folded(left, fold, true);
         self.sql.push(symbol);
-        self.operand(right);
+        self.folded(right, fold, false);
         self.sql.push(")");
+    }
+
+    /// The operand, with ASCII letters folded when `fold`; `left` of its comparison or not.
+    fn folded(&mut self, operand: &Operand, fold: bool, left: bool) {
+        let (before, after) = if fold {
+            self.dialect.fold_around(left)
+        } else {
+            ("", "")
+        };
+        self.sql.push(before);
+        self.operand(operand);
+        self.sql.push(after);
     }
 
     /// Ordering comparisons with NULL are unknown; spelled out as false so `not` is exact.
@@ -143,26 +165,20 @@ impl Statement<'_> {
                 self.sql.push(expression);
             }
             Operand::Lower(inner) | Operand::Upper(inner) => {
-                self.sql.push(if matches!(operand, Operand::Lower(_)) {
-                    "lower("
-                } else {
-                    "upper("
-                });
+                let (before, after) = self
+                    .dialect
+                    .case_around(matches!(operand, Operand::Lower(_)));
+                self.sql.push(before);
                 self.operand(inner);
-                self.sql.push(")");
+                self.sql.push(after);
             }
             Operand::Value(value) => bind(&mut self.sql, value),
             Operand::Element(None) => {
-                self.sql.push("json_each.value");
+                self.sql.push(self.dialect.element());
             }
-            // Only an object has members: a stray string in the list is no match, not
-            // SQLite's malformed-JSON failure.
             Operand::Element(Some(member)) => {
-                self.sql.push(
-                    "(CASE WHEN json_each.type = 'object' THEN json_extract(json_each.value, ",
-                );
-                self.sql.push_bind(format!("$.{member}"));
-                self.sql.push(") END)");
+                let (before, bound, after) = self.dialect.element_member(member);
+                self.sql.push(before).push_bind(bound).push(after);
             }
         }
     }
@@ -190,16 +206,21 @@ impl Statement<'_> {
             self.entity.table,
             column.via.map_or("", |n| n.target().table),
         );
+        let fold = folds(operand, values.first());
+        let (before, after) = if fold {
+            self.dialect.fold_around(true)
+        } else {
+            ("", "")
+        };
         self.sql.push(format!(
-            "({table}.{fk} IS NOT NULL AND {table}.{fk} IN (SELECT related.id FROM {target} AS related WHERE related.{}{} IN (",
+            "({table}.{fk} IS NOT NULL AND {table}.{fk} IN (SELECT related.id FROM {target} AS related WHERE {before}related.{}{after} IN (",
             column.property.column,
-            collation(operand, values.first()),
         ));
         for (i, value) in values.iter().enumerate() {
             if i > 0 {
                 self.sql.push(", ");
             }
-            self.operand(value);
+            self.folded(value, fold, false);
         }
         self.sql.push(")))");
         true
@@ -236,15 +257,11 @@ fn underlying(operand: &Operand) -> Option<Column> {
 
 /// Text properties compare ignoring (ASCII) case, as Graph's directory does; `tolower` and
 /// `toupper` ask for an exact comparison of the folded text.
-fn collation(left: &Operand, right: Option<&Operand>) -> &'static str {
+fn folds(left: &Operand, right: Option<&Operand>) -> bool {
     let plain_text = |operand: &Operand| match operand {
         Operand::Column(column) => is_text(*column),
         Operand::Element(_) => true,
         _ => false,
     };
-    if plain_text(left) || right.is_some_and(plain_text) {
-        " COLLATE NOCASE"
-    } else {
-        ""
-    }
+    plain_text(left) || right.is_some_and(plain_text)
 }

@@ -1,7 +1,7 @@
 //! The emulator in-process: started, restarted on the same file, stopped, and spoken to.
 
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
@@ -14,7 +14,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use tempfile::TempDir;
 
-use super::{TestResponse, BEARER};
+use super::{PostgresDatabase, TestResponse, BEARER};
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
@@ -30,6 +30,8 @@ pub struct TestApp {
     pub certificate: Option<PathBuf>,
     pub settings: Settings,
     dir: TempDir,
+    /// The database the emulator serves from, when the suite runs on PostgreSQL.
+    postgres: Option<Arc<PostgresDatabase>>,
     handle: ServerHandle,
     served: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
     client: awc::Client,
@@ -48,14 +50,30 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// With `EMULATOR_TEST_BACKEND=postgres`, on a PostgreSQL database of its own rather than
+/// a SQLite file (unless `customise` names a database itself).
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut settings = test_settings(dir.path());
+    let postgres = match std::env::var("EMULATOR_TEST_BACKEND").as_deref() {
+        Ok("postgres") => {
+            let database = PostgresDatabase::new()
+                .await
+                .expect("EMULATOR_TEST_BACKEND=postgres needs EMULATOR_TEST_POSTGRES_URL");
+            settings.database.url = database.url();
+            Some(Arc::new(database))
+        }
+        _ => None,
+    };
     customise(&mut settings);
-    start(settings, dir).await
+    start(settings, dir, postgres).await
 }
 
-async fn start(settings: Settings, dir: TempDir) -> TestApp {
+async fn start(
+    settings: Settings,
+    dir: TempDir,
+    postgres: Option<Arc<PostgresDatabase>>,
+) -> TestApp {
     LazyLock::force(&TRACING);
     let application = Application::build(settings.clone())
         .await
@@ -73,6 +91,7 @@ async fn start(settings: Settings, dir: TempDir) -> TestApp {
         certificate,
         settings,
         dir,
+        postgres,
         handle,
         served,
         client: awc::Client::builder()
@@ -107,6 +126,7 @@ impl TestApp {
         let TestApp {
             settings,
             dir,
+            postgres,
             handle,
             served,
             ..
@@ -120,7 +140,11 @@ impl TestApp {
             .expect("the server stops within 30 s")
             .expect("the server task ends")
             .expect("the server stops cleanly");
-        Stopped { settings, dir }
+        Stopped {
+            settings,
+            dir,
+            postgres,
+        }
     }
 
     pub fn request(&self, method: Method, path: &str) -> awc::ClientRequest {
@@ -179,6 +203,7 @@ impl TestApp {
 pub struct Stopped {
     settings: Settings,
     dir: TempDir,
+    postgres: Option<Arc<PostgresDatabase>>,
 }
 
 impl Stopped {
@@ -187,11 +212,15 @@ impl Stopped {
     }
 
     pub async fn start_with(self, customise: impl FnOnce(&mut Settings)) -> TestApp {
-        let Stopped { mut settings, dir } = self;
+        let Stopped {
+            mut settings,
+            dir,
+            postgres,
+        } = self;
         settings.server.port = 0;
         settings.tls.port = 0;
         customise(&mut settings);
-        start(settings, dir).await
+        start(settings, dir, postgres).await
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod app;
 mod builders;
+mod postgres;
 mod process;
 mod receiver;
 mod response;
@@ -13,6 +14,7 @@ mod snapshot;
 
 pub use app::*;
 pub use builders::*;
+pub use postgres::*;
 pub use process::*;
 pub use receiver::*;
 pub use response::*;

@@ -14,78 +14,16 @@ use std::path::Path;
 
 use entitlement_emulator::model::{registry, Constraint, Link};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, Executor};
 
 use crate::helpers::*;
 
+mod backend;
 mod rules;
 mod views;
 
-/// A database of its own on the test server, dropped at the end: tests run in parallel.
-struct Database {
-    server: PgConnectOptions,
-    name: String,
-    pool: PgPool,
-}
-
-/// Dropped when the test ends, passed or failed, so a red run leaves nothing on the server.
-impl Drop for Database {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        // Drop cannot await, and the test's runtime may be gone: a thread with its own.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async {
-                let mut admin = server.connect().await?;
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await?;
-                admin.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("the test database {} was not dropped", self.name);
-        }
-    }
-}
+type Database = PostgresDatabase;
 
 impl Database {
-    async fn new() -> Option<Self> {
-        let Ok(url) = std::env::var("EMULATOR_TEST_POSTGRES_URL") else {
-            assert!(
-                std::env::var_os("EMULATOR_REQUIRE_POSTGRES").is_none(),
-                "EMULATOR_REQUIRE_POSTGRES is set but EMULATOR_TEST_POSTGRES_URL is not"
-            );
-            eprintln!("no EMULATOR_TEST_POSTGRES_URL: the PostgreSQL schema is not checked");
-            return None;
-        };
-        let server: PgConnectOptions = url.parse().expect("EMULATOR_TEST_POSTGRES_URL parses");
-        let name = format!("emulator_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = server.connect().await.expect("the test server answers");
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("a database is made");
-        let pool = PgPoolOptions::new()
-            // A transaction, a concurrent one and the test's own queries.
-            .max_connections(4)
-            // The tables themselves, before the tenant's views of them.
-            .connect_with(
-                server
-                    .clone()
-                    .database(&name)
-                    .options([("search_path", "stored,public")]),
-            )
-            .await
-            .expect("the new database opens");
-        Some(Self { server, name, pool })
-    }
-
     async fn migrated() -> Option<Self> {
         let database = Self::new().await?;
         let migrator =
@@ -105,16 +43,6 @@ impl Database {
             .await
             .expect("a second run is a no-op");
         Some(database)
-    }
-
-    /// A connection with the server's search path, as the emulator's.
-    async fn connection(&self) -> sqlx::PgConnection {
-        self.server
-            .clone()
-            .database(&self.name)
-            .connect()
-            .await
-            .expect("the database opens")
     }
 
     /// A table's columns in order: name, data type, NOT NULL.

@@ -1,0 +1,158 @@
+//! A tenant's store in a PostgreSQL database: the same repository over connections that
+//! reach that tenant's rows (the views of migrations/postgres). The schema is migrated by
+//! whichever process opens it first (sqlx's migrator holds a lock meanwhile); a tenant's
+//! built-in rows and clock are written the first time any process opens it.
+
+use std::sync::Arc;
+
+use sqlx::any::AnyConnectOptions;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::AnyConnection;
+
+use super::connect::Connect;
+use super::group_commit::CreateQueue;
+use super::lifecycle::Lifecycle;
+use super::readers::Readers;
+use super::sql::Dialect;
+use super::writer::Writer;
+use super::{insert, OpenError, Repository};
+use crate::configuration::{DatabaseSettings, LifecycleSettings};
+use crate::model::{registry, Record};
+use crate::Error;
+
+/// `migrations/postgres`, compiled in; `sqlx migrate run --source migrations/postgres`
+/// applies the same files.
+pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The clock and pace of a tenant, and whether this open made the tenant.
+struct Provisioned {
+    created: bool,
+    offset_ms: i64,
+    pace: Option<String>,
+}
+
+impl Repository {
+    /// `tenant`'s store in the PostgreSQL database at `settings.url`.
+    pub async fn open_postgres(
+        settings: &DatabaseSettings,
+        tenant: &str,
+    ) -> Result<Self, OpenError> {
+        let url = shown(&settings.url);
+        let open_error = |source| OpenError::Open {
+            url: url.clone(),
+            source,
+        };
+        let connect = Connect::postgres(settings.url.trim()).map_err(open_error)?;
+        let mut writer = connect.connect().await.map_err(open_error)?;
+        POSTGRES_MIGRATOR
+            .run_direct(&mut writer)
+            .await
+            .map_err(|source| match source {
+                MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
+                    url: url.clone(),
+                    version,
+                },
+                source => OpenError::Migrate {
+                    url: url.clone(),
+                    source,
+                },
+            })?;
+        Connect::enter(&mut writer, tenant)
+            .await
+            .map_err(open_error)?;
+        let provisioned =
+            provision(&mut writer, tenant)
+                .await
+                .map_err(|error| OpenError::Provision {
+                    url: url.clone(),
+                    message: error.to_string(),
+                })?;
+        let pace = provisioned.pace.and_then(|text| {
+            serde_json::from_str(&text)
+                .inspect_err(|error| {
+                    tracing::warn!(%error, "the stored pace does not parse: the configured one applies");
+                })
+                .ok()
+        });
+        let reader = Arc::new(Readers::new(
+            connect.tenant(tenant),
+            settings.max_read_connections,
+        ));
+        let writer = Arc::new(Writer::new(writer));
+        let creates = CreateQueue::new(Arc::clone(&writer), None);
+        Ok(Self {
+            writer,
+            reader,
+            creates,
+            lifecycle: Arc::new(Lifecycle::new(
+                LifecycleSettings::IMMEDIATE,
+                provisioned.offset_ms,
+                pace,
+            )),
+            baseline: None,
+            created: provisioned.created,
+            dialect: Dialect::Postgres,
+        })
+    }
+}
+
+/// The URL without its password, for messages.
+fn shown(url: &str) -> String {
+    match url.trim().parse::<AnyConnectOptions>() {
+        Ok(AnyConnectOptions {
+            mut database_url, ..
+        }) => {
+            if database_url.password().is_some() {
+                let _ = database_url.set_password(Some("…"));
+            }
+            database_url.to_string()
+        }
+        Err(_) => "the configured PostgreSQL URL".to_owned(),
+    }
+}
+
+/// The tenant's clock, written with its built-in rows (from the declarations, as
+/// SQLite's migrations write them) when it has none. Two processes opening a new tenant at
+/// once make it once: the second waits for the first's lock, then finds its clock.
+async fn provision(connection: &mut AnyConnection, tenant: &str) -> Result<Provisioned, Error> {
+    sqlx::query("BEGIN").execute(&mut *connection).await?;
+    let made = async {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(tenant)
+            .execute(&mut *connection)
+            .await?;
+        let clock: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT offset_ms, pace FROM emulator_clock WHERE id = 1")
+                .fetch_optional(&mut *connection)
+                .await?;
+        if let Some((offset_ms, pace)) = clock {
+            return Ok(Provisioned {
+                created: false,
+                offset_ms,
+                pace,
+            });
+        }
+        sqlx::query("INSERT INTO emulator_clock (id, offset_ms) VALUES (1, 0)")
+            .execute(&mut *connection)
+            .await?;
+        for entity in registry::ENTITY_TYPES {
+            let builtins = Record::builtins(entity);
+            let rows: Vec<&Record> = builtins.iter().collect();
+            if rows.is_empty() {
+                continue;
+            }
+            for outcome in insert::insert(connection, entity, &rows).await? {
+                outcome?;
+            }
+        }
+        Ok(Provisioned {
+            created: true,
+            offset_ms: 0,
+            pace: None,
+        })
+    }
+    .await;
+    let end = if made.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    sqlx::query(end).execute(&mut *connection).await?;
+    made
+}
