@@ -85,6 +85,31 @@ pub enum OpenError {
     Provision { url: String, message: String },
 }
 
+impl OpenError {
+    /// A migration that failed, or a database a newer version migrated.
+    fn migrating(url: &str, source: MigrateError) -> Self {
+        match source {
+            MigrateError::VersionMissing(version) => Self::NewerDatabase {
+                url: url.to_owned(),
+                version,
+            },
+            source => Self::Migrate {
+                url: url.to_owned(),
+                source,
+            },
+        }
+    }
+}
+
+/// The pace `PUT /_emulator/lifecycle` stored, if any (`emulator_clock.pace`).
+fn stored_pace(text: Option<String>) -> Option<LifecycleSettings> {
+    serde_json::from_str(&text?)
+        .inspect_err(|error| {
+            tracing::warn!(%error, "the stored pace does not parse: the configured one applies");
+        })
+        .ok()
+}
+
 /// Every migration applied, as sqlx records them (build.rs): what a new database starts as.
 static MIGRATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/migrated.db"));
 
@@ -183,16 +208,7 @@ impl Repository {
         MIGRATOR
             .run_direct(&mut writer)
             .await
-            .map_err(|source| match source {
-                MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
-                    url: url.clone(),
-                    version,
-                },
-                source => OpenError::Migrate {
-                    url: url.clone(),
-                    source,
-                },
-            })?;
+            .map_err(|source| OpenError::migrating(&url, source))?;
         // Opened on first use, which keeps start-up fast.
         let reader = Arc::new(Readers::new(
             connect.pragma("query_only", "ON"),
@@ -203,13 +219,7 @@ impl Repository {
                 .fetch_one(&mut writer)
                 .await
                 .map_err(open_error)?;
-        let pace = pace.and_then(|text| {
-            serde_json::from_str(&text)
-                .inspect_err(|error| {
-                    tracing::warn!(%error, "the stored pace does not parse: the configured one applies");
-                })
-                .ok()
-        });
+        let pace = stored_pace(pace);
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
         let creates = CreateQueue::new(Arc::clone(&writer), Some(checkpoints));

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use sqlx::any::AnyConnectOptions;
-use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::AnyConnection;
 
 use super::connect::Connect;
@@ -47,16 +47,7 @@ impl Repository {
         POSTGRES_MIGRATOR
             .run_direct(&mut writer)
             .await
-            .map_err(|source| match source {
-                MigrateError::VersionMissing(version) => OpenError::NewerDatabase {
-                    url: url.clone(),
-                    version,
-                },
-                source => OpenError::Migrate {
-                    url: url.clone(),
-                    source,
-                },
-            })?;
+            .map_err(|source| OpenError::migrating(&url, source))?;
         Connect::enter(&mut writer, tenant)
             .await
             .map_err(open_error)?;
@@ -67,13 +58,7 @@ impl Repository {
                     url: url.clone(),
                     message: error.to_string(),
                 })?;
-        let pace = provisioned.pace.and_then(|text| {
-            serde_json::from_str(&text)
-                .inspect_err(|error| {
-                    tracing::warn!(%error, "the stored pace does not parse: the configured one applies");
-                })
-                .ok()
-        });
+        let pace = super::stored_pace(provisioned.pace);
         let reader = Arc::new(Readers::new(
             connect.tenant(tenant),
             settings.max_read_connections,
