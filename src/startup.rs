@@ -75,7 +75,6 @@ async fn seeded(
     Ok((repository, Some(baseline)))
 }
 
-/// A listener bound before serving, so port 0 is resolved and bind errors name the address.
 /// The home tenant's key in a database that holds every tenant: its id as `Tenants`
 /// spells it.
 fn home_tenant(settings: &Settings) -> Result<String, ConfigurationError> {
@@ -84,6 +83,7 @@ fn home_tenant(settings: &Settings) -> Result<String, ConfigurationError> {
         .ok_or_else(|| ConfigurationError::key("auth.signin.tenant_id", "must be a GUID"))
 }
 
+/// A listener bound before serving, so port 0 is resolved and bind errors name the address.
 fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError> {
     let address = format!("{host}:{port}");
     let bind_error = |source| StartupError::Bind {

@@ -10,12 +10,13 @@
 -- - json_valid(x) is a cast to json, which refuses what is not JSON; values stay TEXT as
 --   the repository binds and reads them.
 -- - Booleans stay 0/1 integers, and integers are BIGINT, as the repository reads them.
--- - `added` (the order of memberships and links) comes from one sequence: concurrent
---   writers cannot both take max(added) + 1.
+-- - `added` (the order of memberships and links) comes from one sequence, in the triggers
+--   and the repository's inserts alike: concurrent writers cannot both take max(added) + 1.
 -- - Triggers are PL/pgSQL functions, each scoped to the row's tenant. Those that keep
 --   memberships in step take a lock per tenant first: SQLite runs one writer at a time, and
 --   without it a revoke and a grant in two transactions could each miss the other's row.
--- - Invalid JSON fails the cast (22P02), not a CHECK (23514): the backend maps both.
+-- - Invalid JSON fails the cast (22P02), not a CHECK (23514); the repository writes only
+--   JSON it made, so neither is expected.
 -- - Tenants are kept apart by views. The tables are in the schema `stored`, keyed by
 --   `tenant`; for each, a view of the same name in the schema the migrations run in (the
 --   first of the search path) shows the columns SQLite's table has, for the rows of the

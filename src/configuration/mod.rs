@@ -431,13 +431,13 @@ impl Settings {
 }
 
 impl DatabaseSettings {
-    /// The sqlx options for the database file, with the pragmas every connection needs.
     /// A PostgreSQL URL (`postgres://…`): the repository's second backend.
     pub fn is_postgres(&self) -> bool {
         let url = self.url.trim();
         url.starts_with("postgres://") || url.starts_with("postgresql://")
     }
 
+    /// The sqlx options for the database file, with the pragmas every connection needs.
     pub fn connect_options(
         &self,
     ) -> Result<sqlx::sqlite::SqliteConnectOptions, ConfigurationError> {

@@ -6,6 +6,7 @@ mod signin;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use sqlx::sqlite::SqliteError;
 
 pub use self::signin::SignInError;
 
@@ -371,15 +372,19 @@ fn fault_message(status: u16) -> &'static str {
 
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
-        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included, and a pool that
-        // could not hand out a connection in time: the request may succeed if retried.
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included; PostgreSQL's
+        // serialization failure, deadlock and lock wait cut short; and a pool that could not
+        // hand out a connection in time: the request may succeed if retried.
         let busy = match &error {
             // A tenant's store closed under a request (the tenant was deleted meanwhile).
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
-            sqlx::Error::Database(e) => e
+            sqlx::Error::Database(e) if e.try_downcast_ref::<SqliteError>().is_some() => e
                 .code()
                 .and_then(|code| code.parse::<i32>().ok())
                 .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+            sqlx::Error::Database(e) => e
+                .code()
+                .is_some_and(|code| matches!(&*code, "40001" | "40P01" | "55P03")),
             _ => false,
         };
         if busy {

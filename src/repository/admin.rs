@@ -1,7 +1,6 @@
 //! The emulator's own control operations, for test suites between tests: reset, seed and
 //! export, over every declared set in dependency order.
 
-use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyConnection, Connection};
 
 use super::entity::missing_reference;
@@ -65,16 +64,17 @@ impl Repository {
     /// is applied to this database.
     pub async fn validate_baseline(rows: Vec<FixtureRow>) -> Result<Baseline, Error> {
         sqlx::any::install_default_drivers();
-        let scratch = AnyPoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await?;
-        MIGRATOR.run(&scratch).await.map_err(Error::internal)?;
+        // One connection: each connection to `sqlite::memory:` is a database of its own.
+        let mut scratch = AnyConnection::connect("sqlite::memory:").await?;
+        MIGRATOR
+            .run_direct(&mut scratch)
+            .await
+            .map_err(Error::internal)?;
         let mut tx = scratch.begin().await?;
         clear(&mut tx).await?;
         write(&mut tx, &rows).await?;
         tx.rollback().await?;
-        scratch.close().await;
+        scratch.close().await?;
         Ok(Baseline(rows))
     }
 

@@ -4,9 +4,10 @@
 //! pragmas when it opens one, are sent here as the same pragmas once it is open, and a
 //! PostgreSQL connection is given its tenant the same way.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sqlx::any::AnyConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyConnection, ConnectOptions, Connection};
+use sqlx::{AnyConnection, Connection};
 
 use crate::configuration::{DatabaseSettings, Synchronous};
 
@@ -30,7 +31,7 @@ impl Connect {
             Synchronous::Full => "FULL",
         };
         Ok(Self {
-            options: AnyConnectOptions::from_url(&options.to_url_lossy())?,
+            options: file_url(options.get_filename())?.parse()?,
             pragmas: vec![
                 // First, so that the pragmas after it wait for a lock as any statement does.
                 format!("PRAGMA busy_timeout = {}", settings.busy_timeout_ms),
@@ -83,5 +84,66 @@ impl Connect {
             Self::enter(&mut connection, tenant).await?;
         }
         Ok(connection)
+    }
+}
+
+/// Bytes of a path written as they are in a URL; the rest percent-encoded, `%` included.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A `sqlite://` URL naming the file at `path` exactly, which sqlx's own `to_url_lossy` does
+/// not: it leaves `%` as it is (decoded again on the way back), and URL parsing drops `..`
+/// segments: the canonical path has none (of its folder, when the file is yet to be made).
+fn file_url(path: &std::path::Path) -> Result<String, sqlx::Error> {
+    let path = match (std::fs::canonicalize(path), path.parent(), path.file_name()) {
+        (Ok(path), _, _) => path,
+        (Err(_), Some(folder), Some(name)) => {
+            let folder = if folder.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                folder
+            };
+            std::fs::canonicalize(folder)?.join(name)
+        }
+        (Err(error), _, _) => return Err(error.into()),
+    };
+    let text = path
+        .to_str()
+        .ok_or_else(|| sqlx::Error::Configuration("the database's path is not UTF-8".into()))?;
+    Ok(format!(
+        "sqlite://{}?mode=rwc",
+        utf8_percent_encode(text, PATH)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+
+    use super::*;
+
+    /// A path with `..`, `%41`, a space, `#` and `?` names the same file after the trip
+    /// through the URL that `Any` connects by.
+    #[test]
+    fn a_file_url_names_the_file_exactly() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(directory.path().join("a")).expect("a folder");
+        let file = directory.path().join("x%41 #?.db");
+        std::fs::write(&file, b"").expect("the file");
+        let winding = directory.path().join("a").join("..").join("x%41 #?.db");
+        let url: sqlx::any::AnyConnectOptions = file_url(&winding)
+            .expect("a URL")
+            .parse()
+            .expect("it parses");
+        let back = SqliteConnectOptions::from_url(&url.database_url).expect("SQLite reads it");
+        assert_eq!(
+            back.get_filename(),
+            std::fs::canonicalize(&file).expect("canonical")
+        );
     }
 }

@@ -52,14 +52,14 @@ pub struct Lifecycle {
     /// `settings` was set at run time (and stored), not configured.
     set_at_run_time: AtomicBool,
     /// A lower bound of the next due time (ms on the emulator clock).
-    earliest_ms: AtomicI64,
+    pub(super) earliest_ms: AtomicI64,
     /// Set by whoever adds a due time, so a settle that was computing `earliest_ms`
     /// meanwhile computes it again rather than overwrite the newer bound.
     dirty: AtomicBool,
-    settling: tokio::sync::Mutex<()>,
+    pub(super) settling: tokio::sync::Mutex<()>,
 }
 
-fn millis(instant: OffsetDateTime) -> i64 {
+pub(super) fn millis(instant: OffsetDateTime) -> i64 {
     i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(NEVER)
 }
 
@@ -113,7 +113,7 @@ impl Lifecycle {
     }
 
     /// `None`: the configured pace again.
-    fn set_settings(&self, settings: Option<LifecycleSettings>) {
+    pub(super) fn set_settings(&self, settings: Option<LifecycleSettings>) {
         *self
             .settings
             .write()
@@ -124,7 +124,7 @@ impl Lifecycle {
 
     /// The clock was set `offset_ms` from real time: what came due by the jump is found
     /// by the next settle.
-    fn clock_set(&self, offset_ms: i64) {
+    pub(super) fn clock_set(&self, offset_ms: i64) {
         self.offset_ms.store(offset_ms, Ordering::SeqCst);
         self.earliest_ms.store(i64::MIN, Ordering::SeqCst);
     }
@@ -144,7 +144,7 @@ impl Lifecycle {
     /// When a request that entered `state` at `at` moves on without anyone deciding:
     /// automatic states by the pace, a scheduled one at its start, an approval stage when
     /// its time for a decision runs out.
-    fn next_step(
+    pub(super) fn next_step(
         &self,
         state: State,
         at: OffsetDateTime,
@@ -412,98 +412,6 @@ impl Repository {
 
     pub(super) fn note_due(&self, at: &Value) {
         self.lifecycle.note_due(at);
-    }
-
-    /// The emulator clock: now, and its distance from real time.
-    pub fn clock(&self) -> (OffsetDateTime, i64) {
-        (self.lifecycle.now(), self.lifecycle.offset_ms())
-    }
-
-    /// Moves the emulator clock to `to` (never back), then carries out what came due.
-    pub async fn move_clock(&self, to: OffsetDateTime) -> Result<(), Error> {
-        let now = self.lifecycle.now();
-        if to < now {
-            return Err(Error::rule(
-                400,
-                "InvalidRequest",
-                format!(
-                    "The emulator clock only moves forward: it is {} already.",
-                    format_instant(now)
-                ),
-            ));
-        }
-        let offset = self.lifecycle.offset_ms() + millis(to) - millis(now);
-        self.set_offset(offset).await?;
-        self.settle().await
-    }
-
-    pub(super) async fn set_offset(&self, offset_ms: i64) -> Result<(), Error> {
-        let _turn = self.lifecycle.settling.lock().await;
-        sqlx::query("UPDATE emulator_clock SET offset_ms = $1 WHERE id = 1")
-            .bind(offset_ms)
-            .execute(&mut *self.writer.lock().await?)
-            .await?;
-        self.lifecycle.clock_set(offset_ms);
-        Ok(())
-    }
-
-    pub fn pace(&self) -> LifecycleSettings {
-        self.lifecycle.settings()
-    }
-
-    /// A new pace, stored: requests waiting in an automatic state are rescheduled by it.
-    pub async fn set_pace(&self, settings: LifecycleSettings) -> Result<(), Error> {
-        let _turn = self.lifecycle.settling.lock().await;
-        let previous = self.lifecycle.stored_pace();
-        self.lifecycle.set_settings(Some(settings));
-        let stored = self.reschedule(settings).await;
-        if stored.is_err() {
-            // Rolled back: the pace in force is the one stored.
-            self.lifecycle.set_settings(previous);
-        }
-        stored?;
-        self.lifecycle.earliest_ms.store(i64::MIN, Ordering::SeqCst);
-        Ok(())
-    }
-
-    /// Stores `settings` as the pace, and the waiting requests' next steps by it.
-    async fn reschedule(&self, settings: LifecycleSettings) -> Result<(), Error> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("UPDATE emulator_clock SET pace = $1 WHERE id = 1")
-            .bind(serde_json::to_string(&settings).map_err(Error::internal)?)
-            .execute(&mut *tx)
-            .await?;
-        let waiting: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM assignment_requests WHERE state IN ('submitted', 'delivering')",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        for id in waiting {
-            let Some(mut request) = find(&mut tx, &ASSIGNMENT_REQUEST, &id).await? else {
-                continue;
-            };
-            let state = State::parse(request.text("state")).unwrap_or(State::Submitted);
-            let entered = parse_instant(request.text("state_changed_at"))
-                .unwrap_or_else(|_| self.lifecycle.now());
-            let next = self.lifecycle.next_step(state, entered, &request, None);
-            request.set(
-                "next_step_at",
-                next.map(format_instant).map_or(Value::Null, Value::from),
-            );
-            save(&mut tx, &request).await?;
-        }
-        tx.commit().await
-    }
-
-    /// Reset: the configured pace and real time again.
-    pub(super) async fn reset_lifecycle(&self) -> Result<(), Error> {
-        let _turn = self.lifecycle.settling.lock().await;
-        sqlx::query("UPDATE emulator_clock SET offset_ms = 0, pace = NULL WHERE id = 1")
-            .execute(&mut *self.writer.lock().await?)
-            .await?;
-        self.lifecycle.set_settings(None);
-        self.lifecycle.clock_set(0);
-        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Connection};
 
 use super::entity::find;
 use super::insert::not_found;
-use super::sql::Sql;
+use super::sql::{Dialect, Sql};
 use super::Repository;
 use crate::model::{EntityType, FixtureRow, Link, LinkTable, Links, Navigation, Record};
 use crate::Error;
@@ -353,11 +353,14 @@ async fn insert_link(
     relation: &str,
     target: &Record,
 ) -> Result<sqlx::any::AnyQueryResult, Error> {
+    let next = Dialect::of(tx).next_added(link.table, link.added);
     Ok(sqlx::query(&sql(
         link,
-        "INSERT INTO {table} ({source}, {relation}, {target}, {target_type}, {added})
-         VALUES ($1, $2, $3, $4, (SELECT coalesce(max({added}), 0) + 1 FROM {table}))
-         ON CONFLICT DO NOTHING",
+        &format!(
+            "INSERT INTO {{table}} ({{source}}, {{relation}}, {{target}}, {{target_type}}, {{added}})
+             VALUES ($1, $2, $3, $4, {next})
+             ON CONFLICT DO NOTHING"
+        ),
     ))
     .bind(source)
     .bind(relation)

@@ -14,6 +14,7 @@
 mod admin;
 mod callouts;
 mod checkpoint;
+mod clock;
 mod connect;
 mod decisions;
 mod delivery;

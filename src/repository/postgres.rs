@@ -81,7 +81,7 @@ impl Repository {
     }
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password or options, for messages.
 fn shown(url: &str) -> String {
     match url.trim().parse::<AnyConnectOptions>() {
         Ok(AnyConnectOptions {
@@ -90,6 +90,8 @@ fn shown(url: &str) -> String {
             if database_url.password().is_some() {
                 let _ = database_url.set_password(Some("…"));
             }
+            // Options may carry a password too (`?password=…`).
+            database_url.set_query(None);
             database_url.to_string()
         }
         Err(_) => "the configured PostgreSQL URL".to_owned(),
@@ -137,7 +139,15 @@ async fn provision(connection: &mut AnyConnection, tenant: &str) -> Result<Provi
         })
     }
     .await;
-    let end = if made.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    sqlx::query(end).execute(&mut *connection).await?;
-    made
+    match made {
+        Ok(provisioned) => {
+            sqlx::query("COMMIT").execute(&mut *connection).await?;
+            Ok(provisioned)
+        }
+        Err(error) => {
+            // The first error is the one to report; the connection is dropped with it.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+            Err(error)
+        }
+    }
 }

@@ -405,14 +405,18 @@ async fn package_named(
 /// After a fixture: memberships that delivered assignments grant, which the fixture
 /// does not carry (the grant rule is the view `granted_memberships`).
 pub(super) async fn regrant(tx: &mut AnyConnection) -> Result<(), Error> {
-    sqlx::query(
+    // The numbering outside DISTINCT: a sequence's value per row would make every row
+    // distinct.
+    let next = Dialect::of(tx).next_added("group_members", "added");
+    sqlx::query(&format!(
         "INSERT INTO group_members (group_id, relation, member_id, member_type, managed, added)
-         SELECT DISTINCT g.group_id, g.relation, g.member_id, g.member_type, 1,
-                (SELECT coalesce(max(added), 0) + 1 FROM group_members)
-         FROM granted_memberships AS g
-         WHERE NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
-                           AND m.relation = g.relation AND m.member_id = g.member_id)",
-    )
+         SELECT granted.*, 1, {next} FROM (
+             SELECT DISTINCT g.group_id, g.relation, g.member_id, g.member_type
+             FROM granted_memberships AS g
+             WHERE NOT EXISTS (SELECT 1 FROM group_members AS m WHERE m.group_id = g.group_id
+                               AND m.relation = g.relation AND m.member_id = g.member_id)
+         ) AS granted",
+    ))
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -280,7 +280,13 @@ impl Tenants {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
-        Ok(self.shape.dressed(store))
+        let store = self.shape.dressed(store);
+        // A tenant new to a database of every tenant starts from the `--seed` fixture, as a
+        // new tenant's file does (its template was reset to it).
+        if store.created() && self.shape.baseline.is_some() && self.shape.database.is_postgres() {
+            store.reset().await.map_err(|e| e.to_string())?;
+        }
+        Ok(store)
     }
 
     /// The bytes of a new tenant's database: migrated and seeded once, on first need.

@@ -36,9 +36,10 @@ impl Sql {
     {
         self.binds += 1;
         if let Err(error) = self.arguments.add(value) {
-            // Encoding a text, an integer or a flag cannot fail; were one to, the statement
-            // fails on its missing bind instead of running with a wrong one.
-            tracing::error!(%error, "a bind could not be encoded");
+            // `Any` encodes the texts and integers bound here without fail; were one to fail,
+            // a NULL keeps the later binds in their places.
+            tracing::error!(%error, "a bind could not be encoded: NULL is bound instead");
+            let _ = self.arguments.add(Option::<i64>::None);
         }
         self.text.push('$');
         self.text.push_str(&self.binds.to_string());

@@ -212,4 +212,14 @@ impl Dialect {
             Self::Postgres => format!("SELECT json_array_elements_text({bind}::json)"),
         }
     }
+
+    /// The next value of an `added` column (the order of links and memberships): one more
+    /// than the table's largest in SQLite, where one writer runs at a time; the sequence
+    /// the schema's triggers take theirs from in PostgreSQL, where writers run side by side.
+    pub fn next_added(self, table: &str, column: &str) -> String {
+        match self {
+            Self::Sqlite => format!("(SELECT coalesce(max({column}), 0) + 1 FROM {table})"),
+            Self::Postgres => "nextval('stored.added_order')".to_owned(),
+        }
+    }
 }
