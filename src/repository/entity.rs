@@ -4,14 +4,12 @@
 
 use sqlx::AnyConnection;
 
+use super::deletion::{deletes_in_one_statement, remove, unblocked_delete};
 use super::insert::{self, conflict, not_found};
 use super::nested::write_nested;
 use super::sql::{self, Dialect, ListQuery, Statement, Within};
 use super::{rows, Repository};
-use crate::model::subject::SUBJECT;
-use crate::model::{
-    registry, values, Changes, Constraint, EntityType, Mode, Navigation, OnDelete, Record, Writes,
-};
+use crate::model::{values, Changes, Constraint, EntityType, Mode, Navigation, Record, Writes};
 use crate::odata::{Direction, Filter};
 use crate::Error;
 
@@ -250,45 +248,6 @@ impl Repository {
     }
 }
 
-/// Whether `unblocked_delete` can decide for this entity: a `Check` is code that needs the
-/// row, so an entity with one always takes the transaction.
-fn deletes_in_one_statement(entity: &EntityType) -> bool {
-    !entity
-        .constraints
-        .iter()
-        .any(|constraint| matches!(constraint, Constraint::Check { .. }))
-}
-
-/// `DELETE` of the row `$1` when no rule stands in the way: not a protected row, and no
-/// row of a dependent set names it. Stricter than the rules: a restriction with `unless`,
-/// which some of those rows would not block, and a cascade, whose rows must go first, both
-/// leave the decision to the transaction. The triggers of the table fire as they do for
-/// the transaction's `DELETE`.
-fn unblocked_delete(entity: &EntityType, _: Dialect) -> String {
-    let mut sql = format!("DELETE FROM {} WHERE id = $1", entity.table);
-    for dependent in registry::dependents(entity) {
-        sql.push_str(&format!(
-            " AND NOT EXISTS (SELECT 1 FROM {} WHERE {} = $1)",
-            dependent.child.table, dependent.fk
-        ));
-    }
-    for constraint in entity.constraints {
-        match constraint {
-            Constraint::Protected { column, value, .. } => {
-                let value = value.replace('\'', "''");
-                sql.push_str(&format!(" AND {column} IS DISTINCT FROM '{value}'"));
-            }
-            // Never assigned anything: nothing to end.
-            Constraint::EndsAccess => sql.push_str(&format!(
-                " AND NOT EXISTS (SELECT 1 FROM {} WHERE object_id = $1)",
-                SUBJECT.table
-            )),
-            _ => {}
-        }
-    }
-    sql
-}
-
 /// Writes a changed record over its stored row; the stored row comes back.
 pub(super) async fn save(tx: &mut AnyConnection, record: &Record) -> Result<Record, Error> {
     let entity = record.entity();
@@ -321,85 +280,6 @@ pub(super) async fn save(tx: &mut AnyConnection, record: &Record) -> Result<Reco
         _ => Error::from(error),
     })?;
     rows::record(entity, &updated)
-}
-
-/// Deletes the rows and what they contain, refusing while rows that restrict it exist.
-pub(super) fn remove<'a>(
-    tx: &'a mut AnyConnection,
-    entity: &'static EntityType,
-    ids: Vec<String>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>> {
-    Box::pin(async move {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let json = serde_json::to_string(&ids).map_err(Error::internal)?;
-        let dialect = Dialect::of(tx);
-        let among = |fk: &str| format!("{fk} IN ({})", dialect.json_texts("$1"));
-        let dependents = registry::dependents(entity);
-        for dependent in dependents {
-            let OnDelete::Restrict(restriction) = dependent.rule else {
-                continue;
-            };
-            let except = restriction.unless.map_or(String::new(), |(column, _)| {
-                format!(" AND {column} NOT IN ({})", dialect.json_texts("$2"))
-            });
-            let holding: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM {} WHERE {}{except}",
-                dependent.child.table,
-                among(dependent.fk)
-            ))
-            .bind(&json)
-            .bind(
-                restriction
-                    .unless
-                    .map(|(_, values)| serde_json::json!(values).to_string()),
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if holding > 0 {
-                return Err(Error::rule(
-                    restriction.status,
-                    restriction.code,
-                    (restriction.message)(holding),
-                ));
-            }
-        }
-        // Nothing holds it: what names it goes with it (the rows a restriction let pass
-        // included).
-        for dependent in dependents {
-            if let OnDelete::Forget = dependent.rule {
-                sqlx::query(&format!(
-                    "UPDATE {} SET {fk} = NULL WHERE {}",
-                    dependent.child.table,
-                    among(dependent.fk),
-                    fk = dependent.fk,
-                ))
-                .bind(&json)
-                .execute(&mut *tx)
-                .await?;
-                continue;
-            }
-            let contained: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT id FROM {} WHERE {}",
-                dependent.child.table,
-                among(dependent.fk)
-            ))
-            .bind(&json)
-            .fetch_all(&mut *tx)
-            .await?;
-            remove(tx, dependent.child, contained).await?;
-        }
-        sqlx::query(&format!(
-            "DELETE FROM {} WHERE {}",
-            entity.table,
-            among("id")
-        ))
-        .bind(&json)
-        .execute(&mut *tx)
-        .await?;
-        Ok(())
-    })
 }
 
 /// The row with this id (in any GUID spelling), on the caller's connection or transaction.

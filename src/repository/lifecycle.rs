@@ -15,10 +15,11 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 use time::{Duration, OffsetDateTime};
 
+use super::deletion::remove;
 use super::delivery::{
     close_stage, deliver, end_assignment, open_stage, set_assignment, start_delivery,
 };
-use super::entity::{find, remove, save};
+use super::entity::{find, save};
 use super::outsiders::{cleaned_up, due_for_cleanup};
 use super::quarantine::{
     quarantine_assignment, quarantine_cleanup, quarantine_request, release, set_aside_on_failure,

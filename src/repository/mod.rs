@@ -17,6 +17,7 @@ mod checkpoint;
 mod clock;
 mod connect;
 mod decisions;
+mod deletion;
 mod delivery;
 mod directory;
 mod due;

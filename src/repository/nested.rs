@@ -4,7 +4,8 @@
 
 use sqlx::AnyConnection;
 
-use super::entity::{check_references, find, remove};
+use super::deletion::remove;
+use super::entity::{check_references, find};
 use super::insert::insert;
 use super::Repository;
 use crate::model::{Link, Nested, Record};

@@ -5,7 +5,8 @@
 use serde_json::Value;
 use sqlx::AnyConnection;
 
-use super::entity::{check_references, find, remove};
+use super::deletion::remove;
+use super::entity::{check_references, find};
 use super::insert::insert;
 use super::{rows, sql, Repository};
 use crate::model::resource_environment::{self, ENVIRONMENT};
