@@ -60,9 +60,13 @@ impl Connect {
         self
     }
 
-    /// Sets the tenant for the rest of `connection`'s session.
+    /// Sets the tenant for the rest of `connection`'s session. A lock held elsewhere (another
+    /// replica's write transaction) is waited for as long as the writer's queue is (30 s),
+    /// then answers 503 (55P03) rather than hang.
     pub async fn enter(connection: &mut AnyConnection, tenant: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT set_config('emulator.tenant', $1, false)")
+        sqlx::query(
+            "SELECT set_config('emulator.tenant', $1, false), set_config('lock_timeout', '30s', false)",
+        )
             .bind(tenant)
             .execute(connection)
             .await

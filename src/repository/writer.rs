@@ -8,11 +8,11 @@
 //! writer waits. A `tokio::sync::Mutex` hands the connection straight to the next writer,
 //! first come first served.
 //!
-//! Transactions are `BEGIN IMMEDIATE` (SQLite) or `BEGIN` … `COMMIT`, sent as plain statements: sqlx's
-//! `begin_with` with a custom statement asks the worker thread a second time whether the
-//! transaction really began. One that is dropped before `commit` (an error returned with
-//! `?`, a request cancelled) is rolled back by the next user of the connection, before
-//! its own first statement.
+//! Transactions begin with `Dialect::begin` (which takes the tenant's write lock) and end
+//! with `COMMIT`, sent as plain statements: sqlx's `begin_with` with a custom statement asks
+//! the worker thread a second time whether the transaction really began. One that is dropped
+//! before `commit` (an error returned with `?`, a request cancelled) is rolled back by the
+//! next user of the connection, before its own first statement.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -115,9 +115,11 @@ impl<'a> WriteLock<'a> {
         // Were the flag not set, the next writer's statements would run inside that
         // transaction and never commit.
         self.abandoned.store(true, Ordering::Relaxed);
-        sqlx::query(Dialect::of(&self.connection).begin())
-            .execute(&mut *self.connection)
-            .await?;
+        for statement in Dialect::of(&self.connection).begin() {
+            sqlx::query(statement)
+                .execute(&mut *self.connection)
+                .await?;
+        }
         Ok(WriteTx {
             connection: self.connection,
             abandoned: self.abandoned,

@@ -26,12 +26,20 @@ impl Dialect {
         }
     }
 
-    /// Begins a write transaction. SQLite's takes the write lock at once, so that its reads
-    /// see what it then changes; PostgreSQL's rows are locked as they are written.
-    pub fn begin(self) -> &'static str {
+    /// Begins a write transaction, in statements sent in turn. Both take the tenant's write
+    /// lock at once, so that what a transaction reads is still so when it writes, whichever
+    /// process (replica) writes beside it: SQLite's file lock; on PostgreSQL the tenant's
+    /// transaction-scoped advisory lock, the one the membership triggers take. Under READ
+    /// COMMITTED each later statement then sees what the previous holder committed: a
+    /// uniqueness or restrict check cannot race another replica's write, and a due move is
+    /// carried out once, by whichever replica settles first.
+    pub fn begin(self) -> &'static [&'static str] {
         match self {
-            Self::Sqlite => "BEGIN IMMEDIATE",
-            Self::Postgres => "BEGIN",
+            Self::Sqlite => &["BEGIN IMMEDIATE"],
+            Self::Postgres => &[
+                "BEGIN",
+                "SELECT pg_advisory_xact_lock(hashtext(current_setting('emulator.tenant')))",
+            ],
         }
     }
 
