@@ -4,53 +4,92 @@
 use std::sync::atomic::Ordering;
 
 use serde_json::Value;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
+use super::due::next_due;
 use super::entity::{find, save};
 use super::lifecycle::{millis, Lifecycle};
+use super::sql::Dialect;
 use super::Repository;
 use crate::configuration::LifecycleSettings;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::lifecycle::State;
-use crate::model::values::{format_instant, parse_instant};
+use crate::model::values::{format_instant, later, parse_instant};
 use crate::Error;
 
 impl Repository {
     /// The emulator clock: now, and its distance from real time.
-    pub fn clock(&self) -> (OffsetDateTime, i64) {
-        (self.lifecycle.now(), self.lifecycle.offset_ms())
+    pub async fn clock(&self) -> Result<(OffsetDateTime, i64), Error> {
+        self.observe().await?;
+        Ok((self.lifecycle.now(), self.lifecycle.offset_ms()))
     }
 
-    /// Moves the emulator clock to `to` (never back), then carries out what came due.
-    pub async fn move_clock(&self, to: OffsetDateTime) -> Result<(), Error> {
-        let now = self.lifecycle.now();
-        if to < now {
-            return Err(Error::rule(
-                400,
-                "InvalidRequest",
-                format!(
-                    "The emulator clock only moves forward: it is {} already.",
-                    format_instant(now)
-                ),
-            ));
+    /// Moves the emulator clock to where `to` says from now (never back), then carries out
+    /// what came due. Read and written under the tenant's write lock, so that two moves
+    /// through two replicas add up rather than one overwrite the other.
+    pub async fn move_clock(
+        &self,
+        to: impl FnOnce(OffsetDateTime) -> Result<OffsetDateTime, Error>,
+    ) -> Result<(), Error> {
+        {
+            let _turn = self.lifecycle.settling.lock().await;
+            let mut tx = self.writer.begin().await?;
+            let offset_ms: i64 =
+                sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let now = later(OffsetDateTime::now_utc(), Duration::milliseconds(offset_ms));
+            let to = to(now)?;
+            if to < now {
+                return Err(Error::rule(
+                    400,
+                    "InvalidRequest",
+                    format!(
+                        "The emulator clock only moves forward: it is {} already.",
+                        format_instant(now)
+                    ),
+                ));
+            }
+            let offset_ms = offset_ms + millis(to) - millis(now);
+            sqlx::query("UPDATE emulator_clock SET offset_ms = $1 WHERE id = 1")
+                .bind(offset_ms)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            self.lifecycle.clock_set(offset_ms);
         }
-        let offset = self.lifecycle.offset_ms() + millis(to) - millis(now);
-        self.set_offset(offset).await?;
         self.settle().await
     }
 
-    pub(super) async fn set_offset(&self, offset_ms: i64) -> Result<(), Error> {
+    /// On a database other processes write too (PostgreSQL's replicas), the clock, the
+    /// pace and when the next move is due are the database's, not this process's: read
+    /// again, in one statement, before each settle and each reading of the clock or pace.
+    /// SQLite's file has one process serving it, whose memory is kept in step as it writes.
+    pub(super) async fn observe(&self) -> Result<(), Error> {
+        if self.dialect != Dialect::Postgres {
+            return Ok(());
+        }
         let _turn = self.lifecycle.settling.lock().await;
-        sqlx::query("UPDATE emulator_clock SET offset_ms = $1 WHERE id = 1")
-            .bind(offset_ms)
-            .execute(&mut *self.writer.lock().await?)
+        self.observe_in_turn().await
+    }
+
+    /// `observe`, by whoever holds the lifecycle's turn already.
+    pub(super) async fn observe_in_turn(&self) -> Result<(), Error> {
+        let (offset_ms, pace, due): (i64, Option<String>, Option<String>) =
+            sqlx::query_as(&format!(
+                "SELECT offset_ms, pace, ({}) FROM emulator_clock WHERE id = 1",
+                next_due(self.dialect)
+            ))
+            .fetch_one(&mut *self.reader.acquire().await?)
             .await?;
-        self.lifecycle.clock_set(offset_ms);
+        self.lifecycle.set_settings(super::stored_pace(pace));
+        self.lifecycle.observed(offset_ms, due.as_deref());
         Ok(())
     }
 
-    pub fn pace(&self) -> LifecycleSettings {
-        self.lifecycle.settings()
+    pub async fn pace(&self) -> Result<LifecycleSettings, Error> {
+        self.observe().await?;
+        Ok(self.lifecycle.settings())
     }
 
     /// A new pace, stored: requests waiting in an automatic state are rescheduled by it.

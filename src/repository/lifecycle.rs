@@ -6,7 +6,8 @@
 //! the emulator clock (`settle`): whatever came due since is carried out, oldest first, in
 //! one transaction, before the request is served. So what a client reads is always where
 //! the pace and the clock say the request is, and no test has to wait for a timer. Until
-//! something is due, that check is two atomic loads.
+//! something is due, that check is two atomic loads on SQLite; on PostgreSQL, where
+//! replicas share the clock, one statement (`Repository::observe`).
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::RwLock;
@@ -24,6 +25,7 @@ use super::outsiders::{cleaned_up, due_for_cleanup};
 use super::quarantine::{
     quarantine_assignment, quarantine_cleanup, quarantine_request, release, set_aside_on_failure,
 };
+use super::sql::Dialect;
 use super::Repository;
 use crate::configuration::{LifecycleSettings, Pace};
 use crate::model::assignment::ASSIGNMENT;
@@ -130,6 +132,14 @@ impl Lifecycle {
         self.earliest_ms.store(i64::MIN, Ordering::SeqCst);
     }
 
+    /// As the database has it (`Repository::observe`): the clock's offset and the next
+    /// due time.
+    pub(super) fn observed(&self, offset_ms: i64, due: Option<&str>) {
+        self.offset_ms.store(offset_ms, Ordering::SeqCst);
+        let due = due.and_then(millis_of).unwrap_or(NEVER);
+        self.earliest_ms.store(due, Ordering::SeqCst);
+    }
+
     /// A move is due at `at` (stored form).
     fn note_due(&self, at: &Value) {
         if let Some(ms) = at.as_str().and_then(millis_of) {
@@ -194,10 +204,20 @@ impl Repository {
     /// Carries out every move that has come due on the emulator clock.
     pub async fn settle(&self) -> Result<(), Error> {
         let life = &self.lifecycle;
+        let turn = if self.dialect == Dialect::Postgres {
+            let turn = life.settling.lock().await;
+            self.observe_in_turn().await?;
+            Some(turn)
+        } else {
+            None
+        };
         if !life.is_due() {
             return Ok(());
         }
-        let turn = life.settling.lock().await;
+        let turn = match turn {
+            Some(turn) => turn,
+            None => life.settling.lock().await,
+        };
         if !life.is_due() {
             return Ok(());
         }

@@ -20,14 +20,14 @@ fn bad(message: impl Into<String>) -> Error {
     Error::BadRequest(StatusCode::BAD_REQUEST, message.into())
 }
 
-fn reading(repository: &Repository) -> HttpResponse {
-    let (now, offset_ms) = repository.clock();
-    HttpResponse::Ok().json(json!({"now": format_instant(now), "offset_ms": offset_ms}))
+async fn reading(repository: &Repository) -> Result<HttpResponse, Error> {
+    let (now, offset_ms) = repository.clock().await?;
+    Ok(HttpResponse::Ok().json(json!({"now": format_instant(now), "offset_ms": offset_ms})))
 }
 
 /// `GET /_emulator/clock`: `{"now": …, "offset_ms": …}`.
-pub async fn clock(repository: Store) -> HttpResponse {
-    reading(&repository)
+pub async fn clock(repository: Store) -> Result<HttpResponse, Error> {
+    reading(&repository).await
 }
 
 #[derive(Deserialize)]
@@ -45,8 +45,8 @@ pub async fn set_clock(repository: Store, body: web::Bytes) -> Result<HttpRespon
         ))
     })?;
     let to = parse_instant(&asked.now).map_err(bad)?;
-    repository.move_clock(to).await?;
-    Ok(reading(&repository))
+    repository.move_clock(|_| Ok(to)).await?;
+    reading(&repository).await
 }
 
 #[derive(Deserialize)]
@@ -77,20 +77,23 @@ pub async fn advance_clock(repository: Store, body: web::Bytes) -> Result<HttpRe
         (None, Some(ms)) => (Duration::milliseconds(ms), "ms"),
         _ => return Err(bad("Give one of by (an ISO 8601 duration) or ms.")),
     };
-    let (now, _) = repository.clock();
-    let to = moved(now, by).ok_or_else(|| {
-        bad(format!(
-            "{named}: the emulator clock cannot move past {}.",
-            format_instant(LAST_INSTANT)
-        ))
-    })?;
-    repository.move_clock(to).await?;
-    Ok(reading(&repository))
+    // From the clock as the move finds it: two advances through two replicas add up.
+    repository
+        .move_clock(|now| {
+            moved(now, by).ok_or_else(|| {
+                bad(format!(
+                    "{named}: the emulator clock cannot move past {}.",
+                    format_instant(LAST_INSTANT)
+                ))
+            })
+        })
+        .await?;
+    reading(&repository).await
 }
 
 /// `GET /_emulator/lifecycle`: the pace in force, as `[lifecycle]` spells it.
-pub async fn lifecycle(repository: Store) -> HttpResponse {
-    HttpResponse::Ok().json(repository.pace())
+pub async fn lifecycle(repository: Store) -> Result<HttpResponse, Error> {
+    Ok(HttpResponse::Ok().json(repository.pace().await?))
 }
 
 /// `PUT /_emulator/lifecycle` `{"pace": "dwell", "dwell_ms": {"submitted": 500,
@@ -100,7 +103,7 @@ pub async fn set_lifecycle(repository: Store, body: web::Bytes) -> Result<HttpRe
     let settings: LifecycleSettings = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| bad(format!("{}: {}", e.path(), e.inner())))?;
     repository.set_pace(settings).await?;
-    Ok(HttpResponse::Ok().json(repository.pace()))
+    Ok(HttpResponse::Ok().json(repository.pace().await?))
 }
 
 fn request_reading(request: &Record) -> HttpResponse {
