@@ -2,12 +2,13 @@
 //! knows its HTTP status and Graph error code; `graph::error_body` turns it into Graph's
 //! `{"error":{…}}` body.
 
+mod database;
 mod signin;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use sqlx::sqlite::SqliteError;
 
+pub use self::database::connections_lost;
 pub use self::signin::SignInError;
 
 /// Which part of Graph words an error: Entitlement Management answers
@@ -367,32 +368,6 @@ fn fault_message(status: u16) -> &'static str {
         503 => "The service is temporarily unavailable. Retry the request.",
         504 => "The operation timed out.",
         _ => "General exception while processing.",
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included; PostgreSQL's
-        // serialization failure, deadlock and lock wait cut short; and a pool that could not
-        // hand out a connection in time: the request may succeed if retried.
-        let busy = match &error {
-            // A tenant's store closed under a request (the tenant was deleted meanwhile).
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
-            sqlx::Error::Database(e) if e.try_downcast_ref::<SqliteError>().is_some() => e
-                .code()
-                .and_then(|code| code.parse::<i32>().ok())
-                .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
-            sqlx::Error::Database(e) => e
-                .code()
-                .is_some_and(|code| matches!(&*code, "40001" | "40P01" | "55P03")),
-            _ => false,
-        };
-        if busy {
-            tracing::warn!(%error, "database busy");
-            Self::ServiceUnavailable
-        } else {
-            Self::internal(error)
-        }
     }
 }
 

@@ -4,19 +4,25 @@
 //! pragmas when it opens one, are sent here as the same pragmas once it is open, and a
 //! PostgreSQL connection is given its tenant the same way.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sqlx::any::AnyConnectOptions;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyConnection, Connection};
+use sqlx::{AnyConnection, AnyPool, Connection};
 
 use crate::configuration::{DatabaseSettings, Synchronous};
 
 #[derive(Clone, Debug)]
 pub(super) struct Connect {
     options: AnyConnectOptions,
-    pragmas: Vec<String>,
+    /// Sent to every connection once it is open: SQLite's pragmas, PostgreSQL's settings.
+    setup: Vec<String>,
     /// PostgreSQL: the tenant whose rows the connection's statements reach.
     tenant: Option<String>,
+    /// How long opening a connection may take (SQLite's are files: they open at once).
+    wait: Duration,
 }
 
 impl Connect {
@@ -32,7 +38,7 @@ impl Connect {
         };
         Ok(Self {
             options: file_url(options.get_filename())?.parse()?,
-            pragmas: vec![
+            setup: vec![
                 // First, so that the pragmas after it wait for a lock as any statement does.
                 format!("PRAGMA busy_timeout = {}", settings.busy_timeout_ms),
                 "PRAGMA journal_mode = WAL".to_owned(),
@@ -40,16 +46,23 @@ impl Connect {
                 format!("PRAGMA synchronous = {synchronous}"),
             ],
             tenant: None,
+            wait: Duration::from_millis(settings.busy_timeout_ms),
         })
     }
 
-    /// The PostgreSQL database at `url`.
-    pub fn postgres(url: &str) -> Result<Self, sqlx::Error> {
+    /// The PostgreSQL database at `url`. `wait` bounds what SQLite's busy timeout bounds,
+    /// and what a server adds: a lock another replica holds (`lock_timeout`, then 55P03),
+    /// and a connection the server does not give (a restart, a fail-over); then 503.
+    pub fn postgres(url: &str, wait: Duration) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
         Ok(Self {
             options: url.parse()?,
-            pragmas: Vec::new(),
+            setup: vec![format!(
+                "SELECT set_config('lock_timeout', '{}ms', false)",
+                wait.as_millis()
+            )],
             tenant: None,
+            wait,
         })
     }
 
@@ -60,34 +73,53 @@ impl Connect {
         self
     }
 
-    /// Sets the tenant for the rest of `connection`'s session. A lock held elsewhere (another
-    /// replica's write transaction) is waited for as long as the writer's queue is (30 s),
-    /// then answers 503 (55P03) rather than hang.
-    pub async fn enter(connection: &mut AnyConnection, tenant: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "SELECT set_config('emulator.tenant', $1, false), set_config('lock_timeout', '30s', false)",
-        )
-            .bind(tenant)
-            .execute(connection)
-            .await
-            .map(|_| ())
+    /// How long a connection may take to open, or a statement to get its lock.
+    pub fn wait(&self) -> Duration {
+        self.wait
     }
 
     /// One more pragma for every connection opened this way.
     pub fn pragma(mut self, name: &str, value: &str) -> Self {
-        self.pragmas.push(format!("PRAGMA {name} = {value}"));
+        self.setup.push(format!("PRAGMA {name} = {value}"));
         self
     }
 
     pub async fn connect(&self) -> Result<AnyConnection, sqlx::Error> {
         let mut connection = AnyConnection::connect_with(&self.options).await?;
-        for pragma in &self.pragmas {
-            sqlx::query(pragma).execute(&mut connection).await?;
+        self.prepare(&mut connection).await?;
+        Ok(connection)
+    }
+
+    /// The settings of every connection opened this way, sent once it is open.
+    async fn prepare(&self, connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        for statement in &self.setup {
+            sqlx::query(statement).execute(&mut *connection).await?;
         }
         if let Some(tenant) = &self.tenant {
-            Self::enter(&mut connection, tenant).await?;
+            sqlx::query("SELECT set_config('emulator.tenant', $1, false)")
+                .bind(tenant)
+                .execute(&mut *connection)
+                .await?;
         }
-        Ok(connection)
+        Ok(())
+    }
+
+    /// sqlx's pool of such connections, opened as they are first needed. A server reached
+    /// over a network loses connections (a restart, a fail-over), and the pool tests each
+    /// one before handing it out and opens another for one lost; a SQLite file's
+    /// connections are never lost, and `Readers` spares them the test.
+    pub fn pool(self, size: u32) -> AnyPool {
+        let options = self.options.clone();
+        let wait = self.wait;
+        let setup = Arc::new(self);
+        AnyPoolOptions::new()
+            .max_connections(size)
+            .acquire_timeout(wait)
+            .after_connect(move |connection, _| {
+                let setup = Arc::clone(&setup);
+                Box::pin(async move { setup.prepare(connection).await })
+            })
+            .connect_lazy_with(options)
     }
 }
 

@@ -4,6 +4,7 @@
 //! built-in rows and clock are written the first time any process opens it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::any::AnyConnectOptions;
 use sqlx::migrate::Migrator;
@@ -42,15 +43,15 @@ impl Repository {
             url: url.clone(),
             source,
         };
-        let connect = Connect::postgres(settings.url.trim()).map_err(open_error)?;
+        let wait = Duration::from_millis(settings.busy_timeout_ms);
+        let connect = Connect::postgres(settings.url.trim(), wait)
+            .map_err(open_error)?
+            .tenant(tenant);
         let mut writer = connect.connect().await.map_err(open_error)?;
         POSTGRES_MIGRATOR
             .run_direct(&mut writer)
             .await
             .map_err(|source| OpenError::migrating(&url, source))?;
-        Connect::enter(&mut writer, tenant)
-            .await
-            .map_err(open_error)?;
         let provisioned =
             provision(&mut writer, tenant)
                 .await
@@ -59,11 +60,8 @@ impl Repository {
                     message: error.to_string(),
                 })?;
         let pace = super::stored_pace(provisioned.pace);
-        let reader = Arc::new(Readers::new(
-            connect.tenant(tenant),
-            settings.max_read_connections,
-        ));
-        let writer = Arc::new(Writer::new(writer));
+        let writer = Arc::new(Writer::new(writer).reconnecting(connect.clone()));
+        let reader = Arc::new(Readers::pooled(connect, settings.max_read_connections));
         let creates = CreateQueue::new(Arc::clone(&writer), None);
         Ok(Self {
             writer,

@@ -15,14 +15,16 @@
 //! next user of the connection, before its own first statement.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use super::checkpoint::Checkpoints;
+use super::connect::Connect;
 use super::sql::Dialect;
+use crate::error::connections_lost;
 use crate::Error;
 
 /// How long a write waits for the connection before answering 503 (as the pool's acquire
@@ -36,6 +38,10 @@ pub(super) struct Writer {
     /// `COMMIT` is known to have succeeded. Changed only while the mutex is held.
     abandoned: AtomicBool,
     checkpoints: Option<Checkpoints>,
+    /// How to open the connection again when it is lost (a server's, not a file's).
+    reconnect: Option<Connect>,
+    /// `connections_lost()` when the connection was last found sound.
+    checked: AtomicU64,
 }
 
 impl Writer {
@@ -44,7 +50,19 @@ impl Writer {
             connection: Mutex::new(Some(connection)),
             abandoned: AtomicBool::new(false),
             checkpoints: None,
+            reconnect: None,
+            checked: AtomicU64::new(connections_lost()),
         }
+    }
+
+    /// A server's connection is lost when the server restarts or fails over. A statement
+    /// then fails (503), and any connection of the process found lost (this one, or a
+    /// reader's) makes the next write test this one and open it again if need be; a
+    /// `BEGIN` that fails is sent again on a new connection. So the process serves on once
+    /// the server is back.
+    pub fn reconnecting(mut self, connect: Connect) -> Self {
+        self.reconnect = Some(connect);
+        self
     }
 
     /// Every write then helps the background checkpoint when it falls behind: the WAL can
@@ -70,8 +88,22 @@ impl Writer {
             // the ROLLBACK has run: a lock cancelled before that leaves it to the next.
             if let Err(error) = sqlx::query("ROLLBACK").execute(&mut *connection).await {
                 tracing::debug!(%error, "rolling back an abandoned transaction");
+                if let Some(connect) = &self.reconnect {
+                    // Still abandoned if this fails: the next write tries again.
+                    *connection = reconnect(connect).await?;
+                }
             }
             self.abandoned.store(false, Ordering::Relaxed);
+        }
+        if let Some(connect) = &self.reconnect {
+            let lost = connections_lost();
+            if lost != self.checked.load(Ordering::Relaxed) {
+                if let Err(error) = connection.ping().await {
+                    tracing::debug!(%error, "testing the writer's connection");
+                    *connection = reconnect(connect).await?;
+                }
+                self.checked.store(lost, Ordering::Relaxed);
+            }
         }
         if let Some(checkpoints) = &self.checkpoints {
             checkpoints.catch_up(&mut connection).await;
@@ -79,6 +111,7 @@ impl Writer {
         Ok(WriteLock {
             connection,
             abandoned: &self.abandoned,
+            reconnect: self.reconnect.as_ref(),
         })
     }
 
@@ -104,6 +137,7 @@ impl Writer {
 pub(super) struct WriteLock<'a> {
     connection: MappedMutexGuard<'a, AnyConnection>,
     abandoned: &'a AtomicBool,
+    reconnect: Option<&'a Connect>,
 }
 
 impl<'a> WriteLock<'a> {
@@ -115,10 +149,17 @@ impl<'a> WriteLock<'a> {
         // Were the flag not set, the next writer's statements would run inside that
         // transaction and never commit.
         self.abandoned.store(true, Ordering::Relaxed);
-        for statement in Dialect::of(&self.connection).begin() {
-            sqlx::query(statement)
-                .execute(&mut *self.connection)
-                .await?;
+        let lost = connections_lost();
+        if let Err(error) = begin(&mut self.connection).await {
+            // Lost while idle (the server restarted): nothing is written yet, so the
+            // transaction begins again on a new connection rather than answer 503. (A lock
+            // waited for in vain is not retried: it has had its wait.)
+            let Some(connect) = self.reconnect.filter(|_| connections_lost() != lost) else {
+                return Err(error);
+            };
+            tracing::debug!(%error, "beginning a transaction");
+            *self.connection = reconnect(connect).await?;
+            begin(&mut self.connection).await?;
         }
         Ok(WriteTx {
             connection: self.connection,
@@ -126,6 +167,22 @@ impl<'a> WriteLock<'a> {
             open: true,
         })
     }
+}
+
+async fn begin(connection: &mut AnyConnection) -> Result<(), Error> {
+    for statement in Dialect::of(connection).begin() {
+        sqlx::query(statement).execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// The connection opened again, within the configured wait.
+async fn reconnect(connect: &Connect) -> Result<AnyConnection, Error> {
+    let fresh = tokio::time::timeout(connect.wait(), connect.connect())
+        .await
+        .map_err(|_| Error::ServiceUnavailable)??;
+    tracing::info!("the writer's connection was opened again");
+    Ok(fresh)
 }
 
 impl Deref for WriteLock<'_> {

@@ -9,6 +9,7 @@ mod builders;
 mod postgres;
 mod process;
 mod receiver;
+mod relay;
 mod response;
 mod snapshot;
 
@@ -17,6 +18,7 @@ pub use builders::*;
 pub use postgres::*;
 pub use process::*;
 pub use receiver::*;
+pub use relay::*;
 pub use response::*;
 pub use snapshot::*;
 

@@ -1,0 +1,81 @@
+//! The PostgreSQL server lost and back, through a relay the test cuts: while it is gone
+//! every answer is Graph's 503 `serviceNotAvailable` with `Retry-After`, within the
+//! configured wait rather than a hang, and nothing refused is half-written; once it is
+//! back the same process serves again, with everything it acknowledged.
+
+use awc::http::Method;
+use serde_json::{json, Value};
+
+use super::Database;
+use crate::helpers::*;
+
+#[actix_web::test]
+async fn a_lost_server_is_503_with_retry_after_and_service_resumes_when_it_is_back() {
+    let Some(database) = Database::new().await else {
+        return;
+    };
+    let (relay, url) = Relay::to(&database.url()).await;
+    let app = spawn_app_with(|settings| {
+        settings.database.url = url;
+        settings.database.busy_timeout_ms = 500;
+    })
+    .await;
+    let health = app.get("/_emulator/health").await.expect(200);
+    assert_eq!(health, json!({"status": "ok", "backend": "postgresql"}));
+    let before = id_of(&app.create_beta_package("before the outage").await);
+    let package = format!("{BETA}/accessPackages/{before}");
+
+    relay.cut();
+    let during = json!({"catalogId": GENERAL, "displayName": "during the outage"});
+    let asked = [
+        (Method::GET, "/_emulator/health".to_owned(), None),
+        (Method::GET, package.clone(), None),
+        (
+            Method::POST,
+            format!("{BETA}/accessPackages"),
+            Some(&during),
+        ),
+        (
+            Method::POST,
+            format!("{BETA}/accessPackages"),
+            Some(&during),
+        ),
+    ];
+    for (method, path, body) in asked {
+        let request = app.request(method.clone(), &path);
+        let request = request.insert_header(("Content-Type", "application/json"));
+        let answer = send(request, body.map(|body| body.to_string().into())).await;
+        let error = answer.expect(503);
+        assert_eq!(
+            error["error"]["code"], "serviceNotAvailable",
+            "{method} {path}"
+        );
+        assert_eq!(
+            answer.headers.get("Retry-After").map(|v| v.as_bytes()),
+            Some(&b"1"[..])
+        );
+    }
+
+    relay.restore().await;
+    app.get("/_emulator/health").await.expect(200);
+    app.get(&package).await.expect(200);
+    let after = id_of(&app.create_beta_package("after the outage").await);
+    let listed = app
+        .get(&query(
+            &format!("{BETA}/accessPackages"),
+            "$orderby=displayName",
+        ))
+        .await
+        .expect(200);
+    let names: Vec<&Value> = listed["value"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|package| &package["displayName"])
+        .collect();
+    assert_eq!(
+        names,
+        [&json!("after the outage"), &json!("before the outage")]
+    );
+    assert_ne!(before, after);
+}
