@@ -171,15 +171,18 @@ pub fn emulator_paths(paths: &mut Map<String, Value>) {
         "/_emulator/health".to_owned(),
         json!({ "get": {
             "tags": ["emulator"],
-            "summary": "Health: 200 once the database answers",
+            "summary": "Health: 200 once the database answers, naming it; 503 while a PostgreSQL server does not",
             "operationId": "emulator.health",
             "security": [],
             "responses": with_errors(json!({ "200": {
                 "description": "Healthy",
                 "content": { "application/json": { "schema": {
                     "type": "object",
-                    "properties": { "status": { "const": "ok" } },
-                    "required": ["status"],
+                    "properties": {
+                        "status": { "const": "ok" },
+                        "backend": { "enum": ["sqlite", "postgresql"] },
+                    },
+                    "required": ["status", "backend"],
                 } } },
             } })),
         } }),

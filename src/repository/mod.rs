@@ -269,6 +269,35 @@ impl Repository {
         !self.reader.is_closed()
     }
 
+    /// The database the store is kept in, as health names it.
+    pub fn backend(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgresql",
+        }
+    }
+
+    /// Whether the store can serve: it is open, and a server holding it answers a statement
+    /// within two seconds (a file is always there; asking it would cost every health check
+    /// a round trip to a connection's thread).
+    pub async fn is_reachable(&self) -> bool {
+        if !self.is_open() {
+            return false;
+        }
+        if self.dialect == Dialect::Sqlite {
+            return true;
+        }
+        let asked = async {
+            let mut connection = self.reader.acquire().await?;
+            sqlx::query("SELECT 1").execute(&mut *connection).await?;
+            Ok::<(), crate::Error>(())
+        };
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(2), asked).await,
+            Ok(Ok(()))
+        )
+    }
+
     /// Closes every connection; the last one to close checkpoints the WAL into the file.
     pub async fn close(&self) {
         self.reader.close().await;

@@ -58,7 +58,11 @@ async fn auth_mode_none_needs_no_token_and_health_never_does() {
     )
     .await;
     health.expect(200);
-    assert_eq!(health.json(), json!({"status": "ok"}));
+    let backend = match strict.settings.database.is_postgres() {
+        true => "postgresql",
+        false => "sqlite",
+    };
+    assert_eq!(health.json(), json!({"status": "ok", "backend": backend}));
 }
 
 #[actix_web::test]
