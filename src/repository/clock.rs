@@ -20,8 +20,32 @@ use crate::Error;
 impl Repository {
     /// The emulator clock: now, and its distance from real time.
     pub async fn clock(&self) -> Result<(OffsetDateTime, i64), Error> {
-        self.observe().await?;
-        Ok((self.lifecycle.now(), self.lifecycle.offset_ms()))
+        let offset_ms = match self.stored_clock().await? {
+            Some((offset_ms, _)) => offset_ms,
+            None => self.lifecycle.offset_ms(),
+        };
+        let now = later(OffsetDateTime::now_utc(), Duration::milliseconds(offset_ms));
+        Ok((now, offset_ms))
+    }
+
+    /// The pace in force.
+    pub async fn pace(&self) -> Result<LifecycleSettings, Error> {
+        Ok(match self.stored_clock().await? {
+            Some((_, pace)) => super::stored_pace(pace).unwrap_or(self.lifecycle.configured()),
+            None => self.lifecycle.settings(),
+        })
+    }
+
+    /// The stored offset and pace, where replicas share them (PostgreSQL): read as they
+    /// are, without the lifecycle's turn, so that reading them never waits on a settle.
+    async fn stored_clock(&self) -> Result<Option<(i64, Option<String>)>, Error> {
+        if self.dialect != Dialect::Postgres {
+            return Ok(None);
+        }
+        let stored = sqlx::query_as("SELECT offset_ms, pace FROM emulator_clock WHERE id = 1")
+            .fetch_one(&mut *self.reader.acquire().await?)
+            .await?;
+        Ok(Some(stored))
     }
 
     /// Moves the emulator clock to where `to` says from now (never back), then carries out
@@ -63,18 +87,10 @@ impl Repository {
 
     /// On a database other processes write too (PostgreSQL's replicas), the clock, the
     /// pace and when the next move is due are the database's, not this process's: read
-    /// again, in one statement, before each settle and each reading of the clock or pace.
-    /// SQLite's file has one process serving it, whose memory is kept in step as it writes.
+    /// again, in one statement, before each settle, by the holder of the lifecycle's turn
+    /// (a pace being changed is in force in memory before it is stored). SQLite's file has
+    /// one process serving it, whose memory is kept in step as it writes.
     pub(super) async fn observe(&self) -> Result<(), Error> {
-        if self.dialect != Dialect::Postgres {
-            return Ok(());
-        }
-        let _turn = self.lifecycle.settling.lock().await;
-        self.observe_in_turn().await
-    }
-
-    /// `observe`, by whoever holds the lifecycle's turn already.
-    pub(super) async fn observe_in_turn(&self) -> Result<(), Error> {
         let (offset_ms, pace, due): (i64, Option<String>, Option<String>) =
             sqlx::query_as(&format!(
                 "SELECT offset_ms, pace, ({}) FROM emulator_clock WHERE id = 1",
@@ -85,11 +101,6 @@ impl Repository {
         self.lifecycle.set_settings(super::stored_pace(pace));
         self.lifecycle.observed(offset_ms, due.as_deref());
         Ok(())
-    }
-
-    pub async fn pace(&self) -> Result<LifecycleSettings, Error> {
-        self.observe().await?;
-        Ok(self.lifecycle.settings())
     }
 
     /// A new pace, stored: requests waiting in an automatic state are rescheduled by it.

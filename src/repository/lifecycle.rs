@@ -108,6 +108,11 @@ impl Lifecycle {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The pace configured, in force when none was set at run time.
+    pub fn configured(&self) -> LifecycleSettings {
+        self.configured
+    }
+
     /// The pace set at run time, if one is in force.
     pub fn stored_pace(&self) -> Option<LifecycleSettings> {
         self.set_at_run_time
@@ -206,7 +211,7 @@ impl Repository {
         let life = &self.lifecycle;
         let turn = if self.dialect == Dialect::Postgres {
             let turn = life.settling.lock().await;
-            self.observe_in_turn().await?;
+            self.observe().await?;
             Some(turn)
         } else {
             None
