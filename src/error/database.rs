@@ -18,10 +18,11 @@ pub fn connections_lost() -> u64 {
 }
 
 /// A connection lost or refused: a server restarting or failing over (class 08, 57P01 to
-/// 57P03, too many connections), a stream cut, or a pool that could not open one in time.
-fn lost(error: &sqlx::Error) -> bool {
+/// 57P03, too many connections), a stream cut, or a pool that could not open one in time
+/// (or hand one out: a load spike counts too, and costs the writer one test of its own).
+pub fn is_lost(error: &sqlx::Error) -> bool {
     match error {
-        sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed | sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
         sqlx::Error::Database(e) if e.try_downcast_ref::<SqliteError>().is_none() => {
             e.code().is_some_and(|code| {
                 matches!(&*code, "53300" | "57P01" | "57P02" | "57P03") || code.starts_with("08")
@@ -51,7 +52,7 @@ fn busy(error: &sqlx::Error) -> bool {
 impl From<sqlx::Error> for Error {
     /// Busy or lost, the request may succeed if retried: 503 with `Retry-After`.
     fn from(error: sqlx::Error) -> Self {
-        if lost(&error) {
+        if is_lost(&error) {
             LOST.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%error, "database connection lost");
             Self::ServiceUnavailable

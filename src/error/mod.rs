@@ -8,7 +8,7 @@ mod signin;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
-pub use self::database::connections_lost;
+pub use self::database::{connections_lost, is_lost};
 pub use self::signin::SignInError;
 
 /// Which part of Graph words an error: Entitlement Management answers

@@ -9,7 +9,6 @@ use time::{Duration, OffsetDateTime};
 use super::due::next_due;
 use super::entity::{find, save};
 use super::lifecycle::{millis, Lifecycle};
-use super::sql::Dialect;
 use super::Repository;
 use crate::configuration::LifecycleSettings;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
@@ -39,7 +38,7 @@ impl Repository {
     /// The stored offset and pace, where replicas share them (PostgreSQL): read as they
     /// are, without the lifecycle's turn, so that reading them never waits on a settle.
     async fn stored_clock(&self) -> Result<Option<(i64, Option<String>)>, Error> {
-        if self.dialect != Dialect::Postgres {
+        if !self.dialect.replicated() {
             return Ok(None);
         }
         let stored = sqlx::query_as("SELECT offset_ms, pace FROM emulator_clock WHERE id = 1")
@@ -151,9 +150,12 @@ impl Repository {
     /// Reset: the configured pace and real time again.
     pub(super) async fn reset_lifecycle(&self) -> Result<(), Error> {
         let _turn = self.lifecycle.settling.lock().await;
+        // Under the tenant's lock, as a clock move is, so that neither overwrites the other.
+        let mut tx = self.writer.begin().await?;
         sqlx::query("UPDATE emulator_clock SET offset_ms = 0, pace = NULL WHERE id = 1")
-            .execute(&mut *self.writer.lock().await?)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         self.lifecycle.set_settings(None);
         self.lifecycle.clock_set(0);
         Ok(())

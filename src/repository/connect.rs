@@ -57,9 +57,10 @@ impl Connect {
         sqlx::any::install_default_drivers();
         Ok(Self {
             options: url.parse()?,
+            // PostgreSQL reads 0 as "wait for ever", SQLite's busy timeout as "not at all".
             setup: vec![format!(
                 "SELECT set_config('lock_timeout', '{}ms', false)",
-                wait.as_millis()
+                wait.as_millis().max(1)
             )],
             tenant: None,
             wait,
@@ -110,7 +111,8 @@ impl Connect {
     /// connections are never lost, and `Readers` spares them the test.
     pub fn pool(self, size: u32) -> AnyPool {
         let options = self.options.clone();
-        let wait = self.wait;
+        // Not 0, which would refuse nearly every read.
+        let wait = self.wait.max(Duration::from_millis(100));
         let setup = Arc::new(self);
         AnyPoolOptions::new()
             .max_connections(size)

@@ -23,7 +23,8 @@ use tokio::sync::oneshot;
 
 use super::checkpoint::Checkpoints;
 use super::insert::insert;
-use super::writer::Writer;
+use super::sql::Dialect;
+use super::writer::{WriteLock, Writer};
 use crate::model::{EntityType, Record};
 use crate::Error;
 
@@ -245,20 +246,14 @@ async fn write(
     entity: &'static EntityType,
     records: &[&Record],
 ) -> Vec<Result<Record, Error>> {
-    let attempt = async {
-        let mut connection = writer.lock().await?;
-        insert(&mut connection, entity, records).await
-    };
+    let attempt = async { insert_batch(writer.lock().await?, entity, records).await };
     match attempt.await {
         Ok(outcomes) => outcomes,
         Err(error) if records.len() > 1 && !matches!(error, Error::ServiceUnavailable) => {
             tracing::warn!(%error, rows = records.len(), "batch failed; writing its rows one by one");
             let mut outcomes = Vec::with_capacity(records.len());
             for record in records {
-                let one = async {
-                    let mut connection = writer.lock().await?;
-                    insert(&mut connection, entity, &[*record]).await
-                };
+                let one = async { insert_batch(writer.lock().await?, entity, &[*record]).await };
                 outcomes.push(match one.await {
                     Ok(mut outcome) => outcome.pop().unwrap_or_else(|| {
                         Err(Error::internal("a one-row insert returned no outcome"))
@@ -270,6 +265,24 @@ async fn write(
         }
         Err(error) => vec![Err(error); records.len()],
     }
+}
+
+/// One statement: with one process writing (SQLite), its own transaction. Where replicas
+/// write beside this process (PostgreSQL) it takes the tenant's turn first, so that the
+/// checks after it (which rows clashed, which named a missing entity) see no other
+/// replica's write in between.
+async fn insert_batch(
+    mut connection: WriteLock<'_>,
+    entity: &'static EntityType,
+    records: &[&Record],
+) -> Result<Vec<Result<Record, Error>>, Error> {
+    if !Dialect::of(&connection).replicated() {
+        return insert(&mut connection, entity, records).await;
+    }
+    let mut tx = connection.begin().await?;
+    let outcomes = insert(&mut tx, entity, records).await?;
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 #[cfg(test)]

@@ -25,7 +25,6 @@ use super::outsiders::{cleaned_up, due_for_cleanup};
 use super::quarantine::{
     quarantine_assignment, quarantine_cleanup, quarantine_request, release, set_aside_on_failure,
 };
-use super::sql::Dialect;
 use super::Repository;
 use crate::configuration::{LifecycleSettings, Pace};
 use crate::model::assignment::ASSIGNMENT;
@@ -209,8 +208,12 @@ impl Repository {
     /// Carries out every move that has come due on the emulator clock.
     pub async fn settle(&self) -> Result<(), Error> {
         let life = &self.lifecycle;
-        let turn = if self.dialect == Dialect::Postgres {
-            let turn = life.settling.lock().await;
+        let turn = if self.dialect.replicated() {
+            // Bounded as a read is: with the server gone, each turn's read waits that long,
+            // and a queue of them must not add up.
+            let turn = tokio::time::timeout(self.reader.wait(), life.settling.lock())
+                .await
+                .map_err(|_| Error::ServiceUnavailable)?;
             self.observe().await?;
             Some(turn)
         } else {

@@ -224,6 +224,7 @@ impl Repository {
         let pace = stored_pace(pace);
         let checkpoints = Checkpoints::start(Arc::clone(&reader));
         let writer = Arc::new(Writer::new(writer).checkpointed(checkpoints.clone()));
+        Writer::roll_back_promptly(&writer);
         let creates = CreateQueue::new(Arc::clone(&writer), Some(checkpoints));
         Ok(Self {
             writer,

@@ -61,6 +61,7 @@ impl Repository {
                 })?;
         let pace = super::stored_pace(provisioned.pace);
         let writer = Arc::new(Writer::new(writer).reconnecting(connect.clone()));
+        Writer::roll_back_promptly(&writer);
         let reader = Arc::new(Readers::pooled(connect, settings.max_read_connections));
         let creates = CreateQueue::new(Arc::clone(&writer), None);
         Ok(Self {

@@ -1,4 +1,4 @@
-//! The read connections, outside sqlx's pool.
+//! The read connections: a SQLite file's outside sqlx's pool, a server's in it.
 //!
 //! sqlx runs each SQLite connection's statements on a thread of its own, so every statement
 //! is a round trip to that thread and back. sqlx's pool adds a second round trip to every
@@ -71,6 +71,14 @@ impl Readers {
         match self {
             Self::Own(own) => own.acquire().await.map(Reader::Own),
             Self::Pooled(pool) => Ok(Reader::Pooled(pool.acquire().await?)),
+        }
+    }
+
+    /// How long a read waits for a connection before answering 503.
+    pub fn wait(&self) -> Duration {
+        match self {
+            Self::Own(_) => WAIT,
+            Self::Pooled(pool) => pool.options().get_acquire_timeout(),
         }
     }
 

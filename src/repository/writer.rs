@@ -16,15 +16,16 @@
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection};
-use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, Notify};
 
 use super::checkpoint::Checkpoints;
 use super::connect::Connect;
 use super::sql::Dialect;
-use crate::error::connections_lost;
+use crate::error::{connections_lost, is_lost};
 use crate::Error;
 
 /// How long a write waits for the connection before answering 503 (as the pool's acquire
@@ -42,6 +43,15 @@ pub(super) struct Writer {
     reconnect: Option<Connect>,
     /// `connections_lost()` when the connection was last found sound.
     checked: AtomicU64,
+    /// Told when a transaction is dropped without its `COMMIT` (`roll_back_promptly`).
+    dropped: Arc<Notify>,
+}
+
+/// The task `roll_back_promptly` started ends with the writer.
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.dropped.notify_one();
+    }
 }
 
 impl Writer {
@@ -52,7 +62,29 @@ impl Writer {
             checkpoints: None,
             reconnect: None,
             checked: AtomicU64::new(connections_lost()),
+            dropped: Arc::new(Notify::new()),
         }
+    }
+
+    /// A transaction dropped without its `COMMIT` (an error returned with `?` from inside
+    /// it, a 404 found in it, a request cancelled) holds its locks until the connection's
+    /// next user rolls it back: SQLite's file lock, and on PostgreSQL the tenant's lock,
+    /// which every replica's writes wait for. A task of the writer's own rolls it back as
+    /// soon as it is dropped.
+    pub fn roll_back_promptly(writer: &Arc<Self>) {
+        let (dropped, writer) = (Arc::clone(&writer.dropped), Arc::downgrade(writer));
+        tokio::spawn(async move {
+            loop {
+                dropped.notified().await;
+                let Some(writer) = writer.upgrade() else {
+                    return;
+                };
+                if writer.abandoned.load(Ordering::Relaxed) {
+                    // `lock` sends the ROLLBACK; a closed writer has nothing to roll back.
+                    drop(writer.lock().await);
+                }
+            }
+        });
     }
 
     /// A server's connection is lost when the server restarts or fails over. A statement
@@ -98,8 +130,9 @@ impl Writer {
         if let Some(connect) = &self.reconnect {
             let lost = connections_lost();
             if lost != self.checked.load(Ordering::Relaxed) {
-                if let Err(error) = connection.ping().await {
-                    tracing::debug!(%error, "testing the writer's connection");
+                let tested = tokio::time::timeout(connect.wait(), connection.ping()).await;
+                if !matches!(tested, Ok(Ok(()))) {
+                    tracing::debug!("the writer's connection did not answer");
                     *connection = reconnect(connect).await?;
                 }
                 self.checked.store(lost, Ordering::Relaxed);
@@ -112,11 +145,13 @@ impl Writer {
             connection,
             abandoned: &self.abandoned,
             reconnect: self.reconnect.as_ref(),
+            dropped: &self.dropped,
         })
     }
 
-    /// A write transaction: it holds SQLite's write lock from the start, so its reads
-    /// see what it then changes, even with another process writing the same file.
+    /// A write transaction: it holds the tenant's write lock from the start (SQLite's file
+    /// lock, PostgreSQL's advisory lock), so its reads see what it then changes, even with
+    /// another process writing the same database.
     pub async fn begin(&self) -> Result<WriteTx<'_>, Error> {
         self.lock().await?.begin().await
     }
@@ -138,6 +173,7 @@ pub(super) struct WriteLock<'a> {
     connection: MappedMutexGuard<'a, AnyConnection>,
     abandoned: &'a AtomicBool,
     reconnect: Option<&'a Connect>,
+    dropped: &'a Notify,
 }
 
 impl<'a> WriteLock<'a> {
@@ -149,13 +185,12 @@ impl<'a> WriteLock<'a> {
         // Were the flag not set, the next writer's statements would run inside that
         // transaction and never commit.
         self.abandoned.store(true, Ordering::Relaxed);
-        let lost = connections_lost();
         if let Err(error) = begin(&mut self.connection).await {
             // Lost while idle (the server restarted): nothing is written yet, so the
             // transaction begins again on a new connection rather than answer 503. (A lock
             // waited for in vain is not retried: it has had its wait.)
-            let Some(connect) = self.reconnect.filter(|_| connections_lost() != lost) else {
-                return Err(error);
+            let Some(connect) = self.reconnect.filter(|_| is_lost(&error)) else {
+                return Err(Error::from(error));
             };
             tracing::debug!(%error, "beginning a transaction");
             *self.connection = reconnect(connect).await?;
@@ -164,12 +199,13 @@ impl<'a> WriteLock<'a> {
         Ok(WriteTx {
             connection: self.connection,
             abandoned: self.abandoned,
+            dropped: self.dropped,
             open: true,
         })
     }
 }
 
-async fn begin(connection: &mut AnyConnection) -> Result<(), Error> {
+async fn begin(connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for statement in Dialect::of(connection).begin() {
         sqlx::query(statement).execute(&mut *connection).await?;
     }
@@ -203,6 +239,7 @@ impl DerefMut for WriteLock<'_> {
 pub(super) struct WriteTx<'a> {
     connection: MappedMutexGuard<'a, AnyConnection>,
     abandoned: &'a AtomicBool,
+    dropped: &'a Notify,
     open: bool,
 }
 
@@ -221,6 +258,7 @@ impl Drop for WriteTx<'_> {
             // Still under the mutex: the next `lock` sees it before any statement. (Set
             // since `begin` already; said again so that the rule is stated here.)
             self.abandoned.store(true, Ordering::Relaxed);
+            self.dropped.notify_one();
         }
     }
 }

@@ -26,6 +26,12 @@ impl Dialect {
         }
     }
 
+    /// Other processes (replicas) may write the same database: what one process knows of
+    /// it in memory may be stale, and a statement that is its own transaction takes no turn.
+    pub fn replicated(self) -> bool {
+        self == Self::Postgres
+    }
+
     /// Begins a write transaction, in statements sent in turn. Both take the tenant's write
     /// lock at once, so that what a transaction reads is still so when it writes, whichever
     /// process (replica) writes beside it: SQLite's file lock; on PostgreSQL the tenant's

@@ -1,18 +1,28 @@
 //! A TCP relay between the emulator and its PostgreSQL server that a test can cut: the
-//! server lost to the emulator (a restart, a fail-over, a network partition), without
-//! stopping the server the other tests share.
+//! server lost to the emulator (a restart, a fail-over), without stopping the server the
+//! other tests share.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::rt::task::JoinHandle;
 use tokio::net::{TcpListener, TcpStream};
 
 pub struct Relay {
-    pub address: SocketAddr,
-    upstream: SocketAddr,
-    /// The accepting task, then every connection relayed.
-    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// Whether connections are relayed; cut, each is closed as soon as it is accepted.
+    open: Arc<AtomicBool>,
+    /// The connections relayed so far.
+    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accepting: JoinHandle<()>,
+}
+
+/// The port stays the relay's until the test ends, so no other test can take it meanwhile.
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.accepting.abort();
+        self.cut();
+    }
 }
 
 impl Relay {
@@ -24,43 +34,41 @@ impl Relay {
         let upstream: SocketAddr = server.parse().expect("the server as ip:port");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = listener.local_addr().expect("the relay's address");
-        let relay = Self {
-            address,
-            upstream,
-            tasks: Arc::default(),
-        };
-        relay.accept(listener);
-        (relay, format!("{head}@{address}/{database}"))
-    }
-
-    fn accept(&self, listener: TcpListener) {
-        let (upstream, tasks) = (self.upstream, Arc::clone(&self.tasks));
+        let open = Arc::new(AtomicBool::new(true));
+        let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let (relaying, kept) = (Arc::clone(&open), Arc::clone(&links));
         let accepting = actix_web::rt::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
+                if !relaying.load(Ordering::SeqCst) {
+                    continue; // dropped: closed at once
+                }
                 let link = actix_web::rt::spawn(async move {
                     if let Ok(mut outbound) = TcpStream::connect(upstream).await {
                         let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
                     }
                 });
-                tasks.lock().unwrap().push(link);
+                kept.lock().unwrap().push(link);
             }
         });
-        self.tasks.lock().unwrap().push(accepting);
+        let relay = Self {
+            open,
+            links,
+            accepting,
+        };
+        (relay, format!("{head}@{address}/{database}"))
     }
 
     /// The server is lost: every connection through the relay is closed, and new ones are
-    /// refused (nothing listens on the port).
+    /// closed as soon as they are made.
     pub fn cut(&self) {
-        for task in self.tasks.lock().unwrap().drain(..) {
-            task.abort();
+        self.open.store(false, Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
         }
     }
 
-    /// The server is back, on the same port.
-    pub async fn restore(&self) {
-        let listener = TcpListener::bind(self.address)
-            .await
-            .expect("the relay's port again");
-        self.accept(listener);
+    /// The server is back.
+    pub fn restore(&self) {
+        self.open.store(true, Ordering::SeqCst);
     }
 }

@@ -27,22 +27,18 @@ async fn a_lost_server_is_503_with_retry_after_and_service_resumes_when_it_is_ba
 
     relay.cut();
     let during = json!({"catalogId": GENERAL, "displayName": "during the outage"});
+    let advance = json!({"by": "PT1M"});
+    let create = format!("{BETA}/accessPackages");
+    // The clock goes to the writer's connection first; the others read first.
     let asked = [
-        (Method::GET, "/_emulator/health".to_owned(), None),
-        (Method::GET, package.clone(), None),
-        (
-            Method::POST,
-            format!("{BETA}/accessPackages"),
-            Some(&during),
-        ),
-        (
-            Method::POST,
-            format!("{BETA}/accessPackages"),
-            Some(&during),
-        ),
+        (Method::POST, "/_emulator/clock/advance", Some(&advance)),
+        (Method::GET, "/_emulator/health", None),
+        (Method::GET, package.as_str(), None),
+        (Method::POST, create.as_str(), Some(&during)),
+        (Method::POST, create.as_str(), Some(&during)),
     ];
     for (method, path, body) in asked {
-        let request = app.request(method.clone(), &path);
+        let request = app.request(method.clone(), path);
         let request = request.insert_header(("Content-Type", "application/json"));
         let answer = send(request, body.map(|body| body.to_string().into())).await;
         let error = answer.expect(503);
@@ -56,7 +52,9 @@ async fn a_lost_server_is_503_with_retry_after_and_service_resumes_when_it_is_ba
         );
     }
 
-    relay.restore().await;
+    relay.restore();
+    // The writer's connection first, then the readers'.
+    assert_eq!(advance_clock(&app, "PT1M").await["offset_ms"], 60_000);
     app.get("/_emulator/health").await.expect(200);
     app.get(&package).await.expect(200);
     let after = id_of(&app.create_beta_package("after the outage").await);

@@ -184,6 +184,28 @@ async fn sixty_four_creators_across_two_replicas_make_each_name_once() {
     }
 }
 
+/// A write through one replica that fails inside its transaction (the clock moved back:
+/// 400, found once the stored clock is read under the tenant's lock) lets go of the lock
+/// then, not at that replica's next write: the other replica's write goes through.
+#[actix_web::test]
+async fn a_write_failing_through_one_replica_does_not_hold_up_the_other() {
+    let Some((replicas, _database)) = two_replicas().await else {
+        return;
+    };
+    let [first, second] = &replicas;
+    let package = id_of(&second.create_beta_package("held up?").await);
+    let back = json!({"now": "2001-01-01T00:00:00Z"});
+    let refused = send_to(first, Method::PUT, "/_emulator/clock", Some(&back)).await;
+    refused.expect(400);
+    let changed = second
+        .patch(
+            &format!("{BETA}/accessPackages/{package}"),
+            &json!({"description": "changed through the other replica"}),
+        )
+        .await;
+    assert_eq!(changed.status.as_u16(), 204, "{:?}", changed.body);
+}
+
 /// Requests made through both replicas at once and read through the other at once: both
 /// settle meanwhile, and each request is delivered once (one callout to the receiver for
 /// each, one membership for each user).
@@ -364,13 +386,14 @@ async fn a_replica_killed_mid_delivery_leaves_every_acknowledged_request_to_the_
     doomed.child.wait().expect("the killed process is reaped");
     let acknowledged = acknowledged.into_inner();
     assert!(acknowledged.len() >= KILL_AFTER, "ended before the kill");
-    // Read behind the survivor's back: the killed replica left deliveries to do.
+    // Read behind the survivor's back: what the killed replica left to deliver.
     let waiting: i64 =
         sqlx::query_scalar("SELECT count(*) FROM assignment_requests WHERE state = 'submitted'")
             .fetch_one(&database.pool)
             .await
             .expect("the requests are counted");
-    assert!(waiting > 0, "nothing was left to deliver");
+    // Usually some; none if the last settle ran just before the kill.
+    eprintln!("{waiting} acknowledged requests were left to deliver by the survivor");
 
     for (user, id) in &acknowledged {
         assert_eq!(state(&survivor, id).await, "delivered", "{user}: {id}");
