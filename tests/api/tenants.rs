@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use crate::helpers::*;
 
 const TENANTS: usize = 16;
-const WORKFLOW: &str = include_str!("../../bench/workflow.json");
 const DAY_MS: i64 = 86_400_000;
 
 /// One tenant as a client reaches it.
@@ -110,12 +109,6 @@ fn item_path(capture: &str, id: &str) -> Option<String> {
         _ => return None,
     };
     Some(path)
-}
-
-fn fill_in(text: &str, names: &BTreeMap<String, String>) -> String {
-    names.iter().fold(text.to_owned(), |text, (name, value)| {
-        text.replace(&format!("{{{name}}}"), value)
-    })
 }
 
 /// Lists of everything a tenant holds, with `$expand` and `$count`.
@@ -232,7 +225,6 @@ async fn run_workflow(
     mine: &Tenant,
     neighbour: &Tenant,
 ) -> BTreeMap<String, String> {
-    let spec: Value = serde_json::from_str(WORKFLOW).expect("the workflow parses");
     // The same names in every tenant: uniqueness is per tenant too.
     let mut names = BTreeMap::from([
         ("unique".to_owned(), "side by side".to_owned()),
@@ -240,38 +232,21 @@ async fn run_workflow(
     ]);
     let mut ids = BTreeMap::new();
     let expected_days = if mine.index == 0 { 31 } else { 0 };
-    for step in spec["steps"].as_array().expect("steps") {
-        let name = step["name"].as_str().unwrap_or_default();
-        let path = fill_in(step["path"].as_str().expect("a path"), &names);
-        let body = (!step["body"].is_null())
-            .then(|| fill_in(&step["body"].to_string(), &names))
-            .map(|text| serde_json::from_str::<Value>(&text).expect("a filled-in body"));
-        let method = Method::from_bytes(step["method"].as_str().unwrap_or("GET").as_bytes())
-            .expect("a method");
-        let polls = step["until"]["polls"].as_u64().unwrap_or(1);
+    for step in workflow_steps() {
+        let step = Step::read(&step, &names);
+        let polls = step.until["polls"].as_u64().unwrap_or(1);
         let mut answer = Value::Null;
         for _ in 0..polls {
-            let response = mine.send(app, method.clone(), &path, body.as_ref()).await;
-            let expect = step["expect"].as_u64().expect("a status") as u16;
-            answer = response.expect(expect);
-            let until = &step["until"];
-            if until.is_null()
-                || answer.pointer(until["pointer"].as_str().unwrap_or("")) == Some(&until["equals"])
-            {
+            let response = mine
+                .send(app, step.method.clone(), &step.path, step.body.as_ref())
+                .await;
+            answer = response.expect(step.expect);
+            if step.arrived(&answer) {
                 break;
             }
         }
-        if let Some(capture) = step["capture"].as_str() {
-            let pointer = step["pointer"].as_str().unwrap_or("/id");
-            let id = answer
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or_else(|| {
-                    panic!("tenant {}: {name}: no {pointer} in {answer}", mine.index)
-                })
-                .to_owned();
-            names.insert(capture.to_owned(), id.clone());
-            ids.insert(capture.to_owned(), id);
+        if let Some((name, id)) = step.capture(&answer, &mut names) {
+            ids.insert(name, id);
         }
         isolated(app, mine, neighbour, &ids).await;
         journal_is_its_own(app, mine).await;

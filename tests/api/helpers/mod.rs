@@ -2,7 +2,8 @@
 //! a fresh SQLite file in a temporary directory (`app`), or as the built binary for what
 //! only a process shows (`process`); responses and the one assertion on them
 //! (`response`); the bodies and call sequences real clients send, built once
-//! (`builders`); and wire shapes as reviewed snapshots (`snapshot`).
+//! (`builders`), the benchmark's workflow step by step (`workflow`); and wire shapes as
+//! reviewed snapshots (`snapshot`).
 
 mod app;
 mod builders;
@@ -12,6 +13,7 @@ mod receiver;
 mod relay;
 mod response;
 mod snapshot;
+mod workflow;
 
 pub use app::*;
 pub use builders::*;
@@ -21,6 +23,7 @@ pub use receiver::*;
 pub use relay::*;
 pub use response::*;
 pub use snapshot::*;
+pub use workflow::*;
 
 /// The built-in catalog, and the catalogId of the seed page's example.
 pub const GENERAL: &str = "aa2f6514-3232-46e7-a08a-2411ad8d7128";
