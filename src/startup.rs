@@ -15,7 +15,7 @@ use crate::auth::Authenticator;
 use crate::configuration::{ConfigurationError, Settings};
 use crate::graph::wire::fixture;
 use crate::repository::{Baseline, OpenError, Repository};
-use crate::signin::key::KeyError;
+use crate::signin::key::{self, KeyError, SigningKey};
 use crate::signin::SignIn;
 use crate::tenants::{TenantId, Tenants};
 use crate::tls::{ServedCertificate, Tls, TlsError};
@@ -32,6 +32,8 @@ pub enum StartupError {
     SigningKey(#[from] KeyError),
     #[error("cannot load the seed file {path}: {message}")]
     Seed { path: String, message: String },
+    #[error("cannot read or keep the shared signing key in the database: {0}")]
+    SharedKey(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -83,6 +85,31 @@ fn home_tenant(settings: &Settings) -> Result<String, ConfigurationError> {
         .ok_or_else(|| ConfigurationError::key("auth.signin.tenant_id", "must be a GUID"))
 }
 
+/// On PostgreSQL with no key file configured, the signing key is the database's, so that
+/// every replica signs with one key: made by the first replica that serves sign-in.
+async fn shared_signing_key(
+    settings: &Settings,
+    repository: &Repository,
+) -> Result<Option<SigningKey>, StartupError> {
+    if !settings.database.is_postgres() || !settings.auth.signin.key_file.is_empty() {
+        return Ok(None);
+    }
+    let origin = Path::new("the database's shared.signing_key");
+    let unreadable = |error: crate::Error| StartupError::SharedKey(error.to_string());
+    let pem = match repository.shared_signing_key().await.map_err(unreadable)? {
+        Some(pem) => pem,
+        None if SignIn::is_served(settings) => {
+            let made = key::new_pem()?;
+            repository
+                .share_signing_key(&made)
+                .await
+                .map_err(unreadable)?
+        }
+        None => return Ok(None),
+    };
+    Ok(Some(SigningKey::from_pem(origin, &pem)?))
+}
+
 /// A listener bound before serving, so port 0 is resolved and bind errors name the address.
 fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError> {
     let address = format!("{host}:{port}");
@@ -97,7 +124,18 @@ fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let signin = SignIn::load(&settings)?;
+        let repository = if settings.database.is_postgres() {
+            tracing::warn!(
+                "serving from PostgreSQL, a preview: what it does not serve yet is listed in \
+                 the manual's Configuration chapter"
+            );
+            Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?
+        } else {
+            Repository::open(&settings.database).await?
+        }
+        .with_lifecycle(settings.lifecycle);
+        let shared_key = shared_signing_key(&settings, &repository).await?;
+        let signin = SignIn::load(&settings, shared_key)?;
         let own_key = signin
             .verification_key()
             .map_err(|problem| ConfigurationError::key("auth.signin.key_file", problem))?;
@@ -112,16 +150,6 @@ impl Application {
         } else {
             None
         };
-        let repository = if settings.database.is_postgres() {
-            tracing::warn!(
-                "serving from PostgreSQL, a preview: what it does not serve yet is listed in \
-                 the manual's Configuration chapter"
-            );
-            Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?
-        } else {
-            Repository::open(&settings.database).await?
-        }
-        .with_lifecycle(settings.lifecycle);
         let (repository, baseline) = seeded(repository, &settings.seed.file).await?;
         let tenants = Arc::new(Tenants::new(&settings, repository, baseline)?);
         let https = match tls {

@@ -80,6 +80,34 @@ impl Repository {
     }
 }
 
+impl Repository {
+    /// The signing key every replica on this database signs with (PKCS#8 PEM), if one is
+    /// kept yet.
+    pub async fn shared_signing_key(&self) -> Result<Option<String>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let pem = sqlx::query_scalar("SELECT pem FROM shared.signing_key WHERE id = 1")
+            .fetch_optional(&mut *connection)
+            .await?;
+        Ok(pem)
+    }
+
+    /// Keeps `pem` as the shared signing key unless a replica starting at the same time
+    /// kept its own first: the key kept, which every replica then uses.
+    pub async fn share_signing_key(&self, pem: &str) -> Result<String, Error> {
+        let mut connection = self.writer.lock().await?;
+        sqlx::query(
+            "INSERT INTO shared.signing_key (id, pem) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(pem)
+        .execute(&mut *connection)
+        .await?;
+        let kept = sqlx::query_scalar("SELECT pem FROM shared.signing_key WHERE id = 1")
+            .fetch_one(&mut *connection)
+            .await?;
+        Ok(kept)
+    }
+}
+
 /// The URL without its password or options, for messages.
 fn shown(url: &str) -> String {
     match url.trim().parse::<AnyConnectOptions>() {

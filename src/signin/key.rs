@@ -1,6 +1,7 @@
 //! The RSA key the emulator signs its tokens with, as Entra signs Graph's (RS256): given,
 //! or generated on first start and kept beside the database (mode 0600), like the TLS
-//! certificate, so tokens stay valid across restarts.
+//! certificate, so tokens stay valid across restarts; in a PostgreSQL database, in the
+//! database itself, so that every replica signs with it.
 
 use std::fs;
 use std::io::Write;
@@ -54,13 +55,9 @@ impl SigningKey {
         match fs::read_to_string(path) {
             Ok(pem) => Self::from_pem(path, &pem).map(Some),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && generate => {
-                let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, BITS)
-                    .map_err(|e| KeyError::Generate(e.to_string()))?;
-                let pem = key
-                    .to_pkcs8_pem(LineEnding::LF)
-                    .map_err(|e| KeyError::Generate(e.to_string()))?;
+                let pem = new_pem()?;
                 write_private(path, pem.as_bytes())?;
-                Self::from_key(path, &key).map(Some)
+                Self::from_pem(path, &pem).map(Some)
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(KeyError::Read {
@@ -70,7 +67,8 @@ impl SigningKey {
         }
     }
 
-    fn from_pem(path: &Path, pem: &str) -> Result<Self, KeyError> {
+    /// The key `pem` holds; `path` names where it is kept, for messages.
+    pub fn from_pem(path: &Path, pem: &str) -> Result<Self, KeyError> {
         let key = RsaPrivateKey::from_pkcs8_pem(pem)
             .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
             .map_err(|e| unusable(path, e))?;
@@ -124,6 +122,16 @@ impl SigningKey {
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| e.to_string())
     }
+}
+
+/// A new key, as PKCS#8 PEM.
+pub fn new_pem() -> Result<String, KeyError> {
+    let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, BITS)
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    let pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    Ok(pem.to_string())
 }
 
 fn unusable(path: &Path, problem: impl std::fmt::Display) -> KeyError {

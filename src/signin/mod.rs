@@ -73,17 +73,20 @@ pub struct SignIn {
 }
 
 impl SignIn {
-    /// The signing key is generated only where sign-in is served (HTTPS on, or
-    /// `allow_http`); an existing one is always loaded, so its tokens keep verifying.
-    pub fn load(settings: &Settings) -> Result<Self, KeyError> {
+    /// The signing key is generated only where sign-in is served (`is_served`); an
+    /// existing one is always loaded, so its tokens keep verifying. `shared`: the key the
+    /// database keeps for every replica, when `auth.signin.key_file` names none.
+    pub fn load(settings: &Settings, shared: Option<SigningKey>) -> Result<Self, KeyError> {
         let signin = &settings.auth.signin;
         let path = if signin.key_file.is_empty() {
             crate::tls::database_folder(&settings.database).join(key::KEY_FILE)
         } else {
             PathBuf::from(&signin.key_file)
         };
-        let served = settings.tls.enabled || signin.allow_http;
-        let key = SigningKey::load(&path, served)?;
+        let key = match shared {
+            Some(key) => Some(key),
+            None => SigningKey::load(&path, Self::is_served(settings))?,
+        };
         let configured = Arc::new(Configured::new(signin));
         let base = settings.public_url_base();
         Ok(Self {
@@ -93,6 +96,11 @@ impl SignIn {
             graph_names: settings.auth.jwt.audiences.clone(),
             public_url: (!base.is_empty()).then_some(base),
         })
+    }
+
+    /// Sign-in is served: HTTPS on, or `auth.signin.allow_http`.
+    pub fn is_served(settings: &Settings) -> bool {
+        settings.tls.enabled || settings.auth.signin.allow_http
     }
 
     /// `tenantInformation` of a tenant the emulator knows: its own, or one configured.

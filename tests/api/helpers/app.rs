@@ -66,16 +66,11 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         _ => None,
     };
     customise(&mut settings);
-    if settings.database.is_postgres() {
-        // With no database file, the signing key and certificate would be made in the
-        // working directory (the crate's): the test's folder instead.
-        if settings.tls.dir.is_empty() {
-            settings.tls.dir = dir.path().display().to_string();
-        }
-        if settings.auth.signin.key_file.is_empty() {
-            let key = dir.path().join("emulator-signing-key.pem");
-            settings.auth.signin.key_file = key.display().to_string();
-        }
+    // With no database file, a generated certificate would be made in the working
+    // directory (the crate's): the test's folder instead. (The signing key is the
+    // database's.)
+    if settings.database.is_postgres() && settings.tls.dir.is_empty() {
+        settings.tls.dir = dir.path().display().to_string();
     }
     start(settings, dir, postgres).await
 }

@@ -14,8 +14,8 @@ use time::{Duration, OffsetDateTime};
 
 use super::Database;
 use crate::helpers::*;
-
-const WORKFLOW: &str = include_str!("../../../bench/workflow.json");
+use crate::https::https;
+use crate::signin::{signin_app, token_request, CLIENT, SECRET};
 
 /// Two emulators on one new database, and the database, dropped after them.
 async fn two_replicas() -> Option<([TestApp; 2], Database)> {
@@ -35,12 +35,6 @@ async fn send_to(app: &TestApp, method: Method, path: &str, body: Option<&Value>
         }
         None => send(request, None).await,
     }
-}
-
-fn fill_in(text: &str, names: &BTreeMap<String, String>) -> String {
-    names.iter().fold(text.to_owned(), |text, (name, value)| {
-        text.replace(&format!("{{{name}}}"), value)
-    })
 }
 
 /// The benchmark's 20 steps of the provisioning workflow, each sent to the other replica
@@ -64,41 +58,25 @@ async fn the_workflow_alternating_between_two_replicas_reads_every_write() {
     let started = OffsetDateTime::now_utc();
     let mut requests = 0;
 
-    let spec: Value = serde_json::from_str(WORKFLOW).expect("the workflow parses");
     let mut names = BTreeMap::from([
         ("unique".to_owned(), "two replicas".to_owned()),
         ("slug".to_owned(), "two-replicas".to_owned()),
     ]);
-    let steps = spec["steps"].as_array().expect("steps");
+    let steps = workflow_steps();
     assert_eq!(steps.len(), 20);
     for (index, step) in steps.iter().enumerate() {
         let (this, other) = (&replicas[index % 2], &replicas[(index + 1) % 2]);
-        let name = step["name"].as_str().unwrap_or_default();
-        let path = fill_in(step["path"].as_str().expect("a path"), &names);
-        let body = (!step["body"].is_null())
-            .then(|| fill_in(&step["body"].to_string(), &names))
-            .map(|text| serde_json::from_str::<Value>(&text).expect("a filled-in body"));
-        let method = Method::from_bytes(step["method"].as_str().unwrap_or("GET").as_bytes())
-            .expect("a method");
-        let expect = step["expect"].as_u64().expect("a status") as u16;
-        let answer = send_to(this, method.clone(), &path, body.as_ref())
+        let step = Step::read(step, &names);
+        let (name, method, path) = (&step.name, &step.method, &step.path);
+        let answer = send_to(this, method.clone(), path, step.body.as_ref())
             .await
-            .expect(expect);
-        let until = &step["until"];
-        if !until.is_null() {
-            let pointer = until["pointer"].as_str().expect("a pointer");
-            assert_eq!(answer.pointer(pointer), Some(&until["equals"]), "{name}");
-        }
-        for check in step["checks"].as_array().into_iter().flatten() {
-            let pointer = check["pointer"].as_str().expect("a pointer");
-            let equals = fill_in(check["equals"].as_str().expect("a value"), &names);
+            .expect(step.expect);
+        // Moved by the clock below, not by polling: the first answer is the one awaited.
+        assert!(step.arrived(&answer), "{name}: {answer}");
+        for (pointer, equals) in &step.checks {
             assert_eq!(answer.pointer(pointer), Some(&json!(equals)), "{name}");
         }
-        if let Some(capture) = step["capture"].as_str() {
-            let pointer = step["pointer"].as_str().unwrap_or("/id");
-            let id = answer.pointer(pointer).and_then(Value::as_str);
-            let id = id.unwrap_or_else(|| panic!("{name}: no {pointer} in {answer}"));
-            names.insert(capture.to_owned(), id.to_owned());
+        if let Some((_, id)) = step.capture(&answer, &mut names) {
             // Read back through the other replica at once.
             if method == Method::POST && !path.contains("accessPackageResourceRequests") {
                 send_to(other, Method::GET, &format!("{path}/{id}"), None)
@@ -106,7 +84,7 @@ async fn the_workflow_alternating_between_two_replicas_reads_every_write() {
                     .expect(200);
             }
         }
-        if method == Method::POST && path.ends_with("/accessPackageAssignmentRequests") {
+        if *method == Method::POST && path.ends_with("/accessPackageAssignmentRequests") {
             let request = format!(
                 "{BETA}/accessPackageAssignmentRequests/{}",
                 answer["id"].as_str().expect("a request id")
@@ -204,6 +182,52 @@ async fn a_write_failing_through_one_replica_does_not_hold_up_the_other() {
         )
         .await;
     assert_eq!(changed.status.as_u16(), 204, "{:?}", changed.body);
+}
+
+/// A token one replica signs is accepted by the other (`auth.mode = "jwt"`, the emulator's
+/// own key the only one): the key is the database's, made by the first replica that
+/// serves sign-in, and no key file is written.
+#[actix_web::test]
+async fn a_token_signed_by_one_replica_is_accepted_by_the_other() {
+    let Some(database) = Database::new().await else {
+        return;
+    };
+    let url = database.url();
+    let first = signin_app(|settings| settings.database.url = url.clone()).await;
+    let second = signin_app(|settings| settings.database.url = url).await;
+    let token = token_request(
+        &first,
+        &[
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("grant_type", "client_credentials"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(token.status, 200, "{}", token.body);
+    let bearer = format!(
+        "Bearer {}",
+        token.json()["access_token"].as_str().expect("a token")
+    );
+    let listed = https(
+        &second,
+        "GET",
+        &format!("{BETA}/accessPackages"),
+        &[("Authorization", bearer.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    for replica in [&first, &second] {
+        let files: Vec<_> = std::fs::read_dir(replica.dir())
+            .expect("the folder")
+            .collect();
+        let names = files.iter().flatten().map(|entry| entry.file_name());
+        assert!(!names
+            .into_iter()
+            .any(|name| name == "emulator-signing-key.pem"));
+    }
 }
 
 /// Requests made through both replicas at once and read through the other at once: both
