@@ -9,6 +9,7 @@ use actix_web::http::Method;
 use actix_web::web::Bytes;
 use entitlement_emulator::configuration::Settings;
 use entitlement_emulator::startup::Application;
+use entitlement_emulator::tenants::TenantId;
 use serde_json::Value;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -199,9 +200,17 @@ impl TestApp {
         send(request, Some(body.to_string().into())).await
     }
 
-    /// Rows in a table, read straight from the file: proof of what was (not) stored.
+    /// Rows in a table of the home tenant, read straight from the database (the file, or
+    /// the PostgreSQL table behind the tenant's view): proof of what was (not) stored.
     pub async fn count_rows(&self, table: &str) -> i64 {
-        count_rows(&self.database_path(), table).await
+        match &self.postgres {
+            Some(database) => {
+                let tenant = TenantId::parse(&self.settings.auth.signin.tenant_id)
+                    .expect("the home tenant's id");
+                database.count_rows(table, tenant.as_str()).await
+            }
+            None => count_rows(&self.database_path(), table).await,
+        }
     }
 }
 

@@ -71,6 +71,15 @@ impl PostgresDatabase {
         Some(Self { server, name, pool })
     }
 
+    /// Rows `tenant` holds in `table` (the table itself, behind the tenant's view).
+    pub async fn count_rows(&self, table: &str, tenant: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE tenant = $1"))
+            .bind(tenant)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the table exists")
+    }
+
     /// The database's URL, as the emulator is given it.
     pub fn url(&self) -> String {
         let url = std::env::var("EMULATOR_TEST_POSTGRES_URL").expect("checked by `new`");
