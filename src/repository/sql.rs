@@ -241,7 +241,7 @@ impl<'e> Statement<'e> {
                     if i > 0 {
                         self.sql.push(", ");
                     }
-                    bind(&mut self.sql, &sort_value(*column, &after[i]));
+                    bind_key(&mut self.sql, self.dialect, *column, &after[i]);
                 }
                 self.sql.push(")");
             } else {
@@ -254,12 +254,12 @@ impl<'e> Statement<'e> {
                     self.sql.push("(");
                     for (j, (column, _)) in keys.iter().enumerate().take(i) {
                         self.sql.push(format!("{} = ", sorted[j]));
-                        bind(&mut self.sql, &sort_value(*column, &after[j]));
+                        bind_key(&mut self.sql, self.dialect, *column, &after[j]);
                         self.sql.push(" AND ");
                     }
                     let (column, direction) = keys[i];
                     self.sql.push(format!("{}{}", sorted[i], symbol(direction)));
-                    bind(&mut self.sql, &sort_value(column, &after[i]));
+                    bind_key(&mut self.sql, self.dialect, column, &after[i]);
                     self.sql.push(")");
                 }
                 self.sql.push(")");
@@ -291,6 +291,20 @@ impl<'e> Statement<'e> {
             (false, false) => expression,
         }
     }
+}
+
+/// A keyset bound, compared as its column sorts (`sort_expression`): SQLite folds case by
+/// the collation the column's side names, PostgreSQL must fold the bound itself, or
+/// `translate(name) > 'aXb'` holds for the row named `aXb` and a page starts again at it.
+fn bind_key(sql: &mut Sql, dialect: Dialect, column: Column, value: &Scalar) {
+    let (before, after) = if nullable(column) || is_text(column) {
+        dialect.fold_around(false)
+    } else {
+        ("", "")
+    };
+    sql.push(before);
+    bind(sql, &sort_value(column, value));
+    sql.push(after);
 }
 
 fn nullable(column: Column) -> bool {
