@@ -18,7 +18,6 @@ use std::collections::HashMap;
 
 use fastrand::Rng;
 use serde_json::Value;
-use sqlx::Connection;
 
 use crate::helpers::*;
 use generate::Generator;
@@ -43,15 +42,9 @@ async fn small_pages() -> TestApp {
     spawn_app_with(|settings| settings.odata.max_page_size = PAGE).await
 }
 
-/// When each row was made, read from the file: for sets that do not show it.
+/// When each row was made, read from the database: for sets that do not show it.
 async fn created_at(app: &TestApp, table: &str) -> HashMap<String, String> {
-    let mut connection = read_only(&app.database_path()).await;
-    let rows: Vec<(String, String)> =
-        sqlx::query_as(&format!("SELECT id, created_date_time FROM {table}"))
-            .fetch_all(&mut connection)
-            .await
-            .expect("the table has them");
-    connection.close().await.expect("closes");
+    let rows = app.column_pairs(table, "id", "created_date_time").await;
     rows.into_iter().collect()
 }
 

@@ -214,6 +214,40 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Two text columns of every row of the home tenant's `table`, read straight from the
+    /// database, as `count_rows` reads it.
+    pub async fn column_pairs(
+        &self,
+        table: &str,
+        first: &str,
+        second: &str,
+    ) -> Vec<(String, String)> {
+        match &self.postgres {
+            Some(database) => {
+                let tenant = TenantId::parse(&self.settings.auth.signin.tenant_id)
+                    .expect("the home tenant's id");
+                sqlx::query_as(&format!(
+                    "SELECT {first}, {second} FROM {table} WHERE tenant = $1"
+                ))
+                .bind(tenant.as_str())
+                .fetch_all(&database.pool)
+                .await
+                .expect("the table has them")
+            }
+            None => {
+                let mut connection = read_only(&self.database_path()).await;
+                let rows = sqlx::query_as(&format!("SELECT {first}, {second} FROM {table}"))
+                    .fetch_all(&mut connection)
+                    .await
+                    .expect("the table has them");
+                connection.close().await.expect("closes");
+                rows
+            }
+        }
+    }
+}
+
 /// An emulator stopped by `TestApp::stop`: its database can be changed behind its back.
 pub struct Stopped {
     settings: Settings,
