@@ -54,17 +54,28 @@ pub async fn spawn_app() -> TestApp {
 /// With `EMULATOR_TEST_BACKEND=postgres`, on a PostgreSQL database of its own rather than
 /// a SQLite file (unless `customise` names a database itself).
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let on_postgres = std::env::var("EMULATOR_TEST_BACKEND").as_deref() == Ok("postgres");
+    spawn(customise, on_postgres).await
+}
+
+/// On a SQLite file whatever `EMULATOR_TEST_BACKEND` says: for the tests that compare
+/// PostgreSQL's schema with SQLite's.
+pub async fn spawn_app_on_sqlite() -> TestApp {
+    spawn(|_| {}, false).await
+}
+
+async fn spawn(customise: impl FnOnce(&mut Settings), on_postgres: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut settings = test_settings(dir.path());
-    let postgres = match std::env::var("EMULATOR_TEST_BACKEND").as_deref() {
-        Ok("postgres") => {
+    let postgres = match on_postgres {
+        true => {
             let database = PostgresDatabase::new()
                 .await
                 .expect("EMULATOR_TEST_BACKEND=postgres needs EMULATOR_TEST_POSTGRES_URL");
             settings.database.url = database.url();
             Some(Arc::new(database))
         }
-        _ => None,
+        false => None,
     };
     customise(&mut settings);
     // With no database file, a generated certificate would be made in the working

@@ -179,7 +179,7 @@ async fn every_sqlite_table_has_its_twin_keyed_by_tenant() {
     let Some(database) = Database::migrated().await else {
         return;
     };
-    let app = spawn_app().await;
+    let app = spawn_app_on_sqlite().await;
     let mut sqlite = read_only(&app.database_path()).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table'

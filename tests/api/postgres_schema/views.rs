@@ -28,7 +28,7 @@ async fn each_sqlite_table_is_a_view_with_its_columns() {
     let Some(database) = Database::migrated().await else {
         return;
     };
-    let app = spawn_app().await;
+    let app = spawn_app_on_sqlite().await;
     let mut sqlite = read_only(&app.database_path()).await;
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')
