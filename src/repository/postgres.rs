@@ -108,6 +108,39 @@ impl Repository {
     }
 }
 
+/// The tenants a PostgreSQL database keeps (each has its clock), read and forgotten through
+/// any tenant's store: these statements name the tenant, and reach the tables themselves.
+impl Repository {
+    pub async fn kept_tenants(&self) -> Result<Vec<String>, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let kept = sqlx::query_scalar("SELECT tenant FROM stored.emulator_clock ORDER BY tenant")
+            .fetch_all(&mut *connection)
+            .await?;
+        Ok(kept)
+    }
+
+    pub async fn is_tenant_kept(&self, tenant: &str) -> Result<bool, Error> {
+        let mut connection = self.reader.acquire().await?;
+        let kept: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM stored.emulator_clock WHERE tenant = $1")
+                .bind(tenant)
+                .fetch_optional(&mut *connection)
+                .await?;
+        Ok(kept.is_some())
+    }
+
+    /// Deletes every row `tenant` holds (migrations/postgres: `stored.forget_tenant`);
+    /// whether it was kept.
+    pub async fn forget_tenant(&self, tenant: &str) -> Result<bool, Error> {
+        let mut connection = self.writer.lock().await?;
+        let kept: i64 = sqlx::query_scalar("SELECT stored.forget_tenant($1)")
+            .bind(tenant)
+            .fetch_one(&mut *connection)
+            .await?;
+        Ok(kept == 1)
+    }
+}
+
 /// The URL without its password or options, for messages.
 fn shown(url: &str) -> String {
     match url.trim().parse::<AnyConnectOptions>() {

@@ -35,9 +35,9 @@ fn not_found(id: &TenantId) -> Error {
 }
 
 /// `GET /_emulator/tenants`: every tenant with a store, home first.
-pub async fn list(tenants: web::Data<Tenants>) -> HttpResponse {
-    let value: Vec<Value> = tenants.list().iter().map(described).collect();
-    HttpResponse::Ok().json(json!({ "value": value }))
+pub async fn list(tenants: web::Data<Tenants>) -> Result<HttpResponse, Error> {
+    let value: Vec<Value> = tenants.list().await?.iter().map(described).collect();
+    Ok(HttpResponse::Ok().json(json!({ "value": value })))
 }
 
 /// What `POST /_emulator/tenants` may say: the tenant's id (a GUID or a domain name; none:
@@ -110,6 +110,7 @@ pub async fn get(
     let id = named(&name)?;
     tenants
         .list()
+        .await?
         .iter()
         .find(|tenant| tenant.id == id)
         .map(|tenant| HttpResponse::Ok().json(described(tenant)))

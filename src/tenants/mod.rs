@@ -13,6 +13,7 @@
 
 mod files;
 pub mod id;
+mod kept;
 pub mod select;
 
 use std::collections::HashMap;
@@ -233,7 +234,7 @@ impl Tenants {
     /// control surface and sign-in may open, since they run before or without a Graph
     /// caller's authentication.
     pub async fn existing_store(&self, tenant: &Tenant) -> Result<Option<Arc<Repository>>, Error> {
-        if tenant.is_open() || self.files.exists(&tenant.id) {
+        if tenant.is_open() || self.is_kept(&tenant.id).await? {
             return self.store(tenant).await.map(Some);
         }
         Ok(None)
@@ -360,7 +361,7 @@ impl Tenants {
         };
         {
             let _turn = tenant.opening.lock().await;
-            if tenant.is_open() || self.files.exists(id) {
+            if tenant.is_open() || self.is_kept(id).await? {
                 return Ok(None);
             }
             self.open_locked(&tenant).await?;
@@ -390,7 +391,7 @@ impl Tenants {
             store.close().await;
         }
         tenant.closed().await;
-        let existed = self.files.remove(id).map_err(Error::internal)?;
+        let existed = self.forget(id).await?;
         let mut resident = self.resident();
         if resident
             .get(id)
@@ -402,8 +403,8 @@ impl Tenants {
     }
 
     /// Every tenant with a store: home first, then by id.
-    pub fn list(&self) -> Vec<Listed> {
-        let stored = self.files.stored();
+    pub async fn list(&self) -> Result<Vec<Listed>, Error> {
+        let stored = self.kept().await?;
         let resident = self.resident();
         let mut listed = vec![Listed {
             id: self.home.id.clone(),
@@ -415,12 +416,7 @@ impl Tenants {
             home: false,
             id,
         }));
-        listed
-    }
-
-    /// Whether `id` has a store.
-    pub fn exists(&self, id: &TenantId) -> bool {
-        *id == self.home.id || self.files.exists(id)
+        Ok(listed)
     }
 
     /// Closes every open store, the last step of a shutdown.

@@ -59,7 +59,7 @@ pub async fn select(
         .extensions()
         .get::<Chosen>()
         .map(|Chosen(outer)| Arc::clone(outer));
-    let chosen = choose(&tenants, &mut req);
+    let chosen = choose(&tenants, &mut req).await;
     let tenant = match (&chosen, &outer) {
         (Ok(tenant), _) | (Err(_), Some(tenant)) => tenant,
         (Err(_), None) => tenants.home(),
@@ -80,16 +80,17 @@ pub async fn select(
     }
 }
 
-fn choose(tenants: &Tenants, req: &mut ServiceRequest) -> Result<Arc<Tenant>, Error> {
+async fn choose(tenants: &Tenants, req: &mut ServiceRequest) -> Result<Arc<Tenant>, Error> {
     let path = routing::routed_path(req);
     if let Some(rest) = path.strip_prefix(CONTROL) {
         return match rest.split_once('/') {
             Some((name, below)) if !below.is_empty() => {
                 let below = below.to_owned();
-                let tenant = TenantId::parse(name)
-                    .filter(|id| tenants.exists(id))
-                    .and_then(|id| tenants.get(&id))
-                    .ok_or_else(|| no_such_tenant(name))?;
+                let named = TenantId::parse(name).ok_or_else(|| no_such_tenant(name))?;
+                if !tenants.exists(&named).await? {
+                    return Err(no_such_tenant(name));
+                }
+                let tenant = tenants.get(&named).ok_or_else(|| no_such_tenant(name))?;
                 serve_as(req, &format!("/_emulator/{below}"));
                 Ok(tenant)
             }
