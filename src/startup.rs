@@ -86,26 +86,27 @@ fn home_tenant(settings: &Settings) -> Result<String, ConfigurationError> {
 }
 
 /// On PostgreSQL with no key file configured, the signing key is the database's, so that
-/// every replica signs with one key: made by the first replica that serves sign-in.
+/// every replica signs and verifies with one key: made by the first replica to start,
+/// whether or not it serves sign-in itself (one behind a proxy that ends TLS still
+/// verifies the tokens another signed).
 async fn shared_signing_key(
     settings: &Settings,
     repository: &Repository,
 ) -> Result<Option<SigningKey>, StartupError> {
-    if !settings.database.is_postgres() || !settings.auth.signin.key_file.is_empty() {
+    if !settings.auth.signin.key_file.is_empty() {
         return Ok(None);
     }
     let origin = Path::new("the database's shared.signing_key");
     let unreadable = |error: crate::Error| StartupError::SharedKey(error.to_string());
     let pem = match repository.shared_signing_key().await.map_err(unreadable)? {
         Some(pem) => pem,
-        None if SignIn::is_served(settings) => {
+        None => {
             let made = key::new_pem()?;
             repository
                 .share_signing_key(&made)
                 .await
                 .map_err(unreadable)?
         }
-        None => return Ok(None),
     };
     Ok(Some(SigningKey::from_pem(origin, &pem)?))
 }
@@ -124,18 +125,20 @@ fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartupError
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let repository = if settings.database.is_postgres() {
+        // A SQLite file is made only once the settings that can refuse a start are read; on
+        // PostgreSQL the signing key may be the database's, so the store opens first.
+        let (signin, repository) = if settings.database.is_postgres() {
             tracing::warn!(
                 "serving from PostgreSQL, a preview: what it does not serve yet is listed in \
                  the manual's Configuration chapter"
             );
-            Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?
+            let repository =
+                Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?;
+            let shared_key = shared_signing_key(&settings, &repository).await?;
+            (SignIn::load(&settings, shared_key)?, Some(repository))
         } else {
-            Repository::open(&settings.database).await?
-        }
-        .with_lifecycle(settings.lifecycle);
-        let shared_key = shared_signing_key(&settings, &repository).await?;
-        let signin = SignIn::load(&settings, shared_key)?;
+            (SignIn::load(&settings, None)?, None)
+        };
         let own_key = signin
             .verification_key()
             .map_err(|problem| ConfigurationError::key("auth.signin.key_file", problem))?;
@@ -150,6 +153,11 @@ impl Application {
         } else {
             None
         };
+        let repository = match repository {
+            Some(repository) => repository,
+            None => Repository::open(&settings.database).await?,
+        }
+        .with_lifecycle(settings.lifecycle);
         let (repository, baseline) = seeded(repository, &settings.seed.file).await?;
         let tenants = Arc::new(Tenants::new(&settings, repository, baseline)?);
         let https = match tls {

@@ -42,9 +42,9 @@ impl Repository {
             return Ok(None);
         }
         let stored = sqlx::query_as("SELECT offset_ms, pace FROM emulator_clock WHERE id = 1")
-            .fetch_one(&mut *self.reader.acquire().await?)
+            .fetch_optional(&mut *self.reader.acquire().await?)
             .await?;
-        Ok(Some(stored))
+        stored.map(Some).ok_or_else(deleted_elsewhere)
     }
 
     /// Moves the emulator clock to where `to` says from now (never back), then carries out
@@ -90,13 +90,13 @@ impl Repository {
     /// (a pace being changed is in force in memory before it is stored). SQLite's file has
     /// one process serving it, whose memory is kept in step as it writes.
     pub(super) async fn observe(&self) -> Result<(), Error> {
-        let (offset_ms, pace, due): (i64, Option<String>, Option<String>) =
-            sqlx::query_as(&format!(
-                "SELECT offset_ms, pace, ({}) FROM emulator_clock WHERE id = 1",
-                next_due(self.dialect)
-            ))
-            .fetch_one(&mut *self.reader.acquire().await?)
-            .await?;
+        let observed: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT offset_ms, pace, ({}) FROM emulator_clock WHERE id = 1",
+            next_due(self.dialect)
+        ))
+        .fetch_optional(&mut *self.reader.acquire().await?)
+        .await?;
+        let (offset_ms, pace, due) = observed.ok_or_else(deleted_elsewhere)?;
         self.lifecycle.set_settings(super::stored_pace(pace));
         self.lifecycle.observed(offset_ms, due.as_deref());
         Ok(())
@@ -160,6 +160,13 @@ impl Repository {
         self.lifecycle.clock_set(0);
         Ok(())
     }
+}
+
+/// A tenant whose clock row is gone was deleted by another replica while this process
+/// held its store open: 503, as a request of a tenant deleted while it ran gets.
+fn deleted_elsewhere() -> Error {
+    tracing::warn!("the tenant's clock is gone: it was deleted through another replica");
+    Error::ServiceUnavailable
 }
 
 /// Puts back the pace in force before a change that did not commit, when dropped armed.

@@ -1,10 +1,11 @@
 //! Which tenants have a store: a file each in the tenants' folder (SQLite), or rows in the
 //! one database every tenant shares (PostgreSQL), asked through the home tenant's store.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::id::TenantId;
-use super::Tenants;
+use super::{Tenant, Tenants};
 use crate::repository::Repository;
 use crate::Error;
 
@@ -24,6 +25,25 @@ impl Tenants {
             return Ok(true);
         }
         self.is_kept(id).await
+    }
+
+    /// Whether the tenant has a store. On PostgreSQL the database decides: a store this
+    /// process holds open may be of a tenant another replica has deleted since.
+    pub(super) async fn has_store(&self, tenant: &Tenant) -> Result<bool, Error> {
+        if !self.on_postgres() && tenant.is_open() {
+            return Ok(true);
+        }
+        self.is_kept(&tenant.id).await
+    }
+
+    /// Closes a store this process holds of a tenant another replica deleted, so that the
+    /// tenant is made again from the start.
+    pub(super) async fn close_stale(&self, tenant: &Tenant) {
+        let stale = tenant.slot().take();
+        if let Some(store) = stale {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+            store.close().await;
+        }
     }
 
     pub(super) async fn is_kept(&self, id: &TenantId) -> Result<bool, Error> {

@@ -234,7 +234,7 @@ impl Tenants {
     /// control surface and sign-in may open, since they run before or without a Graph
     /// caller's authentication.
     pub async fn existing_store(&self, tenant: &Tenant) -> Result<Option<Arc<Repository>>, Error> {
-        if tenant.is_open() || self.is_kept(&tenant.id).await? {
+        if self.has_store(tenant).await? {
             return self.store(tenant).await.map(Some);
         }
         Ok(None)
@@ -361,17 +361,22 @@ impl Tenants {
         };
         {
             let _turn = tenant.opening.lock().await;
-            if tenant.is_open() || self.is_kept(id).await? {
+            if self.has_store(&tenant).await? {
                 return Ok(None);
             }
-            self.open_locked(&tenant).await?;
+            self.close_stale(&tenant).await;
+            let store = self.open_locked(&tenant).await?;
+            // Made by another replica between the check and the open: its, not this one's.
+            if !store.created() && self.shape.database.is_postgres() {
+                return Ok(None);
+            }
         }
         Ok(Some(tenant))
     }
 
-    /// Deletes a tenant and its files; false when there was none. The files go while the
+    /// Deletes a tenant and its store; false when there was none. The store goes while the
     /// tenant's `opening` is held, and the tenant leaves the registry only after: a request
-    /// meanwhile finds it deleted (503) rather than opening the file being removed, and
+    /// meanwhile finds it deleted (503) rather than opening the store being removed, and
     /// one that held its store gets 503 too.
     pub async fn delete(&self, id: &TenantId) -> Result<bool, Error> {
         let tenant = {
@@ -391,7 +396,14 @@ impl Tenants {
             store.close().await;
         }
         tenant.closed().await;
-        let existed = self.forget(id).await?;
+        let existed = match self.forget(id).await {
+            Ok(existed) => existed,
+            Err(error) => {
+                // Kept after all (the database refused, or was lost): usable again.
+                tenant.deleted.store(false, Ordering::SeqCst);
+                return Err(error);
+            }
+        };
         let mut resident = self.resident();
         if resident
             .get(id)

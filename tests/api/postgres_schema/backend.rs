@@ -101,4 +101,32 @@ async fn tenants_are_made_listed_and_deleted_with_their_rows_across_replicas() {
         .assert_graph_error(404, "TenantNotFound");
     // The home tenant keeps its own.
     assert!(rows_of(&database, "00000000-0000-4000-8000-000000000e11").await > 0);
+
+    // The second still holds the tenant's store open: its requests in it answer 503 and
+    // write nothing, and it can make the tenant again, from the start.
+    let request = second
+        .request(Method::POST, &format!("{V1}/catalogs"))
+        .insert_header(("X-Emulator-Tenant", TENANT))
+        .insert_header(("Content-Type", "application/json"));
+    send(
+        request,
+        Some(json!({"displayName": "late"}).to_string().into()),
+    )
+    .await
+    .assert_graph_error(503, "serviceNotAvailable");
+    assert_eq!(rows_of(&database, TENANT).await, 0);
+    second
+        .post("/_emulator/tenants", &json!({"id": TENANT}))
+        .await
+        .expect(201);
+    let request = first
+        .request(Method::GET, &format!("{V1}/catalogs"))
+        .insert_header(("X-Emulator-Tenant", TENANT));
+    let listed = send(request, None).await.expect(200);
+    assert_eq!(
+        listed["value"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    assert_eq!(listed["value"][0]["displayName"], "General");
 }
