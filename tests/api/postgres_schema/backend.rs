@@ -49,6 +49,16 @@ async fn rows_of(database: &Database, tenant: &str) -> i64 {
     rows
 }
 
+/// `POST /v1.0/identityGovernance/entitlementManagement/catalogs` in the tenant.
+async fn new_catalog_in_tenant(app: &TestApp, name: &str) -> TestResponse {
+    let request = app
+        .request(Method::POST, &format!("{V1}/catalogs"))
+        .insert_header(("X-Emulator-Tenant", TENANT))
+        .insert_header(("Content-Type", "application/json"));
+    let body = json!({"displayName": name}).to_string();
+    send(request, Some(body.into())).await
+}
+
 /// Tenants administered through two replicas on one database: made through one, listed
 /// and written through the other, deleted through the first, with every row it held.
 #[actix_web::test]
@@ -74,16 +84,7 @@ async fn tenants_are_made_listed_and_deleted_with_their_rows_across_replicas() {
         .filter_map(|tenant| tenant["id"].as_str())
         .collect();
     assert_eq!(ids, ["00000000-0000-4000-8000-000000000e11", TENANT]);
-    let request = second
-        .request(Method::POST, &format!("{V1}/catalogs"))
-        .insert_header(("X-Emulator-Tenant", TENANT))
-        .insert_header(("Content-Type", "application/json"));
-    send(
-        request,
-        Some(json!({"displayName": "its own"}).to_string().into()),
-    )
-    .await
-    .expect(201);
+    new_catalog_in_tenant(&second, "its own").await.expect(201);
     assert!(rows_of(&database, TENANT).await > 0);
 
     first
@@ -104,16 +105,9 @@ async fn tenants_are_made_listed_and_deleted_with_their_rows_across_replicas() {
 
     // The second still holds the tenant's store open: its requests in it answer 503 and
     // write nothing, and it can make the tenant again, from the start.
-    let request = second
-        .request(Method::POST, &format!("{V1}/catalogs"))
-        .insert_header(("X-Emulator-Tenant", TENANT))
-        .insert_header(("Content-Type", "application/json"));
-    send(
-        request,
-        Some(json!({"displayName": "late"}).to_string().into()),
-    )
-    .await
-    .assert_graph_error(503, "serviceNotAvailable");
+    new_catalog_in_tenant(&second, "late")
+        .await
+        .assert_graph_error(503, "serviceNotAvailable");
     assert_eq!(rows_of(&database, TENANT).await, 0);
     second
         .post("/_emulator/tenants", &json!({"id": TENANT}))
