@@ -4,16 +4,16 @@
 use std::sync::atomic::Ordering;
 
 use serde_json::Value;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use super::due::next_due;
 use super::entity::{find, save};
-use super::lifecycle::{millis, Lifecycle};
+use super::lifecycle::{at_offset, millis, Lifecycle};
 use super::Repository;
 use crate::configuration::LifecycleSettings;
 use crate::model::assignment_request::ASSIGNMENT_REQUEST;
 use crate::model::lifecycle::State;
-use crate::model::values::{format_instant, later, parse_instant};
+use crate::model::values::{format_instant, parse_instant};
 use crate::Error;
 
 impl Repository {
@@ -23,7 +23,7 @@ impl Repository {
             Some((offset_ms, _)) => offset_ms,
             None => self.lifecycle.offset_ms(),
         };
-        let now = later(OffsetDateTime::now_utc(), Duration::milliseconds(offset_ms));
+        let now = at_offset(offset_ms);
         Ok((now, offset_ms))
     }
 
@@ -61,7 +61,7 @@ impl Repository {
                 sqlx::query_scalar("SELECT offset_ms FROM emulator_clock WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
-            let now = later(OffsetDateTime::now_utc(), Duration::milliseconds(offset_ms));
+            let now = at_offset(offset_ms);
             let to = to(now)?;
             if to < now {
                 return Err(Error::rule(

@@ -61,6 +61,11 @@ pub struct Lifecycle {
     pub(super) settling: tokio::sync::Mutex<()>,
 }
 
+/// Now on a clock `offset_ms` from real time.
+pub(super) fn at_offset(offset_ms: i64) -> OffsetDateTime {
+    later(OffsetDateTime::now_utc(), Duration::milliseconds(offset_ms))
+}
+
 pub(super) fn millis(instant: OffsetDateTime) -> i64 {
     i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(NEVER)
 }
@@ -90,10 +95,7 @@ impl Lifecycle {
 
     /// Now on the emulator clock.
     pub fn now(&self) -> OffsetDateTime {
-        later(
-            OffsetDateTime::now_utc(),
-            Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst)),
-        )
+        at_offset(self.offset_ms.load(Ordering::SeqCst))
     }
 
     pub fn offset_ms(&self) -> i64 {

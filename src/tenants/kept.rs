@@ -1,7 +1,6 @@
 //! Which tenants have a store: a file each in the tenants' folder (SQLite), or rows in the
 //! one database every tenant shares (PostgreSQL), asked through the home tenant's store.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::id::TenantId;
@@ -10,7 +9,7 @@ use crate::repository::Repository;
 use crate::Error;
 
 impl Tenants {
-    fn on_postgres(&self) -> bool {
+    pub(super) fn on_postgres(&self) -> bool {
         self.shape.database.is_postgres()
     }
 
@@ -34,16 +33,6 @@ impl Tenants {
             return Ok(true);
         }
         self.is_kept(&tenant.id).await
-    }
-
-    /// Closes a store this process holds of a tenant another replica deleted, so that the
-    /// tenant is made again from the start.
-    pub(super) async fn close_stale(&self, tenant: &Tenant) {
-        let stale = tenant.slot().take();
-        if let Some(store) = stale {
-            self.open.fetch_sub(1, Ordering::SeqCst);
-            store.close().await;
-        }
     }
 
     pub(super) async fn is_kept(&self, id: &TenantId) -> Result<bool, Error> {

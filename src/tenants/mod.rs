@@ -284,7 +284,7 @@ impl Tenants {
         let store = self.shape.dressed(store);
         // A tenant new to a database of every tenant starts from the `--seed` fixture, as a
         // new tenant's file does (its template was reset to it).
-        if store.created() && self.shape.baseline.is_some() && self.shape.database.is_postgres() {
+        if store.created() && self.shape.baseline.is_some() && self.on_postgres() {
             store.reset().await.map_err(|e| e.to_string())?;
         }
         Ok(store)
@@ -364,14 +364,27 @@ impl Tenants {
             if self.has_store(&tenant).await? {
                 return Ok(None);
             }
-            self.close_stale(&tenant).await;
+            // Open, it is a store of the tenant another replica deleted since: made again
+            // from the start.
+            self.close_store(&tenant).await;
             let store = self.open_locked(&tenant).await?;
             // Made by another replica between the check and the open: its, not this one's.
-            if !store.created() && self.shape.database.is_postgres() {
+            if !store.created() && self.on_postgres() {
                 return Ok(None);
             }
         }
         Ok(Some(tenant))
+    }
+
+    /// Closes the tenant's store, if this process holds it open: whether it did.
+    async fn close_store(&self, tenant: &Tenant) -> bool {
+        let store = tenant.slot().take();
+        let was_open = store.is_some();
+        if let Some(store) = store {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+            store.close().await;
+        }
+        was_open
     }
 
     /// Deletes a tenant and its store; false when there was none. The store goes while the
@@ -389,12 +402,7 @@ impl Tenants {
         };
         let _turn = tenant.opening.lock().await;
         tenant.deleted.store(true, Ordering::SeqCst);
-        let store = tenant.slot().take();
-        let was_open = store.is_some();
-        if let Some(store) = store {
-            self.open.fetch_sub(1, Ordering::SeqCst);
-            store.close().await;
-        }
+        let was_open = self.close_store(&tenant).await;
         tenant.closed().await;
         let existed = match self.forget(id).await {
             Ok(existed) => existed,
