@@ -215,17 +215,19 @@ impl TestApp {
     /// the PostgreSQL table behind the tenant's view): proof of what was (not) stored.
     pub async fn count_rows(&self, table: &str) -> i64 {
         match &self.postgres {
-            Some(database) => {
-                let tenant = TenantId::parse(&self.settings.auth.signin.tenant_id)
-                    .expect("the home tenant's id");
-                database.count_rows(table, tenant.as_str()).await
-            }
+            Some(database) => database.count_rows(table, &self.home_tenant()).await,
             None => count_rows(&self.database_path(), table).await,
         }
     }
 }
 
 impl TestApp {
+    /// The home tenant's key in a database of every tenant.
+    fn home_tenant(&self) -> String {
+        let id = TenantId::parse(&self.settings.auth.signin.tenant_id);
+        id.expect("the home tenant's id").as_str().to_owned()
+    }
+
     /// Two text columns of every row of the home tenant's `table`, read straight from the
     /// database, as `count_rows` reads it.
     pub async fn column_pairs(
@@ -236,15 +238,8 @@ impl TestApp {
     ) -> Vec<(String, String)> {
         match &self.postgres {
             Some(database) => {
-                let tenant = TenantId::parse(&self.settings.auth.signin.tenant_id)
-                    .expect("the home tenant's id");
-                sqlx::query_as(&format!(
-                    "SELECT {first}, {second} FROM {table} WHERE tenant = $1"
-                ))
-                .bind(tenant.as_str())
-                .fetch_all(&database.pool)
-                .await
-                .expect("the table has them")
+                let columns = format!("{first}, {second}");
+                database.rows(table, &columns, &self.home_tenant()).await
             }
             None => {
                 let mut connection = read_only(&self.database_path()).await;

@@ -73,11 +73,20 @@ impl PostgresDatabase {
 
     /// Rows `tenant` holds in `table` (the table itself, behind the tenant's view).
     pub async fn count_rows(&self, table: &str, tenant: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE tenant = $1"))
+        let counted: Vec<(i64,)> = self.rows(table, "count(*)", tenant).await;
+        counted[0].0
+    }
+
+    /// `columns` of the rows `tenant` holds in `table`.
+    pub async fn rows<T>(&self, table: &str, columns: &str, tenant: &str) -> Vec<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        sqlx::query_as(&format!("SELECT {columns} FROM {table} WHERE tenant = $1"))
             .bind(tenant)
-            .fetch_one(&self.pool)
+            .fetch_all(&self.pool)
             .await
-            .expect("the table exists")
+            .expect("the table has them")
     }
 
     /// The database's URL, as the emulator is given it.

@@ -38,13 +38,7 @@ async fn rows_of(database: &Database, tenant: &str) -> i64 {
     .expect("the tenants' tables");
     let mut rows = 0;
     for table in tables {
-        let counted: i64 =
-            sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE tenant = $1"))
-                .bind(tenant)
-                .fetch_one(&database.pool)
-                .await
-                .expect("the table counts");
-        rows += counted;
+        rows += database.count_rows(&table, tenant).await;
     }
     rows
 }
