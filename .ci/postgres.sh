@@ -3,7 +3,9 @@
 # server when missing, makes a data directory in a temporary folder, starts the server on a
 # free loopback port as a user that is not root (PostgreSQL refuses root) with a password of
 # its own, and prints the shell lines that export its URL (EMULATOR_TEST_POSTGRES_URL) and
-# folder; `stop FOLDER` stops it and removes the folder.
+# folder; `stop FOLDER` stops it and removes the folder. `start --no-fsync` gives a server for
+# tests: nothing is forced to disk (fsync, synchronous_commit and full_page_writes off), which
+# only matters if the machine itself loses power; every test database is thrown away anyway.
 #   env=$(.ci/postgres.sh start); eval "$env"
 #   trap '.ci/postgres.sh stop "$EMULATOR_TEST_POSTGRES_DIR"' EXIT
 set -euo pipefail
@@ -57,8 +59,12 @@ start)
         --pwfile "$folder/password" --no-sync --encoding UTF8 --locale C >"$folder/initdb.log"
     # Chosen as late as possible: another process may take a port between the pick and the bind.
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    options="-p $port -k $folder -c listen_addresses=127.0.0.1"
+    if [ "${2:-}" = --no-fsync ]; then
+        options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
     as_owner "$bin/pg_ctl" --pgdata "$folder/data" --log "$folder/server.log" --wait \
-        --options "-p $port -k $folder -c listen_addresses=127.0.0.1" start >&2
+        --options "$options" start >&2
     started=yes
     echo "export EMULATOR_TEST_POSTGRES_URL=postgres://$owner:$password@127.0.0.1:$port/postgres"
     echo "export EMULATOR_TEST_POSTGRES_DIR=$folder"
@@ -70,7 +76,7 @@ stop)
     rm -rf "$folder"
     ;;
 *)
-    echo "usage: .ci/postgres.sh start | stop FOLDER" >&2
+    echo "usage: .ci/postgres.sh start [--no-fsync] | stop FOLDER" >&2
     exit 2
     ;;
 esac

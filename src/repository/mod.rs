@@ -50,6 +50,7 @@ use self::checkpoint::Checkpoints;
 use self::connect::Connect;
 use self::group_commit::CreateQueue;
 use self::lifecycle::Lifecycle;
+pub use self::postgres::POSTGRES_MIGRATOR;
 use self::readers::Readers;
 pub use self::requests::Who;
 use self::sql::Dialect;

@@ -94,7 +94,8 @@ async fn execute(connection: &mut SqliteConnection, sql: &str) {
 /// still store the neighbours.
 #[actix_web::test]
 async fn in_a_batch_of_creates_each_bad_row_fails_alone() {
-    let app = spawn_app().await;
+    // The instruments are SQLite triggers in the file.
+    let app = spawn_app_on_sqlite().await;
     assert_eq!(app.create_beta_package("Taken").await.status.as_u16(), 201);
     let mut outside = other_process(&app).await;
     execute(
@@ -215,7 +216,9 @@ async fn burst(app: &TestApp, round: &str, poison: bool) {
 /// 503 with Retry-After (the SDKs retry those), while reads, in WAL mode, go on.
 #[actix_web::test]
 async fn a_database_locked_past_the_busy_timeout_is_503_and_reads_go_on() {
-    let app = spawn_app_with(|settings| settings.database.busy_timeout_ms = 200).await;
+    // The lock is the file's (PostgreSQL's counterpart, the tenant's lock held by another
+    // replica, is postgres_schema/replicas.rs's).
+    let app = spawn_app_on_sqlite_with(|settings| settings.database.busy_timeout_ms = 200).await;
     let created = app.create_beta_package("before").await;
     created.expect(201);
     let mut outside = other_process(&app).await;

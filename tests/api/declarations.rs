@@ -60,7 +60,8 @@ async fn unique_indexes(connection: &mut sqlx::SqliteConnection, table: &str) ->
 
 #[actix_web::test]
 async fn every_declaration_matches_the_migrated_schema() {
-    let app = spawn_app().await;
+    // SQLite's schema: postgres_schema checks PostgreSQL's mirrors it.
+    let app = spawn_app_on_sqlite().await;
     let mut connection = read_only(&app.database_path()).await;
     for entity in registry::ENTITY_TYPES {
         let columns = table(&mut connection, entity.table).await;
@@ -263,7 +264,7 @@ async fn built_in_rows_are_what_migrations_insert() {
 /// sqlite3) on any row holding NULL, and such a build cannot write the NULL at all.
 #[actix_web::test]
 async fn nullable_json_columns_allow_null_on_any_sqlite() {
-    let app = spawn_app().await;
+    let app = spawn_app_on_sqlite().await;
     let mut connection = read_only(&app.database_path()).await;
     let tables: Vec<(String, String)> = sqlx::query_as(
         "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%json_valid%'",

@@ -14,13 +14,7 @@ async fn users_are_created_read_filtered_patched_and_deleted_and_passwords_never
     assert_eq!(user["userPrincipalName"], "adele@contoso.com");
     assert_eq!(user["accountEnabled"], true);
     assert!(user.get("passwordProfile").is_none(), "{user}");
-    assert!(
-        !std::fs::read(app.database_path())
-            .unwrap()
-            .windows(8)
-            .any(|w| w == b"xWwvJ]6N"),
-        "no password on disk"
-    );
+    assert!(!app.stores_text("xWwvJ]6N").await, "no password stored");
 
     for filter in [
         "displayName eq 'adele (test)'",

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use entitlement_emulator::repository::MIGRATOR;
+use entitlement_emulator::repository::{MIGRATOR, POSTGRES_MIGRATOR};
 use entitlement_emulator::startup::Application;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -89,24 +89,22 @@ async fn a_database_migrated_beforehand_starts_without_complaint() {
 async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     let app = spawn_app().await;
     app.create_beta_package("precious").await;
-    let database = app.database_path();
+    let known = match app.on_postgres() {
+        true => POSTGRES_MIGRATOR.iter().count(),
+        false => MIGRATOR.iter().count(),
+    };
 
-    // A later version would have recorded a migration this one does not have.
-    {
-        let mut connection = SqliteConnectOptions::new()
-            .filename(&database)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-             VALUES (99990101000000, 'from the future', 1, x'00', 0)",
-        )
-        .execute(&mut connection)
-        .await
-        .unwrap();
-        connection.close().await.unwrap();
-    }
+    // A later version would have recorded a migration this one does not have (on
+    // PostgreSQL: a replica of a newer version, started first on the shared database).
+    let checksum = match app.on_postgres() {
+        true => "'\\x00'::bytea",
+        false => "x'00'",
+    };
+    let future = format!(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99990101000000, 'from the future', true, {checksum}, 0)"
+    );
+    behind_its_back(&app, &future).await;
 
     let error = match Application::build(app.settings.clone()).await {
         Ok(_) => panic!("a newer database must be refused"),
@@ -115,11 +113,33 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
 
     assert!(error.contains("99990101000000"), "{error}");
     assert!(error.contains("newer version"), "{error}");
-    assert_eq!(count_rows(&database, "access_packages").await, 1);
-    assert_eq!(
-        count_rows(&database, "_sqlx_migrations").await,
-        MIGRATOR.iter().count() as i64 + 1
-    );
+    assert_eq!(app.count_rows("access_packages").await, 1);
+    let applied = behind_its_back(&app, "SELECT count(*) FROM _sqlx_migrations").await;
+    assert_eq!(applied, Some(known as i64 + 1));
+}
+
+/// One statement on the app's database from outside it; the first column of its first row,
+/// when that is a number.
+async fn behind_its_back(app: &TestApp, sql: &str) -> Option<i64> {
+    let row = match app.postgres() {
+        Some(database) => {
+            let mut connection = database.connection().await;
+            sqlx::query_scalar(sql)
+                .fetch_optional(&mut connection)
+                .await
+        }
+        None => {
+            let mut connection = SqliteConnectOptions::new()
+                .filename(app.database_path())
+                .connect()
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql)
+                .fetch_optional(&mut connection)
+                .await
+        }
+    };
+    row.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// The database holds the digests of client secrets: a new one, with its WAL and shared
@@ -128,7 +148,7 @@ async fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
 #[actix_web::test]
 async fn a_new_database_and_its_wal_are_readable_by_their_owner_alone() {
     use std::os::unix::fs::PermissionsExt;
-    let app = spawn_app().await;
+    let app = spawn_app_on_sqlite().await;
     assert_eq!(
         app.create_beta_package("written").await.status.as_u16(),
         201
@@ -167,7 +187,8 @@ async fn shape(database: &Path) -> (Vec<(String, String, Option<String>)>, Vec<(
 /// and `sqlx migrate run` must find nothing to do on it.
 #[actix_web::test]
 async fn a_new_database_is_what_the_migrations_make() {
-    let app = spawn_app().await;
+    // Its SQLite file is what this test reads.
+    let app = spawn_app_on_sqlite().await;
     let made = app.database_path();
     let dir = tempfile::tempdir().unwrap();
     let replayed = dir.path().join("replayed.db");

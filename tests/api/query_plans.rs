@@ -266,7 +266,8 @@ async fn the_filters_real_clients_send_never_scan_a_growing_table() {
 /// a catalog would read every assignment, request and policy.
 #[actix_web::test]
 async fn every_foreign_key_leads_an_index() {
-    let app = spawn_app().await;
+    // SQLite's own foreign key list, read from its file.
+    let app = spawn_app_on_sqlite().await;
     let mut connection = read_only(&app.database_path()).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",

@@ -263,7 +263,8 @@ async fn tamper(database: &std::path::Path, statements: &[String]) {
 
 #[actix_web::test]
 async fn a_database_holding_poisoned_due_requests_starts_and_recovers() {
-    let app = spawn_app_with(|settings| settings.lifecycle.pace = Pace::Manual).await;
+    // The rows are poisoned in the file, behind the emulator's back.
+    let app = spawn_app_on_sqlite_with(|settings| settings.lifecycle.pace = Pace::Manual).await;
     let long = story(&app, "poisoned-long").await;
     let orphan = story(&app, "poisoned-orphan").await;
     let long_request = id_of(

@@ -64,6 +64,13 @@ pub async fn spawn_app_on_sqlite() -> TestApp {
     spawn(|_| {}, false).await
 }
 
+/// As `spawn_app_on_sqlite`, with settings: for the tests of what only a SQLite file has
+/// (its schema and query plans, its permissions, its lock, a file changed behind the
+/// emulator's back).
+pub async fn spawn_app_on_sqlite_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(customise, false).await
+}
+
 async fn spawn(customise: impl FnOnce(&mut Settings), on_postgres: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut settings = test_settings(dir.path());
@@ -126,6 +133,16 @@ impl TestApp {
 
     pub fn database_path(&self) -> PathBuf {
         self.dir.path().join("emulator.db")
+    }
+
+    /// Whether the app serves from a PostgreSQL database (`EMULATOR_TEST_BACKEND=postgres`).
+    pub fn on_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// The PostgreSQL database the app serves from, if it does.
+    pub fn postgres(&self) -> Option<&PostgresDatabase> {
+        self.postgres.as_deref()
     }
 
     /// Stops the server gracefully (closing the database), then starts a new one on the
@@ -250,6 +267,33 @@ impl TestApp {
                 connection.close().await.expect("closes");
                 rows
             }
+        }
+    }
+}
+
+impl TestApp {
+    /// Whether `text` is anywhere in what the emulator stored: the database file and its
+    /// write-ahead log, or every table on PostgreSQL.
+    pub async fn stores_text(&self, text: &str) -> bool {
+        if let Some(database) = &self.postgres {
+            return database.holds_text(text).await;
+        }
+        let wal = self.dir.path().join("emulator.db-wal");
+        [self.database_path(), wal].iter().any(|file| {
+            std::fs::read(file).is_ok_and(|bytes| {
+                bytes
+                    .windows(text.len())
+                    .any(|window| window == text.as_bytes())
+            })
+        })
+    }
+
+    /// The key the emulator signs its tokens with: the file beside a SQLite database, or
+    /// the one row every replica on a PostgreSQL database shares. None when there is none.
+    pub async fn signing_key(&self) -> Option<Vec<u8>> {
+        match &self.postgres {
+            Some(database) => database.signing_key().await.map(String::into_bytes),
+            None => std::fs::read(self.dir.path().join("emulator-signing-key.pem")).ok(),
         }
     }
 }

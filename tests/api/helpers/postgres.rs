@@ -89,6 +89,40 @@ impl PostgresDatabase {
             .expect("the table has them")
     }
 
+    /// Whether `text` is in any row of any table (read as PostgreSQL writes a row as text).
+    pub async fn holds_text(&self, text: &str) -> bool {
+        let tables: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_schema, table_name FROM information_schema.tables \
+             WHERE table_schema IN ('stored', 'shared') AND table_type = 'BASE TABLE'",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .expect("the catalog answers");
+        assert!(!tables.is_empty(), "the migrations made tables");
+        for (schema, table) in tables {
+            let sql = format!(
+                "SELECT EXISTS (SELECT 1 FROM {schema}.{table} AS r WHERE strpos(r::text, $1) > 0)"
+            );
+            let found: bool = sqlx::query_scalar(&sql)
+                .bind(text)
+                .fetch_one(&self.pool)
+                .await
+                .expect("the table reads");
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The signing key all replicas share, once one has made it.
+    pub async fn signing_key(&self) -> Option<String> {
+        sqlx::query_scalar("SELECT pem FROM shared.signing_key")
+            .fetch_optional(&self.pool)
+            .await
+            .expect("the key's table reads")
+    }
+
     /// The database's URL, as the emulator is given it.
     pub fn url(&self) -> String {
         let url = std::env::var("EMULATOR_TEST_POSTGRES_URL").expect("checked by `new`");
