@@ -9,7 +9,8 @@ absolute numbers do not. Writes target/bench/report.json and target/bench/report
 Parts: starts (cold starts of the emulator), creates (every target, c=16 and c=64), reads
 (get by id, displayName eq, contains and 80/20 mixed on 100k packages, against the ceiling
 answering the same GETs), workflow (the provisioning sequence of bench/workflow.json),
-tenants (a new tenant's cost, RSS after a thousand, creates spread over tenants), grown
+tenants (a new tenant's cost, RSS after a thousand, creates spread over tenants), replicas
+(creates and the workflow on PostgreSQL with 1 and 2 replicas beside SQLite), grown
 (100,000 entities through the API, then the documented filters, the 30,000-member group and
 the workflow beside a fresh database's).
 
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import checks as check, grown, load, report as reporting, servers, tenants, workflow
+from benchlib import checks as check, grown, load, replicas, report as reporting, servers, tenants, workflow
 from benchlib.checks import Checks
 
 LEVELS = (16, 64)
@@ -261,7 +262,7 @@ def main():
     parser.add_argument("--starts", type=int, default=7, help="cold starts to time")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="only the ceiling and the emulator")
     parser.add_argument("--tenants", type=int, default=1000, help="tenants to make and use once")
-    parser.add_argument("--only", default="starts,creates,reads,workflow,tenants,grown", help="parts to run")
+    parser.add_argument("--only", default="starts,creates,reads,workflow,tenants,replicas,grown", help="parts to run")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="an emulator setting for this run, e.g. journal.capacity=0 (repeatable)")
     parser.add_argument("--out", default=os.path.join(servers.ROOT, "target", "bench"))
@@ -284,6 +285,7 @@ def main():
                           ("reads", lambda: reads(report, checks, workdir, args)),
                           ("workflow", lambda: workflows(report, checks, workdir, args)),
                           ("tenants", lambda: tenants.run(report, checks, workdir, args)),
+                          ("replicas", lambda: replicas.run(report, checks, workdir, args)),
                           ("grown", lambda: grown.run(report, checks, workdir, args))):
             if part in parts:
                 try:

@@ -41,9 +41,11 @@ struct Cli {
 enum Command {
     /// Run the workflow of a steps file for a while.
     Workflow {
-        /// The server, e.g. http://127.0.0.1:8080.
-        #[arg(long)]
-        base: String,
+        /// The server, e.g. http://127.0.0.1:8080. Given more than once (replicas on one
+        /// database), a workflow's steps go to each in turn: a step reads what the step
+        /// before wrote through another replica.
+        #[arg(long, required = true)]
+        base: Vec<String>,
         /// The steps file (bench/workflow.json).
         #[arg(long)]
         steps: PathBuf,
@@ -259,7 +261,7 @@ async fn send_step(
 /// only fail for want of its id) and marks it failed.
 async fn workflow(
     client: &awc::Client,
-    base: &str,
+    bases: &[String],
     steps: &[&Step],
     constants: &HashMap<String, String>,
     unique: String,
@@ -269,7 +271,7 @@ async fn workflow(
     vars.insert("slug".to_owned(), unique.replace(' ', "-"));
     vars.insert("unique".to_owned(), unique);
     let started = Instant::now();
-    for step in steps {
+    for (step, base) in steps.iter().zip(bases.iter().cycle()) {
         tally.borrow_mut().requests += 1;
         let sent = Instant::now();
         let answer = send_step(client, base, step, &vars).await;
@@ -320,7 +322,7 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 /// One thread's share of the workflows: `tasks` of them at a time, each on its own pooled
 /// connection, until the deadline.
 async fn thread_workflows(
-    base: &str,
+    bases: &[String],
     steps: &Steps,
     skipped: &[String],
     tasks: usize,
@@ -342,7 +344,7 @@ async fn thread_workflows(
             while Instant::now() < deadline {
                 counter.set(counter.get() + 1);
                 let unique = format!("wf {run}-{task}-{}", counter.get());
-                workflow(client, base, active, &steps.vars, unique, tally).await;
+                workflow(client, bases, active, &steps.vars, unique, tally).await;
             }
         }
     });
@@ -353,7 +355,7 @@ async fn thread_workflows(
 /// Runs the workflows on `threads` threads (wrk -t2's split), each an actix system of its
 /// own: one thread alone tops out below what the ceiling answers.
 fn run_workflows(
-    base: String,
+    bases: Vec<String>,
     steps: Steps,
     skip: String,
     concurrency: usize,
@@ -369,7 +371,7 @@ fn run_workflows(
     let threads = threads.clamp(1, concurrency.max(1));
     let deadline = Instant::now() + Duration::from_secs_f64(duration);
     let started = Instant::now();
-    let shared = Arc::new((base, steps, skipped, run));
+    let shared = Arc::new((bases, steps, skipped, run));
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             let shared = Arc::clone(&shared);
@@ -377,9 +379,9 @@ fn run_workflows(
             let tasks = concurrency / threads + usize::from(t < concurrency % threads);
             let first_task = t * (concurrency / threads) + t.min(concurrency % threads);
             std::thread::spawn(move || {
-                let (base, steps, skipped, run) = &*shared;
+                let (bases, steps, skipped, run) = &*shared;
                 actix_web::rt::System::new().block_on(thread_workflows(
-                    base, steps, skipped, tasks, first_task, deadline, run,
+                    bases, steps, skipped, tasks, first_task, deadline, run,
                 ))
             })
         })

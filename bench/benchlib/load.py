@@ -29,40 +29,59 @@ def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenan
     """One wrk run (always two threads, as the issue's table was measured). The 10 s timeout
     keeps a slow peer's tail measured as latency rather than dropped as timeouts. With the
     server's `pid`, also its CPU time per request over the run (`cpu_us`): what each request
-    costs the server, whatever else the machine was doing."""
+    costs the server, whatever else the machine was doing.
+
+    `base` may be a list of replicas on one database: one wrk per replica at once, the
+    concurrency split between them, `pid` a list whose CPU time is summed. Requests and
+    errors add up; the latencies are the worst replica's (wrk's histograms cannot be merged
+    from its summary), so they are upper bounds."""
+    bases = [base] if isinstance(base, str) else base
+    pids = [pid] if isinstance(pid, int) else (pid or [])
     run_id = uuid.uuid4().hex[:8]  # names never repeat across runs against one database
-    argv = [
-        "wrk", "-t2", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency",
-        "-s", SCRIPT, f"{base}{path}", "--", scenario, ids_file, str(names), run_id, str(tenants),
-    ]
+    shares = [concurrency // len(bases) + (i < concurrency % len(bases)) for i in range(len(bases))]
     opened = passive_opens()
-    cpu = cpu_seconds(pid) if pid else None
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    if pid:
-        cpu = cpu_seconds(pid) - cpu
+    cpu = sum(cpu_seconds(p) for p in pids)
+    runs = [
+        subprocess.Popen(["wrk", "-t2", f"-c{share}", f"-d{duration}s", "--timeout", "10s", "--latency",
+                          "-s", SCRIPT, f"{b}{path}", "--", scenario, ids_file, str(names), f"{run_id}{i}",
+                          str(tenants)], stdout=subprocess.PIPE, text=True)
+        for i, (b, share) in enumerate(zip(bases, shares))
+    ]
+    parts = []
+    for run in runs:
+        out, _ = run.communicate()
+        if run.returncode:
+            raise RuntimeError(f"wrk exited with {run.returncode}")
+        line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
+        parts.append(json.loads(line[len("BENCH_JSON "):]))
+    cpu = sum(cpu_seconds(p) for p in pids) - cpu
     opened = passive_opens() - opened
-    line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
-    result = json.loads(line[len("BENCH_JSON "):])
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result = {key: sum(part[key] for part in parts) for key in parts[0] if not key.endswith("_us")}
+    result.update({key: max(part[key] for part in parts) for key in parts[0] if key.endswith("_us")})
+    result["rps"] = sum(part["requests"] / (part["duration_us"] / 1e6) for part in parts)
+    result["requests_each"] = [part["requests"] for part in parts]
     result["connections_opened"] = opened
     result["concurrency"] = concurrency
     result["run_id"] = run_id
-    if pid:
+    if pids:
         result["cpu_us"] = cpu * 1e6 / max(1, result["requests"])
     return result
 
 
 def workflow(base, concurrency, duration, skip, pid=None):
+    """`base` one server, or a list of replicas a workflow's steps go to in turn; `pid` one
+    process or a list whose CPU time is summed."""
     run_id = uuid.uuid4().hex[:8]
-    argv = [
-        CLIENT, "workflow", "--base", base, "--steps", WORKFLOW, "--skip", ",".join(skip),
-        "--concurrency", str(concurrency), "--duration", str(duration), "--run", run_id,
-    ]
+    bases = [base] if isinstance(base, str) else base
+    argv = [CLIENT, "workflow", *[a for b in bases for a in ("--base", b)], "--steps", WORKFLOW,
+            "--skip", ",".join(skip), "--concurrency", str(concurrency), "--duration", str(duration),
+            "--run", run_id]
+    pids = [pid] if isinstance(pid, int) else (pid or [])
     opened = passive_opens()
-    cpu = cpu_seconds(pid) if pid else None
+    cpu = sum(cpu_seconds(p) for p in pids)
     done = subprocess.run(argv, capture_output=True, text=True)
-    if pid:
-        cpu = cpu_seconds(pid) - cpu
+    if pids:
+        cpu = sum(cpu_seconds(p) for p in pids) - cpu
     opened = passive_opens() - opened
     line = next((l for l in done.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
     if line is None:

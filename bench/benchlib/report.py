@@ -192,6 +192,27 @@ def reads_table(reads, packages):
     return lines
 
 
+def replicas_table(rows):
+    lines = [
+        "Backends and replicas (every target on a new database; with 2 replicas one wrk per replica at once, "
+        "the workflow's steps to each in turn; p99 is the worse replica's; CPU per request is the emulator "
+        "processes' and, apart, the PostgreSQL server's):",
+        "",
+        "| backend | creates/s c=16 | p99 | creates/s c=64 | p99 | workflows/s c=16 | p99 | emulator CPU per create | "
+        "PostgreSQL CPU per create | emulator CPU per workflow request | PostgreSQL CPU per workflow request | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, r in rows.items():
+        c16, c64, wf = r["c16"], r["c64"], r["workflow"]
+        lines.append(
+            f"| {label} | {c16['rps']:,.0f} | {ms(c16['p99_ms'])} | {c64['rps']:,.0f} | {ms(c64['p99_ms'])} | "
+            f"{wf['rps']:,.1f} | {ms(wf['p99_ms'])} | {cpu(c16['cpu_us'])} | {cpu(c16['db_cpu_us'])} | "
+            f"{cpu(wf['cpu_us'])} | {cpu(wf['db_cpu_us'])} | {c16['errors'] + c64['errors'] + wf['errors']} |")
+    lines += ["", "On 2 cores the load generator, the replicas and PostgreSQL share the same two cores: a second "
+              "replica adds no core, so its rate shows what it costs, not what a second machine would give.", ""]
+    return lines
+
+
 def markdown(report, checks, targets):
     m, s = report["machine"], report["settings"]
     quick = s["quick"]
@@ -258,6 +279,8 @@ def markdown(report, checks, targets):
                 f"{ms(beside['same_tenant']['max_create_ms'])}.",
                 "",
             ]
+    if report.get("replicas"):
+        lines += replicas_table(report["replicas"])
     grown = report.get("grown")
     if grown and grown.get("filters"):
         c = grown["counts"]

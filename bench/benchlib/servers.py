@@ -186,10 +186,12 @@ def emulator_env():
     return env
 
 
-def emulator(workdir, db_file=None, name="entitlement-emulator (durable)"):
+def emulator(workdir, db_file=None, name="entitlement-emulator (durable)", database=None):
+    """On `db_file` (a SQLite file, by default a new one in `workdir`) or on `database`, a URL
+    such as postgres://… that other replicas may share."""
     port = free_port()
     db = db_file or os.path.join(workdir, "emulator.db")
-    argv = [EMULATOR, "--port", str(port), "--database", f"sqlite://{db}"]
+    argv = [EMULATOR, "--port", str(port), "--database", database or f"sqlite://{db}"]
     server = Server(name, "emulator", argv, port, workdir, env=emulator_env())
     server.count_rows = lambda: count(server.base, PACKAGES)
     return server
