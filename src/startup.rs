@@ -132,8 +132,8 @@ impl Application {
                 "serving from PostgreSQL, a preview: what it does not serve yet is listed in \
                  the manual's Configuration chapter"
             );
-            let repository =
-                Repository::open_postgres(&settings.database, &home_tenant(&settings)?).await?;
+            let home = home_tenant(&settings)?;
+            let repository = Repository::open_postgres_waiting(&settings.database, &home).await?;
             let shared_key = shared_signing_key(&settings, &repository).await?;
             (SignIn::load(&settings, shared_key)?, Some(repository))
         } else {

@@ -87,6 +87,7 @@ pub struct DatabaseSettings {
     pub busy_timeout_ms: u64,
     pub synchronous: Synchronous,
     pub max_read_connections: u32,
+    pub start_wait_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -89,6 +89,11 @@ pub enum OpenError {
 }
 
 impl OpenError {
+    /// The server could not be reached, or refused connections for now (starting up).
+    pub fn unreachable(&self) -> bool {
+        matches!(self, Self::Open { source, .. } if crate::error::is_lost(source))
+    }
+
     /// A migration that failed, or a database a newer version migrated.
     fn migrating(url: &str, source: MigrateError) -> Self {
         match source {

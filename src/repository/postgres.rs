@@ -4,7 +4,7 @@
 //! built-in rows and clock are written the first time any process opens it.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::any::AnyConnectOptions;
 use sqlx::migrate::Migrator;
@@ -33,6 +33,28 @@ struct Provisioned {
 }
 
 impl Repository {
+    /// As `open_postgres`, for the home tenant when the process starts: a server that
+    /// cannot be reached yet (still starting beside the emulator, as in a compose file or a
+    /// pod) is tried again, with pauses growing to 2 s, for `settings.start_wait_secs`. Any
+    /// other failure (a wrong password, a database missing) ends the start at once.
+    pub async fn open_postgres_waiting(
+        settings: &DatabaseSettings,
+        tenant: &str,
+    ) -> Result<Self, OpenError> {
+        let deadline = Instant::now() + Duration::from_secs(settings.start_wait_secs);
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match Self::open_postgres(settings, tenant).await {
+                Err(error) if error.unreachable() && Instant::now() + pause < deadline => {
+                    tracing::warn!(%error, "the database cannot be reached yet: trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
     /// `tenant`'s store in the PostgreSQL database at `settings.url`.
     pub async fn open_postgres(
         settings: &DatabaseSettings,

@@ -8,12 +8,15 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::rt::task::JoinHandle;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
 pub struct Relay {
     /// Whether connections are relayed; cut, each is closed as soon as it is accepted.
     open: Arc<AtomicBool>,
     /// The connections relayed so far.
     links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// Told of every connection closed because the relay was cut.
+    refused: Arc<Notify>,
     accepting: JoinHandle<()>,
 }
 
@@ -36,10 +39,12 @@ impl Relay {
         let address = listener.local_addr().expect("the relay's address");
         let open = Arc::new(AtomicBool::new(true));
         let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (relaying, kept) = (Arc::clone(&open), Arc::clone(&links));
+        let refused = Arc::new(Notify::new());
+        let (relaying, kept, told) = (Arc::clone(&open), Arc::clone(&links), Arc::clone(&refused));
         let accepting = actix_web::rt::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 if !relaying.load(Ordering::SeqCst) {
+                    told.notify_one();
                     continue; // dropped: closed at once
                 }
                 let link = actix_web::rt::spawn(async move {
@@ -53,6 +58,7 @@ impl Relay {
         let relay = Self {
             open,
             links,
+            refused,
             accepting,
         };
         (relay, format!("{head}@{address}/{database}"))
@@ -65,6 +71,11 @@ impl Relay {
         for link in self.links.lock().unwrap().drain(..) {
             link.abort();
         }
+    }
+
+    /// Returns once a connection has been refused since the last call (or the first).
+    pub async fn refused(&self) {
+        self.refused.notified().await;
     }
 
     /// The server is back.
