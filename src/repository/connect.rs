@@ -57,11 +57,18 @@ impl Connect {
         sqlx::any::install_default_drivers();
         Ok(Self {
             options: url.parse()?,
-            // PostgreSQL reads 0 as "wait for ever", SQLite's busy timeout as "not at all".
-            setup: vec![format!(
-                "SELECT set_config('lock_timeout', '{}ms', false)",
-                wait.as_millis().max(1)
-            )],
+            setup: vec![
+                // PostgreSQL reads 0 as "wait for ever", SQLite's busy timeout as "not at all".
+                format!(
+                    "SELECT set_config('lock_timeout', '{}ms', false)",
+                    wait.as_millis().max(1)
+                ),
+                // Planned with the values bound, every time: a generic plan cannot tell a
+                // catalog holding every package from an empty one, and `NOT EXISTS` on a
+                // column one value fills looks cheapest as a scan that stops at its first
+                // row, which for an empty catalog is the whole table (docs/src/decisions.md).
+                "SET plan_cache_mode = force_custom_plan".to_owned(),
+            ],
             tenant: None,
             wait,
         })

@@ -61,14 +61,14 @@ pub(super) fn remove<'a>(
         }
         let json = serde_json::to_string(&ids).map_err(Error::internal)?;
         let dialect = Dialect::of(tx);
-        let among = |fk: &str| format!("{fk} IN ({})", dialect.json_texts("$1"));
+        let among = |fk: &str| dialect.among_json_texts(fk, "$1");
         let dependents = registry::dependents(entity);
         for dependent in dependents {
             let OnDelete::Restrict(restriction) = dependent.rule else {
                 continue;
             };
             let except = restriction.unless.map_or(String::new(), |(column, _)| {
-                format!(" AND {column} NOT IN ({})", dialect.json_texts("$2"))
+                format!(" AND NOT ({})", dialect.among_json_texts(column, "$2"))
             });
             let holding: i64 = sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM {} WHERE {}{except}",

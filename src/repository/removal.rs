@@ -38,8 +38,8 @@ impl Repository {
         sqlx::query(&format!(
             "UPDATE assignment_requests SET state = $2, status = $3, next_step_at = NULL,
                  state_changed_at = $4, completed_date_time = $4
-             WHERE target_id = $1 AND state IN ({})",
-            Dialect::of(tx).json_texts("$5")
+             WHERE target_id = $1 AND {}",
+            Dialect::of(tx).among_json_texts("state", "$5")
         ))
         .bind(subject.id())
         .bind(State::Canceled.stored())
