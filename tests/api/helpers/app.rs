@@ -240,7 +240,7 @@ impl TestApp {
 
 impl TestApp {
     /// The home tenant's key in a database of every tenant.
-    fn home_tenant(&self) -> String {
+    pub fn home_tenant(&self) -> String {
         let id = TenantId::parse(&self.settings.auth.signin.tenant_id);
         id.expect("the home tenant's id").as_str().to_owned()
     }

@@ -3,8 +3,8 @@
 //! `stored`, keyed by `tenant` (the same columns in byte-order collation, foreign keys
 //! within the tenant, indexes, triggers), and the declarations' unique indexes are led by
 //! `tenant`; `rules` shows its rules and membership triggers at work, `views` the tenant's
-//! views the repository's statements run against; `backend`, `replicas` and `outage`
-//! serve from it.
+//! views the repository's statements run against, `plans` what the planner makes of a
+//! column one value fills; `backend`, `replicas` and `outage` serve from it.
 //!
 //! The server is the one `.ci/postgres.sh` starts (its URL in `EMULATOR_TEST_POSTGRES_URL`);
 //! without one the tests say so and pass, unless `EMULATOR_REQUIRE_POSTGRES` is set (CI
@@ -19,6 +19,7 @@ use crate::helpers::*;
 
 mod backend;
 mod outage;
+mod plans;
 mod replicas;
 mod rules;
 mod views;
