@@ -26,20 +26,6 @@ current=""
 passed=0
 reported=""
 
-# podman's engine messages without systemd (it cannot schedule health checks) would bury the
-# test's own lines, so an engine command's stderr is shown only when the command fails.
-engine() {
-    if ! "$cli" "$@" 2>"$work/engine.err"; then
-        cat "$work/engine.err" >&2
-        return 1
-    fi
-}
-
-summary() {
-    echo "container: $1 in $((SECONDS - started)) s"
-    echo "container: $passed passed, $2 failed"
-}
-
 cleanup() {
     local code=$? name
     # set -e stopped the script somewhere no check was named: say so in the same form.
@@ -59,85 +45,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Checks read JSON with python3 and talk HTTP with curl: a fresh machine may lack either.
-missing=()
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-if docker info >/dev/null 2>&1; then
-    cli=docker
-    build=(docker build)
-else
-    cli=podman
-    base_images=""
-    for candidate in ../shared/container/base-images.sh /work/shared/container/base-images.sh; do
-        if [ -f "$candidate" ]; then
-            base_images=$candidate
-            break
-        fi
-    done
-    if [ -n "$base_images" ]; then
-        echo "container: base images ($base_images)"
-        phase=$SECONDS
-        # Run with bash: the shared copy may come without execute bits.
-        last=$(bash "$base_images" | tail -n 1)
-        read -ra build <<<"$last"
-        echo "container: base images ready in $((SECONDS - phase)) s"
-    elif command -v podman >/dev/null 2>&1; then
-        # Without --format docker podman writes OCI images, which drop HEALTHCHECK.
-        build=(podman build --format docker)
-    else
-        echo "container: no container engine (no docker daemon answers, no podman)" >&2
-        exit 1
-    fi
-    [ "${build[0]:-}" = podman ] || { echo "container: unexpected build command: ${build[*]}" >&2; exit 1; }
-fi
-
-ok() {
-    passed=$((passed + 1))
-    echo "ok $passed - $*"
-}
-
-fail() {
-    reported=yes
-    echo "not ok - $*" >&2
-    if [ -n "$current" ]; then
-        echo "--- $cli logs $current" >&2
-        "$cli" logs "$current" 2>&1 | tail -n 40 >&2 || true
-    fi
-    summary "FAILED" 1
-    exit 1
-}
-
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else fail "$what"; fi
-}
-
-# One HTTP exchange: prints the status; the body and headers are kept for the checks after.
-http() {
-    curl -sS --max-time 20 -o "$work/body" -D "$work/headers" -w '%{http_code}' "$@" || echo 000
-}
-
-# A value from the last JSON body: json displayName, json value 0 id.
-json() {
-    python3 - "$work/body" "$@" <<'PY'
-import json, sys
-value = json.load(open(sys.argv[1]))
-for key in sys.argv[2:]:
-    value = value[int(key)] if isinstance(value, list) else value[key]
-print(value)
-PY
-}
-
-header() {
-    tr -d '\r' <"$work/headers" | awk -v name="$1" 'tolower($1) == tolower(name) ":" {print $2}'
-}
+# The engine, and ok/fail/check/http/json/header.
+source tests/container-lib.sh
 
 # Created here rather than by `run -v`, so that cleanup knows to remove it. Not echoed back:
 # a command substitution's subshell would lose the note.
