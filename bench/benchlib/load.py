@@ -48,12 +48,18 @@ def wrk(base, path, scenario, concurrency, duration, ids_file="", names=0, tenan
         for i, (b, share) in enumerate(zip(bases, shares))
     ]
     parts = []
-    for run in runs:
-        out, _ = run.communicate()
-        if run.returncode:
-            raise RuntimeError(f"wrk exited with {run.returncode}")
-        line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
-        parts.append(json.loads(line[len("BENCH_JSON "):]))
+    try:
+        for run in runs:
+            out, _ = run.communicate()
+            if run.returncode:
+                raise RuntimeError(f"wrk exited with {run.returncode}")
+            line = next(l for l in out.splitlines() if l.startswith("BENCH_JSON "))
+            parts.append(json.loads(line[len("BENCH_JSON "):]))
+    finally:
+        for run in runs:  # one failed: the others are not left loading the server
+            if run.poll() is None:
+                run.kill()
+                run.wait()
     cpu = sum(cpu_seconds(p) for p in pids) - cpu
     opened = passive_opens() - opened
     result = {key: sum(part[key] for part in parts) for key in parts[0] if not key.endswith("_us")}

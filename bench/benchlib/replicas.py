@@ -12,7 +12,9 @@ one database, beside the embedded SQLite file, in interleaved rounds.
   turn, so every step after the first reads through one replica what the step before wrote
   through the other.
 - CPU per request from the kernel's accounting, for the emulator processes and for the
-  PostgreSQL server apart (its backends are children of its postmaster).
+  PostgreSQL server apart (its backends are children of its postmaster). A process that
+  ends during a run (an autovacuum worker) takes its CPU time with it: the server's figure
+  is a lower bound.
 
 On a machine of two cores the load generator, every replica and the server share those two
 cores, so two replicas cannot answer more than one: what the table can show is what a request
@@ -70,17 +72,16 @@ class Postgres:
             subprocess.run([script, "stop", self.folder], capture_output=True)
 
 
-def start(workdir, label, backend, count, postgres, round_):
-    """`count` emulator processes on one new database, each answering 2xx."""
+def start(workdir, label, backend, count, postgres, round_, replicas):
+    """`count` emulator processes on one new database, each answering 2xx, added to
+    `replicas` as each starts (so that the caller stops those that did if one fails)."""
     database = postgres.database() if backend == "postgres" else None
-    replicas = []
     for n in range(count):
         folder = os.path.join(workdir, f"replicas-{round_}-{backend}{count}-{n}")
         os.makedirs(folder)
         replica = servers.emulator(folder, name=f"{label} #{n + 1}", database=database)
         replicas.append(replica)
         replica.wait_for_2xx()
-    return replicas
 
 
 def measured(result, db_pid, db_before):
@@ -91,11 +92,12 @@ def measured(result, db_pid, db_before):
 
 
 def one_round(checks, workdir, postgres, args, round_, label, backend, count, samples, skipped):
-    replicas = start(workdir, label, backend, count, postgres, round_)
-    first, bases, pids = replicas[0], [r.base for r in replicas], [r.process.pid for r in replicas]
+    replicas = []
     db_pid = postgres.pid() if backend == "postgres" else None
     entry = samples.setdefault(label, {"c16": [], "c64": [], "workflow": []})
     try:
+        start(workdir, label, backend, count, postgres, round_, replicas)
+        first, bases, pids = replicas[0], [r.base for r in replicas], [r.process.pid for r in replicas]
         before = first.count_rows()
         answered, in_flight = 0, 0
         for replica in replicas:

@@ -53,7 +53,7 @@ use self::lifecycle::Lifecycle;
 pub use self::postgres::POSTGRES_MIGRATOR;
 use self::readers::Readers;
 pub use self::requests::Who;
-use self::sql::Dialect;
+pub use self::sql::Dialect;
 pub use self::sql::{ListQuery, Within};
 use self::writer::Writer;
 use crate::configuration::{ConfigurationError, DatabaseSettings, LifecycleSettings};

@@ -41,11 +41,13 @@ impl Repository {
         settings: &DatabaseSettings,
         tenant: &str,
     ) -> Result<Self, OpenError> {
-        let deadline = Instant::now() + Duration::from_secs(settings.start_wait_secs);
+        // None: a wait too long to count is no limit.
+        let deadline = Instant::now().checked_add(Duration::from_secs(settings.start_wait_secs));
         let mut pause = Duration::from_millis(100);
         loop {
+            let time_left = deadline.is_none_or(|deadline| Instant::now() + pause < deadline);
             match Self::open_postgres(settings, tenant).await {
-                Err(error) if error.unreachable() && Instant::now() + pause < deadline => {
+                Err(error) if error.unreachable() && time_left => {
                     tracing::warn!(%error, "the database cannot be reached yet: trying again");
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));

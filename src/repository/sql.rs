@@ -15,7 +15,7 @@ mod dialect;
 mod filter;
 
 pub(super) use self::builder::Sql;
-pub(super) use self::dialect::Dialect;
+pub use self::dialect::Dialect;
 
 /// The rows of a set a listing is confined to, besides its `$filter`.
 #[derive(Debug, Clone, Copy)]

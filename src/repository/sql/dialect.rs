@@ -12,7 +12,7 @@ const FOLD_TO_LOWER: &str = ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqr
 const FOLD_TO_UPPER: &str = ", 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(in crate::repository) enum Dialect {
+pub enum Dialect {
     Sqlite,
     Postgres,
 }
