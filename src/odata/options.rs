@@ -11,7 +11,7 @@ use super::advanced;
 use super::ast::{Filter, Limits};
 use super::filter;
 use super::{Column, Scalar, Scope, Selection};
-use crate::model::Version;
+use crate::model::{Edm, Version};
 use crate::Error;
 
 /// `[odata]` settings, registered as app data.
@@ -184,10 +184,9 @@ impl ODataQuery {
         };
         let order = with_id_last(scope, order)?;
         let after = self.get("$skiptoken").map(decode_token).transpose()?;
-        // The token holds one value per sort key.
         if after
             .as_ref()
-            .is_some_and(|after| after.len() != order.len())
+            .is_some_and(|after| !token_fits(after, &order))
         {
             return Err(invalid_token());
         }
@@ -364,6 +363,22 @@ fn decode_token(token: &str) -> Result<Vec<Scalar>, Error> {
         .decode(token.trim())
         .map_err(|_| invalid_token())?;
     serde_json::from_slice(&bytes).map_err(|_| invalid_token())
+}
+
+/// A token holds one value per sort key, each of its key's kind. One of another kind (a
+/// forged token) would be compared with the column in the database: SQLite compares any
+/// two values, PostgreSQL refuses the statement.
+fn token_fits(after: &[Scalar], order: &[(Column, Direction)]) -> bool {
+    let fits = |value: &Scalar, column: &Column| match value {
+        Scalar::Null => true,
+        Scalar::Int(_) | Scalar::Bool(_) => matches!(column.property.edm, Edm::Bool | Edm::Int32),
+        Scalar::Text(_) => !matches!(column.property.edm, Edm::Bool | Edm::Int32),
+    };
+    after.len() == order.len()
+        && after
+            .iter()
+            .zip(order)
+            .all(|(value, (column, _))| fits(value, column))
 }
 
 fn invalid_token() -> Error {

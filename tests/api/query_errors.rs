@@ -1,7 +1,13 @@
 //! Query options that cannot be served: 400, with Graph's code and wording where the
 //! reference has them and the emulator's own (marked) elsewhere.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+
 use crate::helpers::*;
+
+const ID: &str = "4b8f2a77-1c65-4f0e-9a0b-6a1d2c3e4f50";
 
 fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
@@ -86,10 +92,26 @@ async fn bad_query_options_are_400_naming_the_problem() {
         ("$search=team".to_owned(), "'$search' is not supported"),
         ("$top=1&$top=2".to_owned(), "more than once"),
         ("$skiptoken=garbage".to_owned(), "$skiptoken"),
+        // Forged: one value per sort key, but a number where displayName is text (and
+        // text where isHidden is a boolean). SQLite would compare them anyway and
+        // PostgreSQL refuse the statement: neither is an answer.
+        (
+            format!("$orderby=displayName&$skiptoken={}", token(&json!([5, ID]))),
+            "$skiptoken",
+        ),
+        (
+            format!("$orderby=isHidden&$skiptoken={}", token(&json!(["no", ID]))),
+            "$skiptoken",
+        ),
     ] {
         let response = app.get(&format!("{BETA}/accessPackages?{query}")).await;
         let error = response.assert_graph_error(400, "BadRequest");
         let text = error["message"].as_str().unwrap();
         assert!(text.contains(message), "{query}: {text}");
     }
+}
+
+/// A `$skiptoken` as the emulator writes one: its sort keys' values, JSON, base64url.
+fn token(values: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(values.to_string())
 }
