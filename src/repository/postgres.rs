@@ -45,8 +45,10 @@ impl Repository {
         let deadline = Instant::now().checked_add(Duration::from_secs(settings.start_wait_secs));
         let mut pause = Duration::from_millis(100);
         loop {
+            let opened = Self::open_postgres(settings, tenant).await;
+            // Read after the attempt, which may itself have taken a while.
             let time_left = deadline.is_none_or(|deadline| Instant::now() + pause < deadline);
-            match Self::open_postgres(settings, tenant).await {
+            match opened {
                 Err(error) if error.unreachable() && time_left => {
                     tracing::warn!(%error, "the database cannot be reached yet: trying again");
                     tokio::time::sleep(pause).await;
