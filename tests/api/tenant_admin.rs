@@ -85,12 +85,7 @@ async fn tenants_are_made_listed_and_deleted() {
     let fresh = fresh["id"].as_str().expect("an id").to_owned();
 
     let listed = app.get("/_emulator/tenants").await.expect(200);
-    let ids: Vec<&str> = listed["value"]
-        .as_array()
-        .expect("tenants")
-        .iter()
-        .filter_map(|tenant| tenant["id"].as_str())
-        .collect();
+    let ids = texts_of(&listed, "id");
     assert_eq!(ids[0], "00000000-0000-4000-8000-000000000e11");
     assert_eq!(listed["value"][0]["home"], true);
     assert_eq!(ids.len(), 4);

@@ -292,12 +292,7 @@ async fn sixteen_tenants_run_the_workflow_side_by_side_and_never_meet() {
         assert_ne!(pair[0].0, pair[1].0, "an id made in two tenants: {pair:?}");
     }
     let listed = app.get("/_emulator/tenants").await.expect(200);
-    let listed: Vec<&str> = listed["value"]
-        .as_array()
-        .expect("tenants")
-        .iter()
-        .filter_map(|tenant| tenant["id"].as_str())
-        .collect();
+    let listed = texts_of(&listed, "id");
     assert_eq!(listed.len(), TENANTS + 1);
     for tenant in &tenants {
         assert!(listed.contains(&tenant.id.as_str()));

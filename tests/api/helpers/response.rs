@@ -97,6 +97,16 @@ pub fn keys(value: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// `property` of each item of a listing's `value`, in order, where it is text.
+pub fn texts_of<'a>(listed: &'a Value, property: &str) -> Vec<&'a str> {
+    listed["value"]
+        .as_array()
+        .expect("a listing's value")
+        .iter()
+        .filter_map(|item| item[property].as_str())
+        .collect()
+}
+
 pub fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|name| (*name).to_owned()).collect()
 }

@@ -71,12 +71,7 @@ async fn tenants_are_made_listed_and_deleted_with_their_rows_across_replicas() {
         .await
         .assert_graph_error(409, "TenantExists");
     let listed = second.get("/_emulator/tenants").await.expect(200);
-    let ids: Vec<&str> = listed["value"]
-        .as_array()
-        .expect("tenants")
-        .iter()
-        .filter_map(|tenant| tenant["id"].as_str())
-        .collect();
+    let ids = texts_of(&listed, "id");
     assert_eq!(ids, ["00000000-0000-4000-8000-000000000e11", TENANT]);
     new_catalog_in_tenant(&second, "its own").await.expect(201);
     assert!(rows_of(&database, TENANT).await > 0);

@@ -151,12 +151,7 @@ async fn sixty_four_creators_across_two_replicas_make_each_name_once() {
             .get(&format!("{BETA}/accessPackages?$top=100"))
             .await
             .expect(200);
-        let listed: Vec<&str> = listed["value"]
-            .as_array()
-            .expect("packages")
-            .iter()
-            .filter_map(|package| package["displayName"].as_str())
-            .collect();
+        let listed = texts_of(&listed, "displayName");
         let distinct: HashSet<&str> = listed.iter().copied().collect();
         assert_eq!((listed.len(), distinct.len()), (49, 49));
     }
